@@ -1,0 +1,35 @@
+# Everything a fresh machine needs: `make run` for the bot, `make test` for the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.toml
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test lint bench upgrade clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bot run --config $(CONFIG)
+
+demo: $(STAMP)
+	$(BIN)/python -m bot demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+upgrade: $(STAMP)
+	$(BIN)/python -m bot db upgrade --config $(CONFIG)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

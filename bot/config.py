@@ -1,0 +1,197 @@
+"""The one TOML configuration file, validated by pydantic; an error names the key and what is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.core.commands import RESERVED_WORDS
+from bot.core.targets import Targets
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names each bad key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CommuneConfig(_Section):
+    """`[commune]`: who this deployment serves and its clock."""
+
+    name: str = Field(min_length=1)
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"múi giờ không tồn tại: {value!r}") from err
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The commune's time zone, where every date is computed."""
+        return ZoneInfo(self.timezone)
+
+
+class DepartmentConfig(_Section):
+    """One `[[departments]]` entry: a short code typed in commands and its full name."""
+
+    code: str
+    name: str = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not DEPARTMENT_CODE.match(value):
+            raise ValueError("mã phòng chỉ gồm chữ thường không dấu, số và '_', bắt đầu bằng chữ")
+        if value.replace("_", "") in RESERVED_WORDS:
+            raise ValueError(f"mã phòng {value!r} trùng với một từ khóa của lệnh")
+        return value
+
+
+class TelegramConfig(_Section):
+    """`[telegram]`: the bot token (or TELEGRAM_BOT_TOKEN) and the Bot API server."""
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str | None = None
+    poll_timeout: int = Field(default=30, ge=0, le=60)
+
+
+class DatabaseConfig(_Section):
+    """`[database]`: an SQLAlchemy async URL; an SQLite file under data/ by default."""
+
+    url: str = "sqlite+aiosqlite:///data/lelolamviec.db"
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("cần URL dạng sqlite+aiosqlite:///đường/dẫn.db")
+        return value
+
+
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class TargetsConfig(_Section):
+    """`[targets]`: the plan's 2026 numbers, as fractions; defaults are the plan's."""
+
+    meeting_cut: Share = Targets.meeting_cut
+    online_meeting_share: Share = Targets.online_meeting_share
+    digital_dossier_share: Share = Targets.digital_dossier_share
+    electronic_document_share: Share = Targets.electronic_document_share
+    document_cut: Share = Targets.document_cut
+
+    def to_targets(self) -> Targets:
+        """The core's view of these numbers."""
+        return Targets(**self.model_dump())
+
+
+class BaselineConfig(_Section):
+    """`[baseline.YYYY]`: last year's totals that the cuts are measured against."""
+
+    meetings: int | None = Field(default=None, ge=0)
+    documents: int | None = Field(default=None, ge=0)
+
+
+class InvitesConfig(_Section):
+    """`[invites]`: how long an invite lives and how wrong codes are slowed down."""
+
+    ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    max_failures: int = Field(default=5, ge=1)
+    failure_window_minutes: int = Field(default=15, ge=1)
+
+
+class Config(_Section):
+    """The whole file."""
+
+    commune: CommuneConfig
+    departments: list[DepartmentConfig] = Field(min_length=1)
+    telegram: TelegramConfig = TelegramConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    targets: TargetsConfig = TargetsConfig()
+    baseline: dict[int, BaselineConfig] = Field(default_factory=dict)
+    invites: InvitesConfig = InvitesConfig()
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Config:
+        codes = [d.code for d in self.departments]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"mã phòng bị trùng: {', '.join(duplicates)}")
+        return self
+
+    @field_validator("baseline")
+    @classmethod
+    def _years(cls, value: dict[int, BaselineConfig]) -> dict[int, BaselineConfig]:
+        for year in value:
+            if not 2000 <= year <= 2100:
+                raise ValueError(f"năm không hợp lệ: {year}")
+        return value
+
+    def department(self, code: str) -> DepartmentConfig | None:
+        """The department with this code, if configured."""
+        return next((d for d in self.departments if d.code == code), None)
+
+    def token(self) -> str | None:
+        """The bot token from the environment, else the file; never log it."""
+        from_env = os.environ.get(TOKEN_ENV, "").strip()
+        if from_env:
+            return from_env
+        return self.telegram.token.get_secret_value() if self.telegram.token else None
+
+    def baseline_for(self, year: int) -> BaselineConfig:
+        """Totals of the year before `year`, or an empty baseline."""
+        return self.baseline.get(year - 1, BaselineConfig())
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for item in err.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(gốc)"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"  {key}: {message}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict) -> Config:
+    """Validate an already-parsed TOML document."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError("Cấu hình không hợp lệ:\n" + _describe(err)) from None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate the TOML file at `path`."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Không tìm thấy tệp cấu hình: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {err}") from None
+    return parse_config(data)

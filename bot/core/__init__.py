@@ -1,0 +1,1 @@
+"""Channel-agnostic core: parsing, permissions, targets and texts. Imports neither telegram nor sqlalchemy."""

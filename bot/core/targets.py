@@ -1,0 +1,187 @@
+"""The plan's target computations, pure: counts from storage in, marks and a short message out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from bot.core.texts import format_date, format_percent, format_target_percent, text
+
+
+class Mark(StrEnum):
+    """Where a figure stands against its target."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What was logged in a year (not cancelled), aggregated in SQL."""
+
+    meetings: int = 0
+    online_meetings: int = 0
+    documents: int = 0
+    electronic_documents: int = 0
+    paper_documents: int = 0
+    secret_documents: int = 0
+    dossiers_online: int = 0
+    dossiers_paper: int = 0
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The plan's numbers, as fractions."""
+
+    meeting_cut: float = 0.10
+    online_meeting_share: float = 0.60
+    digital_dossier_share: float = 0.95
+    electronic_document_share: float = 1.0
+    document_cut: float = 0.15
+
+
+@dataclass(frozen=True)
+class CapLine:
+    """A count that must stay under a cap derived from last year's total."""
+
+    count: int
+    cap: int | None
+    projected: int
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """A share that must reach a target; None when nothing was logged."""
+
+    share: Fraction | None
+    target: float
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """The year's standing against every target of the plan."""
+
+    year: int
+    as_of: date | None
+    meetings: CapLine
+    online_meetings: ShareLine
+    documents: CapLine
+    electronic_documents: ShareLine
+    dossiers: ShareLine
+    secret_documents: int
+
+
+def compute_cap(baseline: int | None, cut: float) -> int | None:
+    """Last year's total less the cut, rounded down: 120 and 10% -> 108; None without a baseline."""
+    if baseline is None:
+        return None
+    return math.floor(baseline * (1 - Decimal(str(cut))))
+
+
+def compute_projection(count: int, year: int, today: date) -> int:
+    """The year-end count at the rate so far (the count itself once the year is over)."""
+    if today.year != year:
+        return count
+    start = date(year, 1, 1)
+    elapsed = (today - start).days + 1
+    days_in_year = (date(year + 1, 1, 1) - start).days
+    return round(Fraction(count * days_in_year, elapsed))
+
+
+def compute_cap_line(count: int, cap: int | None, year: int, today: date) -> CapLine:
+    """Mark a capped count: over the cap is behind; a finished year under it is met; else by pace."""
+    projected = compute_projection(count, year, today)
+    if cap is None:
+        mark = Mark.NONE
+    elif count > cap:
+        mark = Mark.BEHIND
+    elif today.year > year:
+        mark = Mark.MET
+    else:
+        mark = Mark.ON_TRACK if projected <= cap else Mark.BEHIND
+    return CapLine(count, cap, projected, mark)
+
+
+def compute_share_line(part: int, whole: int, target: float) -> ShareLine:
+    """Mark a share: at or above the target is met; no data, no mark."""
+    if whole == 0:
+        return ShareLine(None, target, Mark.NONE)
+    share = Fraction(part, whole)
+    return ShareLine(share, target, Mark.MET if share >= Fraction(str(target)) else Mark.BEHIND)
+
+
+def compute_target_report(
+    counts: Counts,
+    targets: Targets,
+    *,
+    year: int,
+    today: date,
+    baseline_meetings: int | None,
+    baseline_documents: int | None,
+) -> TargetReport:
+    """The standing of `year` as of `today` against the plan."""
+    non_secret = counts.electronic_documents + counts.paper_documents
+    return TargetReport(
+        year=year,
+        as_of=today if today.year == year else None,
+        meetings=compute_cap_line(counts.meetings, compute_cap(baseline_meetings, targets.meeting_cut), year, today),
+        online_meetings=compute_share_line(counts.online_meetings, counts.meetings, targets.online_meeting_share),
+        documents=compute_cap_line(
+            counts.documents, compute_cap(baseline_documents, targets.document_cut), year, today
+        ),
+        electronic_documents=compute_share_line(
+            counts.electronic_documents, non_secret, targets.electronic_document_share
+        ),
+        dossiers=compute_share_line(
+            counts.dossiers_online,
+            counts.dossiers_online + counts.dossiers_paper,
+            targets.digital_dossier_share,
+        ),
+        secret_documents=counts.secret_documents,
+    )
+
+
+def _cap_text(key: str, line: CapLine, cut: float, year: int) -> str:
+    if line.cap is None:
+        return text(f"{key}_no_baseline", count=line.count, base_year=year - 1)
+    pace = text("targets.pace", projected=line.projected) if line.projected != line.count else ""
+    return text(
+        key,
+        count=line.count,
+        cap=line.cap,
+        cut=format_target_percent(cut),
+        pace=pace,
+        mark=text(f"mark.{line.mark}"),
+    )
+
+
+def _share_text(key: str, line: ShareLine) -> str:
+    share = text("targets.no_data") if line.share is None else format_percent(float(line.share))
+    return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
+
+
+def render_target_report(report: TargetReport, targets: Targets, scope: str) -> str:
+    """The /chitieu message: one line a target, each with its mark."""
+    if report.as_of is None:
+        header = text("targets.header_year", year=report.year, scope=scope)
+    else:
+        header = text("targets.header", year=report.year, scope=scope, day=format_date(report.as_of))
+    lines = [
+        header,
+        _cap_text("targets.meetings", report.meetings, targets.meeting_cut, report.year),
+        _share_text("targets.online", report.online_meetings),
+        _cap_text("targets.documents", report.documents, targets.document_cut, report.year),
+        _share_text("targets.electronic", report.electronic_documents),
+    ]
+    if report.secret_documents:
+        lines.append(text("targets.secret_note", secret=report.secret_documents))
+    lines.append(_share_text("targets.dossiers", report.dossiers))
+    return "\n".join(lines)

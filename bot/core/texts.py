@@ -1,0 +1,165 @@
+"""Every Vietnamese string the bot says, by key; code passes keys and values, never sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+USAGE = {
+    "start": "/start <mã mời>",
+    "help": "/help",
+    "toi": "/toi",
+    "hop": "/hop truc_tuyen|truc_tiep [dd/mm/yyyy] [nội dung]\nVí dụ: /hop truc_tuyen 12/11 Giao ban tuần",
+    "vanban": (
+        "/vanban dien_tu|giay|mat [số ký hiệu] [trích yếu]\n"
+        "Ví dụ: /vanban dien_tu 125/UBND-VP Về việc triển khai KH 641"
+    ),
+    "hoso": "/hoso <số trực tuyến> <số trực tiếp> [dd/mm/yyyy]\nVí dụ: /hoso 19 1",
+    "huy": "/huy [số mục]\nVí dụ: /huy (mục vừa ghi) hoặc /huy 12",
+    "chitieu": "/chitieu [năm] [mã phòng]\nVí dụ: /chitieu, /chitieu 2026 vhxh",
+    "lienket": "/lienket <mã phòng> (gõ trong nhóm của phòng)",
+    "thanhvien": "/thanhvien",
+    "thuhoi": "/thuhoi <mã thành viên>",
+}
+
+CATALOGUE: dict[str, str] = {
+    # access
+    "access.unregistered": (
+        "Xin chào! Bạn chưa được đăng ký sử dụng trợ lý này; vui lòng liên hệ Văn phòng UBND xã để nhận mã mời."
+    ),
+    "access.denied": "Bạn không có quyền dùng lệnh /{command}.",
+    "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
+    "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
+    "error.internal": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+    # registration
+    "invite.missing": "Hãy gửi mã mời kèm lệnh: /start <mã mời>.",
+    "invite.malformed": "Mã mời không đúng định dạng. Vui lòng kiểm tra lại mã được cấp.",
+    "invite.unknown": "Mã mời không đúng hoặc không tồn tại.",
+    "invite.used": "Mã mời này đã được sử dụng. Vui lòng xin mã mới.",
+    "invite.expired": "Mã mời đã hết hạn. Vui lòng xin mã mới.",
+    "invite.throttled": "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+    "invite.duplicate_role": "Bạn đã là {role}{where}; mã mời chưa được dùng.",
+    "invite.welcome": "Chào mừng {name}! Bạn đã được đăng ký: {role}{where}.\nGõ /help để xem các lệnh.",
+    "start.registered": "Chào {name}! Bạn đã đăng ký. Gõ /help để xem các lệnh.",
+    "whoami": "Bạn là {name} (mã thành viên {person_id}).\nVai trò: {roles}.",
+    "where.department": " – {department}",
+    "role.leader": "lãnh đạo UBND xã",
+    "role.focal": "đầu mối",
+    "role.admin": "quản trị",
+    # help
+    "help.header": "Các lệnh bạn dùng được:",
+    "help.hop": "/hop – ghi một cuộc họp",
+    "help.vanban": "/vanban – ghi một văn bản đã ban hành",
+    "help.hoso": "/hoso – ghi số hồ sơ TTHC tiếp nhận",
+    "help.huy": "/huy – hủy mục vừa ghi",
+    "help.chitieu": "/chitieu – tình hình thực hiện chỉ tiêu",
+    "help.lienket": "/lienket – liên kết nhóm chat với phòng",
+    "help.toi": "/toi – thông tin của bạn",
+    "help.thanhvien": "/thanhvien – danh sách thành viên",
+    "help.thuhoi": "/thuhoi – thu hồi quyền một thành viên",
+    # parsing
+    "usage": "Cách dùng: {usage}",
+    "parse.missing_kind": "Thiếu hình thức.",
+    "parse.unknown_meeting_kind": "Không rõ hình thức họp “{value}”.",
+    "parse.unknown_document_kind": "Không rõ loại văn bản “{value}”.",
+    "parse.bad_date": "Ngày “{value}” không hợp lệ.",
+    "parse.future_date": "Ngày {value} chưa tới; chỉ ghi việc đã diễn ra.",
+    "parse.bad_count": "Số hồ sơ “{value}” phải là số nguyên không âm.",
+    "parse.zero_counts": "Cả hai số đều bằng 0; không có gì để ghi.",
+    "parse.missing_counts": "Thiếu số hồ sơ trực tuyến và trực tiếp.",
+    "parse.too_many_args": "Thừa tham số “{value}”.",
+    "parse.too_long": "Nội dung quá dài (tối đa {limit} ký tự).",
+    "parse.bad_entry_id": "Số mục “{value}” không hợp lệ.",
+    "parse.bad_year": "Năm “{value}” không hợp lệ.",
+    "parse.unknown_department": "Không có phòng mã “{value}”. Các mã: {codes}.",
+    "parse.missing_department": "Thiếu mã phòng.",
+    "parse.bad_member_id": "Mã thành viên “{value}” không hợp lệ.",
+    "parse.bad_code": "Mã mời không đúng định dạng.",
+    "ask.meeting_kind": "Cuộc họp hôm nay theo hình thức nào?",
+    "button.online": "Trực tuyến",
+    "button.in_person": "Trực tiếp",
+    # logging
+    "entry.department_needed": "Hãy ghi rõ mã phòng, ví dụ: /{command} {example} … Các mã: {codes}.",
+    "entry.not_your_department": "Bạn chỉ ghi được cho phòng của mình ({codes}).",
+    "meeting.logged": "Đã ghi #{id}: họp {mode} ngày {day} – {department}{summary}.",
+    "meeting.online": "trực tuyến",
+    "meeting.in_person": "trực tiếp",
+    "document.logged": "Đã ghi #{id}: văn bản {kind}{number} ngày {day} – {department}{summary}.",
+    "document.electronic": "điện tử",
+    "document.paper": "giấy",
+    "document.secret": "mật",
+    "document.duplicate": "Văn bản số {number} đã được ghi năm {year} (#{id}); không ghi lại để tránh đếm hai lần.",
+    "dossiers.logged": (
+        "Đã ghi #{id}: hồ sơ TTHC ngày {day} – {department}: "
+        "{online} trực tuyến, {paper} trực tiếp ({share} trực tuyến)."
+    ),
+    "cancel.done": "Đã hủy #{id} ({what}). Bản ghi vẫn được lưu để đối chiếu.",
+    "cancel.nothing": "Bạn chưa ghi mục nào để hủy.",
+    "cancel.not_found": "Không có mục #{id}.",
+    "cancel.already": "Mục #{id} đã được hủy trước đó.",
+    "cancel.not_yours": "Bạn chỉ hủy được mục do mình ghi.",
+    "what.meeting": "họp {mode} ngày {day}",
+    "what.document": "văn bản {kind}{number}",
+    "what.dossiers": "hồ sơ {online} + {paper} ngày {day}",
+    # groups and members
+    "link.private_chat": "Hãy gõ lệnh này trong nhóm chat của phòng.",
+    "link.done": "Đã liên kết nhóm này với {department}. Nhắc việc của phòng sẽ gửi vào đây.",
+    "link.not_your_department": "Bạn chỉ liên kết nhóm với phòng của mình.",
+    "members.header": "Thành viên đang hoạt động ({count}):",
+    "members.line": "{person_id}. {name} – {roles}",
+    "members.empty": "Chưa có thành viên nào.",
+    "revoke.done": "Đã thu hồi quyền của {name} (mã {person_id}).",
+    "revoke.not_found": "Không có thành viên đang hoạt động mã {person_id}.",
+    "revoke.self": "Bạn không thể tự thu hồi quyền của mình.",
+    # targets
+    "targets.header": "📊 Chỉ tiêu năm {year} – {scope} (đến {day}):",
+    "targets.header_year": "📊 Chỉ tiêu năm {year} – {scope} (cả năm):",
+    "targets.meetings": "• Cuộc họp: {count}/{cap} (trần, giảm ≥{cut}){pace} {mark}",
+    "targets.documents": "• Văn bản ban hành: {count}/{cap} (trần, giảm ≥{cut}){pace} {mark}",
+    "targets.meetings_no_baseline": "• Cuộc họp: {count} (chưa có số năm {base_year}, chưa tính được trần)",
+    "targets.documents_no_baseline": "• Văn bản ban hành: {count} (chưa có số năm {base_year}, chưa tính được trần)",
+    "targets.pace": "; dự kiến cả năm {projected}",
+    "targets.online": "• Họp trực tuyến: {share} (≥{target}) {mark}",
+    "targets.electronic": "• Văn bản điện tử (trừ mật): {share} (={target}) {mark}",
+    "targets.dossiers": "• Hồ sơ TTHC trên môi trường số: {share} (≥{target}) {mark}",
+    "targets.no_data": "chưa có số liệu",
+    "targets.secret_note": "  (gồm {secret} văn bản mật, không tính tỷ lệ điện tử)",
+    "mark.met": "✅ đạt",
+    "mark.on_track": "🟡 đúng tiến độ",
+    "mark.behind": "🔴 chưa đạt",
+    "mark.none": "",
+    "scope.commune": "{commune}",
+}
+
+
+def text(key: str, **values: object) -> str:
+    """The catalogue string for `key`, filled with `values`."""
+    return CATALOGUE[key].format(**values)
+
+
+def usage(command: str) -> str:
+    """The usage line of a command."""
+    return text("usage", usage=USAGE[command])
+
+
+def format_date(day: date) -> str:
+    """A date the Vietnamese way: dd/mm/yyyy."""
+    return day.strftime("%d/%m/%Y")
+
+
+def format_weekday(day: date) -> str:
+    """The Vietnamese weekday name of a date."""
+    return WEEKDAYS[day.weekday()]
+
+
+def format_percent(fraction: float) -> str:
+    """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'."""
+    return f"{fraction * 100:.1f}".replace(".", ",") + "%"
+
+
+def format_target_percent(fraction: float) -> str:
+    """A target share, without a needless decimal: 0.6 -> '60%', 0.955 -> '95,5%'."""
+    value = fraction * 100
+    shown = f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}".replace(".", ",")
+    return shown + "%"

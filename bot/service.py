@@ -1,0 +1,535 @@
+"""Runs a command: who is asking, may they, what did they mean, what changes, what to answer.
+
+Channel adapters call `Service.handle`; the CLI calls the invite and member functions.
+One unit of work per call; every change is committed, with its audit row and its reply,
+before the reply is returned, so a confirmed entry survives a crash and a redelivered
+message gets the same answer without a second write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.core import commands as c
+from bot.core.clock import Clock, local_date, utc_now
+from bot.core.messages import Button, Incoming, Reply
+from bot.core.permissions import PERMISSIONS, Actor, Grant, Role, may_run, resolve_department
+from bot.core.targets import Counts, compute_target_report, render_target_report
+from bot.core.texts import CATALOGUE, format_date, format_percent, text, usage
+from storage import queries as q
+from storage.db import Database
+from storage.models import ChatAccount, Document, DossierTally, Entry, Meeting
+
+logger = logging.getLogger(__name__)
+
+MUTATING = (
+    c.Start,
+    c.LogMeeting,
+    c.LogDocument,
+    c.LogDossiers,
+    c.Cancel,
+    c.LinkGroup,
+    c.Revoke,
+)
+
+
+class Refusal(Exception):
+    """A command that cannot be carried out; its text is the answer and nothing is written."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.reply = text(key, **values)
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    """A freshly made invite: the code is shown once and stored only hashed."""
+
+    code: str
+    role: Role
+    department: str | None
+    expires_at: datetime
+
+
+def hash_invite_code(code: str) -> str:
+    """What is stored of an invite code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def actor_of(account: ChatAccount | None) -> Actor | None:
+    """The core's view of a chat account: None unless it has an active membership."""
+    if account is None or not account.person.memberships:
+        return None
+    grants = tuple(Grant(Role(m.role), m.department.code if m.department else None) for m in account.person.memberships)
+    return Actor(account.person.id, account.person.full_name, grants)
+
+
+def describe_grant(grant: Grant, department_names: dict[str, str]) -> str:
+    """'đầu mối – Phòng Kinh tế'."""
+    where = text("where.department", department=department_names[grant.department]) if grant.department else ""
+    return text(f"role.{grant.role}") + where
+
+
+class Service:
+    """The application's use cases, shared by every channel and the CLI."""
+
+    def __init__(self, config: Config, db: Database, clock: Clock = utc_now) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.tz = config.commune.tz
+        self.codes = [d.code for d in config.departments]
+        self.department_names = {d.code: d.name for d in config.departments}
+        self.targets = config.targets.to_targets()
+
+    async def prepare(self) -> None:
+        """Bring the schema up to date and the departments in line with the config."""
+        await self.db.upgrade()
+        async with self.db.unit_of_work() as session:
+            await q.sync_departments(session, ((d.code, d.name) for d in self.config.departments))
+            await session.commit()
+
+    # --- chat ------------------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> Reply | None:
+        """Answer one message; None only for chatter in a group that is not a command."""
+        try:
+            return await self._handle(incoming)
+        except IntegrityError:
+            # Two deliveries of one message raced (possible on PostgreSQL): the loser reads the winner's reply.
+            logger.info(
+                "concurrent delivery of %s/%s; answering from the record", incoming.chat_id, incoming.message_id
+            )
+            return await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> Reply | None:
+        raw = c.split_command(incoming.text)
+        now = self.clock()
+        async with self.db.unit_of_work() as session:
+            actor = actor_of(await q.get_account(session, incoming.channel, incoming.sender_id))
+            if raw is None:
+                if incoming.is_group:
+                    return None
+                return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
+            if raw.name is None:
+                return Reply(
+                    text("access.unregistered" if actor is None else "access.unknown_command", command=raw.word)
+                )
+            if not may_run(actor, raw.name):
+                return Reply(text("access.unregistered" if actor is None else "access.denied", command=raw.name))
+            try:
+                command = c.parse_command(raw.name, raw.args, today=local_date(now, self.tz), codes=self.codes)
+            except c.ParseError as err:
+                return Reply(text(err.key, **err.values) + "\n" + usage(err.command))
+            if isinstance(command, c.Start) and actor is None and command.code is None:
+                return Reply(text("access.unregistered"))
+            source = q.Source(incoming.channel, incoming.chat_id, incoming.message_id)
+            if isinstance(command, MUTATING) and (previous := await q.get_handled_reply(session, source)):
+                return Reply(previous)
+            try:
+                reply = await self._run(session, command, actor, incoming, now)
+            except Refusal as refusal:
+                await session.commit()  # only what a refusal must keep (a wrong invite code) was written
+                return Reply(refusal.reply)
+            if isinstance(command, MUTATING):
+                await q.add_handled_reply(session, source, reply.text, now)
+            await session.commit()
+            return reply
+
+    async def _run(
+        self, session: AsyncSession, command: c.Command, actor: Actor | None, incoming: Incoming, now: datetime
+    ) -> Reply:
+        if isinstance(command, c.Start):
+            return Reply(await self._start(session, command, actor, incoming, now))
+        assert actor is not None  # may_run let no one else through
+        match command:
+            case c.Help():
+                return Reply(self._help(actor))
+            case c.WhoAmI():
+                roles = ", ".join(describe_grant(g, self.department_names) for g in actor.grants)
+                return Reply(text("whoami", name=actor.name, person_id=actor.person_id, roles=roles))
+            case c.AskMeetingMode(department=named):
+                await self._department_for(session, actor, named, incoming, c.CommandName.MEETING)
+                prefix = f"/hop {named} " if named else "/hop "
+                buttons = (
+                    Button(text("button.online"), prefix + "truc_tuyen"),
+                    Button(text("button.in_person"), prefix + "truc_tiep"),
+                )
+                return Reply(text("ask.meeting_kind"), (buttons,))
+            case c.LogMeeting() | c.LogDocument() | c.LogDossiers():
+                return Reply(await self._log(session, command, actor, incoming, now))
+            case c.Cancel(entry_id=entry_id):
+                return Reply(await self._cancel(session, entry_id, actor, now))
+            case c.ShowTargets():
+                return Reply(await self._targets(session, command, actor, now))
+            case c.LinkGroup(department=code):
+                return Reply(await self._link(session, code, actor, incoming, now))
+            case c.ListMembers():
+                return Reply(await self.members_text(session))
+            case c.Revoke(person_id=person_id):
+                if person_id == actor.person_id:
+                    raise Refusal("revoke.self")
+                return Reply(await self.revoke(session, person_id, actor_id=actor.person_id, label=actor.name, now=now))
+        raise AssertionError(f"unhandled command {command!r}")
+
+    def _help(self, actor: Actor) -> str:
+        lines = [text("help.header")]
+        for name in c.CommandName:
+            key = f"help.{name}"
+            if name is not c.CommandName.START and key in _HELP_KEYS and actor.roles & PERMISSIONS[name]:
+                lines.append(text(key))
+        return "\n".join(lines)
+
+    # --- registration ----------------------------------------------------------------------
+
+    async def _start(
+        self, session: AsyncSession, command: c.Start, actor: Actor | None, incoming: Incoming, now: datetime
+    ) -> str:
+        if command.code is None:
+            return text("start.registered", name=actor.name)
+        settings = self.config.invites
+        window = now - timedelta(minutes=settings.failure_window_minutes)
+        failures = await q.count_invite_failures(session, incoming.channel, incoming.sender_id, window)
+        if failures >= settings.max_failures:
+            raise Refusal("invite.throttled", minutes=settings.failure_window_minutes)
+        invite = await q.get_invite(session, hash_invite_code(command.code))
+        if invite is None:
+            await q.add_invite_failure(session, incoming.channel, incoming.sender_id, now)
+            raise Refusal("invite.unknown")
+        grant = Grant(Role(invite.role), invite.department.code if invite.department else None)
+        if invite.used_at is not None:
+            if actor is not None and grant in actor.grants:
+                return text("start.registered", name=actor.name)
+            raise Refusal("invite.used")
+        if invite.expires_at <= now:
+            raise Refusal("invite.expired")
+        if actor is not None and grant in actor.grants:
+            raise Refusal("invite.duplicate_role", role=text(f"role.{grant.role}"), where=self._where(grant))
+        account = await q.get_account(session, incoming.channel, incoming.sender_id)
+        if account is None:
+            account = await q.add_person_with_account(
+                session,
+                name=incoming.sender_name[:200] or incoming.sender_id,
+                channel=incoming.channel,
+                external_id=incoming.sender_id,
+                now=now,
+            )
+        if not await q.claim_invite(session, invite.id, account_id=account.id, now=now):
+            raise Refusal("invite.used")
+        await q.add_membership(
+            session, person_id=account.person_id, role=invite.role, department_id=invite.department_id, now=now
+        )
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=account.person_id,
+            actor_label=incoming.sender_name,
+            action="register",
+            entity="invite",
+            entity_id=invite.id,
+            detail={"role": invite.role, "department": grant.department, "channel": incoming.channel},
+        )
+        name = account.person.full_name if actor is None else actor.name
+        return text("invite.welcome", name=name, role=text(f"role.{grant.role}"), where=self._where(grant))
+
+    def _where(self, grant: Grant) -> str:
+        return text("where.department", department=self.department_names[grant.department]) if grant.department else ""
+
+    async def create_invite(
+        self, role: Role, department: str | None, *, created_by: str, ttl_hours: int | None = None
+    ) -> NewInvite:
+        """Make a single-use invite; the code is returned once and only its hash is stored."""
+        now = self.clock()
+        expires_at = now + timedelta(hours=ttl_hours or self.config.invites.ttl_hours)
+        code = secrets.token_urlsafe(24)  # 192 bits, 32 characters of A-Z a-z 0-9 _ -
+        async with self.db.unit_of_work() as session:
+            department_id = None
+            if department is not None:
+                row = await q.get_department(session, department)
+                if row is None:
+                    raise ValueError(f"không có phòng mã {department!r}")
+                department_id = row.id
+            invite = await q.add_invite(
+                session,
+                code_hash=hash_invite_code(code),
+                role=role,
+                department_id=department_id,
+                now=now,
+                expires_at=expires_at,
+                created_by=created_by,
+            )
+            await q.add_audit(
+                session,
+                now=now,
+                actor_label=created_by,
+                action="invite",
+                entity="invite",
+                entity_id=invite.id,
+                detail={"role": role, "department": department, "expires_at": expires_at.isoformat()},
+            )
+            await session.commit()
+        return NewInvite(code, role, department, expires_at)
+
+    # --- members ---------------------------------------------------------------------------
+
+    async def members_text(self, session: AsyncSession) -> str:
+        """Everyone with an active role, one line each."""
+        people = await q.list_active_people(session)
+        if not people:
+            return text("members.empty")
+        lines = [text("members.header", count=len(people))]
+        for person in people:
+            roles = ", ".join(describe_grant(_grant(m), self.department_names) for m in person.memberships)
+            lines.append(text("members.line", person_id=person.id, name=person.full_name, roles=roles))
+        return "\n".join(lines)
+
+    async def list_members(self) -> str:
+        """The member list for the CLI."""
+        async with self.db.unit_of_work() as session:
+            return await self.members_text(session)
+
+    async def revoke(
+        self, session: AsyncSession, person_id: int, *, actor_id: int | None, label: str, now: datetime
+    ) -> str:
+        """Take every role from a person; their chat accounts are then treated as unregistered."""
+        person = await q.get_person(session, person_id)
+        if person is None or not await q.revoke_person(session, person_id, by_id=actor_id, now=now):
+            raise Refusal("revoke.not_found", person_id=person_id)
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor_id,
+            actor_label=label,
+            action="revoke",
+            entity="person",
+            entity_id=person_id,
+        )
+        return text("revoke.done", name=person.full_name, person_id=person_id)
+
+    async def revoke_from_cli(self, person_id: int, *, label: str) -> str:
+        """Revoke a member from the command line."""
+        async with self.db.unit_of_work() as session:
+            try:
+                reply = await self.revoke(session, person_id, actor_id=None, label=label, now=self.clock())
+            except Refusal as refusal:
+                return refusal.reply
+            await session.commit()
+            return reply
+
+    # --- logging ---------------------------------------------------------------------------
+
+    async def _department_for(
+        self, session: AsyncSession, actor: Actor, named: str | None, incoming: Incoming, command: c.CommandName
+    ) -> str:
+        group = await q.get_group_department(session, incoming.channel, incoming.chat_id) if incoming.is_group else None
+        department = resolve_department(actor, named, group)
+        if department is None:
+            raise Refusal(
+                "entry.department_needed", command=command, example=self.codes[0], codes=", ".join(self.codes)
+            )
+        if not actor.may_act_for(department):
+            raise Refusal("entry.not_your_department", codes=", ".join(actor.focal_departments))
+        return department
+
+    async def _log(
+        self,
+        session: AsyncSession,
+        command: c.LogMeeting | c.LogDocument | c.LogDossiers,
+        actor: Actor,
+        incoming: Incoming,
+        now: datetime,
+    ) -> str:
+        name = {
+            c.LogMeeting: c.CommandName.MEETING,
+            c.LogDocument: c.CommandName.DOCUMENT,
+            c.LogDossiers: c.CommandName.DOSSIERS,
+        }[type(command)]
+        code = await self._department_for(session, actor, command.department, incoming, name)
+        department = await q.get_department(session, code)
+        common = {
+            "department_id": department.id,
+            "person_id": actor.person_id,
+            "occurred_on": command.day,
+            "year": command.day.year,
+            "created_at": now,
+            "source_channel": incoming.channel,
+            "source_chat_id": incoming.chat_id,
+            "source_message_id": incoming.message_id,
+        }
+        match command:
+            case c.LogMeeting():
+                entry: Entry = Meeting(
+                    **common, summary=command.summary, meeting_online=command.mode is c.MeetingMode.ONLINE
+                )
+            case c.LogDocument():
+                key = c.document_number_key(command.number) if command.number else None
+                if key and (existing := await q.find_document_number(session, command.day.year, key)):
+                    raise Refusal("document.duplicate", number=command.number, year=command.day.year, id=existing.id)
+                entry = Document(
+                    **common,
+                    summary=command.summary,
+                    document_kind=command.kind,
+                    document_number=command.number,
+                    document_number_key=key,
+                )
+            case c.LogDossiers():
+                entry = DossierTally(**common, dossiers_online=command.online, dossiers_paper=command.paper)
+        await q.add_entry(session, entry)
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="add",
+            entity=entry.kind,
+            entity_id=entry.id,
+            detail={"department": code, "day": command.day.isoformat(), "text": incoming.text[:400]},
+        )
+        return self._receipt(entry, department.name)
+
+    def _receipt(self, entry: Entry, department: str) -> str:
+        day = format_date(entry.occurred_on)
+        summary = f": {entry.summary}" if entry.summary else ""
+        match entry:
+            case Meeting():
+                return text(
+                    "meeting.logged",
+                    id=entry.id,
+                    mode=_meeting_mode(entry),
+                    day=day,
+                    department=department,
+                    summary=summary,
+                )
+            case Document():
+                return text(
+                    "document.logged",
+                    id=entry.id,
+                    kind=text(f"document.{entry.document_kind}"),
+                    number=f" số {entry.document_number}" if entry.document_number else "",
+                    day=day,
+                    department=department,
+                    summary=summary,
+                )
+            case DossierTally():
+                total = entry.dossiers_online + entry.dossiers_paper
+                return text(
+                    "dossiers.logged",
+                    id=entry.id,
+                    day=day,
+                    department=department,
+                    online=entry.dossiers_online,
+                    paper=entry.dossiers_paper,
+                    share=format_percent(entry.dossiers_online / total),
+                )
+        raise AssertionError(entry)
+
+    async def _cancel(self, session: AsyncSession, entry_id: int | None, actor: Actor, now: datetime) -> str:
+        if entry_id is None:
+            entry = await q.get_last_entry(session, actor.person_id)
+            if entry is None:
+                raise Refusal("cancel.nothing")
+        else:
+            entry = await q.get_entry(session, entry_id)
+            if entry is None:
+                raise Refusal("cancel.not_found", id=entry_id)
+            if entry.person_id != actor.person_id and not actor.is_commune_wide:
+                raise Refusal("cancel.not_yours")
+            if entry.cancelled_at is not None:
+                raise Refusal("cancel.already", id=entry.id)
+        await q.cancel_entry(session, entry, by_id=actor.person_id, now=now)
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="cancel",
+            entity=entry.kind,
+            entity_id=entry.id,
+        )
+        return text("cancel.done", id=entry.id, what=_describe_entry(entry))
+
+    # --- targets ---------------------------------------------------------------------------
+
+    async def _targets(self, session: AsyncSession, command: c.ShowTargets, actor: Actor, now: datetime) -> str:
+        today = local_date(now, self.tz)
+        if command.department is not None:
+            if not actor.is_commune_wide and command.department not in actor.focal_departments:
+                raise Refusal("entry.not_your_department", codes=", ".join(actor.focal_departments))
+            scopes = [command.department]
+        else:
+            scopes = [None, *([] if actor.is_commune_wide else actor.focal_departments)]
+        return "\n\n".join([await self.target_report(session, command.year, code, today) for code in scopes])
+
+    async def target_report(self, session: AsyncSession, year: int, department: str | None, today: date) -> str:
+        """The /chitieu text for the commune (department None) or one department."""
+        tally = await q.tally_year(session, year, department)
+        baseline = self.config.baseline_for(year) if department is None else None
+        report = compute_target_report(
+            Counts(**vars(tally)),
+            self.targets,
+            year=year,
+            today=today,
+            baseline_meetings=baseline.meetings if baseline else None,
+            baseline_documents=baseline.documents if baseline else None,
+        )
+        scope = self.config.commune.name if department is None else self.department_names[department]
+        return render_target_report(report, self.targets, scope)
+
+    # --- groups ----------------------------------------------------------------------------
+
+    async def _link(self, session: AsyncSession, code: str, actor: Actor, incoming: Incoming, now: datetime) -> str:
+        if not incoming.is_group:
+            raise Refusal("link.private_chat")
+        if not actor.may_act_for(code):
+            raise Refusal("link.not_your_department")
+        department = await q.get_department(session, code)
+        await q.bind_group(
+            session,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            department_id=department.id,
+            by_id=actor.person_id,
+            now=now,
+        )
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="link",
+            entity="group",
+            entity_id=incoming.chat_id,
+            detail={"department": code, "channel": incoming.channel},
+        )
+        return text("link.done", department=department.name)
+
+
+_HELP_KEYS = {f"help.{name}" for name in c.CommandName} & set(CATALOGUE)
+
+
+def _grant(membership) -> Grant:
+    return Grant(Role(membership.role), membership.department.code if membership.department else None)
+
+
+def _meeting_mode(entry: Entry) -> str:
+    return text("meeting.online" if entry.meeting_online else "meeting.in_person")
+
+
+def _describe_entry(entry: Entry) -> str:
+    day = format_date(entry.occurred_on)
+    match entry:
+        case Meeting():
+            return text("what.meeting", mode=_meeting_mode(entry), day=day)
+        case Document():
+            number = f" số {entry.document_number}" if entry.document_number else ""
+            return text("what.document", kind=text(f"document.{entry.document_kind}"), number=number)
+        case _:
+            return text("what.dossiers", online=entry.dossiers_online, paper=entry.dossiers_paper, day=day)

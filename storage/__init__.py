@@ -1,0 +1,1 @@
+"""Models, engine and sessions, queries and migrations. Knows nothing of the bot."""

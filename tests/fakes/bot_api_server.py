@@ -1,0 +1,1038 @@
+"""A fake Telegram Bot API server: standard library only, for in-process and end-to-end tests.
+
+Start one, point python-telegram-bot at ``fake.base_url`` and drive the bot as simulated users::
+
+    with FakeBotApi() as fake:
+        bot = Bot(fake.token, base_url=fake.base_url)   # or `python -m bot run` in a subprocess
+        fake.push_text(1001, "/start abc")
+        reply = fake.wait_for(lambda m: m["chat_id"] == 1001)
+
+Requests arrive as ``POST /bot<TOKEN>/<method>``. The body may be JSON, urlencoded or multipart:
+PTB's HTTPXRequest sends ``application/x-www-form-urlencoded`` (``multipart/form-data`` when a file
+is uploaded) where every value is a string: strings raw, everything else JSON-dumped (ints as
+``"123"``, booleans as ``"true"``, reply_markup/entities/allowed_updates as JSON text). Parameters
+are decoded back to Python values here, except free-text ones (text, caption, ...) which stay raw.
+
+Behaviour worth knowing:
+
+* Responses are shaped like the real API: ``{"ok": true, "result": ...}`` or
+  ``{"ok": false, "error_code": N, "description": "...", "parameters": {...}}`` with the same
+  HTTP status, so PTB raises the matching exception (Forbidden, BadRequest, ChatMigrated,
+  RetryAfter, InvalidToken, NetworkError for 5xx).
+* A path token other than the configured one gets 401 Unauthorized; an unknown path gets 404.
+* Message ids are counted per chat and shared by user and bot messages, as in Telegram.
+* ``getUpdates`` drops updates whose ``update_id < offset`` and long-polls for at most
+  ``LONG_POLL_CAP`` seconds so that ``stop()`` is quick. ``deleteWebhook(drop_pending_updates)``
+  really drops the queue.
+* ``editMessageText`` / ``editMessageReplyMarkup`` fail with 400 like Telegram when the message is
+  unknown or nothing changed ("message is not modified").
+* sendMessage rejects empty text and text over 4096 characters (HTML tags not counted).
+* Unknown methods are recorded and answered with ``true``; unknown ``send*`` methods get a
+  generic Message back.
+* Any exception inside the fake is answered with HTTP 500 and kept in ``errors``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import email.parser
+import email.policy
+import html
+import itertools
+import json
+import re
+import socket
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+DEFAULT_TOKEN = "123456:TEST-fake-token-xxxxxxxxxxxxxxxxxxxxxxxx"
+DEFAULT_USERNAME = "binhlu_test_bot"
+LONG_POLL_CAP = 2.0
+MAX_MESSAGE_LENGTH = 4096
+
+JSONDict = dict[str, Any]
+Call = tuple[str, JSONDict]
+Response = tuple[int, JSONDict]
+
+# Parameters that are free text: never JSON-decode them, even when they look like JSON ("123").
+_RAW_STRING_KEYS = frozenset(
+    {
+        "business_connection_id",
+        "callback_query_id",
+        "caption",
+        "currency",
+        "custom_title",
+        "description",
+        "emoji",
+        "explanation",
+        "file_id",
+        "inline_message_id",
+        "invite_link",
+        "language_code",
+        "message_effect_id",
+        "name",
+        "next_offset",
+        "parse_mode",
+        "payload",
+        "provider_token",
+        "query",
+        "question",
+        "secret_token",
+        "short_description",
+        "start_parameter",
+        "text",
+        "title",
+        "url",
+    }
+)
+_OUTGOING_EXTRA = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+_PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def ok(result: Any) -> Response:
+    """A successful Bot API response."""
+    return 200, {"ok": True, "result": result}
+
+
+def error(code: int, description: str, parameters: JSONDict | None = None) -> Response:
+    """A failed Bot API response, shaped like Telegram's."""
+    body: JSONDict = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return code, body
+
+
+def _decode_value(key: str, value: Any) -> Any:
+    """Turn one transported parameter back into the value the caller meant."""
+    if not isinstance(value, str) or key in _RAW_STRING_KEYS:
+        return value
+    try:
+        return json.loads(value, parse_constant=_reject_constant)
+    except ValueError:
+        return value
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _visible_text(text: str, parse_mode: str | None) -> str:
+    """The text a user would see: HTML tags removed and entities unescaped."""
+    if parse_mode and parse_mode.upper() == "HTML":
+        return html.unescape(_TAG.sub("", text))
+    return text
+
+
+def _as_chat_id(value: Any) -> int | str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return value or None
+    return None
+
+
+@dataclass
+class _RateLimits:
+    per_chat_per_second: float | None = None
+    global_per_second: float | None = None
+    group_per_minute: float | None = None
+    retry_after: int = 1
+
+    @property
+    def active(self) -> bool:
+        return any(x is not None for x in (self.per_chat_per_second, self.global_per_second, self.group_per_minute))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, fake: FakeBotApi) -> None:
+        self.fake = fake
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if self.fake.verbose and not self.fake.closed:
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeBotApi/1.0"
+    timeout = 60
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.fake._track(self.connection, add=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if self.server.fake.verbose:
+            super().log_message(format, *args)
+
+    def do_POST(self) -> None:
+        """Serve one Bot API call."""
+        self._serve()
+
+    def do_GET(self) -> None:
+        """Serve one Bot API call given in the query string."""
+        self._serve()
+
+    def _serve(self) -> None:
+        fake = self.server.fake
+        try:
+            body = self._read_body()
+            split = urlsplit(self.path)
+            match = _PATH.match(split.path)
+            if match is None:
+                status, payload = error(404, "Not Found")
+            elif match["token"] != fake.token:
+                status, payload = error(401, "Unauthorized")
+            else:
+                try:
+                    params = self._parse_params(split.query, body)
+                except ValueError as exc:
+                    status, payload = error(400, f"Bad Request: can't parse request: {exc}")
+                else:
+                    status, payload = fake._dispatch(match["method"], params)
+        except Exception as exc:  # a bug in the fake: surface it instead of hanging the bot
+            fake._record_error(traceback.format_exc())
+            status, payload = error(500, f"Internal Server Error: {exc!r}")
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _parse_params(self, query: str, body: bytes) -> JSONDict:
+        raw: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+        ctype = self.headers.get("Content-Type", "")
+        kind = ctype.split(";", 1)[0].strip().lower()
+        if body and kind == "application/json":
+            loaded = json.loads(body)
+            if not isinstance(loaded, dict):
+                raise ValueError("JSON body must be an object")
+            raw.update(loaded)
+        elif body and kind == "multipart/form-data":
+            raw.update(_parse_multipart(ctype, body))
+        elif body:
+            raw.update(parse_qsl(body.decode(), keep_blank_values=True))
+        return {key: _decode_value(key, value) for key, value in raw.items()}
+
+
+def _parse_multipart(content_type: str, body: bytes) -> JSONDict:
+    """Form fields as strings, uploaded files as {filename, content_type, size, content}."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: JSONDict = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        content = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is None:
+            fields[name] = content.decode()
+        else:
+            fields[name] = {
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "size": len(content),
+                "content": content,
+            }
+    return fields
+
+
+class FakeBotApi:
+    """An in-memory Telegram Bot API served over HTTP on 127.0.0.1."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        username: str = DEFAULT_USERNAME,
+        *,
+        first_name: str = "Bình Lư Test Bot",
+        verbose: bool = False,
+    ) -> None:
+        self.token = token
+        self.username = username
+        self.verbose = verbose
+        self.bot_id = int(token.split(":", 1)[0])
+        self.bot_user: JSONDict = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+        }
+        self.errors: list[str] = []
+        self.too_many_requests = 0
+        self.closed = False
+
+        self._cond = threading.Condition()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._pending: list[JSONDict] = []
+        self._history: dict[int, JSONDict] = {}
+        self._message_ids: dict[int, int] = {}
+        self._messages: dict[tuple[int, int], JSONDict] = {}
+        self._chats: dict[int, JSONDict] = {}
+        self._users: dict[int, JSONDict] = {}
+        self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+
+        self._calls: list[Call] = []
+        self._sent: list[JSONDict] = []
+        self._documents: list[JSONDict] = []
+
+        self._blocked: set[int] = set()
+        self._migrated: dict[int, int] = {}
+        self._fail_next: dict[str, list[Response]] = {}
+        self._limits = _RateLimits()
+        self._window: deque[tuple[float, int]] = deque()
+
+        self._handlers: dict[str, Callable[[JSONDict], Response]] = {
+            name.lower(): handler
+            for name, handler in {
+                "getMe": self._get_me,
+                "logOut": self._true,
+                "close": self._true,
+                "deleteWebhook": self._delete_webhook,
+                "setWebhook": self._true,
+                "getWebhookInfo": self._get_webhook_info,
+                "getUpdates": self._get_updates,
+                "setMyCommands": self._set_my_commands,
+                "getMyCommands": self._get_my_commands,
+                "deleteMyCommands": self._delete_my_commands,
+                "sendMessage": self._send_message,
+                "sendDocument": self._send_document,
+                "sendChatAction": self._true,
+                "editMessageText": self._edit_message_text,
+                "editMessageReplyMarkup": self._edit_message_reply_markup,
+                "deleteMessage": self._delete_message,
+                "answerCallbackQuery": self._true,
+                "getChat": self._get_chat,
+                "getChatMember": self._get_chat_member,
+                "getChatAdministrators": self._get_chat_administrators,
+            }.items()
+        }
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> FakeBotApi:
+        """Bind 127.0.0.1 on a free port and serve in a background thread."""
+        if self._server is not None:
+            raise RuntimeError("FakeBotApi already started")
+        self.closed = False
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeBotApi:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake long polls and close every connection."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+        server.shutdown()
+        thread.join()
+        with self._cond:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        deadline = time.monotonic() + 2.0
+        with self._cond:
+            while self._connections and time.monotonic() < deadline:
+                self._cond.wait(0.05)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeBotApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on."""
+        if self._server is None:
+            raise RuntimeError("FakeBotApi is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """The value for PTB's ``base_url`` (the token is appended by PTB)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def _track(self, conn: socket.socket, *, add: bool) -> None:
+        with self._cond:
+            if add:
+                self._connections.add(conn)
+            else:
+                self._connections.discard(conn)
+                self._cond.notify_all()
+
+    def _record_error(self, text: str) -> None:
+        with self._cond:
+            self.errors.append(text)
+
+    # ----------------------------------------------------------------- simulated users
+
+    def push_text(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "Test",
+        username: str | None = None,
+        chat_title: str | None = None,
+    ) -> int:
+        """Queue a text message from a user; a leading /command gets a bot_command entity."""
+        with self._cond:
+            user = self._user(user_id, first_name, username)
+            chat = self._chat(chat_id if chat_id is not None else user_id, chat_type, chat_title)
+            message_id = self._next_message_id(chat["id"])
+            message: JSONDict = {
+                "message_id": message_id,
+                "from": user,
+                "chat": chat,
+                "date": int(time.time()),
+                "text": text,
+            }
+            if text.startswith("/"):
+                command = text.split(maxsplit=1)[0] if text.strip() else text
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
+            self._messages[(chat["id"], message_id)] = message
+            self._enqueue({"message": message})
+            return message_id
+
+    def push_callback(
+        self,
+        user_id: int,
+        data: str,
+        message_id: int,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+    ) -> str:
+        """Queue a button press on the bot message ``message_id``; return the callback id."""
+        with self._cond:
+            user = self._user(user_id)
+            target = chat_id if chat_id is not None else user_id
+            chat = self._chats.get(target) or self._chat(target, chat_type)
+            message = self._messages.get((chat["id"], message_id)) or {
+                "message_id": message_id,
+                "from": self.bot_user,
+                "chat": chat,
+                "date": int(time.time()),
+                "text": "",
+            }
+            callback_id = str(next(self._callback_ids))
+            self._enqueue(
+                {
+                    "callback_query": {
+                        "id": callback_id,
+                        "from": user,
+                        "chat_instance": f"ci{chat['id']}",
+                        "message": message,
+                        "data": data,
+                    }
+                }
+            )
+            return callback_id
+
+    def push_raw_update(self, update: Mapping[str, Any]) -> int:
+        """Queue any update payload; an ``update_id`` is assigned. Returns the update_id."""
+        with self._cond:
+            body = {k: v for k, v in update.items() if k != "update_id"}
+            return self._enqueue(body)
+
+    def replay(self, update_id: int) -> int:
+        """Queue again an already-pushed update, as Telegram does when it redelivers.
+
+        The copy gets a new update_id (otherwise PTB's offset would skip it) but otherwise
+        identical content, including message_id / callback id, so the bot must deduplicate on
+        message content rather than on update_id. Returns the new update_id.
+        """
+        with self._cond:
+            original = self._history.get(update_id)
+            if original is None:
+                raise KeyError(f"no update with update_id {update_id}")
+            body = {k: v for k, v in copy.deepcopy(original).items() if k != "update_id"}
+            return self._enqueue(body)
+
+    @property
+    def pending_updates(self) -> int:
+        """How many queued updates the bot has not confirmed yet."""
+        with self._cond:
+            return len(self._pending)
+
+    @property
+    def last_update_id(self) -> int | None:
+        """The update_id of the most recently queued update."""
+        with self._cond:
+            return max(self._history, default=None)
+
+    def _enqueue(self, body: JSONDict) -> int:
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, **copy.deepcopy(body)}
+        self._history[update_id] = update
+        self._pending.append(update)
+        self._cond.notify_all()
+        return update_id
+
+    def _user(self, user_id: int, first_name: str = "Test", username: str | None = None) -> JSONDict:
+        known = self._users.get(user_id)
+        if known is not None and first_name == "Test" and username is None:
+            return known
+        user: JSONDict = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": "vi",
+        }
+        if username:
+            user["username"] = username
+        self._users[user_id] = user
+        return user
+
+    def _chat(self, chat_id: int, chat_type: str | None = None, title: str | None = None) -> JSONDict:
+        if chat_type == "private" and chat_id < 0:  # private chats always have positive ids
+            chat_type = None
+        known = self._chats.get(chat_id)
+        if (
+            known is not None
+            and (chat_type is None or known["type"] == chat_type)
+            and (title is None or known.get("title") == title)
+        ):
+            return known
+        if chat_type is None:
+            chat_type = "private" if chat_id > 0 else "supergroup"
+        if chat_type == "private":
+            user = self._users.get(chat_id, {})
+            chat: JSONDict = {"id": chat_id, "type": "private"}
+            chat["first_name"] = user.get("first_name", "Test")
+            if "username" in user:
+                chat["username"] = user["username"]
+        else:
+            chat = {"id": chat_id, "type": chat_type, "title": title or f"Test {chat_type}"}
+        self._chats[chat_id] = chat
+        return chat
+
+    def _next_message_id(self, chat_id: int) -> int:
+        self._message_ids[chat_id] = self._message_ids.get(chat_id, 0) + 1
+        return self._message_ids[chat_id]
+
+    # ----------------------------------------------------------------- inspection
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Every authorised call as (method, params), optionally only one method."""
+        with self._cond:
+            return [
+                (name, copy.deepcopy(params))
+                for name, params in self._calls
+                if method is None or name.lower() == method.lower()
+            ]
+
+    def sent(self, chat_id: int | None = None) -> list[JSONDict]:
+        """Successful sendMessage calls: chat_id, text, reply_markup, message_id, params."""
+        with self._cond:
+            return [copy.deepcopy(m) for m in self._sent if chat_id is None or m["chat_id"] == chat_id]
+
+    def documents(self, chat_id: int | None = None) -> list[JSONDict]:
+        """Successful sendDocument calls: chat_id, document, caption, message_id, params."""
+        with self._cond:
+            return [copy.deepcopy(d) for d in self._documents if chat_id is None or d["chat_id"] == chat_id]
+
+    def registered_commands(self, scope: Mapping[str, Any] | None = None, language_code: str = "") -> list[JSONDict]:
+        """The command list last set by setMyCommands for a scope and language."""
+        with self._cond:
+            return copy.deepcopy(self._commands.get(self._scope_key(scope, language_code), []))
+
+    def wait_for(self, predicate: Callable[[JSONDict], bool], timeout: float = 10.0, *, since: int = 0) -> JSONDict:
+        """Block until a sent message (from index ``since`` of ``sent()``) matches; return it."""
+        found: list[JSONDict] = []
+
+        def match() -> bool:
+            for message in self._sent[since:]:
+                if predicate(message):
+                    found.append(message)
+                    return True
+            return False
+
+        with self._cond:
+            if self._cond.wait_for(match, timeout):
+                return copy.deepcopy(found[0])
+            raise AssertionError(f"no sent message matched within {timeout}s; last sent:\n{self._dump_sent()}")
+
+    def wait_for_count(self, chat_id: int, n: int, timeout: float = 10.0) -> list[JSONDict]:
+        """Block until at least ``n`` messages were sent to ``chat_id``; return them all."""
+
+        def count() -> int:
+            return sum(1 for m in self._sent if m["chat_id"] == chat_id)
+
+        with self._cond:
+            if not self._cond.wait_for(lambda: count() >= n, timeout):
+                raise AssertionError(
+                    f"expected {n} messages to chat {chat_id} within {timeout}s, "
+                    f"got {count()}; last sent:\n{self._dump_sent()}"
+                )
+        return self.sent(chat_id)
+
+    def wait_for_call(
+        self,
+        method: str,
+        predicate: Callable[[JSONDict], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> JSONDict:
+        """Block until a call of ``method`` whose params match arrives; return its params."""
+        found: list[JSONDict] = []
+
+        def match() -> bool:
+            for name, params in self._calls:
+                if name.lower() == method.lower() and (predicate is None or predicate(params)):
+                    found.append(params)
+                    return True
+            return False
+
+        with self._cond:
+            if self._cond.wait_for(match, timeout):
+                return copy.deepcopy(found[0])
+            seen = [name for name, _ in self._calls[-20:]]
+            raise AssertionError(f"no matching {method} call within {timeout}s; last: {seen}")
+
+    async def wait_for_async(
+        self,
+        predicate: Callable[[JSONDict], bool],
+        timeout: float = 10.0,  # noqa: ASYNC109 - bounds the blocking wait in the worker thread
+        *,
+        since: int = 0,
+    ) -> JSONDict:
+        """``wait_for`` without blocking the event loop (for bots running in-process)."""
+        return await asyncio.to_thread(self.wait_for, predicate, timeout, since=since)
+
+    async def wait_for_count_async(
+        self,
+        chat_id: int,
+        n: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - bounds the blocking wait in the worker thread
+    ) -> list[JSONDict]:
+        """``wait_for_count`` without blocking the event loop."""
+        return await asyncio.to_thread(self.wait_for_count, chat_id, n, timeout)
+
+    def _dump_sent(self, last: int = 10) -> str:
+        lines = [f"  [{m['chat_id']}#{m['message_id']}] {m['text'][:200]!r}" for m in self._sent[-last:]]
+        return "\n".join(lines) or "  (nothing sent)"
+
+    # ----------------------------------------------------------------- fault injection
+
+    def block_chat(self, chat_id: int) -> None:
+        """Make sends to ``chat_id`` fail with 403 as if the user blocked the bot."""
+        with self._cond:
+            self._blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """Undo ``block_chat``."""
+        with self._cond:
+            self._blocked.discard(chat_id)
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Make sends to ``old_id`` fail with 400 and parameters.migrate_to_chat_id."""
+        with self._cond:
+            self._migrated[old_id] = new_id
+            old = self._chats.get(old_id)
+            title = old.get("title") if old else None
+            self._chat(new_id, "supergroup", title)
+
+    def rate_limit(
+        self,
+        per_chat_per_second: float | None = None,
+        global_per_second: float | None = None,
+        group_per_minute: float | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        """Answer 429 to sends over these sliding-window limits; all None switches it off."""
+        with self._cond:
+            self._limits = _RateLimits(per_chat_per_second, global_per_second, group_per_minute, retry_after)
+            self._window.clear()
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        parameters: JSONDict | None = None,
+    ) -> None:
+        """Make the next call of ``method`` fail once with this error (calls stack up)."""
+        with self._cond:
+            self._fail_next.setdefault(method.lower(), []).append(error(error_code, description, parameters))
+
+    # ----------------------------------------------------------------- dispatch
+
+    def _dispatch(self, method: str, params: JSONDict) -> Response:
+        key = method.lower()
+        if key == "getupdates":  # long poll: must not hold the lock while waiting
+            with self._cond:
+                self._calls.append((method, params))
+                self._cond.notify_all()
+                failure = self._pop_failure(key)
+            return failure or self._get_updates(params)
+        with self._cond:
+            self._calls.append((method, params))
+            self._cond.notify_all()
+            failure = self._pop_failure(key)
+            if failure is not None:
+                return failure
+            outgoing = key.startswith("send") and key != "sendchataction"
+            outgoing = outgoing or method in _OUTGOING_EXTRA
+            chat_id = _as_chat_id(params.get("chat_id"))
+            if isinstance(chat_id, int) and (outgoing or key.startswith("edit")):
+                refusal = self._refusal(chat_id, check_rate=outgoing)
+                if refusal is not None:
+                    return refusal
+            handler = self._handlers.get(key)
+            if handler is not None:
+                status, body = handler(params)
+            elif outgoing:
+                status, body = self._send_generic(params)
+            else:
+                status, body = ok(True)
+            if status == 200 and outgoing and isinstance(chat_id, int):
+                self._window.append((time.monotonic(), chat_id))
+            self._cond.notify_all()
+            return status, body
+
+    def _pop_failure(self, key: str) -> Response | None:
+        queue = self._fail_next.get(key)
+        return queue.pop(0) if queue else None
+
+    def _refusal(self, chat_id: int, *, check_rate: bool) -> Response | None:
+        if chat_id in self._blocked:
+            if chat_id < 0:
+                return error(403, "Forbidden: bot was kicked from the group chat")
+            return error(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self._migrated:
+            return error(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat_id]},
+            )
+        if check_rate and self._over_limit(chat_id):
+            self.too_many_requests += 1
+            retry = self._limits.retry_after
+            return error(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        return None
+
+    def _over_limit(self, chat_id: int) -> bool:
+        limits = self._limits
+        if not limits.active:
+            return False
+        now = time.monotonic()
+        while self._window and self._window[0][0] <= now - 60:
+            self._window.popleft()
+        last_second = [c for t, c in self._window if t > now - 1]
+        if limits.per_chat_per_second is not None and (
+            sum(1 for c in last_second if c == chat_id) >= limits.per_chat_per_second
+        ):
+            return True
+        if limits.global_per_second is not None and len(last_second) >= limits.global_per_second:
+            return True
+        return (
+            limits.group_per_minute is not None
+            and chat_id < 0
+            and sum(1 for _, c in self._window if c == chat_id) >= limits.group_per_minute
+        )
+
+    # ----------------------------------------------------------------- method handlers
+
+    def _true(self, params: JSONDict) -> Response:
+        return ok(True)
+
+    def _get_me(self, params: JSONDict) -> Response:
+        return ok(
+            {
+                **self.bot_user,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+                "can_connect_to_business": False,
+                "has_main_web_app": False,
+            }
+        )
+
+    def _delete_webhook(self, params: JSONDict) -> Response:
+        if params.get("drop_pending_updates") is True:
+            self._pending.clear()
+        return ok(True)
+
+    def _get_webhook_info(self, params: JSONDict) -> Response:
+        return ok({"url": "", "has_custom_certificate": False, "pending_update_count": len(self._pending)})
+
+    def _get_updates(self, params: JSONDict) -> Response:
+        offset = params.get("offset")
+        limit = params.get("limit")
+        limit = limit if isinstance(limit, int) and 0 < limit <= 100 else 100
+        timeout = params.get("timeout")
+        wait = min(float(timeout), LONG_POLL_CAP) if isinstance(timeout, int | float) else 0.0
+        with self._cond:
+            if isinstance(offset, int) and offset > 0:
+                self._pending = [u for u in self._pending if u["update_id"] >= offset]
+            if wait > 0:
+                self._cond.wait_for(lambda: bool(self._pending) or self.closed, wait)
+            return ok(copy.deepcopy(self._pending[:limit]))
+
+    @staticmethod
+    def _scope_key(scope: Any, language_code: Any) -> tuple[str, str]:
+        scope = scope if isinstance(scope, Mapping) and scope else {"type": "default"}
+        return json.dumps(scope, sort_keys=True), str(language_code or "")
+
+    def _set_my_commands(self, params: JSONDict) -> Response:
+        commands = params.get("commands")
+        if not isinstance(commands, list):
+            return error(400, "Bad Request: can't parse commands JSON object")
+        key = self._scope_key(params.get("scope"), params.get("language_code"))
+        self._commands[key] = commands
+        return ok(True)
+
+    def _get_my_commands(self, params: JSONDict) -> Response:
+        key = self._scope_key(params.get("scope"), params.get("language_code"))
+        return ok(self._commands.get(key, []))
+
+    def _delete_my_commands(self, params: JSONDict) -> Response:
+        self._commands.pop(self._scope_key(params.get("scope"), params.get("language_code")), None)
+        return ok(True)
+
+    def _target_chat(self, params: JSONDict) -> JSONDict | Response:
+        chat_id = _as_chat_id(params.get("chat_id"))
+        if chat_id is None:
+            return error(400, "Bad Request: chat_id is empty")
+        if not isinstance(chat_id, int):
+            return error(400, "Bad Request: chat not found")
+        return self._chat(chat_id)
+
+    def _bot_message(self, chat: JSONDict, fields: JSONDict) -> JSONDict:
+        message_id = self._next_message_id(chat["id"])
+        message: JSONDict = {
+            "message_id": message_id,
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+            **fields,
+        }
+        self._messages[(chat["id"], message_id)] = message
+        return message
+
+    @staticmethod
+    def _inline_markup(params: JSONDict) -> JSONDict | None:
+        markup = params.get("reply_markup")
+        return markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
+
+    def _send_message(self, params: JSONDict) -> Response:
+        chat = self._target_chat(params)
+        if isinstance(chat, tuple):
+            return chat
+        text = params.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return error(400, "Bad Request: message text is empty")
+        parse_mode = params.get("parse_mode")
+        visible = _visible_text(text, parse_mode if isinstance(parse_mode, str) else None)
+        if _utf16_len(visible) > MAX_MESSAGE_LENGTH:
+            return error(400, "Bad Request: message is too long")
+        fields: JSONDict = {"text": visible}
+        markup = self._inline_markup(params)
+        if markup is not None:
+            fields["reply_markup"] = markup
+        message = self._bot_message(chat, fields)
+        reply_markup = params.get("reply_markup")
+        self._sent.append(
+            {
+                "chat_id": chat["id"],
+                "text": text,
+                "reply_markup": reply_markup if isinstance(reply_markup, dict) else None,
+                "message_id": message["message_id"],
+                "parse_mode": parse_mode,
+                "params": params,
+            }
+        )
+        return ok(message)
+
+    def _send_document(self, params: JSONDict) -> Response:
+        chat = self._target_chat(params)
+        if isinstance(chat, tuple):
+            return chat
+        upload = params.get("document")
+        if isinstance(upload, dict):
+            document = {
+                "file_id": f"doc{len(self._documents) + 1}",
+                "file_unique_id": f"udoc{len(self._documents) + 1}",
+                "file_name": upload["filename"],
+                "mime_type": upload["content_type"],
+                "file_size": upload["size"],
+            }
+        elif isinstance(upload, str) and upload:
+            document = {"file_id": upload, "file_unique_id": f"u{upload}"}
+        else:
+            return error(400, "Bad Request: there is no document in the request")
+        fields: JSONDict = {"document": document}
+        if isinstance(params.get("caption"), str):
+            fields["caption"] = params["caption"]
+        markup = self._inline_markup(params)
+        if markup is not None:
+            fields["reply_markup"] = markup
+        message = self._bot_message(chat, fields)
+        self._documents.append(
+            {
+                "chat_id": chat["id"],
+                "document": upload,
+                "caption": params.get("caption"),
+                "message_id": message["message_id"],
+                "params": params,
+            }
+        )
+        return ok(message)
+
+    def _send_generic(self, params: JSONDict) -> Response:
+        chat = self._target_chat(params)
+        if isinstance(chat, tuple):
+            return chat
+        return ok(self._bot_message(chat, {}))
+
+    def _find_edit_target(self, params: JSONDict) -> JSONDict | Response | None:
+        """The stored message to edit, an error, or None for inline messages."""
+        if params.get("inline_message_id"):
+            return None
+        chat_id = _as_chat_id(params.get("chat_id"))
+        message_id = params.get("message_id")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int):
+            return error(400, "Bad Request: message to edit not found")
+        message = self._messages.get((chat_id, message_id))
+        if message is None:
+            return error(400, "Bad Request: message to edit not found")
+        if message.get("from", {}).get("id") != self.bot_id:
+            return error(400, "Bad Request: message can't be edited")
+        return message
+
+    def _edit_message_text(self, params: JSONDict) -> Response:
+        target = self._find_edit_target(params)
+        if isinstance(target, tuple):
+            return target
+        text = params.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return error(400, "Bad Request: message text is empty")
+        if target is None:
+            return ok(True)
+        parse_mode = params.get("parse_mode")
+        visible = _visible_text(text, parse_mode if isinstance(parse_mode, str) else None)
+        markup = self._inline_markup(params)
+        if visible == target.get("text") and markup == target.get("reply_markup"):
+            return error(400, _NOT_MODIFIED)
+        return ok(self._update_message(target, {"text": visible}, markup))
+
+    def _edit_message_reply_markup(self, params: JSONDict) -> Response:
+        target = self._find_edit_target(params)
+        if isinstance(target, tuple):
+            return target
+        if target is None:
+            return ok(True)
+        markup = self._inline_markup(params)
+        if markup == target.get("reply_markup"):
+            return error(400, _NOT_MODIFIED)
+        return ok(self._update_message(target, {}, markup))
+
+    def _update_message(self, target: JSONDict, fields: JSONDict, markup: JSONDict | None) -> JSONDict:
+        target.update(fields)
+        target["edit_date"] = int(time.time())
+        if markup is None:
+            target.pop("reply_markup", None)
+        else:
+            target["reply_markup"] = markup
+        return target
+
+    def _delete_message(self, params: JSONDict) -> Response:
+        chat_id = _as_chat_id(params.get("chat_id"))
+        message_id = params.get("message_id")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int):
+            return error(400, "Bad Request: message to delete not found")
+        if self._messages.pop((chat_id, message_id), None) is None:
+            return error(400, "Bad Request: message to delete not found")
+        return ok(True)
+
+    def _get_chat(self, params: JSONDict) -> Response:
+        chat_id = _as_chat_id(params.get("chat_id"))
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            return error(400, "Bad Request: chat not found")
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        return ok(
+            {
+                **self._chats[chat_id],
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": gifts,
+            }
+        )
+
+    def _get_chat_member(self, params: JSONDict) -> Response:
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int):
+            return error(400, "Bad Request: invalid user_id specified")
+        user = self.bot_user if user_id == self.bot_id else self._user(user_id)
+        return ok({"status": "member", "user": user})
+
+    def _get_chat_administrators(self, params: JSONDict) -> Response:
+        return ok([])
