@@ -207,10 +207,9 @@ async def test_fail_next_is_one_shot(fake: FakeBotApi) -> None:
 
 
 async def test_wrong_token_is_unauthorized(fake: FakeBotApi) -> None:
-    bot = make_bot(fake, token="999:wrong-token")
-    with pytest.raises(InvalidToken):
-        await bot.get_me()
-    await bot.shutdown()
+    with pytest.raises(InvalidToken, match="rejected by the server"):
+        async with make_bot(fake, token="999:wrong-token"):  # initialize() calls getMe
+            pass
     assert fake.calls() == []
 
 

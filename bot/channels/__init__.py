@@ -1,0 +1,1 @@
+"""Thin adapters: a channel's message in, a Service call, the reply rendered back."""
