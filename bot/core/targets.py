@@ -164,7 +164,7 @@ def _cap_text(key: str, line: CapLine, cut: float, year: int) -> str:
 
 
 def _share_text(key: str, line: ShareLine) -> str:
-    share = text("targets.no_data") if line.share is None else format_percent(float(line.share))
+    share = text("targets.no_data") if line.share is None else format_percent(line.share)
     return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -153,9 +154,9 @@ def format_weekday(day: date) -> str:
     return WEEKDAYS[day.weekday()]
 
 
-def format_percent(fraction: float) -> str:
+def format_percent(fraction: float | Fraction) -> str:
     """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'."""
-    return f"{fraction * 100:.1f}".replace(".", ",") + "%"
+    return f"{float(fraction) * 100:.1f}".replace(".", ",") + "%"
 
 
 def format_target_percent(fraction: float) -> str:

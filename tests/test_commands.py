@@ -1,0 +1,156 @@
+"""Parsing: what officials type, with or without diacritics, and what is refused."""
+
+from datetime import date
+
+import pytest
+
+from bot.core.commands import (
+    AskMeetingMode,
+    Cancel,
+    CommandName,
+    DocumentKind,
+    LogDocument,
+    LogDossiers,
+    LogMeeting,
+    MeetingMode,
+    ParseError,
+    ShowTargets,
+    Start,
+    document_number_key,
+    fold,
+    parse_command,
+    split_command,
+)
+
+TODAY = date(2026, 11, 27)
+CODES = ["vp", "vhxh", "kt", "tthcc"]
+
+
+def parse(message: str):
+    raw = split_command(message)
+    assert raw is not None and raw.name is not None
+    return parse_command(raw.name, raw.args, today=TODAY, codes=CODES)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "/hop truc_tuyen",
+        "/hop trực tuyến",
+        "/hop truc-tuyen",
+        "/HOP ONLINE",
+        "/hop@BinhLuBot Trực_Tuyến",
+        "/họp tructuyen",
+    ],
+)
+def test_online_meeting_variants(message):
+    assert parse(message) == LogMeeting(None, MeetingMode.ONLINE, TODAY, "")
+
+
+@pytest.mark.parametrize("message", ["/hop truc_tiep", "/hop trực tiếp", "/hop Truc-Tiep", "/hop offline"])
+def test_in_person_meeting_variants(message):
+    assert parse(message).mode is MeetingMode.IN_PERSON
+
+
+def test_meeting_with_date_and_summary():
+    assert parse("/hop truc_tuyen 12/11 Giao ban tuần") == LogMeeting(
+        None, MeetingMode.ONLINE, date(2026, 11, 12), "Giao ban tuần"
+    )
+
+
+def test_year_less_date_later_in_the_year_means_last_year():
+    assert parse("/hop truc_tiep 30/12").day == date(2025, 12, 30)
+
+
+def test_meeting_for_a_named_department():
+    assert parse("/hop KT truc_tuyen 01/10/2026").department == "kt"
+
+
+@pytest.mark.parametrize("message,department", [("/hop", None), ("/hop vhxh", "vhxh")])
+def test_meeting_without_mode_asks(message, department):
+    assert parse(message) == AskMeetingMode(department)
+
+
+@pytest.mark.parametrize(
+    "message,key",
+    [
+        ("/hop abc", "parse.unknown_meeting_kind"),
+        ("/hop truc", "parse.unknown_meeting_kind"),
+        ("/hop truc_tuyen 31/02", "parse.bad_date"),
+        ("/hop truc_tuyen 12/13/2026", "parse.bad_date"),
+        ("/hop truc_tuyen 28/11/2026", "parse.future_date"),
+        ("/hop truc_tuyen 01/01/2027", "parse.future_date"),
+        ("/hop truc_tuyen 01/01/1999", "parse.bad_date"),
+        ("/hop truc_tuyen " + "x" * 301, "parse.too_long"),
+        ("/vanban", "parse.missing_kind"),
+        ("/vanban thu", "parse.unknown_document_kind"),
+        ("/vanban dien_tu " + "1" * 51, "parse.too_long"),
+        ("/hoso", "parse.missing_counts"),
+        ("/hoso 5", "parse.missing_counts"),
+        ("/hoso -1 2", "parse.bad_count"),
+        ("/hoso 1 hai", "parse.bad_count"),
+        ("/hoso 1.5 2", "parse.bad_count"),
+        ("/hoso 0 0", "parse.zero_counts"),
+        ("/hoso 1 2 3", "parse.too_many_args"),
+        ("/hoso 1 2 30/02", "parse.bad_date"),
+        ("/hoso 999999 1", "parse.bad_count"),
+        ("/huy abc", "parse.bad_entry_id"),
+        ("/huy 0", "parse.bad_entry_id"),
+        ("/huy 1 2", "parse.too_many_args"),
+        ("/chitieu 2030", "parse.bad_year"),
+        ("/chitieu xyz", "parse.unknown_department"),
+        ("/lienket", "parse.missing_department"),
+        ("/lienket xyz", "parse.unknown_department"),
+        ("/thuhoi", "parse.bad_member_id"),
+        ("/thuhoi abc", "parse.bad_member_id"),
+        ("/start short", "parse.bad_code"),
+        ("/start " + "a" * 65, "parse.bad_code"),
+        ("/start abc$defghijklmnopqrstu", "parse.bad_code"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(message, key):
+    with pytest.raises(ParseError) as err:
+        parse(message)
+    assert err.value.key == key
+
+
+@pytest.mark.parametrize(
+    "message,expected",
+    [
+        ("/vanban dien_tu", LogDocument(None, DocumentKind.ELECTRONIC, None, "", TODAY)),
+        (
+            "/vanban điện tử 125/QĐ-UBND Về việc A",
+            LogDocument(None, DocumentKind.ELECTRONIC, "125/QĐ-UBND", "Về việc A", TODAY),
+        ),
+        ("/vanban giấy Giấy mời", LogDocument(None, DocumentKind.PAPER, None, "Giấy mời", TODAY)),
+        ("/vanban vp mật 5/M", LogDocument("vp", DocumentKind.SECRET, "5/M", "", TODAY)),
+        ("/hoso 19 1", LogDossiers(None, 19, 1, TODAY)),
+        ("/hồ_sơ tthcc 0 3 20/11/2026", LogDossiers("tthcc", 0, 3, date(2026, 11, 20))),
+        ("/huy", Cancel(None)),
+        ("/huy #12", Cancel(12)),
+        ("/chitieu", ShowTargets(2026, None)),
+        ("/chi_tieu vhxh 2025", ShowTargets(2025, "vhxh")),
+        ("/start", Start(None)),
+    ],
+)
+def test_parses(message, expected):
+    assert parse(message) == expected
+
+
+def test_unknown_command_and_plain_text():
+    assert split_command("/xyz 1").name is None
+    assert split_command("xin chào") is None
+
+
+def test_fold_and_document_number_key():
+    assert fold("Đầu Mối Trực Tuyến") == "dau moi truc tuyen"
+    assert document_number_key("125/QĐ-UBND") == document_number_key("125/qd-ubnd")
+
+
+def test_every_command_has_a_parser():
+    for name in CommandName:
+        raw_args = "abcdefghijklmnopqrstuvwxyz" if name is CommandName.START else ""
+        try:
+            parse_command(name, raw_args, today=TODAY, codes=CODES)
+        except ParseError:
+            pass
