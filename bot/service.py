@@ -23,7 +23,7 @@ from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Button, Incoming, Reply
 from bot.core.permissions import PERMISSIONS, Actor, Grant, Role, may_run, resolve_department
 from bot.core.targets import Counts, compute_target_report, render_target_report
-from bot.core.texts import CATALOGUE, format_date, format_percent, text, usage
+from bot.core.texts import format_date, format_percent, text, usage
 from storage import queries as q
 from storage.db import Database
 from storage.models import ChatAccount, Document, DossierTally, Entry, Meeting
@@ -183,9 +183,8 @@ class Service:
     def _help(self, actor: Actor) -> str:
         lines = [text("help.header")]
         for name in c.CommandName:
-            key = f"help.{name}"
-            if name is not c.CommandName.START and key in _HELP_KEYS and actor.roles & PERMISSIONS[name]:
-                lines.append(text(key))
+            if name is not c.CommandName.START and actor.roles & PERMISSIONS[name]:
+                lines.append(text(f"help.{name}"))
         return "\n".join(lines)
 
     # --- registration ----------------------------------------------------------------------
@@ -512,7 +511,6 @@ class Service:
         return text("link.done", department=department.name)
 
 
-_HELP_KEYS = {f"help.{name}" for name in c.CommandName} & set(CATALOGUE)
 
 
 def _grant(membership) -> Grant:

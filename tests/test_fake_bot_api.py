@@ -12,8 +12,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageEntity
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageEntity, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from tests.fakes.bot_api_server import FakeBotApi
 
@@ -173,7 +174,7 @@ async def test_migrated_chat_raises_chat_migrated(fake: FakeBotApi) -> None:
 
 
 async def test_rate_limit_raises_retry_after(fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # else reading RetryAfter.retry_after warns (PTB 22.2+)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # else constructing RetryAfter warns (PTB 22.2+)
     fake.rate_limit(per_chat_per_second=2, retry_after=3)
     async with make_bot(fake) as bot:
         await bot.send_message(USER, "1")
@@ -249,3 +250,43 @@ def test_json_body_and_bad_path(fake: FakeBotApi) -> None:
     assert status == 404 and body == {"ok": False, "error_code": 404, "description": "Not Found"}
     status, body = post(f"/bot{fake.token}/sendMessage", {"chat_id": USER, "text": " "})
     assert status == 400 and body["description"] == "Bad Request: message text is empty"
+
+
+async def test_application_polling_end_to_end(fake: FakeBotApi) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("Xác nhận", callback_data=f"ok:{context.args}")]])
+        await update.effective_message.reply_text(f"start {context.args}", reply_markup=markup)
+
+    async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        await query.edit_message_text(f"pressed {query.data}")
+
+    async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("not a command")
+
+    app = Application.builder().token(fake.token).base_url(fake.base_url).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(pressed))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, other))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        fake.push_text(USER, "/start abc")
+        reply = await fake.wait_for_async(lambda m: m["chat_id"] == USER)
+        assert reply["text"] == "start ['abc']"
+        fake.push_text(USER, "/start@binhlu_test_bot x", chat_id=GROUP, chat_type="supergroup")
+        fake.push_text(USER, "/start@other_bot y", chat_id=GROUP, chat_type="supergroup")
+        fake.push_text(USER, "xin chào", chat_id=GROUP, chat_type="supergroup")
+        await fake.wait_for_count_async(GROUP, 2)
+        fake.push_callback(USER, "ok:['abc']", reply["message_id"])
+        edit = await asyncio.to_thread(fake.wait_for_call, "editMessageText")
+        assert edit["text"] == "pressed ok:['abc']" and edit["message_id"] == reply["message_id"]
+        await app.updater.stop()
+        await app.stop()
+    assert [m["text"] for m in fake.sent(GROUP)] == ["start ['x']", "not a command"]
+    assert fake.pending_updates == 0

@@ -57,6 +57,7 @@ CATALOGUE: dict[str, str] = {
     "help.chitieu": "/chitieu – tình hình thực hiện chỉ tiêu",
     "help.lienket": "/lienket – liên kết nhóm chat với phòng",
     "help.toi": "/toi – thông tin của bạn",
+    "help.help": "/help – danh sách lệnh",
     "help.thanhvien": "/thanhvien – danh sách thành viên",
     "help.thuhoi": "/thuhoi – thu hồi quyền một thành viên",
     # parsing

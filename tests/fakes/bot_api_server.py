@@ -29,6 +29,12 @@ Behaviour worth knowing:
 * sendMessage rejects empty text and text over 4096 characters (HTML tags not counted).
 * Unknown methods are recorded and answered with ``true``; unknown ``send*`` methods get a
   generic Message back.
+* ``block_chat`` / ``migrate_chat`` affect every ``send*`` and ``edit*`` call to that chat; rate
+  limits count successful ``send*`` calls (not sendChatAction). Refused calls still appear in
+  ``calls()`` but never in ``sent()``.
+* PTB >= 22.2 emits a PTBDeprecationWarning whenever a RetryAfter is *constructed* (its
+  ``__init__`` reads ``retry_after``) unless ``PTB_TIMEDELTA=1`` is set: with
+  ``filterwarnings = error`` every 429 becomes that warning, so set the variable in such tests.
 * Any exception inside the fake is answered with HTTP 500 and kept in ``errors``.
 """
 
@@ -304,6 +310,7 @@ class FakeBotApi:
 
         self._cond = threading.Condition()
         self._server: _Server | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
 
@@ -361,6 +368,7 @@ class FakeBotApi:
             raise RuntimeError("FakeBotApi already started")
         self.closed = False
         self._server = _Server(self)
+        self._port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -380,16 +388,14 @@ class FakeBotApi:
             self._cond.notify_all()
         server.shutdown()
         thread.join()
-        with self._cond:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        server.server_close()
         deadline = time.monotonic() + 2.0
-        with self._cond:
+        with self._cond:  # kick idle keep-alive connections so their handler threads end
             while self._connections and time.monotonic() < deadline:
+                for conn in self._connections:
+                    with contextlib.suppress(OSError):
+                        conn.shutdown(socket.SHUT_RDWR)
                 self._cond.wait(0.05)
+        server.server_close()
         self._server = None
         self._thread = None
 
@@ -402,9 +408,9 @@ class FakeBotApi:
     @property
     def port(self) -> int:
         """The TCP port the server listens on."""
-        if self._server is None:
-            raise RuntimeError("FakeBotApi is not started")
-        return int(self._server.server_address[1])
+        if self._port is None:
+            raise RuntimeError("FakeBotApi was never started")
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -467,13 +473,17 @@ class FakeBotApi:
             user = self._user(user_id)
             target = chat_id if chat_id is not None else user_id
             chat = self._chats.get(target) or self._chat(target, chat_type)
-            message = self._messages.get((chat["id"], message_id)) or {
-                "message_id": message_id,
-                "from": self.bot_user,
-                "chat": chat,
-                "date": int(time.time()),
-                "text": "",
-            }
+            message = self._messages.get((chat["id"], message_id))
+            if message is None:  # unknown to the fake: invent it so that edits to it work
+                message = {
+                    "message_id": message_id,
+                    "from": self.bot_user,
+                    "chat": chat,
+                    "date": int(time.time()),
+                    "text": "…",
+                }
+                self._messages[(chat["id"], message_id)] = message
+                self._message_ids[chat["id"]] = max(self._message_ids.get(chat["id"], 0), message_id)
             callback_id = str(next(self._callback_ids))
             self._enqueue(
                 {

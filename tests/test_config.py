@@ -1,0 +1,63 @@
+"""The configuration: the example is complete, and every error names its key."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import TOKEN_ENV, ConfigError, load_config, parse_config
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "config.example.toml"
+
+
+def test_example_config_is_complete_for_binh_lu():
+    config = load_config(EXAMPLE)
+    assert config.commune.tz.key == "Asia/Ho_Chi_Minh"
+    names = {d.name for d in config.departments}
+    assert {"Văn phòng HĐND và UBND xã", "Phòng Văn hóa – Xã hội", "Phòng Kinh tế"} <= names
+    assert "Trung tâm Phục vụ hành chính công" in names
+    assert config.baseline[2025].meetings == 120 and config.baseline[2025].documents == 600
+    assert config.targets.online_meeting_share == 0.6 and config.targets.document_cut == 0.15
+    assert config.database.url.startswith("sqlite+aiosqlite:///data/")
+    assert config.telegram.base_url == "https://api.telegram.org/bot"
+
+
+def minimal(**extra) -> dict:
+    return {"commune": {"name": "UBND xã X"}, "departments": [{"code": "vp", "name": "Văn phòng"}], **extra}
+
+
+@pytest.mark.parametrize(
+    "data,key",
+    [
+        (minimal(commune={"name": "X", "timezone": "Mars/Base"}), "commune.timezone"),
+        (minimal(departments=[{"code": "Văn Phòng", "name": "VP"}]), "departments.0.code"),
+        (minimal(departments=[{"code": "online", "name": "VP"}]), "departments.0.code"),
+        (minimal(targets={"meeting_cut": 1.5}), "targets.meeting_cut"),
+        (minimal(baseline={"2025": {"meetings": -1}}), "baseline.2025.meetings"),
+        (minimal(database={"url": "mysql://x"}), "database.url"),
+        (minimal(telegram={"tokn": "x"}), "telegram.tokn"),
+        ({"departments": []}, "commune"),
+    ],
+)
+def test_errors_name_the_key(data, key):
+    with pytest.raises(ConfigError) as err:
+        parse_config(data)
+    assert f"  {key}:" in str(err.value)
+
+
+def test_missing_and_malformed_files(tmp_path):
+    with pytest.raises(ConfigError, match="Không tìm thấy"):
+        load_config(tmp_path / "none.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[commune\nname=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="TOML"):
+        load_config(bad)
+
+
+def test_token_from_the_environment_wins_and_is_secret(monkeypatch):
+    config = parse_config(minimal(telegram={"token": "111:file"}))
+    assert "111:file" not in repr(config)
+    monkeypatch.setenv(TOKEN_ENV, "222:env")
+    assert config.token() == "222:env"
+    monkeypatch.delenv(TOKEN_ENV)
+    assert config.token() == "111:file"
