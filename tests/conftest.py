@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from bot.core.messages import Incoming, Reply
 from bot.core.permissions import Role
 from bot.service import Service
 from storage.db import Database
+
+# python-telegram-bot 22 warns on every RetryAfter unless told to use timedeltas; warnings are errors here.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 # 10:00 in Bình Lư on Friday 27/11/2026.

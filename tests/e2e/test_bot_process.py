@@ -1,0 +1,138 @@
+"""`python -m bot run` as a real process against a fake Bot API on 127.0.0.1, killed and restarted."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fakes.bot_api_server import FakeBotApi
+
+FOCAL, LEADER = 1001, 2001
+
+
+@pytest.fixture
+def fake():
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    example = example.replace('base_url = "https://api.telegram.org/bot"', f'base_url = "{fake.base_url}"')
+    example = example.replace("poll_timeout = 30", "poll_timeout = 1")
+    example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    return path
+
+
+def environment(fake: FakeBotApi) -> dict[str, str]:
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "PTB_TIMEDELTA": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def cli(config_path: Path, fake: FakeBotApi, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args, "--config", str(config_path)],
+        env=environment(fake),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def invite(config_path: Path, fake: FakeBotApi, *args: str) -> str:
+    output = cli(config_path, fake, "invite", *args).strip().splitlines()
+    assert re.fullmatch(rf"https://t\.me/{fake.bot_user['username']}\?start={re.escape(output[-1])}", output[-2])
+    return output[-1]
+
+
+class BotProcess:
+    """The bot in a child process, its log in a file."""
+
+    def __init__(self, config_path: Path, fake: FakeBotApi, log: Path) -> None:
+        with log.open("ab") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run", "--config", str(config_path)],
+                env=environment(fake),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def terminate(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
+
+
+class Conversation:
+    """A user of the fake server who waits for each answer."""
+
+    def __init__(self, fake: FakeBotApi, user_id: int, name: str) -> None:
+        self.fake, self.user_id, self.name = fake, user_id, name
+
+    def say(self, text: str, timeout: float = 20.0) -> str:
+        since = len(self.fake.sent())
+        self.fake.push_text(self.user_id, text, first_name=self.name)
+        return self.fake.wait_for(lambda m: m["chat_id"] == self.user_id, timeout=timeout, since=since)["text"]
+
+
+WORKED_EXAMPLE = (
+    ["/hop truc_tuyen", "/hop trực tuyến", "/hop truc_tiep", "/hop trực tiếp", "/hop offline"]
+    + [f"/vanban dien_tu {n}/UBND-VHXH" for n in range(1, 10)]
+    + ["/vanban giay", "/vanban mat 7/M", "/hoso 19 1"]
+)
+
+
+def assert_worked_example(report: str) -> None:
+    for fragment in ("Cuộc họp: 5/108", "40,0%", "Văn bản ban hành: 11/510", "90,0%", "95,0% (≥95%) ✅ đạt"):
+        assert fragment in report, report
+
+
+def test_register_log_kill_restart_nothing_lost(tmp_path, fake, config_path):
+    focal_code = invite(config_path, fake, "--role", "focal", "--department", "vhxh")
+    leader_code = invite(config_path, fake, "--role", "leader")
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_path, fake, log)
+    focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
+    stranger = Conversation(fake, 3001, "Khách")
+    try:
+        assert "Chào mừng Lan" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng Hùng" in leader.say(f"/start {leader_code}")
+        assert "đã được sử dụng" in stranger.say(f"/start {focal_code}")
+        assert "chưa được đăng ký" in stranger.say("/toi")
+        receipts = [focal.say(WORKED_EXAMPLE[0])]
+        first_hop = fake.last_update_id
+        receipts += [focal.say(line) for line in WORKED_EXAMPLE[1:]]
+        assert all(r.startswith(f"Đã ghi #{n}:") for n, r in enumerate(receipts, 1)), receipts
+        assert_worked_example(leader.say("/chitieu"))
+        assert fake.registered_commands(), "the command menu was registered at start"
+        bot.kill()
+
+        bot = BotProcess(config_path, fake, log)
+        assert_worked_example(leader.say("/chitieu", timeout=60))
+        # Telegram redelivers an update after a crash: same receipt, nothing counted twice.
+        since = len(fake.sent())
+        fake.replay(first_hop)
+        again = fake.wait_for(lambda m: m["chat_id"] == FOCAL, since=since)["text"]
+        assert again == receipts[0]
+        assert_worked_example(leader.say("/chitieu"))
+        assert bot.terminate() == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.kill()
+    output = log.read_text(encoding="utf-8")
+    assert fake.token not in output and fake.token.split(":")[1] not in output
+    assert fake.errors == []
