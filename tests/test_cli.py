@@ -1,0 +1,78 @@
+"""The command line: invite, members, revoke, db upgrade, and the console demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(text.replace("data/binhlu.db", str(tmp_path / "cli.db")), encoding="utf-8")
+    return path
+
+
+def test_invite_prints_a_deep_link_and_the_code_last(config_file, capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["invite", "--config", str(config_file), "--role", "focal", "--department", "vhxh"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == f"https://t.me/<tên_bot>?start={lines[-1]}"
+    assert "Phòng Văn hóa – Xã hội" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--role", "focal"], "--department"),
+        (["--role", "focal", "--department", "xyz"], "Không có phòng"),
+    ],
+)
+def test_invite_refuses_bad_arguments(config_file, capsys, args, message):
+    assert main(["invite", "--config", str(config_file), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_members_revoke_and_upgrade(config_file, capsys):
+    assert main(["db", "upgrade", "--config", str(config_file)]) == 0
+    assert main(["members", "--config", str(config_file)]) == 0
+    assert "Chưa có thành viên" in capsys.readouterr().out
+    assert main(["revoke", "--config", str(config_file), "5"]) == 0
+    assert "Không có thành viên" in capsys.readouterr().out
+
+
+def test_a_bad_config_stops_with_the_key_named(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[commune]\nname = "X"\ntimezone = "Nowhere/Town"\n', encoding="utf-8")
+    assert main(["members", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "commune.timezone" in err and "departments" in err
+
+
+def test_run_without_a_token_explains_how_to_get_one(config_file, capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["run", "--config", str(config_file)]) == 2
+    err = capsys.readouterr().err
+    assert "@BotFather" in err and "make demo" in err
+
+
+def test_demo_runs_the_same_commands_in_a_console():
+    script = "/chitieu\n/hop\n1\n/huy\n/thoat\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--as", "focal"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "Chỉ tiêu năm" in result.stdout
+    assert "[1] Trực tuyến  [2] Trực tiếp" in result.stdout
+    assert "Đã ghi #" in result.stdout and "Đã hủy #" in result.stdout
