@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
+AS ?= leader
 STAMP := $(VENV)/.installed
 
 .PHONY: run demo test lint bench upgrade clean
@@ -13,11 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# First run: start from the example, ready for Bình Lư; edit it before going live.
+$(CONFIG):
+	cp config.example.toml $(CONFIG)
+	@echo "Đã tạo $(CONFIG) từ config.example.toml – hãy sửa theo số liệu của xã."
+
+run: $(STAMP) $(CONFIG)
 	$(BIN)/python -m bot run --config $(CONFIG)
 
 demo: $(STAMP)
-	$(BIN)/python -m bot demo
+	$(BIN)/python -m bot demo --as $(AS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
