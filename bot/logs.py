@@ -26,9 +26,9 @@ class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())
         record.args = None
-        if record.exc_info:
+        if record.exc_info and not record.exc_text:
+            # Formatters print a cached exc_text as is: cache the redacted traceback.
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
         return True

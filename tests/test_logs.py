@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from bot.logs import QUIET_LOGGERS, RedactTokens, setup_logging
 
 FAKE_TOKEN = "987654321:AAFakeTokenForTestsOnly_abcdefghijklmn"
 
 
-@pytest.fixture
-def restore_logging():
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def test_token_is_masked_in_messages_and_tracebacks(restore_logging, capsys):
+def test_token_is_masked_in_messages_and_tracebacks(capsys):
     setup_logging(secrets=(FAKE_TOKEN,))
     logger = logging.getLogger("bot.test")
     logger.info("calling https://api.telegram.org/bot%s/getMe", FAKE_TOKEN)
@@ -34,7 +23,7 @@ def test_token_is_masked_in_messages_and_tracebacks(restore_logging, capsys):
     assert err.count("[TOKEN]") == 3 and "Traceback" in err
 
 
-def test_http_client_loggers_stay_at_warning(restore_logging):
+def test_http_client_loggers_stay_at_warning():
     setup_logging(logging.DEBUG, secrets=(FAKE_TOKEN,))
     assert all(logging.getLogger(name).level == logging.WARNING for name in QUIET_LOGGERS if name.startswith("http"))
 
