@@ -1,0 +1,1 @@
+"""What runs on a schedule: reminders derived from the database, and the outbox sender."""
