@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -125,6 +127,55 @@ class InvitesConfig(_Section):
     failure_window_minutes: int = Field(default=15, ge=1)
 
 
+REPORT_CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,19}$")
+DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+class ReportConfig(_Section):
+    """One `[[reports]]` entry: a periodic report every listed department owes each year."""
+
+    code: str
+    name: str = Field(min_length=1)
+    due: str
+    departments: list[str] = Field(default_factory=list)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not REPORT_CODE.match(value):
+            raise ValueError("mã kỳ báo cáo chỉ gồm chữ thường không dấu, số và '_'")
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _day_month(cls, value: str) -> str:
+        match = DAY_MONTH.match(value)
+        try:
+            if not match:
+                raise ValueError
+            date(2024, int(match[2]), int(match[1]))  # a leap year admits 29/02
+        except ValueError:
+            raise ValueError('hạn nộp phải có dạng dd/mm, ví dụ "30/11"') from None
+        return value
+
+    @property
+    def due_day_month(self) -> tuple[int, int]:
+        """(day, month) of the yearly due date."""
+        day, month = self.due.split("/")
+        return int(day), int(month)
+
+
+class RemindersConfig(_Section):
+    """`[reminders]`: when reminders go out and how far back a missed one is still sent."""
+
+    start: date | None = None
+    time: dt_time = dt_time(8, 0)
+    digest_time: dt_time = dt_time(7, 30)
+    catch_up_hours: int = Field(default=24, ge=1, le=24 * 7)
+    sweep_seconds: int = Field(default=60, ge=5, le=3600)
+    escalate_to: str | None = None
+
+
 class Config(_Section):
     """The whole file."""
 
@@ -135,13 +186,24 @@ class Config(_Section):
     targets: TargetsConfig = TargetsConfig()
     baseline: dict[int, BaselineConfig] = Field(default_factory=dict)
     invites: InvitesConfig = InvitesConfig()
+    reports: list[ReportConfig] = Field(default_factory=list)
+    reminders: RemindersConfig = RemindersConfig()
 
     @model_validator(mode="after")
-    def _unique_codes(self) -> Config:
+    def _consistent_codes(self) -> Config:
         codes = [d.code for d in self.departments]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
             raise ValueError(f"mã phòng bị trùng: {', '.join(duplicates)}")
+        report_codes = [r.code for r in self.reports]
+        if len(set(report_codes)) != len(report_codes):
+            raise ValueError("mã kỳ báo cáo bị trùng")
+        for report in self.reports:
+            unknown = sorted(set(report.departments) - set(codes))
+            if unknown:
+                raise ValueError(f"reports.{report.code}.departments: không có phòng {', '.join(unknown)}")
+        if self.reminders.escalate_to is not None and self.reminders.escalate_to not in codes:
+            raise ValueError(f"reminders.escalate_to: không có phòng {self.reminders.escalate_to!r}")
         return self
 
     @field_validator("baseline")
@@ -162,6 +224,10 @@ class Config(_Section):
         if from_env:
             return from_env
         return self.telegram.token.get_secret_value() if self.telegram.token else None
+
+    def report(self, code: str) -> ReportConfig | None:
+        """The report kind with this code, if configured."""
+        return next((r for r in self.reports if r.code == code), None)
 
     def baseline_for(self, year: int) -> BaselineConfig:
         """Totals of the year before `year`, or an empty baseline."""

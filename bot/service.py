@@ -11,22 +11,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
+from bot.config import Config, ReportConfig
 from bot.core import commands as c
+from bot.core.calendar import WorkCalendar, annual_due
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Button, Incoming, Reply
 from bot.core.permissions import PERMISSIONS, Actor, Grant, Role, may_run, resolve_department
-from bot.core.targets import Counts, compute_target_report, render_target_report
-from bot.core.texts import format_date, format_percent, text, usage
+from bot.core.targets import Counts, TaskCounts, compute_target_report, render_target_report
+from bot.core.texts import format_date, format_left, format_percent, format_weekday, text, usage
 from storage import queries as q
 from storage.db import Database
-from storage.models import ChatAccount, Document, DossierTally, Entry, Meeting
+from storage.models import ChatAccount, Document, DossierTally, Entry, Meeting, ReportSubmission, Task
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +40,13 @@ MUTATING = (
     c.Cancel,
     c.LinkGroup,
     c.Revoke,
+    c.Submit,
+    c.Assign,
+    c.Progress,
+    c.Done,
 )
+TRACKING_START = "reminders_start"
+MAX_TASK_LINES = 15
 
 
 class Refusal(Exception):
@@ -81,21 +89,43 @@ def describe_grant(grant: Grant, department_names: dict[str, str]) -> str:
 class Service:
     """The application's use cases, shared by every channel and the CLI."""
 
-    def __init__(self, config: Config, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, config: Config, db: Database, clock: Clock = utc_now, on_enqueued: Callable[[], None] | None = None
+    ) -> None:
         self.config = config
         self.db = db
         self.clock = clock
+        self.on_enqueued = on_enqueued  # wakes the outbox sender when a command queues a message
         self.tz = config.commune.tz
         self.codes = [d.code for d in config.departments]
         self.department_names = {d.code: d.name for d in config.departments}
         self.targets = config.targets.to_targets()
+        self.report_codes = [r.code for r in config.reports]
+        self.calendar = WorkCalendar()
 
     async def prepare(self) -> None:
         """Bring the schema up to date and the departments in line with the config."""
         await self.db.upgrade()
         async with self.db.unit_of_work() as session:
             await q.sync_departments(session, ((d.code, d.name) for d in self.config.departments))
+            await q.set_setting_once(session, TRACKING_START, local_date(self.clock(), self.tz).isoformat())
             await session.commit()
+
+    async def tracking_start(self, session: AsyncSession) -> date:
+        """Report periods due before this day are never chased: the config's, else the database's first day."""
+        if self.config.reminders.start is not None:
+            return self.config.reminders.start
+        stored = await q.get_setting(session, TRACKING_START)
+        return date.fromisoformat(stored) if stored else local_date(self.clock(), self.tz)
+
+    def report_due(self, report: ReportConfig, year: int) -> date:
+        """The due date of a report kind in a year."""
+        day, month = report.due_day_month
+        return annual_due(year, month, day)
+
+    def required_departments(self, report: ReportConfig) -> list[str]:
+        """Codes of the departments that owe a report (all when the config lists none)."""
+        return list(report.departments) or list(self.codes)
 
     # --- chat ------------------------------------------------------------------------------
 
@@ -114,7 +144,11 @@ class Service:
         raw = c.split_command(incoming.text)
         now = self.clock()
         async with self.db.unit_of_work() as session:
-            actor = actor_of(await q.get_account(session, incoming.channel, incoming.sender_id))
+            account = await q.get_account(session, incoming.channel, incoming.sender_id)
+            actor = actor_of(account)
+            if account is not None and account.unreachable_at is not None:
+                await q.clear_unreachable(session, incoming.channel, incoming.sender_id)
+                await session.commit()
             if raw is None:
                 if incoming.is_group:
                     return None
@@ -126,7 +160,9 @@ class Service:
             if not may_run(actor, raw.name):
                 return Reply(text("access.unregistered" if actor is None else "access.denied", command=raw.name))
             try:
-                command = c.parse_command(raw.name, raw.args, today=local_date(now, self.tz), codes=self.codes)
+                command = c.parse_command(
+                    raw.name, raw.args, today=local_date(now, self.tz), codes=self.codes, reports=self.report_codes
+                )
             except c.ParseError as err:
                 return Reply(text(err.key, **err.values) + "\n" + usage(err.command))
             if isinstance(command, c.Start) and actor is None and command.code is None:
@@ -178,6 +214,16 @@ class Service:
                 if person_id == actor.person_id:
                     raise Refusal("revoke.self")
                 return Reply(await self.revoke(session, person_id, actor_id=actor.person_id, label=actor.name, now=now))
+            case c.Submit():
+                return Reply(await self._submit(session, command, actor, incoming, now))
+            case c.ShowReports():
+                return Reply(await self._reports(session, command, now))
+            case c.Assign():
+                return Reply(await self._assign(session, command, actor, incoming, now))
+            case c.ListTasks(department=department):
+                return Reply(await self._tasks(session, department, actor, now))
+            case c.Progress() | c.Done():
+                return Reply(await self._update_task(session, command, actor, now))
         raise AssertionError(f"unhandled command {command!r}")
 
     def _help(self, actor: Actor) -> str:
@@ -468,8 +514,9 @@ class Service:
         return "\n\n".join([await self.target_report(session, command.year, code, today) for code in scopes])
 
     async def target_report(self, session: AsyncSession, year: int, department: str | None, today: date) -> str:
-        """The /chitieu text for the commune (department None) or one department."""
+        """The /chitieu text for the commune (department None) or one department, with the tasks line."""
         tally = await q.tally_year(session, year, department)
+        tasks = await q.tally_tasks(session, year, today, department)
         baseline = self.config.baseline_for(year) if department is None else None
         report = compute_target_report(
             Counts(**vars(tally)),
@@ -480,7 +527,244 @@ class Service:
             baseline_documents=baseline.documents if baseline else None,
         )
         scope = self.config.commune.name if department is None else self.department_names[department]
-        return render_target_report(report, self.targets, scope)
+        return render_target_report(report, self.targets, scope, TaskCounts(**vars(tasks)))
+
+    # --- reports ---------------------------------------------------------------------------
+
+    async def _submit(
+        self, session: AsyncSession, command: c.Submit, actor: Actor, incoming: Incoming, now: datetime
+    ) -> str:
+        code = await self._department_for(session, actor, command.department, incoming, c.CommandName.SUBMIT)
+        department = await q.get_department(session, code)
+        report = self.config.report(command.report)
+        if code not in self.required_departments(report):
+            raise Refusal("report.not_required", department=department.name, report=report.name)
+        today = local_date(now, self.tz)
+        start = await self.tracking_start(session)
+        done = await q.submitted_years(session, department.id, report.code)
+        year = command.year
+        if year is None:
+            year = self._oldest_outstanding(report, done, start, today)
+            if year is None:
+                raise Refusal("report.none_outstanding", department=department.name, report=report.name)
+        elif self.report_due(report, year) < start:
+            raise Refusal("report.not_tracked", report=report.name, year=year, start=format_date(start))
+        if year in done:
+            existing = next(
+                e for e in await q.list_submissions(session, report.code, year) if e.department_id == department.id
+            )
+            raise Refusal("report.already", department=department.name, report=report.name, year=year, id=existing.id)
+        entry = ReportSubmission(
+            department_id=department.id,
+            person_id=actor.person_id,
+            occurred_on=today,
+            year=year,
+            summary=command.note,
+            created_at=now,
+            source_channel=incoming.channel,
+            source_chat_id=incoming.chat_id,
+            source_message_id=incoming.message_id,
+            report_code=report.code,
+            report_year=year,
+            file_id=incoming.attachment,
+        )
+        await q.add_entry(session, entry)
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="add",
+            entity="report",
+            entity_id=entry.id,
+            detail={"department": code, "report": report.code, "year": year, "file": bool(incoming.attachment)},
+        )
+        return text(
+            "report.submitted",
+            id=entry.id,
+            department=department.name,
+            report=report.name,
+            year=year,
+            file=text("report.with_file") if incoming.attachment else "",
+            note=f": {command.note}" if command.note else "",
+        )
+
+    def _oldest_outstanding(self, report: ReportConfig, done: set[int], start: date, today: date) -> int | None:
+        """The oldest overdue period not submitted, else the next one due."""
+        for year in range(start.year, today.year + 2):
+            due = self.report_due(report, year)
+            if due >= start and year not in done:
+                return year
+        return None
+
+    def current_report_year(self, report: ReportConfig, today: date) -> int:
+        """The period /baocao shows by default: this year's until a month after it is due, then next year's."""
+        return today.year if today <= self.report_due(report, today.year) + timedelta(days=31) else today.year + 1
+
+    async def _reports(self, session: AsyncSession, command: c.ShowReports, now: datetime) -> str:
+        today = local_date(now, self.tz)
+        reports = [self.config.report(command.report)] if command.report else self.config.reports
+        if not reports:
+            raise Refusal("report.no_reports")
+        return "\n\n".join([await self.report_status(session, r, command.year, today) for r in reports])
+
+    async def report_status(self, session: AsyncSession, report: ReportConfig, year: int | None, today: date) -> str:
+        """Who has submitted a period, when and by whom, and who is late."""
+        year = year or self.current_report_year(report, today)
+        due = self.report_due(report, year)
+        submissions = {e.department.code: e for e in await q.list_submissions(session, report.code, year)}
+        required = self.required_departments(report)
+        lines = [
+            text(
+                "report.header",
+                report=report.name,
+                year=year,
+                weekday=format_weekday(due),
+                due=format_date(due),
+                left=format_left((due - today).days),
+            )
+        ]
+        for code in required:
+            name = self.department_names[code]
+            if (entry := submissions.get(code)) is not None:
+                lines.append(
+                    text(
+                        "report.line_done",
+                        department=name,
+                        day=format_date(entry.occurred_on),
+                        person=entry.person.full_name,
+                    )
+                )
+            elif today > due:
+                lines.append(text("report.line_late", department=name, days=(today - due).days))
+            else:
+                lines.append(text("report.line_pending", department=name))
+        lines.append(text("report.summary", done=sum(code in submissions for code in required), total=len(required)))
+        return "\n".join(lines)
+
+    # --- tasks -----------------------------------------------------------------------------
+
+    async def _assign(
+        self, session: AsyncSession, command: c.Assign, actor: Actor, incoming: Incoming, now: datetime
+    ) -> str:
+        department = await q.get_department(session, command.department)
+        task = await q.add_task(
+            session,
+            Task(
+                department_id=department.id,
+                title=command.title,
+                due_on=command.due,
+                progress=0,
+                created_by_id=actor.person_id,
+                created_at=now,
+                source_channel=incoming.channel,
+                source_chat_id=incoming.chat_id,
+                source_message_id=incoming.message_id,
+            ),
+        )
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="assign",
+            entity="task",
+            entity_id=task.id,
+            detail={"department": command.department, "due": command.due.isoformat(), "title": command.title},
+        )
+        today = local_date(now, self.tz)
+        notice = self.task_text("remind.task_assigned", task, department.name, today)
+        recipients = await q.list_department_recipients(session, [department.id])
+        key = q.OutboxKey("task_assigned", str(task.id), "new", today)
+        await q.enqueue(session, key, recipients, notice, due_at=now, now=now)
+        if self.on_enqueued is not None:
+            self.on_enqueued()  # the sender looks after the commit; a message it misses now it finds on its next pass
+        return text(
+            "task.assigned",
+            id=task.id,
+            department=department.name,
+            weekday=format_weekday(task.due_on),
+            due=format_date(task.due_on),
+            title=task.title,
+        )
+
+    def task_text(self, key: str, task: Task, department: str, today: date) -> str:
+        """A message about a task: what, whose, due when, how far along, and the command that settles it."""
+        return text(
+            key,
+            id=task.id,
+            department=department,
+            title=task.title,
+            weekday=format_weekday(task.due_on),
+            due=format_date(task.due_on),
+            left=format_left((task.due_on - today).days),
+            progress=task.progress,
+        )
+
+    async def _tasks(self, session: AsyncSession, department: str | None, actor: Actor, now: datetime) -> str:
+        if department is not None and not actor.is_commune_wide and department not in actor.focal_departments:
+            raise Refusal("entry.not_your_department", codes=", ".join(actor.focal_departments))
+        scope = [department] if department else (None if actor.is_commune_wide else actor.focal_departments)
+        tasks = await q.list_open_tasks(session, scope)
+        if not tasks:
+            return text("task.none")
+        today = local_date(now, self.tz)
+        lines = [text("task.list_header", count=len(tasks))]
+        for task in tasks[:MAX_TASK_LINES]:
+            lines.append(
+                text(
+                    "task.line",
+                    id=task.id,
+                    department=task.department.code.upper(),
+                    title=task.title[:60],
+                    due=format_date(task.due_on),
+                    left=format_left((task.due_on - today).days),
+                    progress=task.progress,
+                )
+            )
+        if len(tasks) > MAX_TASK_LINES:
+            lines.append(text("task.list_more", count=len(tasks) - MAX_TASK_LINES))
+        return "\n".join(lines)
+
+    async def _update_task(
+        self, session: AsyncSession, command: c.Progress | c.Done, actor: Actor, now: datetime
+    ) -> str:
+        task = await q.get_task(session, command.task_id)
+        if task is None:
+            raise Refusal("task.not_found", id=command.task_id)
+        if not (actor.is_leader or task.department.code in actor.focal_departments):
+            raise Refusal("task.not_yours", id=task.id)
+        if task.completed_on is not None:
+            raise Refusal("task.closed", id=task.id, day=format_date(task.completed_on))
+        today = local_date(now, self.tz)
+        done = isinstance(command, c.Done)
+        progress = 100 if done else command.percent
+        await q.add_task_update(
+            session,
+            task,
+            person_id=actor.person_id,
+            progress=progress,
+            note=command.note,
+            now=now,
+            day=today if done else None,
+        )
+        await q.add_audit(
+            session,
+            now=now,
+            actor_id=actor.person_id,
+            actor_label=actor.name,
+            action="done" if done else "progress",
+            entity="task",
+            entity_id=task.id,
+            detail={"progress": progress, "note": command.note},
+        )
+        if not done:
+            return text(
+                "task.progress", id=task.id, progress=progress, note=f" – {command.note}" if command.note else ""
+            )
+        late = (today - task.due_on).days
+        timing = text("task.late", days=late) if late > 0 else text("task.on_time")
+        return text("task.done", id=task.id, day=format_date(today), timing=timing)
 
     # --- groups ----------------------------------------------------------------------------
 
@@ -511,8 +795,6 @@ class Service:
         return text("link.done", department=department.name)
 
 
-
-
 def _grant(membership) -> Grant:
     return Grant(Role(membership.role), membership.department.code if membership.department else None)
 
@@ -529,5 +811,7 @@ def _describe_entry(entry: Entry) -> str:
         case Document():
             number = f" số {entry.document_number}" if entry.document_number else ""
             return text("what.document", kind=text(f"document.{entry.document_kind}"), number=number)
+        case ReportSubmission():
+            return text("what.report", report=entry.report_code, year=entry.report_year)
         case _:
             return text("what.dossiers", online=entry.dossiers_online, paper=entry.dossiers_paper, day=day)

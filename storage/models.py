@@ -89,6 +89,7 @@ class ChatAccount(Base):
     channel: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(back_populates="accounts")
 
@@ -156,6 +157,15 @@ class Entry(Base):
             sqlite_where=text("kind = 'document' AND cancelled_at IS NULL AND document_number_key IS NOT NULL"),
             postgresql_where=text("kind = 'document' AND cancelled_at IS NULL AND document_number_key IS NOT NULL"),
         ),
+        Index(
+            "uq_entries_report_submission",
+            "department_id",
+            "report_code",
+            "report_year",
+            unique=True,
+            sqlite_where=text("kind = 'report' AND cancelled_at IS NULL"),
+            postgresql_where=text("kind = 'report' AND cancelled_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,8 +187,12 @@ class Entry(Base):
     document_number_key: Mapped[str | None] = mapped_column(String(50))
     dossiers_online: Mapped[int | None] = mapped_column(Integer)
     dossiers_paper: Mapped[int | None] = mapped_column(Integer)
+    report_code: Mapped[str | None] = mapped_column(String(20))
+    report_year: Mapped[int | None] = mapped_column(Integer)
+    file_id: Mapped[str | None] = mapped_column(String(200))
 
     department: Mapped[Department] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_abstract": True}
 
@@ -199,6 +213,86 @@ class DossierTally(Entry):
     """Administrative-procedure dossiers received on a day, online and on paper."""
 
     __mapper_args__ = {"polymorphic_identity": "dossiers"}
+
+
+class ReportSubmission(Entry):
+    """A department's report for one period (a kind and a year), with the file if one was sent."""
+
+    __mapper_args__ = {"polymorphic_identity": "report"}
+
+
+class Task(Base):
+    """One task, one lead department, one deadline ("một việc chỉ giao một đầu mối")."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source_channel: Mapped[str] = mapped_column(String(20))
+    source_chat_id: Mapped[str] = mapped_column(String(64))
+    source_message_id: Mapped[str] = mapped_column(String(64))
+
+    department: Mapped[Department] = relationship()
+
+
+class TaskUpdate(Base):
+    """A progress report on a task (100 with `completes` when it is closed)."""
+
+    __tablename__ = "task_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    progress: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxMessage(Base):
+    """A message to send, written under its unique key before any attempt: sent at most once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "stage", "day", "channel", "chat_id", name="uq_outbox_key"),
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(60))
+    stage: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Setting(Base):
+    """A value the deployment keeps about itself, such as the day reminders started."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class HandledMessage(Base):
@@ -225,6 +319,7 @@ class GroupBinding(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     bound_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     bound_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department] = relationship()
 

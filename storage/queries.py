@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +25,11 @@ from storage.models import (
     Invite,
     InviteFailure,
     Membership,
+    OutboxMessage,
     Person,
+    Setting,
+    Task,
+    TaskUpdate,
 )
 
 
@@ -353,3 +359,331 @@ async def add_audit(
 async def list_audit(session: AsyncSession, limit: int = 100) -> Sequence[AuditEvent]:
     """The latest audit events, newest first."""
     return (await session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))).all()
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+async def get_setting(session: AsyncSession, key: str) -> str | None:
+    """A stored setting."""
+    return await session.scalar(select(Setting.value).where(Setting.key == key))
+
+
+async def set_setting_once(session: AsyncSession, key: str, value: str) -> str:
+    """Store a setting unless it already exists; the value in force."""
+    existing = await get_setting(session, key)
+    if existing is not None:
+        return existing
+    session.add(Setting(key=key, value=value))
+    await session.flush()
+    return value
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+async def list_submissions(session: AsyncSession, report_code: str, year: int) -> Sequence[Entry]:
+    """Live submissions of one period, with department and person."""
+    return (
+        await session.scalars(
+            select(Entry)
+            .where(
+                Entry.kind == "report",
+                Entry.report_code == report_code,
+                Entry.report_year == year,
+                Entry.cancelled_at.is_(None),
+            )
+            .options(selectinload(Entry.department), selectinload(Entry.person))
+        )
+    ).all()
+
+
+async def submitted_years(session: AsyncSession, department_id: int, report_code: str) -> set[int]:
+    """The years of a report kind a department has a live submission for."""
+    rows = await session.scalars(
+        select(Entry.report_year).where(
+            Entry.kind == "report",
+            Entry.department_id == department_id,
+            Entry.report_code == report_code,
+            Entry.cancelled_at.is_(None),
+        )
+    )
+    return set(rows.all())
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+
+async def add_task(session: AsyncSession, task: Task) -> Task:
+    """Store a new task; its id is the number users see."""
+    session.add(task)
+    await session.flush()
+    return task
+
+
+async def get_task(session: AsyncSession, task_id: int) -> Task | None:
+    """A task with its department."""
+    return await session.get(Task, task_id, options=[selectinload(Task.department)])
+
+
+async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str] | None = None) -> Sequence[Task]:
+    """Open tasks by deadline, overdue first, for some departments or all."""
+    query = select(Task).where(Task.completed_at.is_(None)).options(selectinload(Task.department))
+    if department_codes is not None:
+        query = query.join(Department, Department.id == Task.department_id).where(
+            Department.code.in_(list(department_codes))
+        )
+    return (await session.scalars(query.order_by(Task.due_on, Task.id))).all()
+
+
+async def add_task_update(
+    session: AsyncSession, task: Task, *, person_id: int, progress: int, note: str, now: datetime, day: date | None
+) -> None:
+    """Record progress on a task; with `day`, the task is closed on that day."""
+    session.add(TaskUpdate(task_id=task.id, person_id=person_id, at=now, progress=progress, note=note))
+    task.progress, task.last_progress_at = progress, now
+    if day is not None:
+        task.completed_on, task.completed_at, task.completed_by_id = day, now, person_id
+    await session.flush()
+
+
+@dataclass(frozen=True)
+class TaskTally:
+    """Tasks of a year due by a day: due, closed on time, open and overdue."""
+
+    due: int
+    on_time: int
+    overdue_open: int
+
+
+async def tally_tasks(session: AsyncSession, year: int, today: date, department_code: str | None = None) -> TaskTally:
+    """Aggregate, in SQL, the tasks of `year` due by `today`."""
+    due_by_today = and_(Task.due_on >= date(year, 1, 1), Task.due_on <= min(today, date(year, 12, 31)))
+    query = select(
+        _count_where(due_by_today),
+        _count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
+        _count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= date(year, 1, 1)),
+    ).where(Task.due_on <= date(year, 12, 31))
+    if department_code is not None:
+        query = query.join(Department, Department.id == Task.department_id).where(Department.code == department_code)
+    row = (await session.execute(query)).one()
+    return TaskTally(*(int(value) for value in row))
+
+
+# --- recipients --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A chat a message can go to: a person's private chat or a department's group."""
+
+    channel: str
+    chat_id: str
+    is_group: bool
+    department_id: int | None = None
+
+
+async def list_department_recipients(session: AsyncSession, department_ids: Iterable[int]) -> list[Recipient]:
+    """Private chats of the departments' active focal people, and their bound groups, unless unreachable."""
+    ids = list(department_ids)
+    people = await session.execute(
+        select(Membership.department_id, ChatAccount.channel, ChatAccount.external_id)
+        .join(ChatAccount, ChatAccount.person_id == Membership.person_id)
+        .where(
+            Membership.active,
+            Membership.role == "focal",
+            Membership.department_id.in_(ids),
+            ChatAccount.unreachable_at.is_(None),
+        )
+        .order_by(Membership.department_id, ChatAccount.id)
+    )
+    groups = await session.execute(
+        select(GroupBinding.department_id, GroupBinding.channel, GroupBinding.chat_id)
+        .where(GroupBinding.department_id.in_(ids), GroupBinding.unreachable_at.is_(None))
+        .order_by(GroupBinding.id)
+    )
+    return [Recipient(channel, chat_id, False, dept) for dept, channel, chat_id in people] + [
+        Recipient(channel, chat_id, True, dept) for dept, channel, chat_id in groups
+    ]
+
+
+async def list_role_recipients(session: AsyncSession, role: str) -> list[Recipient]:
+    """Private chats of everyone active in a commune-wide role, unless unreachable."""
+    rows = await session.execute(
+        select(ChatAccount.channel, ChatAccount.external_id)
+        .join(Membership, Membership.person_id == ChatAccount.person_id)
+        .where(Membership.active, Membership.role == role, ChatAccount.unreachable_at.is_(None))
+        .distinct()
+        .order_by(ChatAccount.external_id)
+    )
+    return [Recipient(channel, chat_id, False) for channel, chat_id in rows]
+
+
+async def describe_chat(session: AsyncSession, channel: str, chat_id: str) -> tuple[str | None, str | None]:
+    """(person's name, group's department name) for a chat, whichever it is."""
+    person = await session.scalar(
+        select(Person.full_name)
+        .join(ChatAccount, ChatAccount.person_id == Person.id)
+        .where(ChatAccount.channel == channel, ChatAccount.external_id == chat_id)
+    )
+    department = await session.scalar(
+        select(Department.name)
+        .join(GroupBinding, GroupBinding.department_id == Department.id)
+        .where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
+    )
+    return person, department
+
+
+async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
+    """A chat that blocked the bot (or removed it) gets no more messages until it writes again."""
+    await session.execute(
+        update(ChatAccount)
+        .where(ChatAccount.channel == channel, ChatAccount.external_id == chat_id)
+        .values(unreachable_at=now)
+    )
+    await session.execute(
+        update(GroupBinding)
+        .where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
+        .values(unreachable_at=now)
+    )
+
+
+async def clear_unreachable(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """A chat that wrote to the bot is reachable again."""
+    for model, column in ((ChatAccount, ChatAccount.external_id), (GroupBinding, GroupBinding.chat_id)):
+        await session.execute(
+            update(model)
+            .where(model.channel == channel, column == chat_id, model.unreachable_at.is_not(None))
+            .values(unreachable_at=None)
+        )
+
+
+async def move_group(session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str) -> None:
+    """A group that became a supergroup keeps its binding under its new id."""
+    await session.execute(
+        update(GroupBinding)
+        .where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
+        .values(chat_id=new_chat_id)
+    )
+
+
+# --- outbox ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxKey:
+    """What a message is about, at which stage, on which day: with the chat, sent at most once."""
+
+    kind: str
+    subject: str
+    stage: str
+    day: date
+
+
+async def enqueue(
+    session: AsyncSession,
+    key: OutboxKey,
+    recipients: Iterable[Recipient],
+    text: str,
+    *,
+    due_at: datetime,
+    now: datetime,
+    status: str = "pending",
+) -> int:
+    """Write a message for each recipient unless its key is already there; the number written."""
+    rows = [
+        {
+            "kind": key.kind,
+            "subject": key.subject,
+            "stage": key.stage,
+            "day": key.day,
+            "channel": r.channel,
+            "chat_id": r.chat_id,
+            "is_group": r.is_group,
+            "text": text,
+            "status": status,
+            "attempts": 0,
+            "due_at": due_at,
+            "next_attempt_at": due_at,
+            "created_at": now,
+        }
+        for r in recipients
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(
+        index_elements=["kind", "subject", "stage", "day", "channel", "chat_id"]
+    )
+    written = 0
+    for row in rows:  # one statement a row: rowcount is reliable on both backends
+        written += (await session.execute(statement.values(**row))).rowcount or 0
+    return written
+
+
+async def outbox_has(session: AsyncSession, key: OutboxKey) -> bool:
+    """Whether any message with this key was already written."""
+    return bool(
+        await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.kind == key.kind,
+                OutboxMessage.subject == key.subject,
+                OutboxMessage.stage == key.stage,
+                OutboxMessage.day == key.day,
+            )
+        )
+    )
+
+
+async def list_sendable(session: AsyncSession, now: datetime, limit: int = 200) -> Sequence[OutboxMessage]:
+    """Pending messages whose next attempt has come, oldest first."""
+    return (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    ).all()
+
+
+async def next_attempt_at(session: AsyncSession) -> datetime | None:
+    """When the earliest pending message may be tried."""
+    return await session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+    )
+
+
+async def claim_message(session: AsyncSession, message_id: int, now: datetime) -> bool:
+    """Mark a pending message as being sent; of two senders exactly one wins."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .values(status="sending", attempts=OutboxMessage.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+async def finish_message(session: AsyncSession, message_id: int, status: str, **values: object) -> None:
+    """Record the outcome of an attempt."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(status=status, **values))
+
+
+async def recover_sending(session: AsyncSession) -> int:
+    """Messages left 'sending' by a crash may have arrived: mark them 'unknown', never resend blindly."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == "sending").values(status="unknown")
+    )
+    return result.rowcount or 0
+
+
+async def list_outbox(session: AsyncSession, *, status: str | None = None) -> Sequence[OutboxMessage]:
+    """Outbox rows, oldest first (for the CLI and tests)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return (await session.scalars(query)).all()
+

@@ -6,16 +6,22 @@ import pytest
 
 from bot.core.commands import (
     AskMeetingMode,
+    Assign,
     Cancel,
     CommandName,
     DocumentKind,
+    Done,
+    ListTasks,
     LogDocument,
     LogDossiers,
     LogMeeting,
     MeetingMode,
     ParseError,
+    Progress,
+    ShowReports,
     ShowTargets,
     Start,
+    Submit,
     document_number_key,
     fold,
     parse_command,
@@ -24,12 +30,13 @@ from bot.core.commands import (
 
 TODAY = date(2026, 11, 27)
 CODES = ["vp", "vhxh", "kt", "tthcc"]
+REPORTS = ["6thang", "nam"]
 
 
 def parse(message: str):
     raw = split_command(message)
     assert raw is not None and raw.name is not None
-    return parse_command(raw.name, raw.args, today=TODAY, codes=CODES)
+    return parse_command(raw.name, raw.args, today=TODAY, codes=CODES, reports=REPORTS)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +113,26 @@ def test_meeting_without_mode_asks(message, department):
         ("/start short", "parse.bad_code"),
         ("/start " + "a" * 65, "parse.bad_code"),
         ("/start abc$defghijklmnopqrstu", "parse.bad_code"),
+        ("/nopbaocao", "parse.unknown_report"),
+        ("/nopbaocao quy", "parse.unknown_report"),
+        ("/nopbaocao nam 2030", "parse.bad_year"),
+        ("/baocao quy", "parse.unknown_report"),
+        ("/baocao nam 2026 x", "parse.too_many_args"),
+        ("/giaoviec", "parse.missing_department"),
+        ("/giaoviec xyz 01/12/2026 A", "parse.unknown_department"),
+        ("/giaoviec kt", "parse.missing_deadline"),
+        ("/giaoviec kt mai Việc", "parse.bad_date"),
+        ("/giaoviec kt 26/11/2026 Việc", "parse.past_deadline"),
+        ("/giaoviec kt 30/02/2027 Việc", "parse.bad_date"),
+        ("/giaoviec kt 04/12/2026", "parse.missing_title"),
+        ("/viec xyz", "parse.unknown_department"),
+        ("/tiendo", "parse.missing_task"),
+        ("/tiendo x 5", "parse.bad_task_id"),
+        ("/tiendo 5", "parse.missing_percent"),
+        ("/tiendo 5 101", "parse.bad_percent"),
+        ("/tiendo 5 -3", "parse.bad_percent"),
+        ("/xong", "parse.missing_task"),
+        ("/xong abc", "parse.bad_task_id"),
     ],
 )
 def test_bad_input_is_refused_with_a_reason(message, key):
@@ -131,6 +158,19 @@ def test_bad_input_is_refused_with_a_reason(message, key):
         ("/chitieu", ShowTargets(2026, None)),
         ("/chi_tieu vhxh 2025", ShowTargets(2025, "vhxh")),
         ("/start", Start(None)),
+        ("/nopbaocao nam", Submit(None, "nam", None, "")),
+        ("/nộp_báo_cáo 6 tháng 2026 Đã gửi qua email", Submit(None, "6thang", 2026, "Đã gửi qua email")),
+        ("/nopbaocao kt nam 2025", Submit("kt", "nam", 2025, "")),
+        ("/baocao", ShowReports(None, None)),
+        ("/baocao năm 2026", ShowReports("nam", 2026)),
+        ("/giaoviec kt 04/12 Rà soát hồ sơ", Assign("kt", date(2026, 12, 4), "Rà soát hồ sơ")),
+        ("/giaoviec vp 27/11/2026 Hôm nay", Assign("vp", TODAY, "Hôm nay")),
+        ("/giaoviec vp 01/01 Đầu năm sau", Assign("vp", date(2027, 1, 1), "Đầu năm sau")),
+        ("/viec", ListTasks(None)),
+        ("/viec kt", ListTasks("kt")),
+        ("/tiendo 5 60% Xong khảo sát", Progress(5, 60, "Xong khảo sát")),
+        ("/tiến_độ #5 0", Progress(5, 0, "")),
+        ("/xong 5 Đã gửi", Done(5, "Đã gửi")),
     ],
 )
 def test_parses(message, expected):
@@ -155,9 +195,13 @@ VALID_ARGS = {
     CommandName.CANCEL: "3",
     CommandName.LINK: "vp",
     CommandName.REVOKE: "4",
+    CommandName.SUBMIT: "nam",
+    CommandName.ASSIGN: "kt 15/12/2026 Rà soát",
+    CommandName.PROGRESS: "1 50",
+    CommandName.DONE: "1",
 }
 
 
 @pytest.mark.parametrize("name", list(CommandName))
 def test_every_command_has_a_parser(name):
-    assert parse_command(name, VALID_ARGS.get(name, ""), today=TODAY, codes=CODES) is not None
+    assert parse_command(name, VALID_ARGS.get(name, ""), today=TODAY, codes=CODES, reports=REPORTS) is not None

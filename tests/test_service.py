@@ -50,6 +50,12 @@ SAMPLE = {
     CommandName.LINK: "/lienket vhxh",
     CommandName.MEMBERS: "/thanhvien",
     CommandName.REVOKE: "/thuhoi 9999",
+    CommandName.SUBMIT: "/nopbaocao vhxh nam",
+    CommandName.REPORTS: "/baocao",
+    CommandName.ASSIGN: "/giaoviec kt 15/12/2026 Rà soát",
+    CommandName.TASKS: "/viec",
+    CommandName.PROGRESS: "/tiendo 99 50",
+    CommandName.DONE: "/xong 99",
 }
 
 

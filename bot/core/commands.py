@@ -30,6 +30,12 @@ class CommandName(StrEnum):
     LINK = "lienket"
     MEMBERS = "thanhvien"
     REVOKE = "thuhoi"
+    SUBMIT = "nopbaocao"
+    REPORTS = "baocao"
+    ASSIGN = "giaoviec"
+    TASKS = "viec"
+    PROGRESS = "tiendo"
+    DONE = "xong"
 
 
 COMMAND_ALIASES: dict[str, CommandName] = {
@@ -40,6 +46,10 @@ COMMAND_ALIASES: dict[str, CommandName] = {
     "hoihop": CommandName.MEETING,
     "thutuc": CommandName.DOSSIERS,
     "baocaochitieu": CommandName.TARGETS,
+    "nop": CommandName.SUBMIT,
+    "congviec": CommandName.TASKS,
+    "nhiemvu": CommandName.TASKS,
+    "hoanthanh": CommandName.DONE,
 }
 
 
@@ -171,6 +181,45 @@ class Revoke:
     person_id: int
 
 
+@dataclass(frozen=True)
+class Submit:
+    department: str | None
+    report: str
+    year: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ShowReports:
+    report: str | None
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Assign:
+    department: str
+    due: date
+    title: str
+
+
+@dataclass(frozen=True)
+class ListTasks:
+    department: str | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    task_id: int
+    percent: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Done:
+    task_id: int
+    note: str
+
+
 Command = (
     Start
     | Help
@@ -184,6 +233,12 @@ Command = (
     | LinkGroup
     | ListMembers
     | Revoke
+    | Submit
+    | ShowReports
+    | Assign
+    | ListTasks
+    | Progress
+    | Done
 )
 
 
@@ -267,6 +322,26 @@ def parse_date(token: str, today: date, command: CommandName) -> date:
         raise ParseError(command, "parse.future_date", value=result.strftime("%d/%m/%Y"))
     if result.year < 2000:
         raise ParseError(command, "parse.bad_date", value=token)
+    return result
+
+
+def parse_deadline(token: str, today: date, command: CommandName) -> date:
+    """A deadline today or later; a year-less '04/12' is its next occurrence."""
+    match = DATE_TOKEN.match(token)
+    if not match:
+        raise ParseError(command, "parse.bad_date", value=token[:20])
+    day, month, year = int(match[1]), int(match[2]), match[3]
+    full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        result = date(full_year, month, day)
+        if year is None and result < today:
+            result = date(full_year + 1, month, day)
+    except ValueError:
+        raise ParseError(command, "parse.bad_date", value=token[:20]) from None
+    if result < today:
+        raise ParseError(command, "parse.past_deadline", value=result.strftime("%d/%m/%Y"))
+    if result.year > today.year + 5:
+        raise ParseError(command, "parse.bad_date", value=token[:20])
     return result
 
 
@@ -392,6 +467,97 @@ def _parse_revoke(args: str) -> Command:
     return Revoke(person_id)
 
 
+def _report(tokens: _Tokens, reports: Collection[str], command: CommandName, *, required: bool) -> str | None:
+    keys = {compact(code): code for code in reports}
+    for n in (1, 2):
+        words = tokens.raw[:n]
+        if len(words) == n and compact("".join(words)) in keys:
+            tokens.take(n)
+            return keys[compact("".join(words))]
+    if required or tokens.raw and not tokens.raw[0].isdigit():
+        value = tokens.raw[0][:30] if tokens.raw else ""
+        raise ParseError(command, "parse.unknown_report", value=value, codes=", ".join(reports))
+    return None
+
+
+def _optional_year(tokens: _Tokens, today: date, command: CommandName) -> int | None:
+    first = tokens.peek()
+    if first is None or not (first.isdigit() and len(first) == 4):
+        return None
+    year = int(tokens.take()[0])
+    if not 2000 <= year <= today.year + 1:
+        raise ParseError(command, "parse.bad_year", value=str(year))
+    return year
+
+
+def _parse_submit(args: str, today: date, codes: Collection[str], reports: Collection[str]) -> Command:
+    tokens = _Tokens.of(args)
+    department = _department(tokens, codes)
+    report = _report(tokens, reports, CommandName.SUBMIT, required=True)
+    year = _optional_year(tokens, today, CommandName.SUBMIT)
+    return Submit(department, report, year, _summary(tokens, CommandName.SUBMIT))
+
+
+def _parse_reports(args: str, today: date, reports: Collection[str]) -> Command:
+    tokens = _Tokens.of(args)
+    report = _report(tokens, reports, CommandName.REPORTS, required=False)
+    year = _optional_year(tokens, today, CommandName.REPORTS)
+    _no_more(tokens, CommandName.REPORTS)
+    return ShowReports(report, year)
+
+
+def _parse_assign(args: str, today: date, codes: Collection[str]) -> Command:
+    tokens = _Tokens.of(args)
+    if not tokens.raw:
+        raise ParseError(CommandName.ASSIGN, "parse.missing_department")
+    department = _department(tokens, codes)
+    if department is None:
+        raise ParseError(
+            CommandName.ASSIGN, "parse.unknown_department", value=tokens.raw[0][:30], codes=", ".join(codes)
+        )
+    if not tokens.raw:
+        raise ParseError(CommandName.ASSIGN, "parse.missing_deadline")
+    due = parse_deadline(tokens.take()[0], today, CommandName.ASSIGN)
+    title = _summary(tokens, CommandName.ASSIGN)
+    if not title:
+        raise ParseError(CommandName.ASSIGN, "parse.missing_title")
+    return Assign(department, due, title)
+
+
+def _parse_tasks(args: str, codes: Collection[str]) -> Command:
+    tokens = _Tokens.of(args)
+    department = _department(tokens, codes)
+    if tokens.raw:
+        raise ParseError(
+            CommandName.TASKS, "parse.unknown_department", value=tokens.raw[0][:30], codes=", ".join(codes)
+        )
+    return ListTasks(department)
+
+
+def _task_id(tokens: _Tokens, command: CommandName) -> int:
+    if not tokens.raw:
+        raise ParseError(command, "parse.missing_task")
+    return _positive_int(tokens.take()[0], command, "parse.bad_task_id")
+
+
+def _parse_progress(args: str) -> Command:
+    tokens = _Tokens.of(args)
+    task_id = _task_id(tokens, CommandName.PROGRESS)
+    if not tokens.raw:
+        raise ParseError(CommandName.PROGRESS, "parse.missing_percent")
+    token = tokens.take()[0]
+    digits = token.removesuffix("%")
+    if not digits.isdigit() or int(digits) > 100:
+        raise ParseError(CommandName.PROGRESS, "parse.bad_percent", value=token[:20])
+    return Progress(task_id, int(digits), _summary(tokens, CommandName.PROGRESS))
+
+
+def _parse_done(args: str) -> Command:
+    tokens = _Tokens.of(args)
+    task_id = _task_id(tokens, CommandName.DONE)
+    return Done(task_id, _summary(tokens, CommandName.DONE))
+
+
 def _parse_start(args: str) -> Command:
     code = args.strip()
     if not code:
@@ -401,7 +567,9 @@ def _parse_start(args: str) -> Command:
     return Start(code)
 
 
-def parse_command(name: CommandName, args: str, *, today: date, codes: Collection[str]) -> Command:
+def parse_command(
+    name: CommandName, args: str, *, today: date, codes: Collection[str], reports: Collection[str] = ()
+) -> Command:
     """The typed command for a recognised name; raises ParseError on bad arguments."""
     match name:
         case CommandName.START:
@@ -426,6 +594,18 @@ def parse_command(name: CommandName, args: str, *, today: date, codes: Collectio
             return ListMembers()
         case CommandName.REVOKE:
             return _parse_revoke(args)
+        case CommandName.SUBMIT:
+            return _parse_submit(args, today, codes, reports)
+        case CommandName.REPORTS:
+            return _parse_reports(args, today, reports)
+        case CommandName.ASSIGN:
+            return _parse_assign(args, today, codes)
+        case CommandName.TASKS:
+            return _parse_tasks(args, codes)
+        case CommandName.PROGRESS:
+            return _parse_progress(args)
+        case CommandName.DONE:
+            return _parse_done(args)
 
 
 def document_number_key(number: str) -> str:

@@ -16,6 +16,7 @@ class Incoming:
     sender_name: str
     text: str
     is_group: bool = False
+    attachment: str | None = None  # a channel's id of a file sent with the message
 
 
 @dataclass(frozen=True)

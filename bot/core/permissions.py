@@ -30,6 +30,13 @@ PERMISSIONS: dict[CommandName, frozenset[Role]] = {
     CommandName.LINK: frozenset({Role.ADMIN, Role.FOCAL}),
     CommandName.MEMBERS: frozenset({Role.ADMIN, Role.LEADER}),
     CommandName.REVOKE: frozenset({Role.ADMIN}),
+    CommandName.SUBMIT: ANY_MEMBER,
+    CommandName.REPORTS: ANY_MEMBER,
+    CommandName.ASSIGN: frozenset({Role.LEADER, Role.ADMIN}),
+    CommandName.TASKS: ANY_MEMBER,
+    # "Only the lead department's people or a leader may update a task."
+    CommandName.PROGRESS: frozenset({Role.LEADER, Role.FOCAL}),
+    CommandName.DONE: frozenset({Role.LEADER, Role.FOCAL}),
 }
 
 # Commands anyone may send before registering: only redeeming an invite.
@@ -66,6 +73,11 @@ class Actor:
     def focal_departments(self) -> tuple[str, ...]:
         """Codes of the departments this person is the focal person of."""
         return tuple(g.department for g in self.grants if g.role is Role.FOCAL and g.department)
+
+    @property
+    def is_leader(self) -> bool:
+        """Chủ tịch or Phó Chủ tịch."""
+        return Role.LEADER in self.roles
 
     def may_act_for(self, department: str) -> bool:
         """May log, cancel or bind for this department."""

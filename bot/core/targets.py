@@ -36,6 +36,15 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class TaskCounts:
+    """Tasks of a year due by today: how many, how many closed on time, how many open and overdue."""
+
+    due: int = 0
+    on_time: int = 0
+    overdue_open: int = 0
+
+
+@dataclass(frozen=True)
 class Targets:
     """The plan's numbers, as fractions."""
 
@@ -168,8 +177,23 @@ def _share_text(key: str, line: ShareLine) -> str:
     return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
 
 
-def render_target_report(report: TargetReport, targets: Targets, scope: str) -> str:
-    """The /chitieu message: one line a target, each with its mark."""
+def render_tasks_line(tasks: TaskCounts) -> str:
+    """The tasks line the plan ties to each official's yearly evaluation."""
+    if tasks.due == 0:
+        return text("targets.tasks_none", overdue=tasks.overdue_open)
+    met = tasks.overdue_open == 0 and tasks.on_time == tasks.due
+    return text(
+        "targets.tasks",
+        due=tasks.due,
+        on_time=tasks.on_time,
+        share=format_percent(Fraction(tasks.on_time, tasks.due)),
+        overdue=tasks.overdue_open,
+        mark=text("mark.met" if met else "mark.behind"),
+    )
+
+
+def render_target_report(report: TargetReport, targets: Targets, scope: str, tasks: TaskCounts | None = None) -> str:
+    """The /chitieu message: one line a target, each with its mark, and the tasks line."""
     if report.as_of is None:
         header = text("targets.header_year", year=report.year, scope=scope)
     else:
@@ -184,4 +208,6 @@ def render_target_report(report: TargetReport, targets: Targets, scope: str) -> 
     if report.secret_documents:
         lines.append(text("targets.secret_note", secret=report.secret_documents))
     lines.append(_share_text("targets.dossiers", report.dossiers))
+    if tasks is not None:
+        lines.append(render_tasks_line(tasks))
     return "\n".join(lines)

@@ -22,6 +22,12 @@ USAGE = {
     "lienket": "/lienket <mã phòng> (gõ trong nhóm của phòng)",
     "thanhvien": "/thanhvien",
     "thuhoi": "/thuhoi <mã thành viên>",
+    "nopbaocao": "/nopbaocao <kỳ> [năm] [ghi chú]\nVí dụ: /nopbaocao nam (có thể gửi kèm tệp với chú thích này)",
+    "baocao": "/baocao [kỳ] [năm]\nVí dụ: /baocao nam",
+    "giaoviec": "/giaoviec <mã phòng> <dd/mm/yyyy> <nội dung>\nVí dụ: /giaoviec kt 15/12/2026 Rà soát hồ sơ đất đai",
+    "viec": "/viec [mã phòng]",
+    "tiendo": "/tiendo <số việc> <0–100> [ghi chú]\nVí dụ: /tiendo 5 60 Đã xong phần khảo sát",
+    "xong": "/xong <số việc> [ghi chú]",
 }
 
 CATALOGUE: dict[str, str] = {
@@ -58,6 +64,12 @@ CATALOGUE: dict[str, str] = {
     "help.lienket": "/lienket – liên kết nhóm chat với phòng",
     "help.toi": "/toi – thông tin của bạn",
     "help.help": "/help – danh sách lệnh",
+    "help.nopbaocao": "/nopbaocao – báo đã nộp báo cáo định kỳ",
+    "help.baocao": "/baocao – tình hình nộp báo cáo của các phòng",
+    "help.giaoviec": "/giaoviec – giao việc cho một phòng chủ trì",
+    "help.viec": "/viec – danh sách việc đang làm",
+    "help.tiendo": "/tiendo – cập nhật tiến độ một việc",
+    "help.xong": "/xong – báo hoàn thành một việc",
     "help.thanhvien": "/thanhvien – danh sách thành viên",
     "help.thuhoi": "/thuhoi – thu hồi quyền một thành viên",
     # parsing
@@ -78,6 +90,14 @@ CATALOGUE: dict[str, str] = {
     "parse.missing_department": "Thiếu mã phòng.",
     "parse.bad_member_id": "Mã thành viên “{value}” không hợp lệ.",
     "parse.bad_code": "Mã mời không đúng định dạng.",
+    "parse.unknown_report": "Không rõ kỳ báo cáo “{value}”. Các kỳ: {codes}.",
+    "parse.past_deadline": "Hạn {value} đã qua; hạn phải từ hôm nay trở đi.",
+    "parse.missing_deadline": "Thiếu hạn hoàn thành (dd/mm/yyyy).",
+    "parse.missing_title": "Thiếu nội dung công việc.",
+    "parse.missing_task": "Thiếu số việc.",
+    "parse.bad_task_id": "Số việc “{value}” không hợp lệ.",
+    "parse.missing_percent": "Thiếu tỷ lệ tiến độ (0–100).",
+    "parse.bad_percent": "Tiến độ “{value}” phải là số từ 0 đến 100.",
     "ask.meeting_kind": "Cuộc họp hôm nay theo hình thức nào?",
     "button.online": "Trực tuyến",
     "button.in_person": "Trực tiếp",
@@ -114,6 +134,80 @@ CATALOGUE: dict[str, str] = {
     "revoke.done": "Đã thu hồi quyền của {name} (mã {person_id}).",
     "revoke.not_found": "Không có thành viên đang hoạt động mã {person_id}.",
     "revoke.self": "Bạn không thể tự thu hồi quyền của mình.",
+    # reports
+    "report.submitted": "Đã ghi #{id}: {department} đã nộp {report} {year}{file}{note}.",
+    "report.with_file": " (kèm tệp)",
+    "report.already": "{department} đã nộp {report} {year} (#{id}). Muốn nộp lại, hãy /huy {id} trước.",
+    "report.not_required": "{department} không thuộc danh sách phải nộp {report}.",
+    "report.none_outstanding": "{department} không còn kỳ {report} nào phải nộp.",
+    "report.not_tracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start}); không ghi nhận.",
+    "report.no_reports": "Chưa cấu hình kỳ báo cáo nào.",
+    "report.header": "📑 {report} {year} – hạn {weekday}, {due} ({left}):",
+    "report.line_done": "✅ {department} – {day}, {person}",
+    "report.line_pending": "⏳ {department}",
+    "report.line_late": "⚠️ {department} – trễ {days} ngày",
+    "report.summary": "Đã nộp {done}/{total} phòng.",
+    "what.report": "báo cáo {report} {year}",
+    "left.future": "còn {days} ngày",
+    "left.today": "hạn cuối hôm nay",
+    "left.late": "đã trễ {days} ngày",
+    # tasks
+    "task.assigned": "Đã giao việc #{id} cho {department}, hạn {weekday}, {due}: {title}.",
+    "task.line": "#{id} {department} – {title} – hạn {due} ({left}), {progress}%",
+    "task.list_header": "📌 Việc đang làm ({count}):",
+    "task.list_more": "… và {count} việc khác.",
+    "task.none": "Không có việc nào đang mở.",
+    "task.not_found": "Không có việc #{id}.",
+    "task.closed": "Việc #{id} đã hoàn thành ngày {day}.",
+    "task.not_yours": "Chỉ phòng chủ trì việc #{id} hoặc lãnh đạo mới cập nhật được.",
+    "task.progress": "Đã ghi tiến độ việc #{id}: {progress}%{note}.",
+    "task.done": "Đã ghi hoàn thành việc #{id} ngày {day} ({timing}).",
+    "task.on_time": "đúng hạn",
+    "task.late": "trễ {days} ngày",
+    "targets.tasks": "• Nhiệm vụ đến hạn: {due}, đúng hạn {on_time} ({share}); quá hạn chưa xong: {overdue} {mark}",
+    "targets.tasks_none": "• Nhiệm vụ đến hạn: chưa có; quá hạn chưa xong: {overdue}",
+    # reminders
+    "remind.report_before": (
+        "⏰ Nhắc hạn: {report} {year} của {department}.\nHạn: {weekday}, {due} – {left}.\n"
+        "Nộp xong, gõ: /nopbaocao {code} {year}"
+    ),
+    "remind.report_late": (
+        "⚠️ {department} chưa nộp {report} {year} – {left} (hạn {weekday}, {due}).\n"
+        "Nộp xong, gõ: /nopbaocao {code} {year}"
+    ),
+    "remind.report_escalation": (
+        "🔔 {report} {year} (hạn {weekday}, {due}) – {left}, còn {count} phòng chưa nộp:\n{departments}\n"
+        "Xem chi tiết: /baocao {code} {year}"
+    ),
+    "remind.task_assigned": (
+        "📌 Việc mới #{id} giao {department} chủ trì: {title}\nHạn: {weekday}, {due} – {left}.\n"
+        "Cập nhật: /tiendo {id} <0–100>; xong: /xong {id}"
+    ),
+    "remind.task_before": (
+        "⏰ Việc #{id} của {department}: {title}\nHạn: {weekday}, {due} – {left}. Tiến độ: {progress}%.\n"
+        "Cập nhật: /tiendo {id} <0–100>; xong: /xong {id}"
+    ),
+    "remind.task_late": (
+        "⚠️ Việc #{id} của {department} quá hạn: {title}\nHạn: {weekday}, {due} – {left}. Tiến độ: {progress}%.\n"
+        "Xong rồi, gõ: /xong {id}"
+    ),
+    "remind.task_escalation": (
+        "🔔 Việc #{id} ({department}) {left}: {title}\nHạn: {weekday}, {due}. Tiến độ: {progress}%.\nXem: /viec"
+    ),
+    "remind.task_nudge": (
+        "👋 Việc #{id} của {department} chưa cập nhật tiến độ 7 ngày qua: {title}\n"
+        "Hạn: {weekday}, {due} – {left}. Cập nhật: /tiendo {id} <0–100>"
+    ),
+    "remind.digest_header": "📋 Tổng hợp tuần – {weekday}, {day}",
+    "remind.digest_tasks": "Việc quá hạn: {count}",
+    "remind.digest_reports": "Báo cáo chưa nộp:",
+    "remind.digest_report_line": "• {report} {year}: {count} phòng ({left})",
+    "remind.digest_nothing": "Không có việc quá hạn hay báo cáo chưa nộp.",
+    "remind.unreachable": (
+        "⚠️ Không gửi được nhắc việc tới {who}: người nhận đã chặn bot hoặc bot không còn trong nhóm. "
+        "Vui lòng liên hệ để khắc phục."
+    ),
+    "who.group": "nhóm của {department}",
     # targets
     "targets.header": "📊 Chỉ tiêu năm {year} – {scope} (đến {day}):",
     "targets.header_year": "📊 Chỉ tiêu năm {year} – {scope} (cả năm):",
@@ -153,6 +247,13 @@ def format_date(day: date) -> str:
 def format_weekday(day: date) -> str:
     """The Vietnamese weekday name of a date."""
     return WEEKDAYS[day.weekday()]
+
+
+def format_left(days_left: int) -> str:
+    """'còn 3 ngày', 'hạn cuối hôm nay' or 'đã trễ 2 ngày'."""
+    if days_left > 0:
+        return text("left.future", days=days_left)
+    return text("left.today") if days_left == 0 else text("left.late", days=-days_left)
 
 
 def format_percent(fraction: float | Fraction) -> str:
