@@ -1,4 +1,4 @@
-"""Command line: run, demo, invite, members, revoke, db upgrade."""
+"""Command line: run, demo, invite, members, revoke, remind, db upgrade."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.core.clock import running_clock
 from bot.core.permissions import Role
 from bot.core.texts import format_date
 from bot.logs import setup_logging
@@ -28,8 +30,8 @@ def _service(config: Config) -> Service:
     return Service(config, Database(config.database.url))
 
 
-async def _with_service(config: Config, work):
-    service = _service(config)
+async def _with_service(config: Config, work, service: Service | None = None):
+    service = service or _service(config)
     try:
         await service.prepare()
         return await work(service)
@@ -103,6 +105,52 @@ def cmd_db(args, config: Config) -> int:
     return 0
 
 
+def _instant(value: str, config: Config) -> datetime:
+    """An ISO 8601 time; without an offset it is read in the commune's zone."""
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=config.commune.tz)
+
+
+def cmd_remind(args, config: Config) -> int:
+    from telegram import Bot
+
+    from bot.channels.telegram import TelegramTransport
+    from jobs.reminders import sweep
+    from jobs.sender import OutboxSender
+
+    try:
+        at = _instant(args.at, config)
+    except ValueError:
+        print(f"--at phải là thời điểm ISO 8601, ví dụ 2026-11-27T08:00: {args.at!r}", file=sys.stderr)
+        return 2
+    token = config.token()
+    if not args.dry_run and not token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    setup_logging(logging.WARNING, secrets=(token or "",))
+    service = Service(config, Database(config.database.url), running_clock(at))
+
+    async def work(service: Service) -> None:
+        result, new = await sweep(service, service.clock(), dry_run=args.dry_run)
+        if args.dry_run:
+            for item in new:
+                first_line = item.text.splitlines()[0]
+                print(
+                    f"{item.key.kind} {item.key.subject} {item.key.stage} {item.key.day} [{item.status}] "
+                    f"→ {len(item.recipients)} chat: {first_line}"
+                )
+            pending = sum(i.status == "pending" for i in new)
+            print(f"Sẽ gửi {pending} tin, bỏ qua {len(new) - pending} tin đã quá thời hạn gửi bù.")
+            return
+        async with Bot(token, base_url=config.telegram.base_url) as bot:
+            sender = OutboxSender(service.db, {"telegram": TelegramTransport(bot)}, service.clock, service.tz)
+            await sender.drain()
+        print(f"Đã xếp {result.queued} tin nhắc vào hàng đợi ({result.expired} quá hạn, không gửi).")
+
+    asyncio.run(_with_service(config, work, service))
+    return 0
+
+
 def cmd_demo(args, config: Config) -> int:
     from bot.channels.console import repl
     from bot.demo import demo_config, demo_folder, seed
@@ -140,6 +188,9 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--department", help="mã phòng (bắt buộc với đầu mối)")
     invite.add_argument("--hours", type=int, default=None, help="số giờ hiệu lực (mặc định theo cấu hình)")
     command("members", cmd_members, "liệt kê thành viên đang hoạt động")
+    remind = command("remind", cmd_remind, "tính và gửi các tin nhắc đến hạn một lần, như thể đang ở thời điểm --at")
+    remind.add_argument("--at", required=True, help="thời điểm ISO 8601, ví dụ 2026-11-27T08:00 (giờ của xã)")
+    remind.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không ghi và không gửi")
     revoke = command("revoke", cmd_revoke, "thu hồi mọi quyền của một thành viên")
     revoke.add_argument("person_id", type=int)
     db = sub.add_parser("db", help="quản lý cơ sở dữ liệu")

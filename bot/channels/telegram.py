@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+import httpx
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest
 
@@ -16,6 +18,9 @@ from bot.core.messages import Incoming, Reply
 from bot.core.permissions import PUBLIC_COMMANDS
 from bot.core.texts import text
 from bot.service import Service
+from jobs.delivery import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from jobs.ratelimit import Limits
+from jobs.schedule import ReminderRuntime
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +46,47 @@ def menu_commands() -> list[BotCommand]:
     return commands
 
 
+class TelegramTransport:
+    """Sends outbox messages through the Bot API and says exactly how a failure happened."""
+
+    channel = CHANNEL
+    limits = Limits(global_per_second=20, private_per_second=1, group_per_minute=17)
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, text: str) -> str:
+        """Send one text; the Telegram message id."""
+        try:
+            message = await self.bot.send_message(int(chat_id), text)
+        except RetryAfter as err:
+            wait = err.retry_after
+            raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from err
+        except Forbidden as err:
+            raise Unreachable(str(err)) from err
+        except ChatMigrated as err:
+            raise ChatMoved(str(err.new_chat_id)) from err
+        except BadRequest as err:
+            raise Rejected(str(err)) from err
+        except (TimedOut, NetworkError) as err:
+            # Only a request that never left is safe to repeat; a read or write timeout may have delivered it.
+            never_sent = isinstance(err.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError)
+            raise (NotSent if never_sent else MaybeSent)(str(err)) from err
+        return str(message.message_id)
+
+
 def _addressed_elsewhere(message: Message, bot_username: str) -> bool:
     """'/hop@OtherBot' in a group is not for us."""
     word = (message.text or "").split(maxsplit=1)[0] if (message.text or "").startswith("/") else ""
     _, at, addressee = word.partition("@")
     return bool(at) and addressee.lower() != bot_username.lower()
+
+
+def _attachment(message: Message) -> str | None:
+    """The file id of a document or photo sent with the message (a report submitted with its file)."""
+    if message.document is not None:
+        return message.document.file_id
+    return message.photo[-1].file_id if message.photo else None
 
 
 class TelegramChannel:
@@ -68,6 +109,7 @@ class TelegramChannel:
                 sender_name=user.full_name,
                 text=message.text or message.caption or "",
                 is_group=message.chat.type != ChatType.PRIVATE,
+                attachment=_attachment(message),
             )
         )
         if reply is not None:
@@ -122,13 +164,22 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    with_reminders: bool = True,
 ) -> Application:
     """The python-telegram-bot Application: handlers, error handler, start and stop hooks."""
     channel = TelegramChannel(service)
+    runtime: list[ReminderRuntime] = []
 
     async def post_init(application: Application) -> None:
         await service.prepare()
         await register_menu(application)
+        if with_reminders:
+            runtime.append(ReminderRuntime(service, {CHANNEL: TelegramTransport(application.bot)}))
+            await runtime[0].start()
+
+    async def post_stop(application: Application) -> None:
+        for item in runtime:
+            await item.stop()
 
     async def post_shutdown(application: Application) -> None:
         await service.db.dispose()
@@ -139,6 +190,7 @@ def build_application(
         .base_url(config.telegram.base_url)
         .job_queue(None)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if config.telegram.base_file_url:

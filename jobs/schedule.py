@@ -1,0 +1,71 @@
+"""The one place jobs are declared: a single sweeper on APScheduler, and the outbox sender beside it.
+
+No job per reminder and no persistent job store: the database knows what is due and what was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.core.clock import utc_now
+from bot.service import Service
+from jobs.delivery import Transport
+from jobs.reminders import sweep
+from jobs.sender import OutboxSender
+
+logger = logging.getLogger(__name__)
+
+SWEEP_JOB = "sweep_reminders"
+
+
+class ReminderRuntime:
+    """Starts and stops the sweeper job and the sender with the bot."""
+
+    def __init__(self, service: Service, transports: dict[str, Transport]) -> None:
+        self.service = service
+        self.sender = OutboxSender(service.db, transports, service.clock, service.tz)
+        service.on_enqueued = self.sender.wake
+        self.scheduler = AsyncIOScheduler(timezone=service.tz)
+        self._sender_task: asyncio.Task | None = None
+
+    async def job_sweep_reminders(self) -> None:
+        """Derive and enqueue what is due; safe to run twice, from any number of processes."""
+        try:
+            result, _ = await sweep(self.service, self.service.clock())
+        except Exception:
+            logger.exception("the reminder sweep failed; the next run will try again")
+            return
+        if result.queued or result.expired:
+            logger.info("reminders: %d queued, %d expired", result.queued, result.expired)
+        if result.queued:
+            self.sender.wake()
+
+    async def start(self) -> None:
+        """Recover interrupted sends, run a sweep at once (catch-up after downtime), then regularly."""
+        await self.sender.recover()
+        seconds = self.service.config.reminders.sweep_seconds
+        self.scheduler.add_job(
+            self.job_sweep_reminders,
+            IntervalTrigger(seconds=seconds, timezone=self.service.tz),
+            id=SWEEP_JOB,
+            name="derive and enqueue due reminders",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=seconds * 2,
+            next_run_time=utc_now(),
+            replace_existing=True,
+        )
+        self.scheduler.start()
+        self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop the sweeper and let the sender finish its current pass."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.sender.stop()
+        if self._sender_task is not None:
+            await self._sender_task

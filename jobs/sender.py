@@ -1,0 +1,167 @@
+"""The outbox sender: drains pending messages under each channel's rate limits, at most once each.
+
+A row is committed as `sending` before the call and `sent` after it, so a crash in between leaves
+`sending`, which the next start turns into `unknown` rather than sending the message twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from bot.core.clock import Clock, local_date
+from bot.core.texts import text
+from jobs.delivery import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
+from jobs.ratelimit import RateLimiter
+from storage import queries as q
+from storage.db import Database
+from storage.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+IDLE_WAKE_SECONDS = 30.0
+
+
+class OutboxSender:
+    """Sends what the outbox holds; one instance per process, any number of processes."""
+
+    def __init__(self, db: Database, transports: dict[str, Transport], clock: Clock, tz) -> None:
+        self.db = db
+        self.transports = transports
+        self.clock = clock
+        self.tz = tz
+        self.limiters = {name: RateLimiter(t.limits) for name, t in transports.items()}
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next timer."""
+        self._wakeup.set()
+
+    async def recover(self) -> int:
+        """At start: a row left `sending` may have arrived, so it becomes `unknown`."""
+        async with self.db.unit_of_work() as session:
+            count = await q.recover_sending(session)
+            await session.commit()
+        if count:
+            logger.warning("%d outbox messages were being sent at a crash; marked unknown", count)
+        return count
+
+    async def step(self) -> float | None:
+        """Send every message that may go now; seconds until the next may, or None if nothing is pending."""
+        now = self.clock()
+        async with self.db.unit_of_work() as session:
+            rows = await q.list_sendable(session, now)
+        soonest: float | None = None
+        for row in rows:
+            limiter = self.limiters.get(row.channel)
+            if limiter is None:
+                continue  # a channel this process does not serve
+            wait = limiter.delay(row.chat_id, row.is_group)
+            if wait > 0:
+                soonest = wait if soonest is None else min(soonest, wait)
+                continue
+            if not await self._claim(row):
+                continue
+            limiter.record(row.chat_id, row.is_group)
+            pause = await self._deliver(row)
+            if pause:
+                return pause
+        async with self.db.unit_of_work() as session:
+            later = await q.next_attempt_at(session)
+        if later is not None:
+            until = max((later - self.clock()).total_seconds(), 0.0)
+            soonest = until if soonest is None else min(soonest, until)
+        return soonest
+
+    async def drain(self, *, until_idle: bool = True) -> None:
+        """Send until nothing pending is due (used by `remind` and tests)."""
+        while True:
+            wait = await self.step()
+            if wait is None or (until_idle and wait > IDLE_WAKE_SECONDS):
+                return
+            await asyncio.sleep(wait)
+
+    async def run(self) -> None:
+        """Send forever, woken by `wake()` or by the next due message, until `stop()`."""
+        while not self._stopping:
+            self._wakeup.clear()  # before the pass: a wake() during it triggers another
+            try:
+                wait = await self.step()
+            except Exception:
+                logger.exception("the outbox sender failed a pass; trying again shortly")
+                wait = IDLE_WAKE_SECONDS
+            timeout = IDLE_WAKE_SECONDS if wait is None else min(max(wait, 0.05), IDLE_WAKE_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=timeout)
+
+    def stop(self) -> None:
+        """Finish the current pass and return from `run()`."""
+        self._stopping = True
+        self._wakeup.set()
+
+    async def _claim(self, row: OutboxMessage) -> bool:
+        async with self.db.unit_of_work() as session:
+            claimed = await q.claim_message(session, row.id, self.clock())
+            await session.commit()
+        return claimed
+
+    async def _finish(self, row: OutboxMessage, status: str, **values: object) -> None:
+        async with self.db.unit_of_work() as session:
+            await q.finish_message(session, row.id, status, **values)
+            await session.commit()
+
+    async def _deliver(self, row: OutboxMessage) -> float | None:
+        """One attempt; returns a pause in seconds when the channel asked for one."""
+        transport = self.transports[row.channel]
+        now = self.clock()
+        try:
+            message_id = await transport.send(row.chat_id, row.text)
+        except RetryLater as err:
+            self.limiters[row.channel].pause(err.seconds)
+            await self._finish(row, "pending", next_attempt_at=now + timedelta(seconds=err.seconds), error=str(err))
+            logger.warning("rate limited by %s for %.0fs", row.channel, err.seconds)
+            return err.seconds
+        except NotSent as err:
+            status = "failed" if row.attempts + 1 >= MAX_ATTEMPTS else "pending"
+            backoff = timedelta(seconds=5 * 2 ** min(row.attempts, 6))
+            await self._finish(row, status, next_attempt_at=now + backoff, error=str(err)[:300])
+        except MaybeSent as err:
+            await self._finish(row, "unknown", error=str(err)[:300])
+            logger.warning("outbox message %d may or may not have arrived; not resending", row.id)
+        except Unreachable as err:
+            await self._unreachable(row, now, str(err))
+        except ChatMoved as err:
+            await self._moved(row, err.new_chat_id)
+        except Exception as err:  # Rejected, or a bug: record it and go on with the others
+            await self._finish(row, "failed", error=f"{type(err).__name__}: {err}"[:300])
+            logger.warning("outbox message %d failed: %s", row.id, err)
+        else:
+            await self._finish(row, "sent", sent_at=self.clock(), message_id=message_id)
+        return None
+
+    async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
+        """Mark the chat unreachable and tell the admins, in one transaction with the row's outcome."""
+        async with self.db.unit_of_work() as session:
+            await q.finish_message(session, row.id, "unreachable", error=error[:300])
+            await q.mark_unreachable(session, row.channel, row.chat_id, now)
+            person, department = await q.describe_chat(session, row.channel, row.chat_id)
+            who = person or (text("who.group", department=department) if department else row.chat_id)
+            admins = [r for r in await q.list_role_recipients(session, "admin") if r.chat_id != row.chat_id]
+            key = q.OutboxKey("unreachable", f"{row.channel}:{row.chat_id}", "blocked", local_date(now, self.tz))
+            await q.enqueue(session, key, admins, text("remind.unreachable", who=who), due_at=now, now=now)
+            await session.commit()
+        logger.warning("chat %s is unreachable; admins told", row.chat_id)
+
+    async def _moved(self, row: OutboxMessage, new_chat_id: str) -> None:
+        """Store the group's new id and try once more there."""
+        async with self.db.unit_of_work() as session:
+            await q.move_group(session, row.channel, row.chat_id, new_chat_id)
+            status = "failed" if row.error == "moved" else "pending"  # once only
+            await q.finish_message(
+                session, row.id, status, chat_id=new_chat_id, next_attempt_at=self.clock(), error="moved"
+            )
+            await session.commit()
