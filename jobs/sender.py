@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock, local_date
@@ -28,12 +30,19 @@ IDLE_WAKE_SECONDS = 30.0
 class OutboxSender:
     """Sends what the outbox holds; one instance per process, any number of processes."""
 
-    def __init__(self, db: Database, transports: dict[str, Transport], clock: Clock, tz) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transports: dict[str, Transport],
+        clock: Clock,
+        tz,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.db = db
         self.transports = transports
-        self.clock = clock
+        self.clock = clock  # instants stored in the outbox
         self.tz = tz
-        self.limiters = {name: RateLimiter(t.limits) for name, t in transports.items()}
+        self.limiters = {name: RateLimiter(t.limits, monotonic) for name, t in transports.items()}  # pacing
         self._wakeup = asyncio.Event()
         self._stopping = False
 
@@ -56,6 +65,7 @@ class OutboxSender:
         async with self.db.unit_of_work() as session:
             rows = await q.list_sendable(session, now)
         soonest: float | None = None
+        delivered = False
         for row in rows:
             limiter = self.limiters.get(row.channel)
             if limiter is None:
@@ -70,8 +80,11 @@ class OutboxSender:
             pause = await self._deliver(row)
             if pause:
                 return pause
+            delivered = True
+        if delivered:
+            return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again
         async with self.db.unit_of_work() as session:
-            later = await q.next_attempt_at(session)
+            later = await q.next_attempt_at(session, after=now)
         if later is not None:
             until = max((later - self.clock()).total_seconds(), 0.0)
             soonest = until if soonest is None else min(soonest, until)

@@ -650,26 +650,28 @@ async def list_sendable(session: AsyncSession, now: datetime, limit: int = 200) 
     ).all()
 
 
-async def next_attempt_at(session: AsyncSession) -> datetime | None:
-    """When the earliest pending message may be tried."""
+async def next_attempt_at(session: AsyncSession, after: datetime) -> datetime | None:
+    """When the earliest pending message not yet due (after `after`) may be tried."""
     return await session.scalar(
-        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > after
+        )
     )
 
 
-async def claim_message(session: AsyncSession, message_id: int, now: datetime) -> bool:
+async def claim_message(session: AsyncSession, outbox_id: int, now: datetime) -> bool:
     """Mark a pending message as being sent; of two senders exactly one wins."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
         .values(status="sending", attempts=OutboxMessage.attempts + 1)
     )
     return result.rowcount == 1
 
 
-async def finish_message(session: AsyncSession, message_id: int, status: str, **values: object) -> None:
+async def finish_message(session: AsyncSession, outbox_id: int, status: str, **values: object) -> None:
     """Record the outcome of an attempt."""
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(status=status, **values))
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values))
 
 
 async def recover_sending(session: AsyncSession) -> int:

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
+from tests.e2e.conftest import environment
 from tests.fakes.bot_api_server import FakeBotApi
 
 FOCAL, LEADER = 1001, 2001
-
-
-@pytest.fixture
-def fake():
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
-    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    example = example.replace('base_url = "https://api.telegram.org/bot"', f'base_url = "{fake.base_url}"')
-    example = example.replace("poll_timeout = 30", "poll_timeout = 1")
-    example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    path = tmp_path / "config.toml"
-    path.write_text(example, encoding="utf-8")
-    return path
-
-
-def environment(fake: FakeBotApi) -> dict[str, str]:
-    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "PTB_TIMEDELTA": "1", "PYTHONUNBUFFERED": "1"}
 
 
 def cli(config_path: Path, fake: FakeBotApi, *args: str) -> str:

@@ -1,0 +1,33 @@
+"""End-to-end fixtures: a fake Bot API on 127.0.0.1 and a config pointing the bot at it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fakes.bot_api_server import FakeBotApi
+
+
+@pytest.fixture
+def fake():
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    example = example.replace('base_url = "https://api.telegram.org/bot"', f'base_url = "{fake.base_url}"')
+    example = example.replace("poll_timeout = 30", "poll_timeout = 1")
+    example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    return path
+
+
+def environment(fake: FakeBotApi) -> dict[str, str]:
+    """The bot's environment: the fake's token, and no deprecation noise from python-telegram-bot."""
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "PTB_TIMEDELTA": "1", "PYTHONUNBUFFERED": "1"}

@@ -1,0 +1,139 @@
+"""`python -m bot remind --at` against a fake Bot API: delivered once, stopped by a submission, escalated."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.channels.telegram import TelegramTransport
+from bot.config import load_config
+from bot.core.clock import fixed_clock, utc_now
+from bot.core.messages import Incoming
+from bot.core.permissions import Role
+from bot.service import Service
+from jobs.sender import OutboxSender
+from storage import queries as q
+from storage.db import Database
+from tests.e2e.conftest import environment
+from tests.fakes.bot_api_server import FakeBotApi
+from tests.test_reminders import instant
+
+KT, VHXH, VP, LEADER, ADMIN = 1001, 1002, 1003, 2001, 3001
+
+
+def remind(config: Path, fake: FakeBotApi, when: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "remind", "--config", str(config), "--at", when],
+        env=environment(fake),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert fake.token not in result.stderr
+    return result.stdout
+
+
+async def say(service: Service, user: int, text: str, n: list[int] = [0]) -> str:  # noqa: B006
+    n[0] += 1
+    reply = await service.handle(Incoming("telegram", str(user), f"t{n[0]}", str(user), f"Cán bộ {user}", text))
+    return reply.text
+
+
+@pytest.fixture
+def setup(config_path: Path) -> Path:
+    # Tracking starts on 1/6/2026: the six-month report due 31/5 is never chased, the annual one is.
+    text = config_path.read_text(encoding="utf-8").replace("# start = 2026-01-01", "start = 2026-06-01")
+    config_path.write_text(text, encoding="utf-8")
+
+    async def register() -> None:
+        config = load_config(config_path)
+        service = Service(config, Database(config.database.url), fixed_clock(instant("2026-11-20T10:00")))
+        await service.prepare()
+        for user, role, department in [
+            (KT, Role.FOCAL, "kt"),
+            (VHXH, Role.FOCAL, "vhxh"),
+            (VP, Role.FOCAL, "vp"),
+            (LEADER, Role.LEADER, None),
+            (ADMIN, Role.ADMIN, None),
+        ]:
+            invite = await service.create_invite(role, department, created_by="test")
+            assert "Chào mừng" in await say(service, user, f"/start {invite.code}")
+        await service.db.dispose()
+
+    asyncio.run(register())
+    return config_path
+
+
+def texts_to(fake: FakeBotApi, chat: int, since: int = 0) -> list[str]:
+    return [m["text"] for m in fake.sent()[since:] if m["chat_id"] == chat]
+
+
+def submit(config: Path, user: int, line: str, when: str) -> str:
+    async def run() -> str:
+        config_ = load_config(config)
+        service = Service(config_, Database(config_.database.url), fixed_clock(instant(when)))
+        try:
+            return await say(service, user, line)
+        finally:
+            await service.db.dispose()
+
+    return asyncio.run(run())
+
+
+def test_remind_delivers_once_stops_after_submission_and_escalates(setup, fake):
+    remind(setup, fake, "2026-11-27T08:00")
+    for chat in (KT, VHXH, VP):
+        [message] = texts_to(fake, chat)
+        assert "Báo cáo năm 2026" in message and "Thứ Hai, 30/11/2026 – còn 3 ngày" in message
+        assert "/nopbaocao nam 2026" in message
+    first = len(fake.sent())
+    remind(setup, fake, "2026-11-27T08:00")
+    assert len(fake.sent()) == first, "a second run at the same moment sends nothing"
+
+    assert "Đã ghi #" in submit(setup, VHXH, "/nopbaocao nam", "2026-11-27T10:00")
+    remind(setup, fake, "2026-11-30T08:00")
+    assert texts_to(fake, VHXH, first) == []
+    assert any("hạn cuối hôm nay" in t for t in texts_to(fake, KT, first))
+    assert any("Tổng hợp tuần" in t for t in texts_to(fake, LEADER, first)), "Monday's digest"
+
+    fake.block_chat(VP)
+    second = len(fake.sent())
+    remind(setup, fake, "2026-12-01T08:00")
+    assert any("đã trễ 1 ngày" in t for t in texts_to(fake, KT, second)), "the blocked chat did not stop the others"
+    escalation = [t for t in texts_to(fake, LEADER, second) if "còn 5 phòng chưa nộp" in t]  # all but VH-XH
+    assert escalation and "Văn phòng HĐND và UBND xã" in escalation[0] and "Phòng Kinh tế" in escalation[0]
+    assert any("Cán bộ 1003" in t for t in texts_to(fake, ADMIN, second)), "admins are told who is unreachable"
+    assert fake.errors == []
+
+
+async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
+    config = load_config(config_path)
+    db = Database(config.database.url)
+    service = Service(config, db, fixed_clock(instant("2026-11-27T08:00")))
+    await service.prepare()
+    fake.rate_limit(per_chat_per_second=1, global_per_second=20, group_per_minute=17, retry_after=1)
+    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    now = service.clock()
+    async with db.unit_of_work() as session:
+        chats = [q.Recipient("telegram", str(5000 + i), False) for i in range(25)]
+        await q.enqueue(session, q.OutboxKey("test", "a", "x", now.date()), chats, "Tin A", due_at=now, now=now)
+        for n in range(3):
+            one = [q.Recipient("telegram", "4000", False)]
+            key = q.OutboxKey("test", f"b{n}", "x", now.date())
+            await q.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
+        await session.commit()
+    async with Bot(fake.token, base_url=fake.base_url) as bot:
+        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, utc_now, config.commune.tz)
+        await sender.drain()
+    delivered = fake.sent()
+    assert len(delivered) == 28 and len({(m["chat_id"], m["text"]) for m in delivered}) == 28
+    assert fake.too_many_requests == 0, "the sender itself kept within every limit"
+    async with db.unit_of_work() as session:
+        assert {r.status for r in await q.list_outbox(session)} == {"sent"}
+    await db.dispose()

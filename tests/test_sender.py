@@ -1,0 +1,148 @@
+"""The outbox sender: at most once, under the limits, and every failure handled as it should be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.core.permissions import Role
+from jobs.delivery import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
+from jobs.ratelimit import Limits
+from jobs.sender import OutboxSender
+from storage import queries as q
+from tests.conftest import register
+
+NOW = datetime.fromisoformat("2026-11-27T08:00+07:00")
+
+
+class FakeTransport:
+    """Records what it sends; fails on cue per chat."""
+
+    channel = "test"
+    limits = Limits()
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.failures: dict[str, list[Exception]] = {}
+
+    async def send(self, chat_id: str, text: str) -> str:
+        if self.failures.get(chat_id):
+            raise self.failures[chat_id].pop(0)
+        self.sent.append((chat_id, text))
+        return str(len(self.sent))
+
+
+@pytest.fixture
+def transport() -> FakeTransport:
+    return FakeTransport()
+
+
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def ticks() -> Ticks:
+    return Ticks()
+
+
+@pytest.fixture
+def sender(service, transport, clock, ticks) -> OutboxSender:
+    clock.now = NOW
+    return OutboxSender(service.db, {"test": transport}, clock, service.tz, monotonic=ticks)
+
+
+async def put(service, *chats: str, subject: str = "s") -> None:
+    async with service.db.unit_of_work() as session:
+        recipients = [q.Recipient("test", chat, chat.startswith("-")) for chat in chats]
+        await q.enqueue(session, q.OutboxKey("k", subject, "st", NOW.date()), recipients, "Nhắc", due_at=NOW, now=NOW)
+        await session.commit()
+
+
+async def statuses(service) -> dict[str, str]:
+    async with service.db.unit_of_work() as session:
+        return {r.chat_id: r.status for r in await q.list_outbox(session)}
+
+
+async def test_sends_each_once(service, sender, transport):
+    await put(service, "1", "2")
+    await put(service, "1", "2")  # the same key again writes nothing
+    await sender.drain()
+    await sender.drain()
+    assert sorted(transport.sent) == [("1", "Nhắc"), ("2", "Nhắc")]
+    assert await statuses(service) == {"1": "sent", "2": "sent"}
+
+
+async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(service, sender, transport):
+    admin = await register(service, "900", Role.ADMIN)
+    blocked = await register(service, "1", Role.FOCAL, "kt")
+    assert admin and blocked
+    transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")]
+    await put(service, "1", "2", "3")
+    await sender.drain()
+    states = await statuses(service)
+    assert states["1"] == "unreachable" and states["900"] == "sent"
+    assert any(chat == "900" and "Người dùng 1" in text for chat, text in transport.sent)
+    async with service.db.unit_of_work() as session:
+        assert [r.chat_id for r in await q.list_department_recipients(session, [3])] == []
+
+
+async def test_retry_after_pauses_everything_then_resends(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [RetryLater(30)]
+    await put(service, "1", "2")
+    assert await sender.step() == 30
+    assert transport.sent == [] and sender.limiters["test"].paused_for() == 30
+    assert await sender.step() == 30 and transport.sent == [], "nothing goes out during the pause"
+    clock.now, ticks.now = NOW.replace(minute=1), ticks.now + 30
+    await sender.drain()
+    assert sorted(c for c, _ in transport.sent) == ["1", "2"]
+
+
+async def test_timeouts_connect_retried_read_marked_unknown(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [NotSent("connect timeout")]
+    transport.failures["2"] = [MaybeSent("read timeout")]
+    await put(service, "1", "2")
+    await sender.step()
+    assert await statuses(service) == {"1": "pending", "2": "unknown"}
+    clock.now, ticks.now = NOW.replace(minute=5), ticks.now + 300
+    await sender.drain()
+    assert await statuses(service) == {"1": "sent", "2": "unknown"}
+    assert [c for c, _ in transport.sent] == ["1"]
+
+
+async def test_a_migrated_group_gets_its_new_id_and_one_retry(service, sender, transport, focal, ticks):
+    await focal.say("/lienket vhxh", chat_id="-10")
+    transport.failures["-10"] = [ChatMoved("-10010")]
+    await put(service, "-10")
+    await sender.drain()
+    assert transport.sent == [("-10010", "Nhắc")]
+    async with service.db.unit_of_work() as session:
+        assert await q.get_group_department(session, "test", "-10010") == "vhxh"
+
+
+async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, transport):
+    await put(service, "1")
+    async with service.db.unit_of_work() as session:
+        row = (await q.list_outbox(session))[0]
+        assert await q.claim_message(session, row.id, NOW)
+        await session.commit()
+    assert await sender.recover() == 1
+    await sender.drain()
+    assert transport.sent == [] and await statuses(service) == {"1": "unknown"}
+
+
+async def test_private_chat_is_paced_to_one_a_second(service, sender, transport, ticks):
+    await put(service, "1", subject="a")
+    await put(service, "1", subject="b")
+    assert await sender.step() == 0.0 and len(transport.sent) == 1
+    assert await sender.step() == 1.0 and len(transport.sent) == 1
+    ticks.now += 1.0
+    await sender.drain()
+    assert len(transport.sent) == 2
