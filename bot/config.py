@@ -168,6 +168,7 @@ class ReportConfig(_Section):
 class RemindersConfig(_Section):
     """`[reminders]`: when reminders go out and how far back a missed one is still sent."""
 
+    enabled: bool = True
     start: date | None = None
     time: dt_time = dt_time(8, 0)
     digest_time: dt_time = dt_time(7, 30)

@@ -94,6 +94,18 @@ async def test_register_log_and_tap_a_button(app, service):
     assert len(app.request.sent("answerCallbackQuery")) == 2
 
 
+async def test_a_document_with_the_command_as_caption_is_kept(app, service):
+    invite = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    await feed(app, message_update(15, f"/start {invite.code}"))
+    update = message_update(15, "")
+    message = update["message"]
+    del message["text"], message["entities"]
+    message["caption"] = "/nopbaocao nam Bản ký số"
+    message["document"] = {"file_id": "BQACAgUAAx0", "file_unique_id": "u1", "file_name": "bao-cao-nam.pdf"}
+    await feed(app, update)
+    assert "đã nộp Báo cáo năm 2026 (kèm tệp): Bản ký số" in last_text(app)
+
+
 async def test_commands_for_another_bot_are_ignored_in_groups(app, service):
     invite = await service.create_invite(Role.FOCAL, "vhxh", created_by="test")
     await feed(app, message_update(13, f"/start {invite.code}"))

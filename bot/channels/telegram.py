@@ -164,7 +164,6 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    with_reminders: bool = True,
 ) -> Application:
     """The python-telegram-bot Application: handlers, error handler, start and stop hooks."""
     channel = TelegramChannel(service)
@@ -173,7 +172,7 @@ def build_application(
     async def post_init(application: Application) -> None:
         await service.prepare()
         await register_menu(application)
-        if with_reminders:
+        if config.reminders.enabled:
             runtime.append(ReminderRuntime(service, {CHANNEL: TelegramTransport(application.bot)}))
             await runtime[0].start()
 
