@@ -83,6 +83,7 @@ class ReminderPlanner:
         self.at = self.config.reminders.time
         self.cutoff = timedelta(hours=self.config.reminders.catch_up_hours)
         self.planned: list[Planned] = []
+        self._recipients: dict[tuple[int, ...], list[q.Recipient]] = {}
 
     def _plan(self, key: q.OutboxKey, recipients: list[q.Recipient], message: str, moment: datetime) -> None:
         status = "expired" if self.now - moment > self.cutoff else "pending"
@@ -102,7 +103,10 @@ class ReminderPlanner:
         return self.planned
 
     async def _department_recipients(self, departments: Iterable[Department]) -> list[q.Recipient]:
-        return await q.list_department_recipients(self.session, [d.id for d in departments])
+        ids = tuple(sorted(d.id for d in departments))
+        if ids not in self._recipients:  # one query a department per pass, not one per task
+            self._recipients[ids] = await q.list_department_recipients(self.session, ids)
+        return self._recipients[ids]
 
     async def _escalation_recipients(self) -> list[q.Recipient]:
         extra = []

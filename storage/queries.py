@@ -314,6 +314,7 @@ async def bind_group(
         binding = GroupBinding(channel=channel, chat_id=chat_id)
         session.add(binding)
     binding.department_id, binding.bound_by_id, binding.bound_at = department_id, by_id, now
+    binding.unreachable_at = None  # binding again means the bot is back in the group
     await session.flush()
     return binding
 
@@ -616,10 +617,8 @@ async def enqueue(
     statement = insert(OutboxMessage).on_conflict_do_nothing(
         index_elements=["kind", "subject", "stage", "day", "channel", "chat_id"]
     )
-    written = 0
-    for row in rows:  # one statement a row: rowcount is reliable on both backends
-        written += (await session.execute(statement.values(**row))).rowcount or 0
-    return written
+    # One multi-row INSERT: its rowcount is the number of rows actually written on SQLite and PostgreSQL.
+    return (await session.execute(statement.values(rows))).rowcount or 0
 
 
 async def outbox_has(session: AsyncSession, key: OutboxKey) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 import holidays
@@ -72,7 +73,13 @@ def _check_offsets(offsets: Sequence[int]) -> None:
 def report_reminder_days(due: date, cal: WorkCalendar, offsets: Sequence[int] = REPORT_OFFSETS) -> list[date]:
     """The days reminders go out: due - offset, moved back to a working day, merged, ascending."""
     _check_offsets(offsets)
-    return sorted({cal.previous_working_day(due - timedelta(days=offset)) for offset in offsets})
+    return list(_reminder_days(due, cal, tuple(offsets)))
+
+
+@lru_cache(maxsize=4096)
+def _reminder_days(due: date, cal: WorkCalendar, offsets: tuple[int, ...]) -> tuple[date, ...]:
+    """Cached: a sweep asks about the same deadlines for every day it looks back over."""
+    return tuple(sorted({cal.previous_working_day(due - timedelta(days=offset)) for offset in offsets}))
 
 
 def current_stage(
