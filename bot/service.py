@@ -428,11 +428,10 @@ class Service:
             case c.LogDossiers():
                 entry = DossierTally(**common, dossiers_online=command.online, dossiers_paper=command.paper)
         await q.add_entry(session, entry)
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="add",
             entity=entry.kind,
             entity_id=entry.id,
@@ -490,11 +489,10 @@ class Service:
             if entry.cancelled_at is not None:
                 raise Refusal("cancel.already", id=entry.id)
         await q.cancel_entry(session, entry, by_id=actor.person_id, now=now)
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="cancel",
             entity=entry.kind,
             entity_id=entry.id,
@@ -569,11 +567,10 @@ class Service:
             file_id=incoming.attachment,
         )
         await q.add_entry(session, entry)
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="add",
             entity="report",
             entity_id=entry.id,
@@ -662,11 +659,10 @@ class Service:
                 source_message_id=incoming.message_id,
             ),
         )
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="assign",
             entity="task",
             entity_id=task.id,
@@ -748,11 +744,10 @@ class Service:
             now=now,
             day=today if done else None,
         )
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="done" if done else "progress",
             entity="task",
             entity_id=task.id,
@@ -782,17 +777,21 @@ class Service:
             by_id=actor.person_id,
             now=now,
         )
-        await q.add_audit(
+        await _audit(
             session,
-            now=now,
-            actor_id=actor.person_id,
-            actor_label=actor.name,
+            actor,
+            now,
             action="link",
             entity="group",
             entity_id=incoming.chat_id,
             detail={"department": code, "channel": incoming.channel},
         )
         return text("link.done", department=department.name)
+
+
+async def _audit(session: AsyncSession, actor: Actor, now: datetime, **event: object) -> None:
+    """Record a change made by a registered person."""
+    await q.add_audit(session, now=now, actor_id=actor.person_id, actor_label=actor.name, **event)
 
 
 def _grant(membership) -> Grant:

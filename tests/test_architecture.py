@@ -24,6 +24,7 @@ RULES = [
     ("bot/core", ("telegram", "sqlalchemy", "storage", "jobs", "bot.channels", "bot.service", "bot.config")),
     ("storage", ("bot", "telegram", "jobs")),
     ("bot/channels", ("sqlalchemy", "storage")),
+    ("jobs", ("telegram", "bot.channels")),
 ]
 
 
