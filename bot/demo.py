@@ -47,6 +47,10 @@ async def seed(service: Service) -> dict[Role, ConsoleChat]:
         await focal.send(line.format(d=format_date(today - timedelta(days=days_ago))))
     await leader.send(f"/hop kt truc_tiep {format_date(today - timedelta(days=8))} Họp kinh tế quý")
     await leader.send("/vanban vp mat 5/UBND-M Văn bản mật")
+    await leader.send(f"/giaoviec vhxh {format_date(today + timedelta(days=5))} Tổng hợp báo cáo năm của các phòng")
+    await leader.send(f"/giaoviec kt {format_date(today + timedelta(days=12))} Rà soát hồ sơ đất đai tồn đọng")
+    await focal.send("/tiendo 1 40 Đã nhận báo cáo của 3 phòng")
+    await focal.send("/nopbaocao nam")
     return chats
 
 
