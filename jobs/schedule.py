@@ -31,11 +31,13 @@ class ReminderRuntime:
         service.on_enqueued = self.sender.wake
         self.scheduler = AsyncIOScheduler(timezone=service.tz)
         self._sender_task: asyncio.Task | None = None
+        self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
 
     async def job_sweep_reminders(self) -> None:
         """Derive and enqueue what is due; safe to run twice, from any number of processes."""
         try:
-            result, _ = await sweep(self.service, self.service.clock())
+            async with self._sweeping:
+                result, _ = await sweep(self.service, self.service.clock())
         except Exception:
             logger.exception("the reminder sweep failed; the next run will try again")
             return
@@ -66,6 +68,8 @@ class ReminderRuntime:
         """Stop the sweeper and let the sender finish its current pass."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        async with self._sweeping:  # a sweep under way finishes before the database is closed
+            pass
         self.sender.stop()
         if self._sender_task is not None:
             await self._sender_task
