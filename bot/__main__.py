@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
@@ -142,8 +142,10 @@ def cmd_remind(args, config: Config) -> int:
             pending = sum(i.status == "pending" for i in new)
             print(f"Sẽ gửi {pending} tin, bỏ qua {len(new) - pending} tin đã quá thời hạn gửi bù.")
             return
+        catch_up = timedelta(hours=config.reminders.catch_up_hours)
+        catch_up = timedelta(hours=config.reminders.catch_up_hours)
         async with Bot(token, base_url=config.telegram.base_url) as bot:
-            sender = OutboxSender(service.db, {"telegram": TelegramTransport(bot)}, service.clock, service.tz)
+            sender = OutboxSender(service.db, {"telegram": TelegramTransport(bot)}, service.clock, service.tz, catch_up)
             await sender.drain()
         print(f"Đã xếp {result.queued} tin nhắc vào hàng đợi ({result.expired} quá hạn, không gửi).")
 

@@ -567,6 +567,7 @@ class Service:
             file_id=incoming.attachment,
         )
         await q.add_entry(session, entry)
+        await q.supersede(session, ["report"], f"{report.code}:{year}:{code}")
         await _audit(
             session,
             actor,
@@ -757,6 +758,7 @@ class Service:
             return text(
                 "task.progress", id=task.id, progress=progress, note=f" – {command.note}" if command.note else ""
             )
+        await q.supersede(session, ["task", "task_escalation", "task_nudge"], str(task.id))
         late = (today - task.due_on).days
         timing = text("task.late", days=late) if late > 0 else text("task.on_time")
         return text("task.done", id=task.id, day=format_date(today), timing=timing)

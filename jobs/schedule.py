@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -27,7 +28,8 @@ class ReminderRuntime:
 
     def __init__(self, service: Service, transports: dict[str, Transport]) -> None:
         self.service = service
-        self.sender = OutboxSender(service.db, transports, service.clock, service.tz)
+        catch_up = timedelta(hours=service.config.reminders.catch_up_hours)
+        self.sender = OutboxSender(service.db, transports, service.clock, service.tz, catch_up)
         service.on_enqueued = self.sender.wake
         self.scheduler = AsyncIOScheduler(timezone=service.tz)
         self._sender_task: asyncio.Task | None = None

@@ -23,8 +23,8 @@ from storage.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 IDLE_WAKE_SECONDS = 30.0
+MAX_BACKOFF_SECONDS = 300
 
 
 class OutboxSender:
@@ -36,12 +36,14 @@ class OutboxSender:
         transports: dict[str, Transport],
         clock: Clock,
         tz,
+        catch_up: timedelta,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
         self.transports = transports
         self.clock = clock  # instants stored in the outbox
         self.tz = tz
+        self.catch_up = catch_up  # a message due longer ago than this is stale: expired, not sent
         self.limiters = {name: RateLimiter(t.limits, monotonic) for name, t in transports.items()}  # pacing
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -63,7 +65,11 @@ class OutboxSender:
         """Send every message that may go now; seconds until the next may, or None if nothing is pending."""
         now = self.clock()
         async with self.db.unit_of_work() as session:
+            expired = await q.expire_stale(session, due_before=now - self.catch_up)
             rows = await q.list_sendable(session, now)
+            await session.commit()
+        if expired:
+            logger.warning("%d outbox messages were too old to send after an outage; marked expired", expired)
         soonest: float | None = None
         delivered = False
         for row in rows:
@@ -139,9 +145,9 @@ class OutboxSender:
             logger.warning("rate limited by %s for %.0fs", row.channel, err.seconds)
             return err.seconds
         except NotSent as err:
-            status = "failed" if row.attempts + 1 >= MAX_ATTEMPTS else "pending"
-            backoff = timedelta(seconds=5 * 2 ** min(row.attempts, 6))
-            await self._finish(row, status, next_attempt_at=now + backoff, error=str(err)[:300])
+            # Kept until it goes or grows stale (then expired above): an outage must not lose a reminder.
+            backoff = timedelta(seconds=min(5 * 2 ** min(row.attempts, 10), MAX_BACKOFF_SECONDS))
+            await self._finish(row, "pending", next_attempt_at=now + backoff, error=str(err)[:300])
         except MaybeSent as err:
             await self._finish(row, "unknown", error=str(err)[:300])
             logger.warning("outbox message %d may or may not have arrived; not resending", row.id)

@@ -73,9 +73,7 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     accounts: Mapped[list[ChatAccount]] = relationship(back_populates="person")
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="person", foreign_keys="Membership.person_id"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person", foreign_keys="Membership.person_id")
 
 
 class ChatAccount(Base):

@@ -347,7 +347,7 @@ async def add_audit(
         AuditEvent(
             at=now,
             actor_id=actor_id,
-            actor_label=actor_label,
+            actor_label=actor_label[:100],
             action=action,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
@@ -560,7 +560,15 @@ async def clear_unreachable(session: AsyncSession, channel: str, chat_id: str) -
 
 
 async def move_group(session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str) -> None:
-    """A group that became a supergroup keeps its binding under its new id."""
+    """A group that became a supergroup keeps its binding under its new id (bound anew there, that one wins)."""
+    already = await session.scalar(
+        select(GroupBinding.id).where(GroupBinding.channel == channel, GroupBinding.chat_id == new_chat_id)
+    )
+    if already is not None:
+        await session.execute(
+            GroupBinding.__table__.delete().where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
+        )
+        return
     await session.execute(
         update(GroupBinding)
         .where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
@@ -673,6 +681,30 @@ async def finish_message(session: AsyncSession, outbox_id: int, status: str, **v
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values))
 
 
+async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:
+    """Pending messages that fell due too long ago (the bot was down): recorded as expired, never sent."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.due_at < due_before)
+        .values(status="expired")
+    )
+    return result.rowcount or 0
+
+
+async def supersede(session: AsyncSession, kinds: Iterable[str], subject: str) -> int:
+    """Pending messages about something now settled (a report submitted, a task closed) are not sent."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.kind.in_(list(kinds)),
+            OutboxMessage.subject == subject,
+        )
+        .values(status="superseded")
+    )
+    return result.rowcount or 0
+
+
 async def recover_sending(session: AsyncSession) -> int:
     """Messages left 'sending' by a crash may have arrived: mark them 'unknown', never resend blindly."""
     result = await session.execute(
@@ -687,4 +719,3 @@ async def list_outbox(session: AsyncSession, *, status: str | None = None) -> Se
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     return (await session.scalars(query)).all()
-

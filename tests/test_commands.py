@@ -133,6 +133,11 @@ def test_meeting_without_mode_asks(message, department):
         ("/tiendo 5 -3", "parse.bad_percent"),
         ("/xong", "parse.missing_task"),
         ("/xong abc", "parse.bad_task_id"),
+        ("/hoso ² 1", "parse.bad_count"),
+        ("/tiendo 1 ²%", "parse.bad_percent"),
+        ("/huy #²", "parse.bad_entry_id"),
+        ("/chitieu ²²²²", "parse.unknown_department"),
+        ("/nopbaocao ²⁰²⁶", "parse.unknown_report"),
     ],
 )
 def test_bad_input_is_refused_with_a_reason(message, key):
@@ -175,6 +180,10 @@ def test_bad_input_is_refused_with_a_reason(message, key):
 )
 def test_parses(message, expected):
     assert parse(message) == expected
+
+
+def test_a_line_break_after_the_command_is_a_space():
+    assert parse("/hop\ntruc_tuyen") == LogMeeting(None, MeetingMode.ONLINE, TODAY, "")
 
 
 def test_unknown_command_and_plain_text():

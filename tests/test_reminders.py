@@ -79,6 +79,14 @@ async def test_late_departments_are_chased_and_escalated(service, people, clock)
     ]
 
 
+async def test_a_submission_settles_what_is_still_queued(service, people, clock):
+    await sweep(service, instant("2026-11-27T08:00"))
+    clock.now = instant("2026-11-27T08:01")
+    await people["kt"].say("/nopbaocao nam")
+    assert {r.status for r in await outbox(service, subject="nam:2026:kt")} == {"superseded"}
+    assert {r.status for r in await outbox(service, subject="nam:2026:vhxh")} == {"pending"}
+
+
 async def test_group_gets_one_message_for_the_department(service, people):
     await people["kt"].say("/lienket kt", chat_id="-500")
     await sweep(service, instant("2026-11-27T08:00"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -56,7 +56,7 @@ def ticks() -> Ticks:
 @pytest.fixture
 def sender(service, transport, clock, ticks) -> OutboxSender:
     clock.now = NOW
-    return OutboxSender(service.db, {"test": transport}, clock, service.tz, monotonic=ticks)
+    return OutboxSender(service.db, {"test": transport}, clock, service.tz, timedelta(hours=24), monotonic=ticks)
 
 
 async def put(service, *chats: str, subject: str = "s") -> None:
@@ -146,3 +146,19 @@ async def test_private_chat_is_paced_to_one_a_second(service, sender, transport,
     ticks.now += 1.0
     await sender.drain()
     assert len(transport.sent) == 2
+
+
+async def test_a_message_that_waited_past_the_cutoff_expires_instead_of_going_late(service, sender, transport, clock):
+    await put(service, "1")  # queued at 08:00 Friday, then the bot was down until Monday
+    clock.now = datetime.fromisoformat("2026-11-30T08:00+07:00")
+    await sender.drain()
+    assert transport.sent == [] and await statuses(service) == {"1": "expired"}
+
+
+async def test_connect_failures_never_lose_the_message(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [NotSent("connect error")] * 8  # a network outage of several minutes
+    await put(service, "1")
+    for minute in range(1, 30):
+        await sender.step()
+        clock.now, ticks.now = NOW + timedelta(minutes=minute), ticks.now + 60
+    assert transport.sent == [("1", "Nhắc")] and await statuses(service) == {"1": "sent"}

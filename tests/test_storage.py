@@ -22,9 +22,7 @@ async def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_and_a_busy_timeout
 
 async def test_migrations_match_the_models(service):
     async with service.db.engine.connect() as connection:
-        diff = await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
-        )
+        diff = await connection.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
     assert diff == []
 
 

@@ -242,6 +242,11 @@ Command = (
 )
 
 
+def is_number(token: str) -> bool:
+    """ASCII digits only: str.isdigit() also admits '²', which int() refuses."""
+    return re.fullmatch(r"[0-9]+", token) is not None
+
+
 def fold(value: str) -> str:
     """Lower case without Vietnamese diacritics: 'Trực Tuyến' -> 'truc tuyen'."""
     value = value.replace("đ", "d").replace("Đ", "D")
@@ -259,7 +264,8 @@ def split_command(message: str) -> RawCommand | None:
     message = message.strip()
     if not message.startswith("/"):
         return None
-    word, _, args = message[1:].partition(" ")
+    word, *rest = message[1:].split(maxsplit=1)  # a line break after the command is a space on a phone
+    args = rest[0] if rest else ""
     word, _, _bot = word.partition("@")
     return RawCommand(COMMAND_ALIASES.get(compact(word)), word, args.strip())
 
@@ -360,7 +366,7 @@ def _summary(tokens: _Tokens, command: CommandName) -> str:
 
 
 def _count(token: str) -> int:
-    if not token.isdigit() or int(token) > MAX_COUNT:
+    if not is_number(token) or int(token) > MAX_COUNT:
         raise ParseError(CommandName.DOSSIERS, "parse.bad_count", value=token)
     return int(token)
 
@@ -416,7 +422,7 @@ def _parse_dossiers(args: str, today: date, codes: Collection[str]) -> Command:
 
 def _positive_int(token: str, command: CommandName, key: str) -> int:
     digits = token.removeprefix("#")
-    if not digits.isdigit() or not 0 < int(digits) < 2**31:
+    if not is_number(digits) or not 0 < int(digits) < 2**31:
         raise ParseError(command, key, value=token[:20])
     return int(digits)
 
@@ -436,7 +442,7 @@ def _parse_targets(args: str, today: date, codes: Collection[str]) -> Command:
     while tokens.raw:
         token = tokens.take()[0]
         code = fold(token).replace("-", "_")
-        if token.isdigit() and len(token) == 4:
+        if is_number(token) and len(token) == 4:
             year = int(token)
             if not 2000 <= year <= today.year:
                 raise ParseError(CommandName.TARGETS, "parse.bad_year", value=token)
@@ -474,7 +480,7 @@ def _report(tokens: _Tokens, reports: Collection[str], command: CommandName, *, 
         if len(words) == n and compact("".join(words)) in keys:
             tokens.take(n)
             return keys[compact("".join(words))]
-    if required or tokens.raw and not tokens.raw[0].isdigit():
+    if required or tokens.raw and not is_number(tokens.raw[0]):
         value = tokens.raw[0][:30] if tokens.raw else ""
         raise ParseError(command, "parse.unknown_report", value=value, codes=", ".join(reports))
     return None
@@ -482,7 +488,7 @@ def _report(tokens: _Tokens, reports: Collection[str], command: CommandName, *, 
 
 def _optional_year(tokens: _Tokens, today: date, command: CommandName) -> int | None:
     first = tokens.peek()
-    if first is None or not (first.isdigit() and len(first) == 4):
+    if first is None or not (is_number(first) and len(first) == 4):
         return None
     year = int(tokens.take()[0])
     if not 2000 <= year <= today.year + 1:
@@ -547,7 +553,7 @@ def _parse_progress(args: str) -> Command:
         raise ParseError(CommandName.PROGRESS, "parse.missing_percent")
     token = tokens.take()[0]
     digits = token.removesuffix("%")
-    if not digits.isdigit() or int(digits) > 100:
+    if not is_number(digits) or int(digits) > 100:
         raise ParseError(CommandName.PROGRESS, "parse.bad_percent", value=token[:20])
     return Progress(task_id, int(digits), _summary(tokens, CommandName.PROGRESS))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,7 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
             await q.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
         await session.commit()
     async with Bot(fake.token, base_url=fake.base_url) as bot:
-        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, utc_now, config.commune.tz)
+        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, utc_now, config.commune.tz, timedelta(hours=24))
         await sender.drain()
     delivered = fake.sent()
     assert len(delivered) == 28 and len({(m["chat_id"], m["text"]) for m in delivered}) == 28
