@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -76,14 +76,17 @@ def actor_of(account: ChatAccount | None) -> Actor | None:
     """The core's view of a chat account: None unless it has an active membership."""
     if account is None or not account.person.memberships:
         return None
-    grants = tuple(Grant(Role(m.role), m.department.code if m.department else None) for m in account.person.memberships)
+    # A department taken out of the config leaves its focal people without that role.
+    grants = tuple(_grant(m) for m in account.person.memberships if m.department is None or m.department.active)
+    if not grants:
+        return None
     return Actor(account.person.id, account.person.full_name, grants)
 
 
-def describe_grant(grant: Grant, department_names: dict[str, str]) -> str:
+def describe_grant(grant: Grant, department_names: Mapping[str, str]) -> str:
     """'đầu mối – Phòng Kinh tế'."""
-    where = text("where.department", department=department_names[grant.department]) if grant.department else ""
-    return text(f"role.{grant.role}") + where
+    where = text("where.department", department=department_names.get(grant.department, grant.department))
+    return text(f"role.{grant.role}") + (where if grant.department else "")
 
 
 class Service:
@@ -146,13 +149,15 @@ class Service:
         async with self.db.unit_of_work() as session:
             account = await q.get_account(session, incoming.channel, incoming.sender_id)
             actor = actor_of(account)
-            if account is not None and account.unreachable_at is not None:
-                await q.clear_unreachable(session, incoming.channel, incoming.sender_id)
-                await session.commit()
+            if account is not None and account.unreachable_at is not None and not incoming.is_group:
+                await q.clear_account_unreachable(session, incoming.channel, incoming.sender_id)
+                await session.commit()  # writing in private means the bot is unblocked
             if raw is None:
                 if incoming.is_group:
                     return None
                 return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
+            if incoming.is_group and await q.clear_group_unreachable(session, incoming.channel, incoming.chat_id):
+                await session.commit()  # a command in the group means the bot is back in it
             if raw.name is None:
                 return Reply(
                     text("access.unregistered" if actor is None else "access.unknown_command", command=raw.word)
@@ -286,7 +291,7 @@ class Service:
         return text("invite.welcome", name=name, role=text(f"role.{grant.role}"), where=self._where(grant))
 
     def _where(self, grant: Grant) -> str:
-        return text("where.department", department=self.department_names[grant.department]) if grant.department else ""
+        return describe_grant(grant, self.department_names).removeprefix(text(f"role.{grant.role}"))
 
     async def create_invite(
         self, role: Role, department: str | None, *, created_by: str, ttl_hours: int | None = None
@@ -497,7 +502,8 @@ class Service:
             entity=entry.kind,
             entity_id=entry.id,
         )
-        return text("cancel.done", id=entry.id, what=_describe_entry(entry))
+        report_names = {r.code: r.name for r in self.config.reports}
+        return text("cancel.done", id=entry.id, what=_describe_entry(entry, report_names))
 
     # --- targets ---------------------------------------------------------------------------
 
@@ -524,7 +530,7 @@ class Service:
             baseline_meetings=baseline.meetings if baseline else None,
             baseline_documents=baseline.documents if baseline else None,
         )
-        scope = self.config.commune.name if department is None else self.department_names[department]
+        scope = self.config.commune.name if department is None else self.department_names.get(department, department)
         return render_target_report(report, self.targets, scope, TaskCounts(**vars(tasks)))
 
     # --- reports ---------------------------------------------------------------------------
@@ -610,6 +616,9 @@ class Service:
         """Who has submitted a period, when and by whom, and who is late."""
         year = year or self.current_report_year(report, today)
         due = self.report_due(report, year)
+        start = await self.tracking_start(session)
+        if due < start:
+            return text("report.untracked", report=report.name, year=year, start=format_date(start))
         submissions = {e.department.code: e for e in await q.list_submissions(session, report.code, year)}
         required = self.required_departments(report)
         lines = [
@@ -770,6 +779,9 @@ class Service:
             raise Refusal("link.private_chat")
         if not actor.may_act_for(code):
             raise Refusal("link.not_your_department")
+        current = await q.get_group_department(session, incoming.channel, incoming.chat_id)
+        if current not in (None, code) and not actor.may_act_for(current):
+            raise Refusal("link.taken", department=self.department_names.get(current, current))
         department = await q.get_department(session, code)
         await q.bind_group(
             session,
@@ -804,7 +816,7 @@ def _meeting_mode(entry: Entry) -> str:
     return text("meeting.online" if entry.meeting_online else "meeting.in_person")
 
 
-def _describe_entry(entry: Entry) -> str:
+def _describe_entry(entry: Entry, report_names: Mapping[str, str]) -> str:
     day = format_date(entry.occurred_on)
     match entry:
         case Meeting():
@@ -813,6 +825,8 @@ def _describe_entry(entry: Entry) -> str:
             number = f" số {entry.document_number}" if entry.document_number else ""
             return text("what.document", kind=text(f"document.{entry.document_kind}"), number=number)
         case ReportSubmission():
-            return text("what.report", report=entry.report_code, year=entry.report_year)
+            return text(
+                "what.report", report=report_names.get(entry.report_code, entry.report_code), year=entry.report_year
+            )
         case _:
             return text("what.dossiers", online=entry.dossiers_online, paper=entry.dossiers_paper, day=day)

@@ -48,9 +48,12 @@ class ReminderRuntime:
         if result.queued:
             self.sender.wake()
 
-    async def start(self) -> None:
-        """Recover interrupted sends, run a sweep at once (catch-up after downtime), then regularly."""
+    async def start(self, *, sweep: bool = True) -> None:
+        """Recover interrupted sends and start the sender; with `sweep`, derive reminders at once, then regularly."""
         await self.sender.recover()
+        self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        if not sweep:
+            return
         seconds = self.service.config.reminders.sweep_seconds
         self.scheduler.add_job(
             self.job_sweep_reminders,
@@ -64,7 +67,6 @@ class ReminderRuntime:
             replace_existing=True,
         )
         self.scheduler.start()
-        self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
 
     async def stop(self) -> None:
         """Stop the sweeper and let the sender finish its current pass."""

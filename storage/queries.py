@@ -549,14 +549,27 @@ async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, no
     )
 
 
-async def clear_unreachable(session: AsyncSession, channel: str, chat_id: str) -> None:
-    """A chat that wrote to the bot is reachable again."""
-    for model, column in ((ChatAccount, ChatAccount.external_id), (GroupBinding, GroupBinding.chat_id)):
-        await session.execute(
-            update(model)
-            .where(model.channel == channel, column == chat_id, model.unreachable_at.is_not(None))
-            .values(unreachable_at=None)
+async def clear_account_unreachable(session: AsyncSession, channel: str, external_id: str) -> None:
+    """A person who wrote to the bot in private has unblocked it."""
+    await session.execute(
+        update(ChatAccount)
+        .where(ChatAccount.channel == channel, ChatAccount.external_id == external_id)
+        .values(unreachable_at=None)
+    )
+
+
+async def clear_group_unreachable(session: AsyncSession, channel: str, chat_id: str) -> bool:
+    """A group the bot hears from again is reachable; whether it had been marked otherwise."""
+    result = await session.execute(
+        update(GroupBinding)
+        .where(
+            GroupBinding.channel == channel,
+            GroupBinding.chat_id == chat_id,
+            GroupBinding.unreachable_at.is_not(None),
         )
+        .values(unreachable_at=None)
+    )
+    return bool(result.rowcount)
 
 
 async def move_group(session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str) -> None:

@@ -36,7 +36,7 @@ async def test_submit_without_a_year_takes_the_oldest_outstanding_period(service
 
 async def test_a_submission_can_be_withdrawn(service, kt, leader, clock):
     await kt.say("/nopbaocao nam 2026")
-    assert "Đã hủy #1 (báo cáo nam 2026)" in await kt.say("/huy")
+    assert "Đã hủy #1 (Báo cáo năm 2026)" in await kt.say("/huy")
     clock.now = instant("2026-12-02T09:00")
     assert "⚠️ Phòng Kinh tế – trễ 2 ngày" in await leader.say("/baocao nam 2026")
     assert "Đã ghi #2" in await kt.say("/nopbaocao nam 2026")
@@ -67,3 +67,7 @@ async def test_a_report_sent_as_a_file_keeps_its_file(service, kt):
     assert "(kèm tệp)" in reply.text
     async with service.db.unit_of_work() as session:
         assert (await q.list_submissions(session, "nam", 2026))[0].file_id == "FILE-1"
+
+
+async def test_a_period_before_tracking_is_shown_as_untracked(service, leader):
+    assert "bot không theo dõi kỳ này" in await leader.say("/baocao nam 2025")

@@ -248,3 +248,21 @@ async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, c
 async def test_invites_expire_after_the_configured_hours(service, clock):
     invite = await service.create_invite(Role.LEADER, None, created_by="test")
     assert invite.expires_at - clock.now == timedelta(hours=72)
+
+
+async def test_a_department_removed_from_the_config_takes_its_focal_role_away(service, config, clock, leader):
+    qs = await register(service, "600", Role.FOCAL, "qs")
+    smaller = config.model_copy(update={"departments": [d for d in config.departments if d.code != "qs"]})
+    from bot.service import Service
+
+    shrunk = Service(smaller, service.db, clock)
+    await shrunk.prepare()
+    assert await User(shrunk, "600", qs.name).say("/hop truc_tuyen") == UNREGISTERED
+    assert "Người dùng 600 – đầu mối – qs" in await User(shrunk, leader.user_id, leader.name).say("/thanhvien")
+
+
+async def test_a_focal_person_cannot_take_over_another_departments_group(service, focal, admin):
+    kt = await register(service, "102", Role.FOCAL, "kt")
+    await focal.say("/lienket vhxh", chat_id="-300")
+    assert "đang liên kết với Phòng Văn hóa – Xã hội" in await kt.say("/lienket kt", chat_id="-300")
+    assert "Đã liên kết" in await admin.say("/lienket kt", chat_id="-300")

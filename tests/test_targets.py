@@ -89,3 +89,20 @@ def test_missing_baseline_says_so():
 
 def test_percent_has_a_decimal_comma():
     assert format_percent(2 / 3) == "66,7%"
+
+
+def test_a_share_short_of_its_target_never_reads_as_reaching_it():
+    line = compute_share_line(2499, 2500, 1.0)
+    text = render_target_report(
+        compute_target_report(
+            Counts(electronic_documents=2499, paper_documents=1, documents=2500),
+            Targets(),
+            year=2026,
+            today=date(2026, 11, 27),
+            baseline_meetings=None,
+            baseline_documents=None,
+        ),
+        Targets(),
+        "X",
+    )
+    assert line.mark is Mark.BEHIND and "99,9% (=100%) 🔴" in text

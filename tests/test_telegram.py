@@ -106,6 +106,25 @@ async def test_a_document_with_the_command_as_caption_is_kept(app, service):
     assert "đã nộp Báo cáo năm 2026 (kèm tệp): Bản ký số" in last_text(app)
 
 
+async def test_in_a_group_only_the_asker_may_tap_the_buttons(app, service):
+    invite = await service.create_invite(Role.FOCAL, "vhxh", created_by="test")
+    await feed(app, message_update(16, f"/start {invite.code}"))
+    update = button_update(17, "/hop truc_tuyen", message_id=900)
+    message = update["callback_query"]["message"]
+    message["chat"] = {"id": -700, "type": "group"}
+    message["reply_to_message"] = {
+        "message_id": 899,
+        "date": int(time.time()),
+        "chat": {"id": -700, "type": "group"},
+        "from": {"id": 16, "is_bot": False, "first_name": "Lan"},
+        "text": "/hop",
+    }
+    await feed(app, update)
+    [answer] = app.request.sent("answerCallbackQuery")
+    assert answer["text"] == text("button.not_yours") and answer["show_alert"] is True
+    assert app.request.sent("editMessageText") == []
+
+
 async def test_commands_for_another_bot_are_ignored_in_groups(app, service):
     invite = await service.create_invite(Role.FOCAL, "vhxh", created_by="test")
     await feed(app, message_update(13, f"/start {invite.code}"))

@@ -120,8 +120,12 @@ class TelegramChannel:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button tap runs its command; the question is replaced by the answer (one tap, one entry)."""
         query = update.callback_query
-        await query.answer()
         message = query.message
+        asker = message.reply_to_message.from_user if message and message.reply_to_message else None
+        if asker is not None and asker.id != query.from_user.id:
+            await query.answer(text("button.not_yours"), show_alert=True)  # in a group, only the asker taps
+            return
+        await query.answer()
         if message is None or not query.data:
             return
         reply = await self.service.handle(
@@ -136,7 +140,11 @@ class TelegramChannel:
             )
         )
         if reply is not None:
-            await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+            try:
+                await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+            except BadRequest as err:
+                if "not modified" not in str(err).lower():  # a second tap shows the same receipt: fine
+                    raise
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with its traceback and still answer the user with an apology."""
@@ -172,9 +180,9 @@ def build_application(
     async def post_init(application: Application) -> None:
         await service.prepare()
         await register_menu(application)
-        if config.reminders.enabled:
-            runtime.append(ReminderRuntime(service, {CHANNEL: TelegramTransport(application.bot)}))
-            await runtime[0].start()
+        # The sender always runs (a task notice must go out); the sweeper only when reminders are on.
+        runtime.append(ReminderRuntime(service, {CHANNEL: TelegramTransport(application.bot)}))
+        await runtime[0].start(sweep=config.reminders.enabled)
 
     async def post_stop(application: Application) -> None:
         for item in runtime:

@@ -173,7 +173,10 @@ def _cap_text(key: str, line: CapLine, cut: float, year: int) -> str:
 
 
 def _share_text(key: str, line: ShareLine) -> str:
-    share = text("targets.no_data") if line.share is None else format_percent(line.share)
+    if line.share is None:
+        share = text("targets.no_data")
+    else:
+        share = format_percent(line.share, round_down=line.mark is Mark.BEHIND)
     return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from fractions import Fraction
 
@@ -128,6 +129,9 @@ CATALOGUE: dict[str, str] = {
     "link.private_chat": "Hãy gõ lệnh này trong nhóm chat của phòng.",
     "link.done": "Đã liên kết nhóm này với {department}. Nhắc việc của phòng sẽ gửi vào đây.",
     "link.not_your_department": "Bạn chỉ liên kết nhóm với phòng của mình.",
+    "link.taken": "Nhóm này đang liên kết với {department}; chỉ đầu mối phòng đó hoặc lãnh đạo, quản trị mới đổi được.",
+    "button.not_yours": "Nút này dành cho người đã gõ lệnh.",
+    "report.untracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start}); bot không theo dõi kỳ này.",
     "members.header": "Thành viên đang hoạt động ({count}):",
     "members.line": "{person_id}. {name} – {roles}",
     "members.empty": "Chưa có thành viên nào.",
@@ -147,7 +151,7 @@ CATALOGUE: dict[str, str] = {
     "report.line_pending": "⏳ {department}",
     "report.line_late": "⚠️ {department} – trễ {days} ngày",
     "report.summary": "Đã nộp {done}/{total} phòng.",
-    "what.report": "báo cáo {report} {year}",
+    "what.report": "{report} {year}",
     "left.future": "còn {days} ngày",
     "left.today": "hạn cuối hôm nay",
     "left.late": "đã trễ {days} ngày",
@@ -256,8 +260,14 @@ def format_left(days_left: int) -> str:
     return text("left.today") if days_left == 0 else text("left.late", days=-days_left)
 
 
-def format_percent(fraction: float | Fraction) -> str:
-    """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'."""
+def format_percent(fraction: float | Fraction, *, round_down: bool = False) -> str:
+    """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'.
+
+    `round_down` for a share short of its target: 99.96% must not read as '100,0%' beside 'chưa đạt'.
+    """
+    if round_down:
+        tenths = math.floor(Fraction(fraction) * 1000)
+        return f"{tenths // 10},{tenths % 10}%"
     return f"{float(fraction) * 100:.1f}".replace(".", ",") + "%"
 
 
