@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_SUMMARY = 300
 MAX_DOCUMENT_NUMBER = 50
@@ -301,7 +304,7 @@ def _department(tokens: _Tokens, codes: Collection[str]) -> str | None:
     return None
 
 
-def _alias(tokens: _Tokens, table: dict[str, StrEnum]):
+def _alias(tokens: _Tokens, table: Mapping[str, T]) -> T | None:
     """Match one word, or two words written apart ('truc tuyen'), against an alias table."""
     for n in (1, 2):
         words = tokens.raw[:n]
@@ -474,12 +477,9 @@ def _parse_revoke(args: str) -> Command:
 
 
 def _report(tokens: _Tokens, reports: Collection[str], command: CommandName, *, required: bool) -> str | None:
-    keys = {compact(code): code for code in reports}
-    for n in (1, 2):
-        words = tokens.raw[:n]
-        if len(words) == n and compact("".join(words)) in keys:
-            tokens.take(n)
-            return keys[compact("".join(words))]
+    report = _alias(tokens, {compact(code): code for code in reports})
+    if report is not None:
+        return report
     if required or tokens.raw and not is_number(tokens.raw[0]):
         value = tokens.raw[0][:30] if tokens.raw else ""
         raise ParseError(command, "parse.unknown_report", value=value, codes=", ".join(reports))
