@@ -6,15 +6,15 @@ import logging
 
 from bot.logs import QUIET_LOGGERS, RedactTokens, setup_logging
 
-FAKE_TOKEN = "987654321:AAFakeTokenForTestsOnly_abcdefghijklmn"
+FAKE_TOKEN = "987654321:" + "AAFakeTokenForTestsOnly_" + "x" * 16  # token-shaped, and plainly not a real one
 
 
 def test_token_is_masked_in_messages_and_tracebacks(capsys):
     setup_logging(secrets=(FAKE_TOKEN,))
     logger = logging.getLogger("bot.test")
-    logger.info("calling https://api.telegram.org/bot%s/getMe", FAKE_TOKEN)
+    logger.info("calling https://bot-api.example.org/bot%s/getMe", FAKE_TOKEN)
     try:
-        raise ConnectionError(f"POST https://api.telegram.org/bot{FAKE_TOKEN}/sendMessage failed")
+        raise ConnectionError(f"POST https://bot-api.example.org/bot{FAKE_TOKEN}/sendMessage failed")
     except ConnectionError:
         logger.exception("send failed")
     logger.warning("another token-shaped thing 123456:%s", "x" * 35)

@@ -14,7 +14,7 @@ from bot.core.permissions import Role
 from bot.core.texts import text
 from tests.fakes.offline_request import RecordingRequest
 
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
+TOKEN = "123456789:" + "TEST_fake_token_for_handler_tests_" + "x" * 8
 _ids = itertools.count(1)
 
 
