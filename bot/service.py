@@ -707,6 +707,18 @@ class Service:
             progress=task.progress,
         )
 
+    def task_line(self, task: Task, today: date) -> str:
+        """One open task on one line, as /viec and the leaders' digest list it."""
+        return text(
+            "task.line",
+            id=task.id,
+            department=task.department.code.upper(),
+            title=task.title[:60],
+            due=format_date(task.due_on),
+            left=format_left((task.due_on - today).days),
+            progress=task.progress,
+        )
+
     async def _tasks(self, session: AsyncSession, department: str | None, actor: Actor, now: datetime) -> str:
         if department is not None and not actor.is_commune_wide and department not in actor.focal_departments:
             raise Refusal("entry.not_your_department", codes=", ".join(actor.focal_departments))
@@ -716,18 +728,7 @@ class Service:
             return text("task.none")
         today = local_date(now, self.tz)
         lines = [text("task.list_header", count=len(tasks))]
-        for task in tasks[:MAX_TASK_LINES]:
-            lines.append(
-                text(
-                    "task.line",
-                    id=task.id,
-                    department=task.department.code.upper(),
-                    title=task.title[:60],
-                    due=format_date(task.due_on),
-                    left=format_left((task.due_on - today).days),
-                    progress=task.progress,
-                )
-            )
+        lines += [self.task_line(task, today) for task in tasks[:MAX_TASK_LINES]]
         if len(tasks) > MAX_TASK_LINES:
             lines.append(text("task.list_more", count=len(tasks) - MAX_TASK_LINES))
         return "\n".join(lines)

@@ -92,8 +92,7 @@ class ReminderPlanner:
 
     async def plan(self) -> list[Planned]:
         """Everything due at this instant."""
-        departments = {d.code: d for d in await q.list_departments(self.session)}
-        self.departments = departments
+        self.departments = {d.code: d for d in await q.list_departments(self.session)}
         self.leaders = await q.list_role_recipients(self.session, "leader")
         for report in self.config.reports:
             await self._plan_report(report)
@@ -114,11 +113,12 @@ class ReminderPlanner:
             extra = await self._department_recipients([self.departments[code]])
         return _unique([*self.leaders, *extra])
 
-    async def _plan_report(self, report: ReportConfig) -> None:
+    async def _outstanding(self, report: ReportConfig, day: date, last_year: int):
+        """(year, due, departments that have not submitted) for each tracked period whose reminders began by `day`."""
         start = await self.service.tracking_start(self.session)
-        for year in range(start.year, self.today.year + 2):
+        for year in range(start.year, last_year + 1):
             due = self.service.report_due(report, year)
-            if due < start or report_reminder_days(due, self.cal)[0] > self.today:
+            if due < start or report_reminder_days(due, self.cal)[0] > day:
                 continue
             submitted = {e.department_id for e in await q.list_submissions(self.session, report.code, year)}
             late = [
@@ -126,8 +126,11 @@ class ReminderPlanner:
                 for code in self.service.required_departments(report)
                 if code in self.departments and self.departments[code].id not in submitted
             ]
-            if not late:
-                continue
+            if late:
+                yield year, due, late
+
+    async def _plan_report(self, report: ReportConfig) -> None:
+        async for year, due, late in self._outstanding(report, self.today, self.today.year + 1):
             values = {
                 "report": report.name,
                 "year": year,
@@ -204,10 +207,7 @@ class ReminderPlanner:
         overdue = [t for t in await q.list_open_tasks(self.session) if t.due_on < day]
         if overdue:
             lines.append(text("remind.digest_tasks", count=len(overdue)))
-            lines += [
-                f"• #{t.id} {t.department.code.upper()} – {t.title[:50]} ({format_left((t.due_on - day).days)})"
-                for t in overdue[:MAX_LISTED]
-            ]
+            lines += [self.service.task_line(t, day) for t in overdue[:MAX_LISTED]]
         pending = await self._pending_reports(day)
         if pending:
             lines.append(text("remind.digest_reports"))
@@ -218,19 +218,12 @@ class ReminderPlanner:
 
     async def _pending_reports(self, day: date) -> list[str]:
         lines = []
-        start = await self.service.tracking_start(self.session)
         for report in self.config.reports:
-            for year in range(start.year, day.year + 1):
-                due = self.service.report_due(report, year)
-                if due < start or report_reminder_days(due, self.cal)[0] > day:
-                    continue
-                submitted = {e.department.code for e in await q.list_submissions(self.session, report.code, year)}
-                missing = [c for c in self.service.required_departments(report) if c not in submitted]
-                if missing:
-                    left = format_left((due - day).days)
-                    lines.append(
-                        text("remind.digest_report_line", report=report.name, year=year, count=len(missing), left=left)
-                    )
+            async for year, due, late in self._outstanding(report, day, day.year):
+                left = format_left((due - day).days)
+                lines.append(
+                    text("remind.digest_report_line", report=report.name, year=year, count=len(late), left=left)
+                )
         return lines
 
 

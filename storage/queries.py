@@ -357,11 +357,6 @@ async def add_audit(
     await session.flush()
 
 
-async def list_audit(session: AsyncSession, limit: int = 100) -> Sequence[AuditEvent]:
-    """The latest audit events, newest first."""
-    return (await session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))).all()
-
-
 # --- settings ----------------------------------------------------------------------------
 
 
