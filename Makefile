@@ -25,8 +25,9 @@ run: $(STAMP) $(CONFIG)
 demo: $(STAMP)
 	$(BIN)/python -m bot demo --as $(AS)
 
+# Two workers: the suite spends much of its time waiting on subprocesses and fsync.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

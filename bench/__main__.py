@@ -23,8 +23,9 @@ from bot.core.clock import fixed_clock
 from bot.core.messages import Incoming
 from bot.core.permissions import Role
 from bot.service import Service
-from jobs.reminders import sweep
-from storage import queries as q
+from jobs.snapshot import ReminderSettings
+from jobs.sweep import sweep
+from storage import departments as stored_departments
 from storage.db import Database
 from storage.models import Entry, Task
 
@@ -54,7 +55,7 @@ async def main() -> None:
 
     rng = random.Random(641)
     async with service.db.unit_of_work() as session:
-        departments = [d.id for d in await q.list_departments(session)]
+        departments = [d.id for d in await stored_departments.list_departments(session)]
         rows = []
         for n in range(ENTRIES):
             kind = rng.choice(["meeting", "document", "dossiers"])
@@ -108,14 +109,15 @@ async def main() -> None:
         await service.handle(Incoming("bench", "2", f"c{n}", "2", "Leader", "/chitieu"))
         targets.append(time.perf_counter() - started)
     started = time.perf_counter()
-    result, _ = await sweep(service, NOW)
+    settings = ReminderSettings.of(config)
+    result, _ = await sweep(service.db, settings, NOW)
     first_sweep = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     sweeps = []
     for minute in range(1, 11):  # the sweeper's steady state: once a minute, nothing new to write
         started = time.perf_counter()
-        await sweep(service, NOW + timedelta(minutes=minute))
+        await sweep(service.db, settings, NOW + timedelta(minutes=minute))
         sweeps.append(time.perf_counter() - started)
     print(f"log an entry (/hop), 300 runs: {_ms(log)}")
     print(f"/chitieu on {ENTRIES} entries and {TASKS} tasks, 100 runs: {_ms(targets)}")

@@ -21,8 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.commands import RESERVED_WORDS
-from bot.core.targets import Targets
+from bot.core.commands.entries import RESERVED_WORDS
+from bot.core.reports import ReportKind
+from bot.core.targets import Baseline, Plan, Targets
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
@@ -158,11 +159,10 @@ class ReportConfig(_Section):
             raise ValueError('hạn nộp phải có dạng dd/mm, ví dụ "30/11"') from None
         return value
 
-    @property
-    def due_day_month(self) -> tuple[int, int]:
-        """(day, month) of the yearly due date."""
+    def to_kind(self) -> ReportKind:
+        """The core's view of this report."""
         day, month = self.due.split("/")
-        return int(day), int(month)
+        return ReportKind(self.code, self.name, int(day), int(month), tuple(self.departments))
 
 
 class RemindersConfig(_Section):
@@ -215,6 +215,21 @@ class Config(_Section):
                 raise ValueError(f"năm không hợp lệ: {year}")
         return value
 
+    @property
+    def department_codes(self) -> tuple[str, ...]:
+        """Every configured department's code, in order."""
+        return tuple(d.code for d in self.departments)
+
+    @property
+    def department_names(self) -> dict[str, str]:
+        """Department code -> full name."""
+        return {d.code: d.name for d in self.departments}
+
+    @property
+    def report_kinds(self) -> tuple[ReportKind, ...]:
+        """The configured reports, as the core sees them."""
+        return tuple(r.to_kind() for r in self.reports)
+
     def department(self, code: str) -> DepartmentConfig | None:
         """The department with this code, if configured."""
         return next((d for d in self.departments if d.code == code), None)
@@ -226,13 +241,14 @@ class Config(_Section):
             return from_env
         return self.telegram.token.get_secret_value() if self.telegram.token else None
 
-    def report(self, code: str) -> ReportConfig | None:
+    def report(self, code: str) -> ReportKind | None:
         """The report kind with this code, if configured."""
-        return next((r for r in self.reports if r.code == code), None)
+        return next((r for r in self.report_kinds if r.code == code), None)
 
-    def baseline_for(self, year: int) -> BaselineConfig:
-        """Totals of the year before `year`, or an empty baseline."""
-        return self.baseline.get(year - 1, BaselineConfig())
+    def plan(self) -> Plan:
+        """The plan's targets and baselines, as the core sees them."""
+        baselines = {year: Baseline(b.meetings, b.documents) for year, b in self.baseline.items()}
+        return Plan(self.targets.to_targets(), baselines)
 
 
 def _describe(err: ValidationError) -> str:

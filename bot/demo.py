@@ -6,12 +6,12 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from bot.channels.console import ConsoleChat
+from bot.app import App
+from bot.channels.console import ConsoleChannel, ConsoleChat
 from bot.config import Config
 from bot.core.clock import local_date
 from bot.core.permissions import Role
 from bot.core.texts import format_date
-from bot.service import Service
 
 DEMO_PEOPLE = {
     Role.LEADER: ("demo-leader", "Chủ tịch UBND xã (demo)", None),
@@ -26,14 +26,14 @@ def demo_config(config: Config, folder: Path) -> Config:
     return config.model_copy(update={"database": database})
 
 
-async def seed(service: Service) -> dict[Role, ConsoleChat]:
-    """Register the demo people through real invites and log a few weeks of sample work."""
+async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
+    """Register the demo people through real invites and log a few weeks of sample work, through the chat."""
     chats = {}
     for role, (user_id, name, department) in DEMO_PEOPLE.items():
-        invite = await service.create_invite(role, department, created_by="demo")
-        chats[role] = ConsoleChat(service, user_id, name)
+        invite = await app.service.create_invite(role, department, created_by="demo")
+        chats[role] = console.chat(user_id, name)
         await chats[role].send(f"/start {invite.code}")
-    today = local_date(service.clock(), service.tz)
+    today = local_date(app.clock(), app.config.commune.tz)
     focal, leader = chats[Role.FOCAL], chats[Role.LEADER]
     for days_ago, line in [
         (40, "/hop truc_tiep {d} Giao ban tháng"),

@@ -1,11 +1,12 @@
-"""Telegram's send limits as exact sliding windows: overall, per private chat, per group, and 429 pauses."""
+"""A channel's send limits as exact sliding windows: overall, per private chat, per group, and 429 pauses."""
 
 from __future__ import annotations
 
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from bot.channels.ports import Limits
 
 GLOBAL_WINDOW = 1.0
 PRIVATE_WINDOW = 1.0
@@ -14,20 +15,6 @@ LONGEST_WINDOW = max(GLOBAL_WINDOW, PRIVATE_WINDOW, GROUP_WINDOW)
 # Waits shorter than this are float noise from summing clock readings (a sender that slept exactly the
 # advised delay would otherwise be told to wait another 1e-13 s); a microsecond early is harmless.
 TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Limits:
-    """At most this many sends in any window: 1 s overall, 1 s per private chat, 60 s per group."""
-
-    global_per_second: int = 20
-    private_per_second: int = 1
-    group_per_minute: int = 17
-
-    def __post_init__(self) -> None:
-        for name in ("global_per_second", "private_per_second", "group_per_minute"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
 
 
 def _wait(sends: deque[float] | None, limit: int, window: float, at: float) -> float:
@@ -51,10 +38,15 @@ class RateLimiter:
         self._paused_until = float("-inf")
         self._next_sweep = float("-inf")
 
-    def delay(self, chat_id: str, is_group: bool) -> float:
-        """Seconds to wait before a message to `chat_id` may go (0.0 if now); records nothing."""
+    def delay(self, chat_id: str, is_group: bool, *, per_chat: bool = True) -> float:
+        """Seconds to wait before a message to `chat_id` may go (0.0 if now); records nothing.
+
+        Without `per_chat`, only the overall limit and a pause count (an answer to someone who just wrote).
+        """
         at = self._clock()
-        if is_group:
+        if not per_chat:
+            chat_wait = 0.0
+        elif is_group:
             chat_wait = _wait(self._chats.get(chat_id), self.limits.group_per_minute, GROUP_WINDOW, at)
         else:
             chat_wait = _wait(self._chats.get(chat_id), self.limits.private_per_second, PRIVATE_WINDOW, at)

@@ -7,31 +7,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.clock import utc_now
-from bot.service import Service
-from jobs.delivery import Transport
-from jobs.reminders import sweep
+from bot.core.clock import Clock, utc_now
 from jobs.sender import OutboxSender
+from jobs.snapshot import ReminderSettings
+from jobs.sweep import sweep
+from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 SWEEP_JOB = "sweep_reminders"
 
 
-class ReminderRuntime:
-    """Starts and stops the sweeper job and the sender with the bot."""
+class JobsRuntime:
+    """Starts and stops the sweeper job and the sender, whatever channels the sender serves."""
 
-    def __init__(self, service: Service, transports: dict[str, Transport]) -> None:
-        self.service = service
-        catch_up = timedelta(hours=service.config.reminders.catch_up_hours)
-        self.sender = OutboxSender(service.db, transports, service.clock, service.tz, catch_up)
-        service.on_enqueued = self.sender.wake
-        self.scheduler = AsyncIOScheduler(timezone=service.tz)
+    def __init__(
+        self, db: Database, settings: ReminderSettings, sender: OutboxSender, clock: Clock, *, sweep_seconds: int
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.sender = sender
+        self.clock = clock
+        self.sweep_seconds = sweep_seconds
+        self.scheduler = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task | None = None
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
 
@@ -39,7 +41,7 @@ class ReminderRuntime:
         """Derive and enqueue what is due; safe to run twice, from any number of processes."""
         try:
             async with self._sweeping:
-                result, _ = await sweep(self.service, self.service.clock())
+                result, _ = await sweep(self.db, self.settings, self.clock())
         except Exception:
             logger.exception("the reminder sweep failed; the next run will try again")
             return
@@ -54,16 +56,15 @@ class ReminderRuntime:
         self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
         if not sweep:
             return
-        seconds = self.service.config.reminders.sweep_seconds
         self.scheduler.add_job(
             self.job_sweep_reminders,
-            IntervalTrigger(seconds=seconds, timezone=self.service.tz),
+            IntervalTrigger(seconds=self.sweep_seconds, timezone=self.settings.tz),
             id=SWEEP_JOB,
             name="derive and enqueue due reminders",
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=seconds * 2,
-            next_run_time=utc_now(),
+            misfire_grace_time=self.sweep_seconds * 2,
+            next_run_time=utc_now(),  # the scheduler runs on real time, whatever clock the sweep reads
             replace_existing=True,
         )
         self.scheduler.start()

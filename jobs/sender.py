@@ -1,7 +1,9 @@
-"""The outbox sender: drains pending messages under each channel's rate limits, at most once each.
+"""The outbox sender: drains pending messages under each channel's rate limits.
 
-A row is committed as `sending` before the call and `sent` after it, so a crash in between leaves
-`sending`, which the next start turns into `unknown` rather than sending the message twice.
+A row is committed as `sending` before the call and `sent` after it. A reminder left `sending` by a
+crash, or whose request may have arrived (a read timeout), becomes `unknown` and is never sent twice.
+A reply is the other way round: a receipt that may not have arrived is sent again, because an
+official without a receipt types the entry a second time.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
 from bot.core.clock import Clock, local_date
-from bot.core.texts import text
-from jobs.delivery import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
+from bot.core.messages import Button, Outgoing
+from bot.core.permissions import Role
+from bot.core.texts import render_notice
+from bot.core.views import Unreachable as UnreachableNotice
 from jobs.ratelimit import RateLimiter
-from storage import queries as q
+from storage import chats, outbox
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -53,20 +58,38 @@ class OutboxSender:
         self._wakeup.set()
 
     async def recover(self) -> int:
-        """At start: a row left `sending` may have arrived, so it becomes `unknown`."""
+        """At start: a reminder left `sending` may have arrived, so it becomes `unknown`; a reply is resent."""
         async with self.db.unit_of_work() as session:
-            count = await q.recover_sending(session)
+            replies, others = await outbox.recover_sending(session)
             await session.commit()
-        if count:
-            logger.warning("%d outbox messages were being sent at a crash; marked unknown", count)
-        return count
+        if others:
+            logger.warning("%d outbox messages were being sent at a crash; marked unknown", others)
+        if replies:
+            logger.warning("%d replies were being sent at a crash; sending them again", replies)
+        return replies + others
+
+    async def deliver_now(self, ids: tuple[int, ...] | list[int]) -> None:
+        """Send these just-committed messages (a reply) at once; what cannot go now is left to `run()`."""
+        if not ids:
+            return
+        async with self.db.unit_of_work() as session:
+            rows = await outbox.list_sendable(session, self.clock(), ids=ids)
+        for row in rows:
+            limiter = self.limiters.get(row.channel)
+            # A private answer to someone who just wrote goes at once; a group keeps its per-minute pace.
+            wait = limiter.delay(row.chat_id, row.is_group, per_chat=row.is_group) if limiter else 1.0
+            if wait > 0 or not await self._claim(row):
+                self.wake()
+                continue
+            limiter.record(row.chat_id, row.is_group)
+            await self._deliver(row)
 
     async def step(self) -> float | None:
         """Send every message that may go now; seconds until the next may, or None if nothing is pending."""
         now = self.clock()
         async with self.db.unit_of_work() as session:
-            expired = await q.expire_stale(session, due_before=now - self.catch_up)
-            rows = await q.list_sendable(session, now)
+            expired = await outbox.expire_stale(session, due_before=now - self.catch_up)
+            rows = await outbox.list_sendable(session, now)
             await session.commit()
         if expired:
             logger.warning("%d outbox messages were too old to send after an outage; marked expired", expired)
@@ -90,7 +113,7 @@ class OutboxSender:
         if delivered:
             return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again
         async with self.db.unit_of_work() as session:
-            later = await q.next_attempt_at(session, after=now)
+            later = await outbox.next_attempt_at(session, after=now)
         if later is not None:
             until = max((later - self.clock()).total_seconds(), 0.0)
             soonest = until if soonest is None else min(soonest, until)
@@ -124,63 +147,73 @@ class OutboxSender:
 
     async def _claim(self, row: OutboxMessage) -> bool:
         async with self.db.unit_of_work() as session:
-            claimed = await q.claim_message(session, row.id, self.clock())
+            claimed = await outbox.claim_message(session, row.id)
             await session.commit()
         return claimed
 
-    async def _finish(self, row: OutboxMessage, status: str, **values: object) -> None:
+    async def _finish(self, row: OutboxMessage, status: OutboxStatus, **values: object) -> None:
         async with self.db.unit_of_work() as session:
-            await q.finish_message(session, row.id, status, **values)
+            await outbox.finish_message(session, row.id, status, **values)
             await session.commit()
 
     async def _deliver(self, row: OutboxMessage) -> float | None:
         """One attempt; returns a pause in seconds when the channel asked for one."""
         transport = self.transports[row.channel]
         now = self.clock()
+        message = Outgoing(row.text, tuple(Button(label, token) for label, token in row.buttons or ()))
         try:
-            message_id = await transport.send(row.chat_id, row.text)
+            message_id = await transport.send(row.chat_id, message, reply_to=row.reply_to, edit=row.edit_message_id)
         except RetryLater as err:
             self.limiters[row.channel].pause(err.seconds)
-            await self._finish(row, "pending", next_attempt_at=now + timedelta(seconds=err.seconds), error=str(err))
+            retry_at = now + timedelta(seconds=err.seconds)
+            await self._finish(row, OutboxStatus.PENDING, next_attempt_at=retry_at, error=str(err))
             logger.warning("rate limited by %s for %.0fs", row.channel, err.seconds)
             return err.seconds
         except NotSent as err:
             # Kept until it goes or grows stale (then expired above): an outage must not lose a reminder.
-            backoff = timedelta(seconds=min(5 * 2 ** min(row.attempts, 10), MAX_BACKOFF_SECONDS))
-            await self._finish(row, "pending", next_attempt_at=now + backoff, error=str(err)[:300])
+            await self._retry(row, now, err)
         except MaybeSent as err:
-            await self._finish(row, "unknown", error=str(err)[:300])
-            logger.warning("outbox message %d may or may not have arrived; not resending", row.id)
+            if row.kind == OutboxKind.REPLY:
+                await self._retry(row, now, err)  # a receipt twice is better than none
+            else:
+                await self._finish(row, OutboxStatus.UNKNOWN, error=str(err)[:300])
+                logger.warning("outbox message %d may or may not have arrived; not resending", row.id)
         except Unreachable as err:
             await self._unreachable(row, now, str(err))
         except ChatMoved as err:
             await self._moved(row, err.new_chat_id)
         except Exception as err:  # Rejected, or a bug: record it and go on with the others
-            await self._finish(row, "failed", error=f"{type(err).__name__}: {err}"[:300])
+            await self._finish(row, OutboxStatus.FAILED, error=f"{type(err).__name__}: {err}"[:300])
             logger.warning("outbox message %d failed: %s", row.id, err)
         else:
-            await self._finish(row, "sent", sent_at=self.clock(), message_id=message_id)
+            await self._finish(row, OutboxStatus.SENT, sent_at=self.clock(), message_id=message_id)
         return None
+
+    async def _retry(self, row: OutboxMessage, now: datetime, err: Exception) -> None:
+        backoff = timedelta(seconds=min(5 * 2 ** min(row.attempts, 10), MAX_BACKOFF_SECONDS))
+        await self._finish(row, OutboxStatus.PENDING, next_attempt_at=now + backoff, error=str(err)[:300])
 
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
         """Mark the chat unreachable and tell the admins, in one transaction with the row's outcome."""
         async with self.db.unit_of_work() as session:
-            await q.finish_message(session, row.id, "unreachable", error=error[:300])
-            await q.mark_unreachable(session, row.channel, row.chat_id, now)
-            person, department = await q.describe_chat(session, row.channel, row.chat_id)
-            who = person or (text("who.group", department=department) if department else row.chat_id)
-            admins = [r for r in await q.list_role_recipients(session, "admin") if r.chat_id != row.chat_id]
-            key = q.OutboxKey("unreachable", f"{row.channel}:{row.chat_id}", "blocked", local_date(now, self.tz))
-            await q.enqueue(session, key, admins, text("remind.unreachable", who=who), due_at=now, now=now)
+            await outbox.finish_message(session, row.id, OutboxStatus.UNREACHABLE, error=error[:300])
+            await chats.mark_unreachable(session, row.channel, row.chat_id, now)
+            person, department = await chats.describe_chat(session, row.channel, row.chat_id)
+            today = local_date(now, self.tz)
+            notice = render_notice(UnreachableNotice(person, department, row.chat_id), today)
+            admins = [r for r in await chats.list_role_recipients(session, Role.ADMIN) if r.chat_id != row.chat_id]
+            subject = outbox.chat_subject(row.channel, row.chat_id)
+            key = outbox.OutboxKey(OutboxKind.UNREACHABLE, subject, "blocked", today)
+            await outbox.enqueue(session, key, admins, notice, due_at=now, now=now)
             await session.commit()
         logger.warning("chat %s is unreachable; admins told", row.chat_id)
 
     async def _moved(self, row: OutboxMessage, new_chat_id: str) -> None:
         """Store the group's new id and try once more there."""
         async with self.db.unit_of_work() as session:
-            await q.move_group(session, row.channel, row.chat_id, new_chat_id)
-            status = "failed" if row.error == "moved" else "pending"  # once only
-            await q.finish_message(
+            await chats.move_group(session, row.channel, row.chat_id, new_chat_id)
+            status = OutboxStatus.FAILED if row.error == "moved" else OutboxStatus.PENDING  # once only
+            await outbox.finish_message(
                 session, row.id, status, chat_id=new_chat_id, next_attempt_at=self.clock(), error="moved"
             )
             await session.commit()

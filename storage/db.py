@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
-    """WAL, full fsync, foreign keys, a busy timeout, and transactions that take the write lock at BEGIN.
+def _tune_sqlite(engine: AsyncEngine, *, writer: bool) -> None:
+    """WAL, full fsync, foreign keys, a busy timeout, and (for writers) the write lock taken at BEGIN.
 
     BEGIN IMMEDIATE is what keeps concurrent read-then-write handlers from failing with
     "database is locked": a deferred transaction that later upgrades to a writer cannot wait.
+    A reader's plain BEGIN reads a snapshot beside the writer (WAL) and blocks no one.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -32,10 +33,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, writer: bool = True) -> AsyncEngine:
     """An async engine for `url`; an SQLite file gets its folder and its pragmas."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -43,17 +44,22 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-    _tune_sqlite(engine)
+    _tune_sqlite(engine, writer=writer)
     return engine
 
 
 class Database:
-    """The engine and a session factory; `unit_of_work()` is the only way to a session."""
+    """The engines and session factories; `unit_of_work()` and `reading()` are the only ways to a session."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            self._reader = create_engine(url, writer=False)
+        else:
+            self._reader = self.engine.execution_options(postgresql_readonly=True)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = async_sessionmaker(self._reader, expire_on_commit=False)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
@@ -65,6 +71,15 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading only: a consistent snapshot that never holds up a writer."""
+        async with self._readers() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     async def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied."""
         from storage.migrate import upgrade_connection
@@ -75,3 +90,4 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        await self._reader.dispose()

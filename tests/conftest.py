@@ -1,40 +1,47 @@
-"""Shared fixtures: the example config on a temporary database, a controllable clock, chat users."""
+"""Shared fixtures: the example config on a database migrated once and copied per test, a clock, users."""
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import logging
 import os
-from datetime import UTC, datetime, timedelta
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, load_config
-from bot.core.messages import Incoming, Reply
 from bot.core.permissions import Role
 from bot.service import Service
 from storage.db import Database
+from tests.support.clock import MutableClock
+from tests.support.users import User, register
 
 # python-telegram-bot 22 warns on every RetryAfter unless told to use timedeltas; warnings are errors here.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
-# 10:00 in Bình Lư on Friday 27/11/2026.
-DEFAULT_NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 
 
-class MutableClock:
-    """A clock the test moves by hand."""
+def example_config(database: Path) -> Config:
+    """The example configuration on the given SQLite file."""
+    example = load_config(ROOT / "config.example.toml")
+    url = f"sqlite+aiosqlite:///{database}"
+    return example.model_copy(update={"database": example.database.model_copy(update={"url": url})})
 
-    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
-        self.now = now
 
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """A database with every migration applied, made once for the whole run."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
 
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.upgrade()
+        await db.dispose()
+
+    asyncio.run(migrate())
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +58,10 @@ def restore_logging():
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    example = load_config(ROOT / "config.example.toml")
-    database = example.database.model_copy(update={"url": f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"})
-    return example.model_copy(update={"database": database})
+def config(tmp_path: Path, migrated_database: Path) -> Config:
+    database = tmp_path / "test.db"
+    shutil.copyfile(migrated_database, database)
+    return example_config(database)
 
 
 @pytest.fixture
@@ -68,45 +75,6 @@ async def service(config: Config, clock: MutableClock):
     await service.prepare()
     yield service
     await service.db.dispose()
-
-
-_message_ids = itertools.count(1)
-
-
-class User:
-    """A chat user talking to the service, in private or in a group."""
-
-    def __init__(self, service: Service, user_id: str, name: str) -> None:
-        self.service = service
-        self.user_id = user_id
-        self.name = name
-
-    def incoming(self, text: str, *, chat_id: str | None = None, message_id: str | None = None) -> Incoming:
-        return Incoming(
-            channel="test",
-            chat_id=chat_id or self.user_id,
-            message_id=message_id or str(next(_message_ids)),
-            sender_id=self.user_id,
-            sender_name=self.name,
-            text=text,
-            is_group=chat_id is not None and chat_id.startswith("-"),
-        )
-
-    async def send(self, text: str, **where: str) -> Reply | None:
-        return await self.service.handle(self.incoming(text, **where))
-
-    async def say(self, text: str, **where: str) -> str:
-        reply = await self.send(text, **where)
-        assert reply is not None
-        return reply.text
-
-
-async def register(service: Service, user_id: str, role: Role, department: str | None = None) -> User:
-    """A user registered through a real invite."""
-    user = User(service, user_id, f"Người dùng {user_id}")
-    invite = await service.create_invite(role, department, created_by="test")
-    assert "Chào mừng" in await user.say(f"/start {invite.code}")
-    return user
 
 
 @pytest.fixture

@@ -74,5 +74,5 @@ def test_demo_runs_the_same_commands_in_a_console():
         check=True,
     )
     assert "Chỉ tiêu năm" in result.stdout
-    assert "[1] Trực tuyến  [2] Trực tiếp" in result.stdout
+    assert "1. Trực tuyến\n2. Trực tiếp" in result.stdout
     assert "Đã ghi #" in result.stdout and "Đã hủy #" in result.stdout

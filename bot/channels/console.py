@@ -1,56 +1,101 @@
-"""The demo chat: the same Service in a terminal, one line in, one reply out."""
+"""The console: the same service in a terminal, one line in, the reply printed; choices are typed as numbers."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
 
-from bot.core.messages import Incoming, Reply
-from bot.service import Service
+from bot.channels.ports import Limits
+from bot.core.messages import ChannelProfile, Incoming, Outgoing
+from bot.service import Answer
 
 CHANNEL = "console"
+PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=False)
+
+Dispatch = Callable[[Incoming], Awaitable[Answer | None]]
+
+
+class ConsoleTransport:
+    """Prints what the bot sends to the terminal."""
+
+    channel = CHANNEL
+    profile = PROFILE
+    limits = Limits(global_per_second=1000, private_per_second=1000, group_per_minute=1000)
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self._muted = False
+        self._ids = itertools.count(1)
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """Send without printing (the demo's sample data is entered through the chat, quietly)."""
+        self._muted = True
+        try:
+            yield
+        finally:
+            self._muted = False
+
+    async def send(
+        self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
+    ) -> str:
+        if not self._muted:
+            self.write(message.text)
+        return str(next(self._ids))
+
+
+class ConsoleChannel:
+    """A channel without a network: the demo's chats, and a transport that prints."""
+
+    name = CHANNEL
+    profile = PROFILE
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self.transport = ConsoleTransport(write)
+        self._dispatch: Dispatch | None = None
+
+    async def open(self) -> None:
+        """Nothing to connect."""
+
+    async def start(self, dispatch: Dispatch) -> None:
+        """Remember where messages go."""
+        self._dispatch = dispatch
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    def chat(self, user_id: str, user_name: str) -> ConsoleChat:
+        """A private chat with the bot for one console user."""
+        assert self._dispatch is not None, "start the channel first"
+        return ConsoleChat(self._dispatch, user_id, user_name)
 
 
 class ConsoleChat:
-    """A private chat with the bot for one console user; numbered buttons are typed as numbers."""
+    """One user's private chat: each line is a message; its reply is printed by the transport."""
 
-    def __init__(self, service: Service, user_id: str, user_name: str) -> None:
-        self.service = service
+    def __init__(self, dispatch: Dispatch, user_id: str, user_name: str) -> None:
+        self.dispatch = dispatch
         self.user_id = user_id
         self.user_name = user_name
         self._message_ids = itertools.count(1)
-        self._buttons: list[str] = []
 
-    async def send(self, line: str) -> Reply | None:
-        """Send one line (or the number of a button shown last) and return the bot's reply."""
-        line = line.strip()
-        if line.isdigit() and 0 < int(line) <= len(self._buttons):
-            line = self._buttons[int(line) - 1]
-        reply = await self.service.handle(
+    async def send(self, line: str) -> Answer | None:
+        """Send one line; the answer (already printed by the time this returns)."""
+        return await self.dispatch(
             Incoming(
                 channel=CHANNEL,
                 chat_id=self.user_id,
                 message_id=f"{self.user_id}:{next(self._message_ids)}",
                 sender_id=self.user_id,
                 sender_name=self.user_name,
-                text=line,
+                text=line.strip(),
             )
         )
-        self._buttons = [b.command for row in (reply.buttons if reply else ()) for b in row]
-        return reply
 
 
-def render(reply: Reply | None) -> str:
-    """A reply as terminal text, buttons as numbered choices."""
-    if reply is None:
-        return ""
-    buttons = [b.label for row in reply.buttons for b in row]
-    choices = "  ".join(f"[{i}] {label}" for i, label in enumerate(buttons, 1))
-    return reply.text + (f"\n{choices}" if choices else "")
-
-
-async def repl(chat: ConsoleChat, read: Callable[[str], str], write: Callable[[str], None]) -> None:
-    """Read lines until EOF or /thoat and print each reply."""
+async def repl(chat: ConsoleChat, read: Callable[[str], str]) -> None:
+    """Read lines until EOF or /thoat; each reply is printed as it is delivered."""
     while True:
         try:
             line = read("> ")
@@ -59,4 +104,4 @@ async def repl(chat: ConsoleChat, read: Callable[[str], str], write: Callable[[s
         if line.strip() in {"/thoat", "/exit", "/quit"}:
             return
         if line.strip():
-            write(render(await chat.send(line)))
+            await chat.send(line)

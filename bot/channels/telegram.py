@@ -1,48 +1,73 @@
-"""Telegram: python-telegram-bot wiring. Handlers only translate; the Service decides."""
+"""Telegram: long polling with python-telegram-bot's Bot, updates turned into Incoming, replies sent back.
+
+Handlers only translate; the service decides. The outbox sender sends every reply through
+`TelegramTransport`, which says precisely how a send failed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 
 import httpx
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import BaseRequest
 
-from bot.config import Config
-from bot.core.commands import CommandName
-from bot.core.messages import Incoming, Reply
-from bot.core.permissions import PUBLIC_COMMANDS
+from bot.channels.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from bot.config import TelegramConfig
+from bot.core.commands import REGISTRY
+from bot.core.messages import ChannelProfile, Incoming, Outgoing
 from bot.core.texts import text
-from bot.service import Service
-from jobs.delivery import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
-from jobs.ratelimit import Limits
-from jobs.schedule import ReminderRuntime
+from bot.service import Answer
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-MENU = [name for name in CommandName if name not in PUBLIC_COMMANDS]
+PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=True)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MAX_BACKOFF = 60.0
+ONE_ROW = 24  # buttons whose labels fit this many characters together share a row
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's buttons as an inline keyboard; a tap sends the button's command back."""
-    if not reply.buttons:
+def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
+    """The message's buttons as an inline keyboard: short ones side by side, long ones one a row."""
+    if not message.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.command) for b in row] for row in reply.buttons]
-    )
+    buttons = [InlineKeyboardButton(b.label, callback_data=b.token) for b in message.buttons]
+    if sum(len(b.label) for b in message.buttons) <= ONE_ROW:
+        return InlineKeyboardMarkup([buttons])
+    return InlineKeyboardMarkup([[b] for b in buttons])
 
 
 def menu_commands() -> list[BotCommand]:
     """The command menu shown by Telegram clients, in Vietnamese."""
     commands = []
-    for name in MENU:
-        description = text(f"help.{name}").split(" – ", 1)[1]
-        commands.append(BotCommand(name.value, description[0].upper() + description[1:]))
+    for spec in REGISTRY:
+        if not spec.public:
+            description = text(spec.help_key).split(" – ", 1)[1]
+            commands.append(BotCommand(spec.name, description[0].upper() + description[1:]))
     return commands
 
 
@@ -50,15 +75,23 @@ class TelegramTransport:
     """Sends outbox messages through the Bot API and says exactly how a failure happened."""
 
     channel = CHANNEL
+    profile = PROFILE
     limits = Limits(global_per_second=20, private_per_second=1, group_per_minute=17)
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: str, text: str) -> str:
-        """Send one text; the Telegram message id."""
+    async def send(
+        self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
+    ) -> str:
+        """Send one message (or put it in place of the tapped question); the Telegram message id."""
         try:
-            message = await self.bot.send_message(int(chat_id), text)
+            if edit is not None:
+                return await self._edit(chat_id, edit, message)
+            reply = ReplyParameters(int(reply_to), allow_sending_without_reply=True) if reply_to else None
+            sent = await self.bot.send_message(
+                int(chat_id), message.text, reply_markup=keyboard(message), reply_parameters=reply
+            )
         except RetryAfter as err:
             wait = err.retry_after
             raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from err
@@ -72,7 +105,19 @@ class TelegramTransport:
             # Only a request that never left is safe to repeat; a read or write timeout may have delivered it.
             never_sent = isinstance(err.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError)
             raise (NotSent if never_sent else MaybeSent)(str(err)) from err
-        return str(message.message_id)
+        return str(sent.message_id)
+
+    async def _edit(self, chat_id: str, message_id: str, message: Outgoing) -> str:
+        try:
+            await self.bot.edit_message_text(
+                message.text, chat_id=int(chat_id), message_id=int(message_id), reply_markup=keyboard(message)
+            )
+        except BadRequest as err:
+            if "not modified" in str(err).lower():
+                return message_id  # a second tap shows the same answer: it is already there
+            sent = await self.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
+            return str(sent.message_id)
+        return message_id
 
 
 def _addressed_elsewhere(message: Message, bot_username: str) -> bool:
@@ -89,137 +134,153 @@ def _attachment(message: Message) -> str | None:
     return message.photo[-1].file_id if message.photo else None
 
 
+def incoming_of(update: Update, bot_username: str) -> Incoming | None:
+    """The channel-neutral form of a message or a button tap; None for what is not for us."""
+    query, message, user = update.callback_query, update.effective_message, update.effective_user
+    if message is None or user is None or user.is_bot:
+        return None
+    is_group = message.chat.type != ChatType.PRIVATE
+    if query is not None:
+        return Incoming(
+            channel=CHANNEL,
+            chat_id=str(message.chat.id),
+            message_id=f"tap:{query.id}",
+            sender_id=str(user.id),
+            sender_name=user.full_name,
+            text=query.data or "",
+            is_group=is_group,
+            edit_message_id=str(message.message_id),
+        )
+    if _addressed_elsewhere(message, bot_username):
+        return None
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=str(message.chat_id),
+        message_id=str(message.message_id),
+        sender_id=str(user.id),
+        sender_name=user.full_name,
+        text=message.text or message.caption or "",
+        sent_at=message.date,
+        is_group=is_group,
+        attachment=_attachment(message),
+    )
+
+
 class TelegramChannel:
-    """The handlers, bound to one Service."""
+    """Receives updates by long polling and hands each to the dispatcher; sends through its transport."""
 
-    def __init__(self, service: Service) -> None:
-        self.service = service
+    name = CHANNEL
+    profile = PROFILE
 
-    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Any message: hand it to the Service and send back what it says."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or user.is_bot or _addressed_elsewhere(message, context.bot.username):
-            return
-        reply = await self.service.handle(
-            Incoming(
-                channel=CHANNEL,
-                chat_id=str(message.chat_id),
-                message_id=str(message.message_id),
-                sender_id=str(user.id),
-                sender_name=user.full_name,
-                text=message.text or message.caption or "",
-                is_group=message.chat.type != ChatType.PRIVATE,
-                attachment=_attachment(message),
-            )
+    def __init__(
+        self,
+        config: TelegramConfig,
+        token: str,
+        *,
+        request: BaseRequest | None = None,
+        get_updates_request: BaseRequest | None = None,
+    ) -> None:
+        self.config = config
+        files = {"base_file_url": config.base_file_url} if config.base_file_url else {}
+        self.bot = Bot(
+            token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
-        if reply is not None:
-            await message.reply_text(
-                reply.text, reply_markup=keyboard(reply), do_quote=message.chat.type != ChatType.PRIVATE
-            )
+        self.transport = TelegramTransport(self.bot)
+        self._dispatch = None
+        self._polling: asyncio.Task | None = None
 
-    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button tap runs its command; the question is replaced by the answer (one tap, one entry)."""
-        query = update.callback_query
-        message = query.message
-        asker = message.reply_to_message.from_user if message and message.reply_to_message else None
-        if asker is not None and asker.id != query.from_user.id:
-            await query.answer(text("button.not_yours"), show_alert=True)  # in a group, only the asker taps
-            return
-        await query.answer()
-        if message is None or not query.data:
-            return
-        reply = await self.service.handle(
-            Incoming(
-                channel=CHANNEL,
-                chat_id=str(message.chat.id),
-                message_id=f"button:{message.message_id}",  # every tap on one keyboard is one entry
-                sender_id=str(query.from_user.id),
-                sender_name=query.from_user.full_name,
-                text=query.data,
-                is_group=message.chat.type != ChatType.PRIVATE,
-            )
-        )
-        if reply is not None:
+    async def open(self) -> None:
+        """Connect (retrying until Telegram answers) and publish the command menu."""
+        delay = 1.0
+        while True:
             try:
-                await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
-            except BadRequest as err:
-                if "not modified" not in str(err).lower():  # a second tap shows the same receipt: fine
-                    raise
+                await self.bot.initialize()
+                break
+            except InvalidToken:
+                raise
+            except TelegramError as err:
+                logger.warning("Telegram is not reachable (%s); retrying in %.0fs", err, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+        await register_menu(self.bot)
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure with its traceback and still answer the user with an apology."""
-        logger.error("handling an update failed", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+    async def start(self, dispatch) -> None:
+        """Begin receiving: every update goes to `dispatch`, which answers it."""
+        self._dispatch = dispatch
+        with contextlib.suppress(TelegramError):
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+
+    async def stop(self) -> None:
+        """Stop receiving and close the connection."""
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        await self.bot.shutdown()
+
+    async def _poll(self) -> None:
+        offset, delay = None, 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=self.config.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    read_timeout=self.config.poll_timeout + 10,
+                )
+            except InvalidToken:
+                logger.error("Telegram refused the bot token; stopped receiving")
+                return
+            except TelegramError as err:
+                logger.warning("getUpdates failed (%s); retrying in %.0fs", err, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+                continue
+            delay = 1.0
+            for update in updates:
+                offset = update.update_id + 1
+                await self.handle_update(update)
+
+    async def handle_update(self, update: Update) -> None:
+        """One update: a message answered through the outbox, a tap answered and its question replaced."""
+        incoming = incoming_of(update, self.bot.username)
+        query = update.callback_query
+        if incoming is None:
+            if query is not None:
+                await _answer_tap(query)
             return
         try:
-            await context.bot.send_message(update.effective_chat.id, text("error.internal"))
+            answer: Answer | None = await self._dispatch(incoming)
+        except Exception:
+            logger.exception("handling an update failed")
+            await self._apologise(incoming, query)
+            return
+        if query is not None:
+            await _answer_tap(query, answer.text if answer is not None and answer.alert else None)
+
+    async def _apologise(self, incoming: Incoming, query: CallbackQuery | None) -> None:
+        """Nothing was saved: say so, so the official sends it again."""
+        try:
+            if query is not None:
+                await query.answer(text("error.internal"), show_alert=True)
+            else:
+                await self.bot.send_message(int(incoming.chat_id), text("error.internal"))
         except TelegramError:
             logger.warning("could not send the apology", exc_info=True)
 
 
-async def register_menu(application: Application) -> None:
+async def _answer_tap(query: CallbackQuery, alert: str | None = None) -> None:
+    """Stop the button's spinner (with an alert for a tap that does not count)."""
+    try:
+        await query.answer(alert, show_alert=alert is not None)
+    except TelegramError:
+        logger.warning("could not answer a button tap", exc_info=True)
+
+
+async def register_menu(bot: Bot) -> None:
     """Publish the Vietnamese command menu; a failure is logged, not fatal."""
     try:
-        await application.bot.set_my_commands(menu_commands())
+        await bot.set_my_commands(menu_commands())
     except TelegramError:
         logger.warning("could not register the command menu", exc_info=True)
-
-
-def build_application(
-    config: Config,
-    service: Service,
-    token: str,
-    *,
-    request: BaseRequest | None = None,
-    get_updates_request: BaseRequest | None = None,
-) -> Application:
-    """The python-telegram-bot Application: handlers, error handler, start and stop hooks."""
-    channel = TelegramChannel(service)
-    runtime: list[ReminderRuntime] = []
-
-    async def post_init(application: Application) -> None:
-        await service.prepare()
-        await register_menu(application)
-        # The sender always runs (a task notice must go out); the sweeper only when reminders are on.
-        runtime.append(ReminderRuntime(service, {CHANNEL: TelegramTransport(application.bot)}))
-        await runtime[0].start(sweep=config.reminders.enabled)
-
-    async def post_stop(application: Application) -> None:
-        for item in runtime:
-            await item.stop()
-
-    async def post_shutdown(application: Application) -> None:
-        await service.db.dispose()
-
-    builder: ApplicationBuilder = (
-        Application.builder()
-        .token(token)
-        .base_url(config.telegram.base_url)
-        .job_queue(None)
-        .post_init(post_init)
-        .post_stop(post_stop)
-        .post_shutdown(post_shutdown)
-    )
-    if config.telegram.base_file_url:
-        builder = builder.base_file_url(config.telegram.base_file_url)
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    else:
-        builder = builder.get_updates_read_timeout(config.telegram.poll_timeout + 10)
-    application = builder.build()
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, channel.on_message))
-    application.add_handler(CallbackQueryHandler(channel.on_button))
-    application.add_error_handler(channel.on_error)
-    return application
-
-
-def run_polling(config: Config, service: Service, token: str) -> None:
-    """Long-poll until SIGINT or SIGTERM, then shut down cleanly."""
-    application = build_application(config, service, token)
-    application.run_polling(
-        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-        timeout=config.telegram.poll_timeout,
-        bootstrap_retries=-1,
-    )

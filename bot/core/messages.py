@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """One message (or button tap) as any channel sees it."""
+    """One message (or a tap on a choice) as any channel sees it."""
 
     channel: str
     chat_id: str
@@ -15,21 +16,49 @@ class Incoming:
     sender_id: str
     sender_name: str
     text: str
+    sent_at: datetime | None = None  # when the sender sent it (the message's date), if the channel says
     is_group: bool = False
     attachment: str | None = None  # a channel's id of a file sent with the message
+    edit_message_id: str | None = None  # a tapped question, replaced by its answer where the channel can
 
 
 @dataclass(frozen=True)
-class Button:
-    """A choice a channel may show as a button; tapping it sends `command` as if typed."""
+class Option:
+    """One answer to a question: its label, and the command that runs when it is chosen."""
 
     label: str
     command: str
+    confirmed: bool = False  # run as already confirmed (the answer to "are you sure?")
 
 
 @dataclass(frozen=True)
 class Reply:
-    """The answer: text, and buttons where the channel has them."""
+    """The answer: text, and the options it offers (buttons or numbered lines, as the channel can)."""
 
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChannelProfile:
+    """What a channel can show: the longest text it accepts and whether it has buttons."""
+
+    name: str
+    max_text: int = 4096
+    buttons: bool = False
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button as a channel draws it: the label, and the token a tap sends back."""
+
+    label: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: text under the channel's limit, and buttons where the channel has them."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()

@@ -1,11 +1,9 @@
-"""Who may run what: one table, deny by default."""
+"""Who may do what: roles, and every rule about who may act for which department, in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from bot.core.commands import CommandName
 
 
 class Role(StrEnum):
@@ -17,30 +15,11 @@ class Role(StrEnum):
 
 
 ANY_MEMBER = frozenset(Role)
-
-PERMISSIONS: dict[CommandName, frozenset[Role]] = {
-    CommandName.START: ANY_MEMBER,
-    CommandName.HELP: ANY_MEMBER,
-    CommandName.WHOAMI: ANY_MEMBER,
-    CommandName.MEETING: ANY_MEMBER,
-    CommandName.DOCUMENT: ANY_MEMBER,
-    CommandName.DOSSIERS: ANY_MEMBER,
-    CommandName.CANCEL: ANY_MEMBER,
-    CommandName.TARGETS: ANY_MEMBER,
-    CommandName.LINK: frozenset({Role.ADMIN, Role.FOCAL}),
-    CommandName.MEMBERS: frozenset({Role.ADMIN, Role.LEADER}),
-    CommandName.REVOKE: frozenset({Role.ADMIN}),
-    CommandName.SUBMIT: ANY_MEMBER,
-    CommandName.REPORTS: ANY_MEMBER,
-    CommandName.ASSIGN: frozenset({Role.LEADER, Role.ADMIN}),
-    CommandName.TASKS: ANY_MEMBER,
-    # "Only the lead department's people or a leader may update a task."
-    CommandName.PROGRESS: frozenset({Role.LEADER, Role.FOCAL}),
-    CommandName.DONE: frozenset({Role.LEADER, Role.FOCAL}),
-}
-
-# Commands anyone may send before registering: only redeeming an invite.
-PUBLIC_COMMANDS = frozenset({CommandName.START})
+LEADERS = frozenset({Role.LEADER})
+MANAGERS = frozenset({Role.LEADER, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+FOCAL_OR_ADMIN = frozenset({Role.FOCAL, Role.ADMIN})
+LEADER_OR_FOCAL = frozenset({Role.LEADER, Role.FOCAL})
 
 
 @dataclass(frozen=True)
@@ -67,7 +46,7 @@ class Actor:
     @property
     def is_commune_wide(self) -> bool:
         """Leaders and admins see and act for every department."""
-        return bool(self.roles & {Role.LEADER, Role.ADMIN})
+        return bool(self.roles & MANAGERS)
 
     @property
     def focal_departments(self) -> tuple[str, ...]:
@@ -79,24 +58,50 @@ class Actor:
         """Chủ tịch or Phó Chủ tịch."""
         return Role.LEADER in self.roles
 
-    def may_act_for(self, department: str) -> bool:
-        """May log, cancel or bind for this department."""
-        return self.is_commune_wide or department in self.focal_departments
 
-
-def may_run(actor: Actor | None, command: CommandName) -> bool:
-    """Deny by default: only the roles in PERMISSIONS, and no one unregistered but for /start."""
+def may_run(actor: Actor | None, roles: frozenset[Role], *, public: bool = False) -> bool:
+    """Deny by default: a command's roles only, and no one unregistered but for a public command."""
     if actor is None:
-        return command in PUBLIC_COMMANDS
-    return bool(actor.roles & PERMISSIONS[command])
+        return public
+    return bool(actor.roles & roles)
+
+
+def may_act_for(actor: Actor, department: str) -> bool:
+    """May log, cancel, submit or bind a group for this department."""
+    return actor.is_commune_wide or department in actor.focal_departments
+
+
+def may_view(actor: Actor, department: str) -> bool:
+    """May see this department's figures, tasks and reports."""
+    return may_act_for(actor, department)
 
 
 def resolve_department(actor: Actor, named: str | None, group_department: str | None) -> str | None:
     """The department an entry is for: named > the group's (if allowed) > the only one the person has."""
     if named is not None:
         return named
-    if group_department is not None and actor.may_act_for(group_department):
+    if group_department is not None and may_act_for(actor, group_department):
         return group_department
     if len(actor.focal_departments) == 1:
         return actor.focal_departments[0]
     return None
+
+
+def may_cancel(actor: Actor, owner_id: int) -> bool:
+    """An entry may be cancelled by whoever logged it, or by a leader or admin."""
+    return owner_id == actor.person_id or actor.is_commune_wide
+
+
+def may_update_task(actor: Actor, lead_department: str) -> bool:
+    """Only the lead department's people or a leader may update a task."""
+    return actor.is_leader or lead_department in actor.focal_departments
+
+
+def may_link(actor: Actor, department: str, current: str | None) -> bool:
+    """Bind a group to a department: one's own, and never take a group from a department one cannot act for."""
+    return may_act_for(actor, department) and (current in (None, department) or may_act_for(actor, current))
+
+
+def may_revoke(actor: Actor, person_id: int) -> bool:
+    """An admin takes roles from others, never from themself."""
+    return person_id != actor.person_id

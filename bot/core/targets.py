@@ -1,15 +1,14 @@
-"""The plan's target computations, pure: counts from storage in, marks and a short message out."""
+"""The plan's target computations, pure: counts from storage in, figures and marks out."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-
-from bot.core.texts import format_date, format_percent, format_target_percent, text
 
 
 class Mark(StrEnum):
@@ -63,6 +62,7 @@ class CapLine:
     cap: int | None
     projected: int
     mark: Mark
+    cut: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,8 @@ class TargetReport:
     electronic_documents: ShareLine
     dossiers: ShareLine
     secret_documents: int
+    scope: str = ""
+    tasks: TaskCounts | None = None
 
 
 def compute_cap(baseline: int | None, cut: float) -> int | None:
@@ -105,7 +107,7 @@ def compute_projection(count: int, year: int, today: date) -> int:
     return round(Fraction(count * days_in_year, elapsed))
 
 
-def compute_cap_line(count: int, cap: int | None, year: int, today: date) -> CapLine:
+def compute_cap_line(count: int, cap: int | None, year: int, today: date, cut: float = 0.0) -> CapLine:
     """Mark a capped count: over the cap is behind; a finished year under it is met; else by pace."""
     projected = compute_projection(count, year, today)
     if cap is None:
@@ -116,7 +118,7 @@ def compute_cap_line(count: int, cap: int | None, year: int, today: date) -> Cap
         mark = Mark.MET
     else:
         mark = Mark.ON_TRACK if projected <= cap else Mark.BEHIND
-    return CapLine(count, cap, projected, mark)
+    return CapLine(count, cap, projected, mark, cut)
 
 
 def compute_share_line(part: int, whole: int, target: float) -> ShareLine:
@@ -135,16 +137,20 @@ def compute_target_report(
     today: date,
     baseline_meetings: int | None,
     baseline_documents: int | None,
+    scope: str = "",
+    tasks: TaskCounts | None = None,
 ) -> TargetReport:
     """The standing of `year` as of `today` against the plan."""
     non_secret = counts.electronic_documents + counts.paper_documents
     return TargetReport(
         year=year,
         as_of=today if today.year == year else None,
-        meetings=compute_cap_line(counts.meetings, compute_cap(baseline_meetings, targets.meeting_cut), year, today),
+        meetings=compute_cap_line(
+            counts.meetings, compute_cap(baseline_meetings, targets.meeting_cut), year, today, targets.meeting_cut
+        ),
         online_meetings=compute_share_line(counts.online_meetings, counts.meetings, targets.online_meeting_share),
         documents=compute_cap_line(
-            counts.documents, compute_cap(baseline_documents, targets.document_cut), year, today
+            counts.documents, compute_cap(baseline_documents, targets.document_cut), year, today, targets.document_cut
         ),
         electronic_documents=compute_share_line(
             counts.electronic_documents, non_secret, targets.electronic_document_share
@@ -155,62 +161,38 @@ def compute_target_report(
             targets.digital_dossier_share,
         ),
         secret_documents=counts.secret_documents,
+        scope=scope,
+        tasks=tasks,
     )
 
 
-def _cap_text(key: str, line: CapLine, cut: float, year: int) -> str:
-    if line.cap is None:
-        return text(f"{key}_no_baseline", count=line.count, base_year=year - 1)
-    pace = text("targets.pace", projected=line.projected) if line.projected != line.count else ""
-    return text(
-        key,
-        count=line.count,
-        cap=line.cap,
-        cut=format_target_percent(cut),
-        pace=pace,
-        mark=text(f"mark.{line.mark}"),
-    )
+@dataclass(frozen=True)
+class Baseline:
+    """A year's totals that the next year's cuts are measured against."""
+
+    meetings: int | None = None
+    documents: int | None = None
 
 
-def _share_text(key: str, line: ShareLine) -> str:
-    if line.share is None:
-        share = text("targets.no_data")
-    else:
-        share = format_percent(line.share, round_down=line.mark is Mark.BEHIND)
-    return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
+@dataclass(frozen=True)
+class Plan:
+    """The plan as configured: its targets and the baseline totals by year."""
 
+    targets: Targets = Targets()
+    baselines: Mapping[int, Baseline] = field(default_factory=dict)
 
-def render_tasks_line(tasks: TaskCounts) -> str:
-    """The tasks line the plan ties to each official's yearly evaluation."""
-    if tasks.due == 0:
-        return text("targets.tasks_none", overdue=tasks.overdue_open)
-    met = tasks.overdue_open == 0 and tasks.on_time == tasks.due
-    return text(
-        "targets.tasks",
-        due=tasks.due,
-        on_time=tasks.on_time,
-        share=format_percent(Fraction(tasks.on_time, tasks.due)),
-        overdue=tasks.overdue_open,
-        mark=text("mark.met" if met else "mark.behind"),
-    )
-
-
-def render_target_report(report: TargetReport, targets: Targets, scope: str, tasks: TaskCounts | None = None) -> str:
-    """The /chitieu message: one line a target, each with its mark, and the tasks line."""
-    if report.as_of is None:
-        header = text("targets.header_year", year=report.year, scope=scope)
-    else:
-        header = text("targets.header", year=report.year, scope=scope, day=format_date(report.as_of))
-    lines = [
-        header,
-        _cap_text("targets.meetings", report.meetings, targets.meeting_cut, report.year),
-        _share_text("targets.online", report.online_meetings),
-        _cap_text("targets.documents", report.documents, targets.document_cut, report.year),
-        _share_text("targets.electronic", report.electronic_documents),
-    ]
-    if report.secret_documents:
-        lines.append(text("targets.secret_note", secret=report.secret_documents))
-    lines.append(_share_text("targets.dossiers", report.dossiers))
-    if tasks is not None:
-        lines.append(render_tasks_line(tasks))
-    return "\n".join(lines)
+    def report(
+        self, counts: Counts, tasks: TaskCounts, *, year: int, today: date, scope: str, commune: bool
+    ) -> TargetReport:
+        """The standing of `year` as of `today`; caps only for the commune (baselines are commune totals)."""
+        baseline = self.baselines.get(year - 1, Baseline()) if commune else Baseline()
+        return compute_target_report(
+            counts,
+            self.targets,
+            year=year,
+            today=today,
+            baseline_meetings=baseline.meetings,
+            baseline_documents=baseline.documents,
+            scope=scope,
+            tasks=tasks,
+        )

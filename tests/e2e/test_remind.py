@@ -13,16 +13,17 @@ from telegram import Bot
 
 from bot.channels.telegram import TelegramTransport
 from bot.config import load_config
-from bot.core.clock import fixed_clock, utc_now
+from bot.core.clock import fixed_clock, running_clock
 from bot.core.messages import Incoming
 from bot.core.permissions import Role
 from bot.service import Service
 from jobs.sender import OutboxSender
-from storage import queries as q
+from storage import chats, outbox
 from storage.db import Database
+from storage.models import OutboxKind, OutboxStatus
 from tests.e2e.conftest import environment
 from tests.fakes.bot_api_server import FakeBotApi
-from tests.test_reminders import instant
+from tests.support.clock import instant
 
 KT, VHXH, VP, LEADER, ADMIN = 1001, 1002, 1003, 2001, 3001
 
@@ -116,25 +117,27 @@ def test_remind_delivers_once_stops_after_submission_and_escalates(setup, fake):
 async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
     config = load_config(config_path)
     db = Database(config.database.url)
-    service = Service(config, db, fixed_clock(instant("2026-11-27T08:00")))
+    clock = running_clock(instant("2026-11-27T08:00"))  # the test's own time, running on from a fixed instant
+    service = Service(config, db, clock)
     await service.prepare()
     fake.rate_limit(per_chat_per_second=1, global_per_second=20, group_per_minute=17, retry_after=1)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
     now = service.clock()
     async with db.unit_of_work() as session:
-        chats = [q.Recipient("telegram", str(5000 + i), False) for i in range(25)]
-        await q.enqueue(session, q.OutboxKey("test", "a", "x", now.date()), chats, "Tin A", due_at=now, now=now)
+        everyone = [chats.Recipient("telegram", str(5000 + i), False) for i in range(25)]
+        key = outbox.OutboxKey(OutboxKind.TASK, "a", "x", now.date())
+        await outbox.enqueue(session, key, everyone, "Tin A", due_at=now, now=now)
         for n in range(3):
-            one = [q.Recipient("telegram", "4000", False)]
-            key = q.OutboxKey("test", f"b{n}", "x", now.date())
-            await q.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
+            one = [chats.Recipient("telegram", "4000", False)]
+            key = outbox.OutboxKey(OutboxKind.TASK, f"b{n}", "x", now.date())
+            await outbox.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
         await session.commit()
     async with Bot(fake.token, base_url=fake.base_url) as bot:
-        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, utc_now, config.commune.tz, timedelta(hours=24))
+        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, clock, config.commune.tz, timedelta(hours=24))
         await sender.drain()
     delivered = fake.sent()
     assert len(delivered) == 28 and len({(m["chat_id"], m["text"]) for m in delivered}) == 28
     assert fake.too_many_requests == 0, "the sender itself kept within every limit"
     async with db.unit_of_work() as session:
-        assert {r.status for r in await q.list_outbox(session)} == {"sent"}
+        assert {r.status for r in await outbox.list_outbox(session)} == {OutboxStatus.SENT}
     await db.dispose()

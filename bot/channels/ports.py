@@ -1,0 +1,78 @@
+"""What every channel offers the rest of the app: a transport that sends one message, its limits, its errors.
+
+The outbox sender (jobs/) and the composition root depend on this module only, never on an adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.messages import ChannelProfile, Outgoing
+
+
+@dataclass(frozen=True)
+class Limits:
+    """At most this many sends in any window: 1 s overall, 1 s per private chat, 60 s per group."""
+
+    global_per_second: int = 20
+    private_per_second: int = 1
+    group_per_minute: int = 17
+
+    def __post_init__(self) -> None:
+        for name in ("global_per_second", "private_per_second", "group_per_minute"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+
+class DeliveryError(Exception):
+    """A message that did not go out as asked."""
+
+
+class RetryLater(DeliveryError):
+    """The channel asked us to slow down (a 429): pause everything for `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class NotSent(DeliveryError):
+    """The request never reached the channel, or the channel failed it (connect error, 5xx): safe to retry."""
+
+
+class MaybeSent(DeliveryError):
+    """The request may have arrived (read or write timeout): never resend a reminder blindly."""
+
+
+class Unreachable(DeliveryError):
+    """The recipient blocked the bot or removed it from the group."""
+
+
+class ChatMoved(DeliveryError):
+    """A group became a supergroup under a new id."""
+
+    def __init__(self, new_chat_id: str) -> None:
+        super().__init__(f"moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class Rejected(DeliveryError):
+    """The channel refused this message for good (chat not found, bad request)."""
+
+
+class Transport(Protocol):
+    """One channel's way of sending a message to a chat, and the limits it must be paced to."""
+
+    channel: str
+    limits: Limits
+    profile: ChannelProfile
+
+    async def send(
+        self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
+    ) -> str:
+        """Send `message` (or replace the message `edit` with it); the channel's id of the message.
+
+        Raises a DeliveryError saying precisely why not.
+        """
+        ...

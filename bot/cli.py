@@ -1,0 +1,173 @@
+"""What each command-line command does; `__main__` only parses the arguments."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import datetime
+
+from bot.app import App
+from bot.config import TOKEN_ENV, Config
+from bot.core.clock import running_clock
+from bot.core.permissions import Role
+from bot.core.texts import format_date
+from bot.logs import setup_logging
+from jobs.sweep import sweep
+
+logger = logging.getLogger("bot")
+
+NO_TOKEN = f"""Chưa có mã bot Telegram (token).
+  1. Trên Telegram, nhắn @BotFather lệnh /newbot, đặt tên, nhận token.
+  2. Đặt biến môi trường {TOKEN_ENV}=<token> (hoặc khóa [telegram] token trong tệp cấu hình).
+Muốn dùng thử không cần Telegram: make demo"""
+
+
+def channels_of(config: Config) -> list:
+    """Every channel the configuration has a token for."""
+    from bot.channels.telegram import TelegramChannel
+
+    token = config.token()
+    return [TelegramChannel(config.telegram, token)] if token else []
+
+
+async def _with_app(app: App, work):
+    """Prepare the database, do `work`, and always close."""
+    try:
+        await app.service.prepare()
+        return await work(app)
+    finally:
+        await app.db.dispose()
+
+
+async def _bot_username(config: Config) -> str:
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    token = config.token()
+    if token:
+        try:
+            async with Bot(token, base_url=config.telegram.base_url) as bot:
+                return bot.username
+        except (TelegramError, OSError):
+            logger.warning("could not ask Telegram for the bot's name")
+    return "<tên_bot>"
+
+
+def cmd_run(args, config: Config) -> int:
+    channels = channels_of(config)
+    if not channels:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    setup_logging(secrets=(config.token() or "",))
+    logger.info("starting the bot for %s", config.commune.name)
+    asyncio.run(App(config, channels).run_until_signalled())
+    return 0
+
+
+def cmd_invite(args, config: Config) -> int:
+    if args.role == Role.FOCAL and not args.department:
+        print("Đầu mối cần --department <mã phòng>.", file=sys.stderr)
+        return 2
+    if args.department and config.department(args.department) is None:
+        codes = ", ".join(config.department_codes)
+        print(f"Không có phòng mã {args.department!r}. Các mã: {codes}.", file=sys.stderr)
+        return 2
+    department = args.department if args.role == Role.FOCAL else None
+
+    async def work(app: App):
+        invite = await app.service.create_invite(Role(args.role), department, created_by="cli", ttl_hours=args.hours)
+        return invite, await _bot_username(config)
+
+    invite, username = asyncio.run(_with_app(App(config), work))
+    expires = invite.expires_at.astimezone(config.commune.tz)
+    who = f"{args.role}" + (f" – {config.department(department).name}" if department else "")
+    print(f"Mã mời {who}, dùng một lần, hết hạn {format_date(expires)} {expires:%H:%M}.")
+    print(f"https://t.me/{username}?start={invite.code}")
+    print(invite.code)
+    return 0
+
+
+def cmd_members(args, config: Config) -> int:
+    print(asyncio.run(_with_app(App(config), lambda app: app.service.list_members())))
+    return 0
+
+
+def cmd_revoke(args, config: Config) -> int:
+    print(asyncio.run(_with_app(App(config), lambda app: app.service.revoke_from_cli(args.person_id, label="cli"))))
+    return 0
+
+
+def cmd_db(args, config: Config) -> int:
+    asyncio.run(_with_app(App(config), lambda app: asyncio.sleep(0)))
+    print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    return 0
+
+
+def _instant(value: str, config: Config) -> datetime:
+    """An ISO 8601 time; without an offset it is read in the commune's zone."""
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=config.commune.tz)
+
+
+def cmd_remind(args, config: Config) -> int:
+    try:
+        at = _instant(args.at, config)
+    except ValueError:
+        print(f"--at phải là thời điểm ISO 8601, ví dụ 2026-11-27T08:00: {args.at!r}", file=sys.stderr)
+        return 2
+    channels = [] if args.dry_run else channels_of(config)
+    if not args.dry_run and not channels:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    setup_logging(logging.WARNING, secrets=(config.token() or "",))
+    app = App(config, channels, clock=running_clock(at))
+
+    async def work() -> None:
+        await app.open()
+        try:
+            result, new = await sweep(app.db, app.reminders, app.clock(), dry_run=args.dry_run)
+            if args.dry_run:
+                for item in new:
+                    first_line = item.text.splitlines()[0]
+                    print(
+                        f"{item.key.kind} {item.key.subject} {item.key.stage} {item.key.day} [{item.status}] "
+                        f"→ {len(item.recipients)} chat: {first_line}"
+                    )
+                pending = sum(i.status == "pending" for i in new)
+                print(f"Sẽ gửi {pending} tin, bỏ qua {len(new) - pending} tin đã quá thời hạn gửi bù.")
+                return
+            await app.sender.drain()
+            print(f"Đã xếp {result.queued} tin nhắc vào hàng đợi ({result.expired} quá hạn, không gửi).")
+        finally:
+            await app.stop()
+
+    asyncio.run(work())
+    return 0
+
+
+def cmd_demo(args, config: Config) -> int:
+    from bot.channels.console import ConsoleChannel, repl
+    from bot.demo import demo_config, demo_folder, seed
+
+    folder = demo_folder()
+    config = demo_config(config, folder)
+    console = ConsoleChannel(print)
+    app = App(config, [console])
+
+    async def work() -> None:
+        await app.open()
+        try:
+            await console.start(app.dispatch)
+            with console.transport.muted():
+                chats = await seed(app, console)
+            await app.start(sweep=False)
+            chat = chats[Role(args.as_role)]
+            print(f"Dùng thử trợ lý của {config.commune.name} – bạn là: {chat.user_name}.")
+            print(f"Dữ liệu mẫu: {folder / 'demo.db'}. Gõ /help để xem lệnh, /thoat để thoát.")
+            await repl(chat, input)
+        finally:
+            await app.stop()
+
+    asyncio.run(work())
+    return 0

@@ -1,0 +1,43 @@
+"""Getting in and finding one's way: /start with an invite, /help, /toi."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.commands.registry import CommandSpec, ParseContext
+from bot.core.commands.tokens import ParseError, Tokens
+from bot.core.permissions import ANY_MEMBER
+
+INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass(frozen=True)
+class Start:
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class WhoAmI:
+    pass
+
+
+def parse_start(tokens: Tokens, ctx: ParseContext) -> Start:
+    code = tokens.rest().strip()
+    if not code:
+        return Start(None)
+    if not INVITE_CODE.match(code):
+        raise ParseError("parse.bad_code")
+    return Start(code)
+
+
+COMMANDS = (
+    CommandSpec("start", parse_start, ANY_MEMBER, writes=True, public=True),
+    CommandSpec("help", lambda tokens, ctx: Help(), ANY_MEMBER, writes=False, aliases=("trogiup", "huongdan")),
+    CommandSpec("toi", lambda tokens, ctx: WhoAmI(), ANY_MEMBER, writes=False),
+)

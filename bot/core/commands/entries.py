@@ -1,0 +1,187 @@
+"""Logging what happened: meetings, issued documents, dossier tallies, and cancelling an entry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.core.commands.registry import CommandSpec, ParseContext
+from bot.core.commands.tokens import (
+    Ask,
+    Missing,
+    NeedInput,
+    ParseError,
+    Tokens,
+    echo,
+    fold,
+    is_number,
+    optional_date,
+    positive_int,
+)
+from bot.core.permissions import ANY_MEMBER
+
+MAX_DOCUMENT_NUMBER = 50
+MAX_COUNT = 100_000
+
+
+class MeetingMode(StrEnum):
+    """How a meeting was held."""
+
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+
+
+class DocumentKind(StrEnum):
+    """How an issued document was handled."""
+
+    ELECTRONIC = "electronic"
+    PAPER = "paper"
+    SECRET = "secret"
+
+
+MEETING_MODES: dict[str, MeetingMode] = {
+    "tructuyen": MeetingMode.ONLINE,
+    "online": MeetingMode.ONLINE,
+    "tructiep": MeetingMode.IN_PERSON,
+    "offline": MeetingMode.IN_PERSON,
+}
+MEETING_MODE_WORDS = {MeetingMode.ONLINE: "truc_tuyen", MeetingMode.IN_PERSON: "truc_tiep"}
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    "dientu": DocumentKind.ELECTRONIC,
+    "electronic": DocumentKind.ELECTRONIC,
+    "giay": DocumentKind.PAPER,
+    "bangiay": DocumentKind.PAPER,
+    "paper": DocumentKind.PAPER,
+    "mat": DocumentKind.SECRET,
+    "toimat": DocumentKind.SECRET,
+    "secret": DocumentKind.SECRET,
+}
+DOCUMENT_KIND_WORDS = {DocumentKind.ELECTRONIC: "dien_tu", DocumentKind.PAPER: "giay", DocumentKind.SECRET: "mat"}
+
+RESERVED_WORDS = frozenset(MEETING_MODES) | frozenset(DOCUMENT_KINDS)
+
+
+@dataclass(frozen=True)
+class AskMeetingMode:
+    """`/hop` without a mode: answered with a choice."""
+
+    department: str | None
+
+
+@dataclass(frozen=True)
+class LogMeeting:
+    department: str | None
+    mode: MeetingMode
+    day: date
+    summary: str
+
+
+@dataclass(frozen=True)
+class AskDocumentKind:
+    """`/vanban` without a kind: answered with a choice."""
+
+    department: str | None
+
+
+@dataclass(frozen=True)
+class LogDocument:
+    department: str | None
+    kind: DocumentKind
+    number: str | None
+    summary: str
+    day: date
+
+
+@dataclass(frozen=True)
+class LogDossiers:
+    department: str | None
+    online: int
+    paper: int
+    day: date
+
+
+@dataclass(frozen=True)
+class Cancel:
+    entry_id: int | None
+
+
+def document_number_key(number: str) -> str:
+    """The form a số ký hiệu is compared in: '125/QĐ-UBND' and '125/qd-ubnd' are one number."""
+    return re.sub(r"\s+", "", fold(number)).upper()
+
+
+def parse_meeting(tokens: Tokens, ctx: ParseContext) -> AskMeetingMode | LogMeeting:
+    department = tokens.department(ctx.departments)
+    if not tokens.raw:
+        return AskMeetingMode(department)
+    mode = tokens.alias(MEETING_MODES)
+    if mode is None:
+        raise ParseError("parse.unknown_meeting_kind", value=echo(tokens.raw[0]))
+    day = optional_date(tokens, ctx.today)
+    return LogMeeting(department, mode, day, tokens.summary())
+
+
+def parse_document(tokens: Tokens, ctx: ParseContext) -> AskDocumentKind | LogDocument:
+    department = tokens.department(ctx.departments)
+    if not tokens.raw:
+        return AskDocumentKind(department)
+    kind = tokens.alias(DOCUMENT_KINDS)
+    if kind is None:
+        raise ParseError("parse.unknown_document_kind", value=echo(tokens.raw[0]))
+    number = None
+    first = tokens.peek()
+    if first is not None and any(c.isdigit() for c in first):
+        if len(first) > MAX_DOCUMENT_NUMBER:
+            raise ParseError("parse.too_long", limit=MAX_DOCUMENT_NUMBER)
+        number = tokens.take()[0]
+    return LogDocument(department, kind, number, tokens.summary(), ctx.today)
+
+
+def _count(token: str) -> int:
+    if not is_number(token) or int(token) > MAX_COUNT:
+        raise ParseError("parse.bad_count", value=echo(token))
+    return int(token)
+
+
+def parse_dossiers(tokens: Tokens, ctx: ParseContext) -> LogDossiers:
+    department = tokens.department(ctx.departments)
+    if not tokens.raw:
+        raise NeedInput("prompt.hoso")
+    if len(tokens.raw) < 2:
+        _count(tokens.raw[0])
+        raise ParseError("parse.missing_counts")
+    online, paper = (_count(token) for token in tokens.take(2))
+    if online == 0 and paper == 0:
+        raise ParseError("parse.zero_counts")
+    day = optional_date(tokens, ctx.today)
+    tokens.no_more()
+    return LogDossiers(department, online, paper, day)
+
+
+def parse_cancel(tokens: Tokens, ctx: ParseContext) -> Cancel:
+    if not tokens.raw:
+        return Cancel(None)
+    entry_id = positive_int(tokens.take()[0], "parse.bad_entry_id")
+    tokens.no_more()
+    return Cancel(entry_id)
+
+
+def ask_meeting_mode(department: str | None) -> Missing:
+    """The question that follows `/hop` (for a department, once it is known)."""
+    return Missing(Ask.MEETING_MODE, f"/hop {department} {{}}" if department else "/hop {}")
+
+
+def ask_document_kind(department: str | None) -> Missing:
+    """The question that follows `/vanban`."""
+    return Missing(Ask.DOCUMENT_KIND, f"/vanban {department} {{}}" if department else "/vanban {}")
+
+
+COMMANDS = (
+    CommandSpec("hop", parse_meeting, ANY_MEMBER, writes=True, aliases=("cuochop", "hoihop")),
+    CommandSpec("vanban", parse_document, ANY_MEMBER, writes=True),
+    CommandSpec("hoso", parse_dossiers, ANY_MEMBER, writes=True, aliases=("thutuc",)),
+    CommandSpec("huy", parse_cancel, ANY_MEMBER, writes=True),
+)

@@ -1,0 +1,189 @@
+"""The words of a command as typed: folding diacritics, taking tokens from the left, dates and numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MAX_SUMMARY = 300
+ECHO = 30  # characters of user input repeated in an error
+DATE_TOKEN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?$")
+LOOKS_LIKE_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}")
+DIGITS = re.compile(r"[0-9]{1,12}")
+
+
+class ParseError(Exception):
+    """Input that cannot be understood: a text key and its values; the usage of the command follows."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class Ask(StrEnum):
+    """What can be asked with choices when an argument is missing."""
+
+    DEPARTMENT = "department"
+    MEETING_MODE = "meeting_mode"
+    DOCUMENT_KIND = "document_kind"
+    REPORT_PERIOD = "report_period"
+    OPEN_TASK = "open_task"
+    PERCENT = "percent"
+    MEMBER = "member"
+
+
+class Missing(Exception):  # noqa: N818 - a question, not a failure
+    """An argument that is a pick from a list is missing: ask, then run `template` with the pick in `{}`."""
+
+    def __init__(self, ask: Ask, template: str, **context: object) -> None:
+        super().__init__(ask)
+        self.ask = ask
+        self.template = template
+        self.context = context
+
+
+class NeedInput(Exception):  # noqa: N818 - a prompt, not a failure
+    """A bare command whose arguments must be typed: answered with a prompt and an example, not an error."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def fold(value: str) -> str:
+    """Lower case without Vietnamese diacritics: 'Trực Tuyến' -> 'truc tuyen'."""
+    value = value.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", value)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+
+
+def compact(value: str) -> str:
+    """Folded, without spaces, '_' or '-': the key every alias is looked up by."""
+    return re.sub(r"[\s_\-]+", "", fold(value))
+
+
+def echo(value: str) -> str:
+    """User input as repeated in an error: short enough for any channel."""
+    value = " ".join(value.split())
+    return value if len(value) <= ECHO else value[: ECHO - 1] + "…"
+
+
+def is_number(token: str) -> bool:
+    """Up to 12 ASCII digits: str.isdigit() admits '²', and int() refuses 4,301 digits."""
+    return DIGITS.fullmatch(token) is not None
+
+
+@dataclass
+class Tokens:
+    """Arguments as typed, consumed from the left."""
+
+    raw: list[str]
+
+    @classmethod
+    def of(cls, args: str) -> Tokens:
+        return cls(args.split())
+
+    def peek(self, n: int = 0) -> str | None:
+        return self.raw[n] if len(self.raw) > n else None
+
+    def take(self, n: int = 1) -> list[str]:
+        taken, self.raw[:n] = self.raw[:n], []
+        return taken
+
+    def rest(self) -> str:
+        text = " ".join(self.raw)
+        self.raw.clear()
+        return text
+
+    def department(self, codes: tuple[str, ...]) -> str | None:
+        """A department code at the front, if there is one."""
+        first = self.peek()
+        if first is not None and fold(first).replace("-", "_") in codes:
+            self.take()
+            return fold(first).replace("-", "_")
+        return None
+
+    def alias(self, table: Mapping[str, T]) -> T | None:
+        """Match one word, or two words written apart ('truc tuyen'), against an alias table."""
+        for n in (1, 2):
+            words = self.raw[:n]
+            if len(words) == n and compact("".join(words)) in table:
+                self.take(n)
+                return table[compact("".join(words))]
+        return None
+
+    def summary(self) -> str:
+        """The rest as free text, at most MAX_SUMMARY characters."""
+        summary = self.rest()
+        if len(summary) > MAX_SUMMARY:
+            raise ParseError("parse.too_long", limit=MAX_SUMMARY)
+        return summary
+
+    def no_more(self) -> None:
+        """Nothing may follow."""
+        if self.raw:
+            raise ParseError("parse.too_many_args", value=echo(" ".join(self.raw)))
+
+
+def positive_int(token: str, key: str) -> int:
+    """A number users see ('5' or '#5'), below 2**31."""
+    digits = token.removeprefix("#")
+    if not is_number(digits) or not 0 < int(digits) < 2**31:
+        raise ParseError(key, value=echo(token))
+    return int(digits)
+
+
+def parse_date(token: str, today: date) -> date:
+    """'12/11' or '12/11/2026' in the past or today; a year-less date is the latest such day."""
+    match = DATE_TOKEN.match(token)
+    if not match:
+        raise ParseError("parse.bad_date", value=echo(token))
+    day, month, year = int(match[1]), int(match[2]), match[3]
+    full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        result = date(full_year, month, day)
+        if year is None and result > today:
+            result = date(full_year - 1, month, day)
+    except ValueError:
+        raise ParseError("parse.bad_date", value=echo(token)) from None
+    if result > today:
+        raise ParseError("parse.future_date", value=result.strftime("%d/%m/%Y"))
+    if result.year < 2000:
+        raise ParseError("parse.bad_date", value=echo(token))
+    return result
+
+
+def parse_deadline(token: str, today: date) -> date:
+    """A deadline today or later; a year-less '04/12' is its next occurrence."""
+    match = DATE_TOKEN.match(token)
+    if not match:
+        raise ParseError("parse.bad_date", value=echo(token))
+    day, month, year = int(match[1]), int(match[2]), match[3]
+    full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        result = date(full_year, month, day)
+        if year is None and result < today:
+            result = date(full_year + 1, month, day)
+    except ValueError:
+        raise ParseError("parse.bad_date", value=echo(token)) from None
+    if result < today:
+        raise ParseError("parse.past_deadline", value=result.strftime("%d/%m/%Y"))
+    if result.year > today.year + 5:
+        raise ParseError("parse.bad_date", value=echo(token))
+    return result
+
+
+def optional_date(tokens: Tokens, today: date) -> date:
+    """A date at the front if one is there, else today."""
+    first = tokens.peek()
+    if first is not None and LOOKS_LIKE_DATE.match(first):
+        return parse_date(tokens.take()[0], today)
+    return today

@@ -1,0 +1,63 @@
+"""Strings every command shares: access, errors, parsing, questions; and the generic views."""
+
+from __future__ import annotations
+
+from bot.core.texts.catalogue import add_strings, render, text
+from bot.core.views import HelpView, Many, Question, Say
+
+add_strings(
+    {
+        # access
+        "access.unregistered": (
+            "Xin chào! Bạn chưa được đăng ký sử dụng trợ lý này; vui lòng liên hệ Văn phòng UBND xã để nhận mã mời."
+        ),
+        "access.denied": "Bạn không có quyền dùng lệnh /{command}.",
+        "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
+        "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
+        "error.internal": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+        # help
+        "help.header": "Các lệnh bạn dùng được:",
+        "usage": "Cách dùng: {usage}",
+        # parsing, shared by several commands
+        "parse.bad_date": "Ngày “{value}” không hợp lệ.",
+        "parse.future_date": "Ngày {value} chưa tới; chỉ ghi việc đã diễn ra.",
+        "parse.too_many_args": "Thừa tham số “{value}”.",
+        "parse.too_long": "Nội dung quá dài (tối đa {limit} ký tự).",
+        "parse.bad_year": "Năm “{value}” không hợp lệ.",
+        "parse.unknown_department": "Không có phòng mã “{value}”. Các mã: {codes}.",
+        "parse.missing_department": "Thiếu mã phòng.",
+        # questions and their answers
+        "ask.department": "Cho phòng nào?",
+        "ask.department_none": "Bạn chưa phụ trách phòng nào.",
+        "choice.expired": "Lựa chọn này đã hết hạn. Vui lòng gõ lại lệnh.",
+        "choice.used": "Lựa chọn này đã được trả lời.",
+        "choice.not_yours": "Lựa chọn này dành cho người đã gõ lệnh.",
+        "choice.out_of_range": "Hãy chọn một số từ 1 đến {count}.",
+    }
+)
+
+
+def usage(command: str) -> str:
+    """The usage line of a command."""
+    return text("usage", usage=text(f"usage.{command}"))
+
+
+@render.register
+def _say(view: Say) -> str:
+    values = {name: render(v) if isinstance(v, Say) else v for name, v in view.values.items()}
+    return text(view.key, **values)
+
+
+@render.register
+def _question(view: Question) -> str:
+    return text(view.key, **view.values)
+
+
+@render.register
+def _many(view: Many) -> str:
+    return "\n\n".join(render(v) for v in view.views)
+
+
+@render.register
+def _help(view: HelpView) -> str:
+    return "\n".join([text("help.header"), *(text(f"help.{name}") for name in view.commands)])

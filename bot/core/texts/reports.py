@@ -1,0 +1,64 @@
+"""Periodic reports: submitting, and who has submitted."""
+
+from __future__ import annotations
+
+from bot.core.texts.catalogue import add_strings, render, text
+from bot.core.texts.format import format_date, format_left, format_weekday
+from bot.core.views import ReportStatus, Untracked
+
+add_strings(
+    {
+        "usage.nopbaocao": (
+            "/nopbaocao <kỳ> [năm] [ghi chú]\nVí dụ: /nopbaocao nam (có thể gửi kèm tệp với chú thích này)"
+        ),
+        "usage.baocao": "/baocao [kỳ] [năm]\nVí dụ: /baocao nam",
+        "help.nopbaocao": "/nopbaocao – báo đã nộp báo cáo định kỳ",
+        "help.baocao": "/baocao – tình hình nộp báo cáo của các phòng",
+        "parse.unknown_report": "Không rõ kỳ báo cáo “{value}”. Các kỳ: {codes}.",
+        "ask.report_period": "{department} nộp báo cáo kỳ nào?",
+        "option.report_period": "{report} {year}",
+        "report.submitted": "Đã ghi #{id}: {department} đã nộp {report} {year}{file}{note}.",
+        "report.with_file": " (kèm tệp)",
+        "report.already": "{department} đã nộp {report} {year} (#{id}). Muốn nộp lại, hãy /huy {id} trước.",
+        "report.not_required": "{department} không thuộc danh sách phải nộp {report}.",
+        "report.none_outstanding": "{department} không còn kỳ {report} nào phải nộp.",
+        "ask.report_period_none": "{department} không còn kỳ báo cáo nào phải nộp.",
+        "report.not_tracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start:%d/%m/%Y}); không ghi nhận.",
+        "report.untracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start}); bot không theo dõi kỳ này.",
+        "report.no_reports": "Chưa cấu hình kỳ báo cáo nào.",
+        "report.header": "📑 {report} {year} – hạn {weekday}, {due} ({left}):",
+        "report.line_done": "✅ {department} – {day}, {person}",
+        "report.line_pending": "⏳ {department}",
+        "report.line_late": "⚠️ {department} – trễ {days} ngày",
+        "report.summary": "Đã nộp {done}/{total} phòng.",
+    }
+)
+
+
+@render.register
+def _status(view: ReportStatus) -> str:
+    lines = [
+        text(
+            "report.header",
+            report=view.report,
+            year=view.year,
+            weekday=format_weekday(view.due),
+            due=format_date(view.due),
+            left=format_left((view.due - view.today).days),
+        )
+    ]
+    for line in view.lines:
+        if line.submitted_on is not None:
+            day = format_date(line.submitted_on)
+            lines.append(text("report.line_done", department=line.department, day=day, person=line.person))
+        elif line.days_late > 0:
+            lines.append(text("report.line_late", department=line.department, days=line.days_late))
+        else:
+            lines.append(text("report.line_pending", department=line.department))
+    lines.append(text("report.summary", done=view.done, total=len(view.lines)))
+    return "\n".join(lines)
+
+
+@render.register
+def _untracked(view: Untracked) -> str:
+    return text("report.untracked", report=view.report, year=view.year, start=format_date(view.start))

@@ -1,0 +1,156 @@
+"""Getting in: invites and /start, /help, /toi."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.commands import REGISTRY
+from bot.core.commands.access import Help, Start, WhoAmI
+from bot.core.permissions import Actor, Grant, Role, may_run
+from bot.core.views import HelpView, Profile, Refusal, RoleView, Say, Welcome
+from bot.service.context import Request, Settings
+from storage import audit, people
+from storage.models import ChatAccount, Membership
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    """A freshly made invite: the code is shown once and stored only hashed."""
+
+    code: str
+    role: Role
+    department: str | None
+    expires_at: datetime
+
+
+def hash_invite_code(code: str) -> str:
+    """What is stored of an invite code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def grant_of(membership: Membership) -> Grant:
+    """A membership as the core sees it."""
+    return Grant(Role(membership.role), membership.department.code if membership.department else None)
+
+
+def actor_of(account: ChatAccount | None, settings: Settings) -> Actor | None:
+    """The core's view of a chat account: None unless it has an active membership."""
+    if account is None:
+        return None
+    # A department taken out of the config leaves its focal people without that role.
+    grants = tuple(grant_of(m) for m in account.person.memberships if m.department is None or m.department.active)
+    return Actor(account.person.id, account.person.full_name, grants) if grants else None
+
+
+def role_view(grant: Grant, settings: Settings) -> RoleView:
+    """A grant as shown, with the department's name."""
+    return RoleView(grant.role, settings.name(grant.department) if grant.department else None)
+
+
+def may_start(command: object) -> bool:
+    """Before registering, only redeeming an invite is answered as such."""
+    return isinstance(command, Start) and command.code is not None
+
+
+async def start(req: Request, command: Start) -> object:
+    if command.code is None:
+        return Say.of("start.registered", name=req.me.name)
+    incoming, invites = req.incoming, req.settings.config.invites
+    window = req.now - timedelta(minutes=invites.failure_window_minutes)
+    failures = await people.count_invite_failures(req.session, incoming.channel, incoming.sender_id, window)
+    if failures >= invites.max_failures:
+        raise Refusal("invite.throttled", minutes=invites.failure_window_minutes)
+    invite = await people.get_invite(req.session, hash_invite_code(command.code))
+    if invite is None:
+        await people.add_invite_failure(req.session, incoming.channel, incoming.sender_id, req.now)
+        raise Refusal("invite.unknown")
+    grant = Grant(Role(invite.role), invite.department.code if invite.department else None)
+    if invite.used_at is not None:
+        if req.actor is not None and grant in req.actor.grants:
+            return Say.of("start.registered", name=req.actor.name)
+        raise Refusal("invite.used")
+    if invite.expires_at <= req.now:
+        raise Refusal("invite.expired")
+    role = role_view(grant, req.settings)
+    if req.actor is not None and grant in req.actor.grants:
+        where = Say.of("where.department", department=role.department) if role.department else ""
+        raise Refusal("invite.duplicate_role", role=Say.of(f"role.{grant.role}"), where=where)
+    account = await people.get_account(req.session, incoming.channel, incoming.sender_id)
+    if account is None:
+        account = await people.add_person_with_account(
+            req.session,
+            name=incoming.sender_name[:200] or incoming.sender_id,
+            channel=incoming.channel,
+            external_id=incoming.sender_id,
+            now=req.now,
+        )
+    if not await people.claim_invite(req.session, invite.id, account_id=account.id, now=req.now):
+        raise Refusal("invite.used")
+    await people.add_membership(
+        req.session, person_id=account.person_id, role=grant.role, department=grant.department, now=req.now
+    )
+    await audit.add_audit(
+        req.session,
+        now=req.now,
+        actor_id=account.person_id,
+        actor_label=incoming.sender_name,
+        action="register",
+        entity="invite",
+        entity_id=invite.id,
+        detail={"role": invite.role, "department": grant.department, "channel": incoming.channel},
+    )
+    return Welcome(account.person.full_name if req.actor is None else req.actor.name, role)
+
+
+async def help_(req: Request, command: Help) -> HelpView:
+    names = [s.name for s in REGISTRY if not s.public and may_run(req.me, s.roles)]
+    return HelpView(tuple(names))
+
+
+async def whoami(req: Request, command: WhoAmI) -> Profile:
+    roles = tuple(role_view(g, req.settings) for g in req.me.grants)
+    return Profile(req.me.person_id, req.me.name, roles)
+
+
+async def create_invite(
+    session: AsyncSession,
+    settings: Settings,
+    role: Role,
+    department: str | None,
+    *,
+    created_by: str,
+    ttl_hours: int | None,
+    now: datetime,
+) -> NewInvite:
+    """Make a single-use invite; the code is returned once and only its hash is stored."""
+    if department is not None and department not in settings.codes:
+        raise ValueError(f"không có phòng mã {department!r}")
+    expires_at = now + timedelta(hours=ttl_hours or settings.config.invites.ttl_hours)
+    code = secrets.token_urlsafe(24)  # 192 bits, 32 characters of A-Z a-z 0-9 _ -
+    invite = await people.add_invite(
+        session,
+        code_hash=hash_invite_code(code),
+        role=role,
+        department=department,
+        now=now,
+        expires_at=expires_at,
+        created_by=created_by,
+    )
+    await audit.add_audit(
+        session,
+        now=now,
+        actor_label=created_by,
+        action="invite",
+        entity="invite",
+        entity_id=invite.id,
+        detail={"role": role, "department": department, "expires_at": expires_at.isoformat()},
+    )
+    return NewInvite(code, role, department, expires_at)
+
+
+HANDLERS = {Start: start, Help: help_, WhoAmI: whoami}

@@ -1,0 +1,116 @@
+"""Periodic reports: a department's submission, who has submitted a period, and the open periods to pick."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.commands.reports import AskReportPeriod, ShowReports, Submit
+from bot.core.commands.tokens import Ask, Missing
+from bot.core.messages import Option
+from bot.core.reports import ReportKind, current_report_year, oldest_outstanding
+from bot.core.reports import tracking_start as tracking_start_of
+from bot.core.views import Many, Refusal, ReportStatus, Say, SubmissionLine, Untracked
+from bot.service.context import Request, Settings
+from bot.service.entries import new_entry
+from storage import entries, outbox, reports, settings
+from storage.models import OutboxKind, ReportSubmission
+
+
+async def tracking_start(session: AsyncSession, config_start: date | None, today: date) -> date:
+    """The first day reports are chased or accepted for: the configured one, else the database's first day."""
+    stored = await settings.get_setting(session, settings.TRACKING_START)
+    return tracking_start_of(config_start, date.fromisoformat(stored) if stored else None, today)
+
+
+async def ask_period(req: Request, command: AskReportPeriod) -> None:
+    code = await req.department_for(command.department)
+    raise Missing(Ask.REPORT_PERIOD, f"/nopbaocao {code} {{}}", department=req.settings.name(code), code=code)
+
+
+async def period_options(req: Request, missing: Missing) -> list[Option]:
+    """The periods the department may submit now: for each report, the oldest it still owes."""
+    code = missing.context["code"]
+    start = await tracking_start(req.session, req.settings.config.reminders.start, req.today)
+    options = []
+    for kind in req.settings.reports:
+        if code not in kind.owing(req.settings.codes):
+            continue
+        done = await reports.submitted_years(req.session, code, kind.code)
+        if (year := oldest_outstanding(kind, done, start, req.today)) is not None:
+            label = Say.of("option.report_period", report=kind.name, year=year)
+            options.append(Option(label, missing.template.format(f"{kind.code} {year}")))
+    return options
+
+
+async def submit(req: Request, command: Submit) -> Say:
+    code = await req.department_for(command.department)
+    kind = req.settings.config.report(command.report)
+    department = req.settings.name(code)
+    if code not in kind.owing(req.settings.codes):
+        raise Refusal("report.not_required", department=department, report=kind.name)
+    start = await tracking_start(req.session, req.settings.config.reminders.start, req.today)
+    done = await reports.submitted_years(req.session, code, kind.code)
+    year = command.year
+    if year is None:
+        year = oldest_outstanding(kind, done, start, req.today)
+        if year is None:
+            raise Refusal("report.none_outstanding", department=department, report=kind.name)
+    elif kind.due(year) < start:
+        raise Refusal("report.not_tracked", report=kind.name, year=year, start=start)
+    if year in done:
+        existing = next(
+            s for s in await reports.list_submissions(req.session, kind.code, year) if s.department.code == code
+        )
+        raise Refusal("report.already", department=department, report=kind.name, year=year, id=existing.id)
+    entry = new_entry(
+        req,
+        ReportSubmission,
+        req.today,
+        summary=command.note,
+        report_code=kind.code,
+        report_year=year,
+        file_id=req.incoming.attachment,
+    )
+    entry.year = year
+    await entries.add_entry(req.session, entry, code)
+    await outbox.supersede(req.session, [OutboxKind.REPORT], outbox.report_subject(kind.code, year, code))
+    await req.audit("add", "report", entry.id, department=code, report=kind.code, year=year, file=bool(entry.file_id))
+    return Say.of(
+        "report.submitted",
+        id=entry.id,
+        department=department,
+        report=kind.name,
+        year=year,
+        file=Say.of("report.with_file") if entry.file_id else "",
+        note=f": {command.note}" if command.note else "",
+    )
+
+
+async def report_status(session: AsyncSession, settings_: Settings, kind: ReportKind, year: int | None, today: date):
+    """Who has submitted a period, when and by whom, and who is late."""
+    year = year or current_report_year(kind, today)
+    due = kind.due(year)
+    start = await tracking_start(session, settings_.config.reminders.start, today)
+    if due < start:
+        return Untracked(kind.name, year, start)
+    submitted = {s.department.code: s for s in await reports.list_submissions(session, kind.code, year)}
+    lines = []
+    for code in kind.owing(settings_.codes):
+        if (entry := submitted.get(code)) is not None:
+            lines.append(SubmissionLine(settings_.name(code), entry.occurred_on, entry.person.full_name))
+        else:
+            lines.append(SubmissionLine(settings_.name(code), days_late=max((today - due).days, 0)))
+    return ReportStatus(kind.name, year, due, today, tuple(lines))
+
+
+async def show_reports(req: Request, command: ShowReports) -> Many:
+    kinds = [req.settings.config.report(command.report)] if command.report else list(req.settings.reports)
+    if not kinds:
+        raise Refusal("report.no_reports")
+    return Many(tuple([await report_status(req.session, req.settings, k, command.year, req.today) for k in kinds]))
+
+
+HANDLERS = {AskReportPeriod: ask_period, Submit: submit, ShowReports: show_reports}
+ASKS = {Ask.REPORT_PERIOD: period_options}

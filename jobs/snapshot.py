@@ -1,0 +1,102 @@
+"""What the reminder planner reads: plain data, loaded in one read-only snapshot that blocks no writer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.core.calendar import WorkCalendar, last_weekly
+from bot.core.permissions import Role
+from bot.core.reports import ReportKind, tracking_start
+from bot.core.targets import Plan, TargetReport
+from storage import chats, departments, entries, outbox, reports, settings, tasks
+from storage.chats import Recipient
+from storage.models import OutboxKind
+from storage.tasks import OpenTask
+
+DIGEST_WEEKDAY = 0  # Monday
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """The configuration as the planner needs it."""
+
+    tz: ZoneInfo
+    commune: str
+    reports: tuple[ReportKind, ...]
+    codes: tuple[str, ...]
+    at: time
+    digest_at: time
+    catch_up: timedelta
+    escalate_to: str | None
+    configured_start: date | None
+    plan: Plan
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+    @classmethod
+    def of(cls, config: Config) -> ReminderSettings:
+        reminders = config.reminders
+        return cls(
+            tz=config.commune.tz,
+            commune=config.commune.name,
+            reports=config.report_kinds,
+            codes=config.department_codes,
+            at=reminders.time,
+            digest_at=reminders.digest_time,
+            catch_up=timedelta(hours=reminders.catch_up_hours),
+            escalate_to=reminders.escalate_to,
+            configured_start=reminders.start,
+            plan=config.plan(),
+        )
+
+    def digest_key(self, now: datetime) -> outbox.OutboxKey:
+        """The key of the leaders' digest for the week of `now`."""
+        monday = last_weekly(now.astimezone(self.tz), DIGEST_WEEKDAY, self.digest_at)
+        return outbox.OutboxKey(OutboxKind.DIGEST, "leaders", "weekly", monday.date())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a sweep plans from, as of one instant."""
+
+    now: datetime
+    start: date  # report periods due before this day are not chased
+    names: dict[str, str]  # active departments: code -> name
+    recipients: dict[str, tuple[Recipient, ...]]  # department code -> its focal people's chats and groups
+    leaders: tuple[Recipient, ...]
+    submitted: frozenset[tuple[str, int, str]]  # (report, year, department) of live submissions
+    tasks: tuple[OpenTask, ...]
+    digest: TargetReport | None  # the commune's figures, when this week's digest is still to be written
+
+
+async def load_snapshot(session: AsyncSession, config: ReminderSettings, now: datetime) -> Snapshot:
+    """Read what the planner needs, in a handful of queries."""
+    names = {d.code: d.name for d in await departments.list_departments(session)}
+    recipients: dict[str, list[Recipient]] = defaultdict(list)
+    for recipient in await chats.list_department_recipients(session, names):
+        recipients[recipient.department].append(recipient)
+    today = now.astimezone(config.tz).date()
+    stored = await settings.get_setting(session, settings.TRACKING_START)
+    start = tracking_start(config.configured_start, date.fromisoformat(stored) if stored else None, today)
+    digest = None
+    digest_key = config.digest_key(now)
+    if not await outbox.outbox_has(session, digest_key):
+        day = digest_key.day
+        counts = await entries.tally_year(session, day.year)
+        task_counts = await tasks.tally_tasks(session, day.year, day)
+        digest = config.plan.report(counts, task_counts, year=day.year, today=day, scope=config.commune, commune=True)
+    return Snapshot(
+        now=now,
+        start=start,
+        names=names,
+        recipients={code: tuple(r) for code, r in recipients.items()},
+        leaders=tuple(await chats.list_role_recipients(session, Role.LEADER)),
+        submitted=frozenset(await reports.list_all_submissions(session)),
+        tasks=tuple(await tasks.list_open_task_rows(session)),
+        digest=digest,
+    )

@@ -1,0 +1,81 @@
+"""Entries (meetings, documents, dossier tallies, report submissions) and their yearly tallies in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.targets import Counts
+from storage import departments
+from storage.models import Entry
+
+
+async def add_entry(session: AsyncSession, entry: Entry, department: str) -> Entry:
+    """Store an entry for a department; its id is the #N users see."""
+    entry.department_id = departments.id_of(department)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def find_document_number(session: AsyncSession, year: int, number_key: str) -> Entry | None:
+    """A live document of that year with that số ký hiệu."""
+    return await session.scalar(
+        select(Entry).where(
+            Entry.kind == "document",
+            Entry.year == year,
+            Entry.document_number_key == number_key,
+            Entry.cancelled_at.is_(None),
+        )
+    )
+
+
+async def get_entry(session: AsyncSession, entry_id: int) -> Entry | None:
+    """An entry by its number, with its department."""
+    return await session.get(Entry, entry_id, options=[selectinload(Entry.department)])
+
+
+async def get_last_entry(session: AsyncSession, person_id: int) -> Entry | None:
+    """The person's latest entry that is not cancelled."""
+    return await session.scalar(
+        select(Entry)
+        .where(Entry.person_id == person_id, Entry.cancelled_at.is_(None))
+        .order_by(Entry.id.desc())
+        .limit(1)
+        .options(selectinload(Entry.department))
+    )
+
+
+async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: datetime) -> None:
+    """Mark an entry cancelled; the row stays for the audit."""
+    entry.cancelled_at = now
+    entry.cancelled_by_id = by_id
+    await session.flush()
+
+
+def count_where(*conditions) -> object:
+    """SUM(CASE WHEN … THEN 1 ELSE 0 END), 0 on no rows: a count that runs on SQLite and PostgreSQL."""
+    return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+
+async def tally_year(session: AsyncSession, year: int, department: str | None = None) -> Counts:
+    """Aggregate a year's live entries in one SQL query, for the commune or one department."""
+    is_meeting = Entry.kind == "meeting"
+    is_document = Entry.kind == "document"
+    query = select(
+        count_where(is_meeting),
+        count_where(is_meeting, Entry.meeting_online.is_(True)),
+        count_where(is_document),
+        count_where(is_document, Entry.document_kind == "electronic"),
+        count_where(is_document, Entry.document_kind == "paper"),
+        count_where(is_document, Entry.document_kind == "secret"),
+        func.coalesce(func.sum(Entry.dossiers_online), 0).cast(Integer),
+        func.coalesce(func.sum(Entry.dossiers_paper), 0).cast(Integer),
+    ).where(Entry.year == year, Entry.cancelled_at.is_(None))
+    if department is not None:
+        query = query.where(Entry.department_id == departments.id_of(department))
+    row = (await session.execute(query)).one()
+    return Counts(*(int(value) for value in row))

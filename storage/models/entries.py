@@ -1,0 +1,90 @@
+"""What departments log: meetings, documents, dossier tallies, report submissions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, UTCDateTime
+from storage.models.people import Department, Person
+
+
+class Entry(Base):
+    """Something a department logged: a meeting, a document or a dossier tally; #id is its number."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),
+        Index("ix_entries_year_department", "year", "department_id"),
+        Index(
+            "uq_entries_document_number",
+            "year",
+            "document_number_key",
+            unique=True,
+            sqlite_where=text("kind = 'document' AND cancelled_at IS NULL AND document_number_key IS NOT NULL"),
+            postgresql_where=text("kind = 'document' AND cancelled_at IS NULL AND document_number_key IS NOT NULL"),
+        ),
+        Index(
+            "uq_entries_report_submission",
+            "department_id",
+            "report_code",
+            "report_year",
+            unique=True,
+            sqlite_where=text("kind = 'report' AND cancelled_at IS NULL"),
+            postgresql_where=text("kind = 'report' AND cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source_channel: Mapped[str] = mapped_column(String(20))
+    source_chat_id: Mapped[str] = mapped_column(String(64))
+    source_message_id: Mapped[str] = mapped_column(String(64))
+    meeting_online: Mapped[bool | None] = mapped_column(Boolean)
+    document_kind: Mapped[str | None] = mapped_column(String(10))
+    document_number: Mapped[str | None] = mapped_column(String(50))
+    document_number_key: Mapped[str | None] = mapped_column(String(50))
+    dossiers_online: Mapped[int | None] = mapped_column(Integer)
+    dossiers_paper: Mapped[int | None] = mapped_column(Integer)
+    report_code: Mapped[str | None] = mapped_column(String(20))
+    report_year: Mapped[int | None] = mapped_column(Integer)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+
+    department: Mapped[Department] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_abstract": True}
+
+
+class Meeting(Entry):
+    """One meeting held, online or in person."""
+
+    __mapper_args__ = {"polymorphic_identity": "meeting"}
+
+
+class Document(Entry):
+    """One administrative document issued: electronic, paper or secret."""
+
+    __mapper_args__ = {"polymorphic_identity": "document"}
+
+
+class DossierTally(Entry):
+    """Administrative-procedure dossiers received on a day, online and on paper."""
+
+    __mapper_args__ = {"polymorphic_identity": "dossiers"}
+
+
+class ReportSubmission(Entry):
+    """A department's report for one period (a kind and a year), with the file if one was sent."""
+
+    __mapper_args__ = {"polymorphic_identity": "report"}

@@ -1,0 +1,115 @@
+"""Messages in and out: the outbox, handled messages, pending choices, group bindings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, UTCDateTime
+from storage.models.people import Department
+
+
+class OutboxKind(StrEnum):
+    """What an outbox message is about."""
+
+    REPLY = "reply"  # the answer to a message, sent at once and retried until it arrives
+    REPORT = "report"
+    REPORT_ESCALATION = "report_escalation"
+    TASK_ASSIGNED = "task_assigned"
+    TASK = "task"
+    TASK_ESCALATION = "task_escalation"
+    TASK_NUDGE = "task_nudge"
+    DIGEST = "digest"
+    UNREACHABLE = "unreachable"
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox message stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    UNKNOWN = "unknown"  # may or may not have arrived: never resent blindly
+    EXPIRED = "expired"  # too old to be worth sending
+    SUPERSEDED = "superseded"  # no longer true: the report came, the task closed
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+class OutboxMessage(Base):
+    """A message to send, written under its unique key before any attempt: sent at most once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "stage", "day", "channel", "chat_id", name="uq_outbox_key"),
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(160))
+    stage: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(String(300))
+    reply_to: Mapped[str | None] = mapped_column(String(64))  # the message answered, quoted in a group
+    edit_message_id: Mapped[str | None] = mapped_column(String(64))  # a tapped question, replaced by the answer
+    buttons: Mapped[list | None] = mapped_column(JSON)  # [[label, token], ...] where the channel has buttons
+
+
+class HandledMessage(Base):
+    """A message that changed something, with the reply it got: a redelivery gets the same reply."""
+
+    __tablename__ = "handled_messages"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reply: Mapped[str] = mapped_column(Text)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupBinding(Base):
+    """A group chat bound to a department: its reminders go there too."""
+
+    __tablename__ = "group_bindings"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    bound_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    bound_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department] = relationship()
+
+
+class PendingChoice(Base):
+    """A question asked with options: answered once, by the person asked, before it expires."""
+
+    __tablename__ = "pending_choices"
+    __table_args__ = (Index("ix_pending_choices_chat", "channel", "chat_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    options: Mapped[list] = mapped_column(JSON)  # [{"label", "command", "confirmed"}, ...]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

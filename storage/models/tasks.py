@@ -1,0 +1,48 @@
+"""Tasks, one lead department each, and their progress updates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, UTCDateTime
+from storage.models.people import Department
+
+
+class Task(Base):
+    """One task, one lead department, one deadline ("một việc chỉ giao một đầu mối")."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source_channel: Mapped[str] = mapped_column(String(20))
+    source_chat_id: Mapped[str] = mapped_column(String(64))
+    source_message_id: Mapped[str] = mapped_column(String(64))
+
+    department: Mapped[Department] = relationship()
+
+
+class TaskUpdate(Base):
+    """A progress report on a task (100 with `completes` when it is closed)."""
+
+    __tablename__ = "task_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    progress: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,235 @@
+"""The outbox: every message the bot sends, written under a unique key before any attempt to send it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.chats import Recipient
+from storage.models import OutboxKind, OutboxMessage, OutboxStatus
+
+KEY_COLUMNS = ("kind", "subject", "stage", "day", "channel", "chat_id")
+
+
+# --- subjects: what a message is about, one builder each, shared by whoever writes or settles it ----------
+
+
+def report_subject(report: str, year: int, department: str) -> str:
+    """One department's report period."""
+    return f"{report}:{year}:{department}"
+
+
+def report_period_subject(report: str, year: int) -> str:
+    """A report period, all departments."""
+    return f"{report}:{year}"
+
+
+def task_subject(task_id: int) -> str:
+    """One task."""
+    return str(task_id)
+
+
+def chat_subject(channel: str, chat_id: str) -> str:
+    """One chat."""
+    return f"{channel}:{chat_id}"
+
+
+def reply_subject(chat_id: str, message_id: str) -> str:
+    """The answer to one message."""
+    return f"{chat_id}:{message_id}"
+
+
+@dataclass(frozen=True)
+class OutboxKey:
+    """What a message is about, at which stage, on which day: with the chat, sent at most once."""
+
+    kind: OutboxKind
+    subject: str
+    stage: str
+    day: date
+
+
+@dataclass(frozen=True)
+class ReplyPart:
+    """One message of a reply: its text and buttons."""
+
+    text: str
+    buttons: list[list[str]] | None = None
+
+
+def _insert(session: AsyncSession):
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _row(key: OutboxKey, recipient: Recipient, text: str, status: OutboxStatus, due_at: datetime, now: datetime):
+    return {
+        "kind": key.kind,
+        "subject": key.subject,
+        "stage": key.stage,
+        "day": key.day,
+        "channel": recipient.channel,
+        "chat_id": recipient.chat_id,
+        "is_group": recipient.is_group,
+        "text": text,
+        "status": status,
+        "attempts": 0,
+        "due_at": due_at,
+        "next_attempt_at": due_at,
+        "created_at": now,
+    }
+
+
+async def enqueue(
+    session: AsyncSession,
+    key: OutboxKey,
+    recipients: Iterable[Recipient],
+    text: str,
+    *,
+    due_at: datetime,
+    now: datetime,
+    status: OutboxStatus = OutboxStatus.PENDING,
+) -> int:
+    """Write a message for each recipient unless its key is already there; the number written."""
+    rows = [_row(key, r, text, status, due_at, now) for r in recipients]
+    if not rows:
+        return 0
+    statement = _insert(session)(OutboxMessage).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+    # One multi-row INSERT: its rowcount is the number of rows actually written on SQLite and PostgreSQL.
+    return (await session.execute(statement.values(rows))).rowcount or 0
+
+
+async def enqueue_reply(
+    session: AsyncSession,
+    recipient: Recipient,
+    subject: str,
+    parts: Sequence[ReplyPart],
+    *,
+    now: datetime,
+    day: date,
+    reply_to: str | None = None,
+    edit_message_id: str | None = None,
+) -> list[int]:
+    """Write the parts of a reply (once per message answered); the ids of the rows written."""
+    ids = []
+    for n, part in enumerate(parts, 1):
+        key = OutboxKey(OutboxKind.REPLY, subject, str(n), day)
+        row = _row(key, recipient, part.text, OutboxStatus.PENDING, now, now)
+        row |= {"buttons": part.buttons, "reply_to": reply_to, "edit_message_id": edit_message_id if n == 1 else None}
+        statement = (
+            _insert(session)(OutboxMessage)
+            .values(row)
+            .on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+            .returning(OutboxMessage.id)
+        )
+        if (written := await session.scalar(statement)) is not None:
+            ids.append(written)
+    return ids
+
+
+async def written_chats(session: AsyncSession, keys: Iterable[OutboxKey]) -> dict[OutboxKey, set[tuple[str, str]]]:
+    """For each of these keys that has messages written, the (channel, chat id) they were written for."""
+    wanted = {(k.kind, k.subject, k.stage, k.day): k for k in keys}
+    found: dict[OutboxKey, set[tuple[str, str]]] = {}
+    items = list(wanted)
+    for start in range(0, len(items), 400):  # stay under the database's limit on bound parameters
+        chunk = items[start : start + 400]
+        columns = (OutboxMessage.kind, OutboxMessage.subject, OutboxMessage.stage, OutboxMessage.day)
+        rows = await session.execute(
+            select(*columns, OutboxMessage.channel, OutboxMessage.chat_id).where(tuple_(*columns).in_(chunk))
+        )
+        for kind, subject, stage, day, channel, chat_id in rows:
+            found.setdefault(wanted[(kind, subject, stage, day)], set()).add((channel, chat_id))
+    return found
+
+
+async def outbox_has(session: AsyncSession, key: OutboxKey) -> bool:
+    """Whether any message with this key was already written."""
+    return bool(await written_chats(session, [key]))
+
+
+async def list_sendable(
+    session: AsyncSession, now: datetime, limit: int = 200, ids: Sequence[int] | None = None
+) -> Sequence[OutboxMessage]:
+    """Pending messages whose next attempt has come, oldest first (only `ids`, if given)."""
+    query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    else:
+        query = query.where(OutboxMessage.next_attempt_at <= now)
+    return (await session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))).all()
+
+
+async def next_attempt_at(session: AsyncSession, after: datetime) -> datetime | None:
+    """When the earliest pending message not yet due (after `after`) may be tried."""
+    return await session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > after
+        )
+    )
+
+
+async def claim_message(session: AsyncSession, outbox_id: int) -> bool:
+    """Mark a pending message as being sent; of two senders exactly one wins."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+async def finish_message(session: AsyncSession, outbox_id: int, status: OutboxStatus, **values: object) -> None:
+    """Record the outcome of an attempt."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values))
+
+
+async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:
+    """Pending messages that fell due too long ago (the bot was down): recorded as expired, never sent."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at < due_before)
+        .values(status=OutboxStatus.EXPIRED)
+    )
+    return result.rowcount or 0
+
+
+async def supersede(session: AsyncSession, kinds: Iterable[OutboxKind], subject: str) -> int:
+    """Pending messages about something now settled (a report submitted, a task closed) are not sent."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.kind.in_(list(kinds)),
+            OutboxMessage.subject == subject,
+        )
+        .values(status=OutboxStatus.SUPERSEDED)
+    )
+    return result.rowcount or 0
+
+
+async def recover_sending(session: AsyncSession) -> tuple[int, int]:
+    """After a crash: a reply left 'sending' is sent again (a receipt must arrive); anything else may have
+    arrived, so it becomes 'unknown' and is never resent blindly. (replies retried, others marked unknown)"""
+    replies = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.kind == OutboxKind.REPLY)
+        .values(status=OutboxStatus.PENDING)
+    )
+    others = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING).values(status=OutboxStatus.UNKNOWN)
+    )
+    return replies.rowcount or 0, others.rowcount or 0
+
+
+async def list_outbox(session: AsyncSession, *, status: OutboxStatus | None = None) -> Sequence[OutboxMessage]:
+    """Outbox rows, oldest first (for the CLI and tests)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return (await session.scalars(query)).all()

@@ -1,0 +1,132 @@
+"""People, their chat accounts and roles, and the invites that register them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.permissions import Role
+from storage import departments
+from storage.models import ChatAccount, Invite, InviteFailure, Membership, Person
+
+
+async def get_account(session: AsyncSession, channel: str, external_id: str) -> ChatAccount | None:
+    """A chat account with its person and their active memberships (and departments) loaded."""
+    return await session.scalar(
+        select(ChatAccount)
+        .where(ChatAccount.channel == channel, ChatAccount.external_id == external_id)
+        .options(
+            selectinload(ChatAccount.person)
+            .selectinload(Person.memberships.and_(Membership.active))
+            .selectinload(Membership.department)
+        )
+    )
+
+
+async def add_person_with_account(
+    session: AsyncSession, *, name: str, channel: str, external_id: str, now: datetime
+) -> ChatAccount:
+    """A new person and their first chat account."""
+    person = Person(full_name=name, created_at=now)
+    account = ChatAccount(person=person, channel=channel, external_id=external_id, created_at=now)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def add_membership(
+    session: AsyncSession, *, person_id: int, role: Role, department: str | None, now: datetime
+) -> Membership:
+    """Grant a role (in a department, for a focal person)."""
+    department_id = departments.id_of(department) if department else None
+    membership = Membership(person_id=person_id, role=role, department_id=department_id, active=True, created_at=now)
+    session.add(membership)
+    await session.flush()
+    return membership
+
+
+async def list_active_people(session: AsyncSession) -> Sequence[Person]:
+    """People with at least one active membership, memberships and departments loaded."""
+    return (
+        await session.scalars(
+            select(Person)
+            .where(Person.memberships.any(Membership.active))
+            .options(selectinload(Person.memberships.and_(Membership.active)).selectinload(Membership.department))
+            .order_by(Person.id)
+        )
+    ).all()
+
+
+async def revoke_person(session: AsyncSession, person_id: int, *, by_id: int | None, now: datetime) -> int:
+    """Deactivate every active membership of a person; the number deactivated."""
+    result = await session.execute(
+        update(Membership)
+        .where(Membership.person_id == person_id, Membership.active)
+        .values(active=False, revoked_at=now, revoked_by_id=by_id)
+    )
+    return result.rowcount or 0
+
+
+async def get_person(session: AsyncSession, person_id: int) -> Person | None:
+    """A person by id."""
+    return await session.get(Person, person_id)
+
+
+async def add_invite(
+    session: AsyncSession,
+    *,
+    code_hash: str,
+    role: Role,
+    department: str | None,
+    now: datetime,
+    expires_at: datetime,
+    created_by: str,
+) -> Invite:
+    """Store a new invite (its hash only)."""
+    invite = Invite(
+        code_hash=code_hash,
+        role=role,
+        department_id=departments.id_of(department) if department else None,
+        created_at=now,
+        expires_at=expires_at,
+        created_by=created_by,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def get_invite(session: AsyncSession, code_hash: str) -> Invite | None:
+    """The invite with this hash, department loaded."""
+    return await session.scalar(
+        select(Invite).where(Invite.code_hash == code_hash).options(selectinload(Invite.department))
+    )
+
+
+async def claim_invite(session: AsyncSession, invite_id: int, *, account_id: int, now: datetime) -> bool:
+    """Mark an invite used, atomically: of two claims at once exactly one wins."""
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite_id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now, used_by_account_id=account_id)
+    )
+    return result.rowcount == 1
+
+
+async def count_invite_failures(session: AsyncSession, channel: str, external_id: str, since: datetime) -> int:
+    """Wrong codes from one sender since an instant."""
+    return await session.scalar(
+        select(func.count())
+        .select_from(InviteFailure)
+        .where(InviteFailure.channel == channel, InviteFailure.external_id == external_id, InviteFailure.at >= since)
+    )
+
+
+async def add_invite_failure(session: AsyncSession, channel: str, external_id: str, now: datetime) -> None:
+    """Remember a wrong code."""
+    session.add(InviteFailure(channel=channel, external_id=external_id, at=now))
+    await session.flush()

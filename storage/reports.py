@@ -1,0 +1,48 @@
+"""Report submissions: who submitted which period, when, by whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage import departments
+from storage.models import Department, Entry, ReportSubmission
+
+
+async def list_submissions(session: AsyncSession, report: str, year: int) -> Sequence[ReportSubmission]:
+    """Live submissions of one period, with department and person."""
+    return (
+        await session.scalars(
+            select(ReportSubmission)
+            .where(
+                ReportSubmission.report_code == report,
+                ReportSubmission.report_year == year,
+                ReportSubmission.cancelled_at.is_(None),
+            )
+            .options(selectinload(Entry.department), selectinload(Entry.person))
+        )
+    ).all()
+
+
+async def submitted_years(session: AsyncSession, department: str, report: str) -> set[int]:
+    """The years of a report kind a department has a live submission for."""
+    rows = await session.scalars(
+        select(ReportSubmission.report_year).where(
+            ReportSubmission.department_id == departments.id_of(department),
+            ReportSubmission.report_code == report,
+            ReportSubmission.cancelled_at.is_(None),
+        )
+    )
+    return set(rows.all())
+
+
+async def list_all_submissions(session: AsyncSession) -> set[tuple[str, int, str]]:
+    """(report, year, department code) of every live submission: what the reminder planner reads."""
+    query = select(ReportSubmission.report_code, ReportSubmission.report_year, Department.code).where(
+        ReportSubmission.cancelled_at.is_(None)
+    )
+    rows = await session.execute(departments.joined(query, ReportSubmission.department_id))
+    return {(report, year, code) for report, year, code in rows}

@@ -1,0 +1,92 @@
+"""Tasks and their progress, and the yearly task tally in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.targets import TaskCounts
+from storage import departments
+from storage.entries import count_where
+from storage.models import Department, Task, TaskUpdate
+
+
+async def add_task(session: AsyncSession, task: Task, department: str) -> Task:
+    """Store a new task led by a department; its id is the number users see."""
+    task.department_id = departments.id_of(department)
+    session.add(task)
+    await session.flush()
+    return task
+
+
+async def get_task(session: AsyncSession, task_id: int) -> Task | None:
+    """A task with its department."""
+    return await session.get(Task, task_id, options=[selectinload(Task.department)])
+
+
+async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str] | None = None) -> Sequence[Task]:
+    """Open tasks by deadline, overdue first, for some departments or all."""
+    query = select(Task).where(Task.completed_at.is_(None)).options(selectinload(Task.department))
+    if department_codes is not None:
+        query = query.where(Task.department_id.in_(departments.ids_of(department_codes)))
+    return (await session.scalars(query.order_by(Task.due_on, Task.id))).all()
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """An open task as plain data, with its department's code and name."""
+
+    id: int
+    department: str
+    department_name: str
+    title: str
+    due_on: date
+    progress: int
+    created_at: datetime
+    last_progress_at: datetime | None
+
+
+async def list_open_task_rows(session: AsyncSession) -> list[OpenTask]:
+    """Every open task as plain rows, in one query (what the reminder planner reads)."""
+    query = select(
+        Task.id,
+        Department.code,
+        Department.name,
+        Task.title,
+        Task.due_on,
+        Task.progress,
+        Task.created_at,
+        Task.last_progress_at,
+    ).where(Task.completed_at.is_(None))
+    rows = await session.execute(departments.joined(query, Task.department_id).order_by(Task.due_on, Task.id))
+    return [OpenTask(*row) for row in rows]
+
+
+async def add_task_update(
+    session: AsyncSession, task: Task, *, person_id: int, progress: int, note: str, now: datetime, day: date | None
+) -> None:
+    """Record progress on a task; with `day`, the task is closed on that day."""
+    session.add(TaskUpdate(task_id=task.id, person_id=person_id, at=now, progress=progress, note=note))
+    task.progress, task.last_progress_at = progress, now
+    if day is not None:
+        task.completed_on, task.completed_at, task.completed_by_id = day, now, person_id
+    await session.flush()
+
+
+async def tally_tasks(session: AsyncSession, year: int, today: date, department: str | None = None) -> TaskCounts:
+    """Aggregate, in SQL, the tasks of `year` due by `today`."""
+    due_by_today = and_(Task.due_on >= date(year, 1, 1), Task.due_on <= min(today, date(year, 12, 31)))
+    query = select(
+        count_where(due_by_today),
+        count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
+        count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= date(year, 1, 1)),
+    ).where(Task.due_on <= date(year, 12, 31))
+    if department is not None:
+        query = query.where(Task.department_id == departments.id_of(department))
+    row = (await session.execute(query)).one()
+    return TaskCounts(*(int(value) for value in row))

@@ -1,0 +1,136 @@
+"""The Telegram adapter through python-telegram-bot, the Bot API faked at the request layer."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from telegram import Chat, Document
+
+from bot.app import App
+from bot.channels.telegram import TelegramChannel, menu_commands, register_menu
+from bot.core.permissions import Role
+from bot.core.texts import text
+from tests.fakes.offline_request import RecordingRequest
+from tests.support.updates import bot_message, make_callback_update, make_chat, make_message_update, make_user
+
+TOKEN = "123456789:" + "TEST_fake_token_for_handler_tests_" + "x" * 8
+
+
+@pytest.fixture
+async def app(config, clock):
+    request = RecordingRequest()
+    channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request)
+    app = App(config, [channel], clock=clock)
+    await app.open()
+    channel._dispatch = app.dispatch  # the polling loop is not started: updates are fed by hand
+    app.request, app.channel = request, channel
+    yield app
+    await app.stop()
+
+
+async def feed(app, update) -> None:
+    await app.channel.handle_update(update)
+
+
+def last_text(app) -> str:
+    return app.request.sent()[-1]["text"]
+
+
+async def registered(app, user_id: int, department: str = "vhxh"):
+    user = make_user(user_id)
+    invite = await app.service.create_invite(Role.FOCAL, department, created_by="test")
+    await feed(app, make_message_update(app.channel.bot, f"/start {invite.code}", user=user))
+    return user
+
+
+async def test_unregistered_user_gets_one_polite_sentence(app):
+    await feed(app, make_message_update(app.channel.bot, "/chitieu", user=make_user(11)))
+    assert [m["text"] for m in app.request.sent()] == [text("access.unregistered")]
+
+
+async def test_register_log_and_tap_a_button(app):
+    bot = app.channel.bot
+    user = await registered(app, 12)
+    assert "Chào mừng Lan Nguyễn" in last_text(app)
+    await feed(app, make_message_update(bot, "/hop@binhlu_test_bot truc_tuyen", user=user))
+    assert last_text(app).startswith("Đã ghi #1: họp trực tuyến")
+    await feed(app, make_message_update(bot, "/hop", user=user))
+    question = app.request.sent()[-1]
+    keyboard = question["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for row in keyboard for b in row] == ["Trực tuyến", "Trực tiếp"]
+    data = keyboard[0][1]["callback_data"]
+    asked = bot_message(bot, make_chat(12), 777)
+    for _ in range(2):  # a double tap logs once
+        await feed(app, make_callback_update(bot, data, user=user, message=asked))
+    edits = app.request.sent("editMessageText")
+    assert [e["text"] for e in edits] == [edits[0]["text"]] * 2 and "#2" in edits[0]["text"]
+    assert [e["message_id"] for e in edits] == [777, 777]
+    assert len(app.request.sent("answerCallbackQuery")) == 2
+
+
+async def test_a_document_with_the_command_as_caption_is_kept(app):
+    user = await registered(app, 15, "kt")
+    document = Document("BQACAgUAAx0", "u1", file_name="bao-cao-nam.pdf")
+    update = make_message_update(
+        app.channel.bot, None, user=user, caption="/nopbaocao nam Bản ký số", document=document
+    )
+    await feed(app, update)
+    assert "đã nộp Báo cáo năm 2026 (kèm tệp): Bản ký số" in last_text(app)
+
+
+async def test_in_a_group_only_the_asker_may_answer(app):
+    bot = app.channel.bot
+    asker = await registered(app, 16)
+    other = await registered(app, 17)
+    group = make_chat(-700, Chat.GROUP)
+    await feed(app, make_message_update(bot, "/hop", user=asker, chat=group))
+    data = app.request.sent()[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    asked = bot_message(bot, group, 900)
+    await feed(app, make_callback_update(bot, data, user=other, message=asked))
+    [answer] = app.request.sent("answerCallbackQuery")
+    assert answer["text"] == text("choice.not_yours") and answer["show_alert"] is True
+    assert app.request.sent("editMessageText") == []
+    await feed(app, make_callback_update(bot, data, user=asker, message=asked))
+    assert "Đã ghi #1" in app.request.sent("editMessageText")[0]["text"]
+
+
+async def test_commands_for_another_bot_are_ignored_in_groups(app):
+    bot = app.channel.bot
+    user = await registered(app, 13)
+    before = len(app.request.sent())
+    group = make_chat(-100, Chat.GROUP)
+    await feed(app, make_message_update(bot, "/hop@other_bot truc_tuyen", user=user, chat=group))
+    await feed(app, make_message_update(bot, "chào cả nhóm", user=user, chat=group))
+    assert len(app.request.sent()) == before
+
+
+async def test_a_group_reply_quotes_the_message(app):
+    bot = app.channel.bot
+    user = await registered(app, 18)
+    group = make_chat(-800, Chat.GROUP)
+    update = make_message_update(bot, "/toi", user=user, chat=group)
+    await feed(app, update)
+    assert app.request.sent()[-1]["reply_parameters"]["message_id"] == update.message.message_id
+
+
+async def test_a_failing_handler_apologises_for_what_was_not_saved(app, monkeypatch, caplog):
+    async def broken(incoming):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(app.service, "handle", broken)
+    with caplog.at_level(logging.ERROR):
+        await feed(app, make_message_update(app.channel.bot, "/chitieu", user=make_user(14)))
+    assert last_text(app) == text("error.internal")
+    assert any(r.exc_info and "database went away" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_command_menu_is_vietnamese_and_its_failure_is_not_fatal(app, caplog):
+    await register_menu(app.channel.bot)
+    commands = app.request.sent("setMyCommands")[-1]["commands"]
+    assert {"command": "chitieu", "description": "Tình hình thực hiện chỉ tiêu"} in commands
+    app.request.fail("setMyCommands")
+    with caplog.at_level(logging.WARNING):
+        await register_menu(app.channel.bot)
+    assert "could not register the command menu" in caplog.text
+    assert len(menu_commands()) == len(commands)

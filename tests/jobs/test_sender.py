@@ -1,0 +1,149 @@
+"""The outbox sender: at most once, under the limits, and every failure handled as it should be."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
+from bot.core.permissions import Role
+from jobs.sender import OutboxSender
+from storage import chats, outbox
+from storage.models import OutboxKind
+from tests.support.clock import Ticks
+from tests.support.transport import FakeTransport
+from tests.support.users import register, settle_replies
+
+NOW = datetime.fromisoformat("2026-11-27T08:00+07:00")
+
+
+@pytest.fixture
+def transport() -> FakeTransport:
+    return FakeTransport()
+
+
+@pytest.fixture
+def ticks() -> Ticks:
+    return Ticks()
+
+
+@pytest.fixture
+def sender(service, transport, clock, ticks) -> OutboxSender:
+    clock.now = NOW
+    tz = service.config.commune.tz
+    return OutboxSender(service.db, {"test": transport}, clock, tz, timedelta(hours=24), monotonic=ticks)
+
+
+async def put(service, *chat_ids: str, subject: str = "s") -> None:
+    async with service.db.unit_of_work() as session:
+        recipients = [chats.Recipient("test", chat, chat.startswith("-")) for chat in chat_ids]
+        key = outbox.OutboxKey(OutboxKind.TASK, subject, "st", NOW.date())
+        await outbox.enqueue(session, key, recipients, "Nhắc", due_at=NOW, now=NOW)
+        await session.commit()
+
+
+async def statuses(service) -> dict[str, str]:
+    """The status of each reminder by chat (the users' own replies left out)."""
+    async with service.db.unit_of_work() as session:
+        return {r.chat_id: r.status for r in await outbox.list_outbox(session) if r.kind != OutboxKind.REPLY}
+
+
+def sent(transport: FakeTransport) -> list[tuple[str, str]]:
+    """(chat, text) of every message sent."""
+    return [(s.chat_id, s.text) for s in transport.sent]
+
+
+async def test_sends_each_once(service, sender, transport):
+    await put(service, "1", "2")
+    await put(service, "1", "2")  # the same key again writes nothing
+    await sender.drain()
+    await sender.drain()
+    assert sorted(sent(transport)) == [("1", "Nhắc"), ("2", "Nhắc")]
+    assert await statuses(service) == {"1": "sent", "2": "sent"}
+
+
+async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(service, sender, transport):
+    await register(service, "900", Role.ADMIN)
+    await register(service, "1", Role.FOCAL, "kt")
+    await settle_replies(service)
+    transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")]
+    await put(service, "1", "2", "3")
+    await sender.drain()
+    states = await statuses(service)
+    assert states["1"] == "unreachable" and states["900"] == "sent"
+    assert states["2"] == states["3"] == "sent"
+    assert any(chat == "900" and "Người dùng 1" in text for chat, text in sent(transport))
+    async with service.db.unit_of_work() as session:
+        assert await chats.list_department_recipients(session, ["kt"]) == []
+
+
+async def test_retry_after_pauses_everything_then_resends(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [RetryLater(30)]
+    await put(service, "1", "2")
+    assert await sender.step() == 30
+    assert transport.sent == [] and sender.limiters["test"].paused_for() == 30
+    assert await sender.step() == 30 and transport.sent == [], "nothing goes out during the pause"
+    clock.now, ticks.now = NOW.replace(minute=1), ticks.now + 30
+    await sender.drain()
+    assert sorted(c for c, _ in sent(transport)) == ["1", "2"]
+
+
+async def test_timeouts_connect_retried_read_marked_unknown(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [NotSent("connect timeout")]
+    transport.failures["2"] = [MaybeSent("read timeout")]
+    await put(service, "1", "2")
+    await sender.step()
+    assert await statuses(service) == {"1": "pending", "2": "unknown"}
+    clock.now, ticks.now = NOW.replace(minute=5), ticks.now + 300
+    await sender.drain()
+    assert await statuses(service) == {"1": "sent", "2": "unknown"}
+    assert [c for c, _ in sent(transport)] == ["1"]
+
+
+async def test_a_migrated_group_gets_its_new_id_and_one_retry(service, sender, transport, focal, ticks):
+    await focal.say("/lienket vhxh", chat_id="-10")
+    await settle_replies(service)
+    transport.failures["-10"] = [ChatMoved("-10010")]
+    await put(service, "-10")
+    await sender.drain()
+    assert ("-10010", "Nhắc") in sent(transport) and ("-10", "Nhắc") not in sent(transport)
+    async with service.db.unit_of_work() as session:
+        assert await chats.get_group_department(session, "test", "-10010") == "vhxh"
+
+
+async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, transport):
+    await put(service, "1")
+    async with service.db.unit_of_work() as session:
+        row = (await outbox.list_outbox(session))[0]
+        assert await outbox.claim_message(session, row.id)
+        await session.commit()
+    assert await sender.recover() == 1
+    await sender.drain()
+    assert transport.sent == [] and await statuses(service) == {"1": "unknown"}
+
+
+async def test_private_chat_is_paced_to_one_a_second(service, sender, transport, ticks):
+    await put(service, "1", subject="a")
+    await put(service, "1", subject="b")
+    assert await sender.step() == 0.0 and len(transport.sent) == 1
+    assert await sender.step() == 1.0 and len(transport.sent) == 1
+    ticks.now += 1.0
+    await sender.drain()
+    assert len(transport.sent) == 2
+
+
+async def test_a_message_that_waited_past_the_cutoff_expires_instead_of_going_late(service, sender, transport, clock):
+    await put(service, "1")  # queued at 08:00 Friday, then the bot was down until Monday
+    clock.now = datetime.fromisoformat("2026-11-30T08:00+07:00")
+    await sender.drain()
+    assert transport.sent == [] and await statuses(service) == {"1": "expired"}
+
+
+async def test_connect_failures_never_lose_the_message(service, sender, transport, clock, ticks):
+    transport.failures["1"] = [NotSent("connect error")] * 8  # a network outage of several minutes
+    await put(service, "1")
+    for minute in range(1, 30):
+        await sender.step()
+        clock.now, ticks.now = NOW + timedelta(minutes=minute), ticks.now + 60
+    assert sent(transport) == [("1", "Nhắc")] and await statuses(service) == {"1": "sent"}

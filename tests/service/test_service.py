@@ -1,0 +1,290 @@
+"""The Service end to end on a real SQLite file: registration, logging, undo, targets, access."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core.commands import REGISTRY
+from bot.core.permissions import Role
+from bot.core.texts import text
+from bot.service.access import hash_invite_code
+from storage.models import AuditEvent, Entry, Invite, Membership, Person
+from tests.support.users import User, register
+
+UNREGISTERED = text("access.unregistered")
+
+
+async def count(service, model, *where) -> int:
+    async with service.db.unit_of_work() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["xin chào", "/help", "/hop truc_tuyen", "/chitieu", "/start", "/xyz", "/toi"])
+async def test_unregistered_get_one_sentence_and_nothing_is_written(service, message):
+    stranger = User(service, "999", "Người lạ")
+    assert await stranger.say(message) == UNREGISTERED
+    assert await count(service, Entry) == 0
+    assert await count(service, Person) == 0
+
+
+async def test_group_chatter_is_ignored(service, focal):
+    assert await focal.send("chào cả nhà", chat_id="-100") is None
+
+
+# Who may run what, written out by hand (L leader, F focal, A admin): the declarations must match it.
+ALLOWED = {
+    "help": "LFA",
+    "toi": "LFA",
+    "hop": "LFA",
+    "vanban": "LFA",
+    "hoso": "LFA",
+    "huy": "LFA",
+    "chitieu": "LFA",
+    "lienket": "FA",
+    "thanhvien": "LA",
+    "thuhoi": "A",
+    "nopbaocao": "LFA",
+    "baocao": "LFA",
+    "giaoviec": "LA",
+    "viec": "LFA",
+    "tiendo": "LF",
+    "xong": "LF",
+}
+LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A"}
+SAMPLE = {
+    "help": "/help",
+    "toi": "/toi",
+    "hop": "/hop vhxh truc_tuyen",
+    "vanban": "/vanban vhxh dien_tu",
+    "hoso": "/hoso vhxh 1 1",
+    "huy": "/huy",
+    "chitieu": "/chitieu",
+    "lienket": "/lienket vhxh",
+    "thanhvien": "/thanhvien",
+    "thuhoi": "/thuhoi 9999",
+    "nopbaocao": "/nopbaocao vhxh nam",
+    "baocao": "/baocao",
+    "giaoviec": "/giaoviec kt 15/12/2026 Rà soát",
+    "viec": "/viec",
+    "tiendo": "/tiendo 99 50",
+    "xong": "/xong 99",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("command", sorted(ALLOWED))
+async def test_permission_table_over_every_role_and_command(service, role, command):
+    user = await register(service, "500", role, "vhxh" if role is Role.FOCAL else None)
+    reply = await user.say(SAMPLE[command], chat_id="-100500")
+    denied = text("access.denied", command=command)
+    assert (reply == denied) is (LETTER[role] not in ALLOWED[command]), reply
+
+
+def test_the_declared_roles_are_the_table_above():
+    declared = {s.name: "".join(LETTER[r] for r in Role if r in s.roles) for s in REGISTRY if not s.public}
+    assert declared == ALLOWED
+
+
+# --- invites -----------------------------------------------------------------------------
+
+
+async def test_invite_is_single_use_and_bound_to_its_user(service):
+    invite = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    first, second = User(service, "1", "An"), User(service, "2", "Bình")
+    assert "Chào mừng An" in await first.say(f"/start {invite.code}")
+    assert await second.say(f"/start {invite.code}") == text("invite.used")
+    assert await second.say("/toi") == UNREGISTERED
+    assert "Phòng Kinh tế" in await first.say("/toi")
+
+
+async def test_expired_unknown_and_malformed_codes_register_nothing(service, clock):
+    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    clock.advance(hours=73)
+    user = User(service, "3", "Cường")
+    assert await user.say(f"/start {invite.code}") == text("invite.expired")
+    assert await user.say("/start " + "A" * 32) == text("invite.unknown")
+    assert text("parse.bad_code") in await user.say("/start abc")
+    assert await count(service, Membership) == 0
+
+
+async def test_invite_code_shape_and_storage(service):
+    invite = await service.create_invite(Role.ADMIN, None, created_by="test")
+    assert 22 <= len(invite.code) <= 64  # ≥128 bits of randomness, fits a deep link
+    assert all(c.isalnum() or c in "_-" for c in invite.code)
+    async with service.db.unit_of_work() as session:
+        stored = (await session.scalars(select(Invite))).all()
+        audit = (await session.scalars(select(AuditEvent))).all()
+    assert [i.code_hash for i in stored] == [hash_invite_code(invite.code)]
+    assert all(invite.code not in str(event.detail) for event in audit)
+
+
+async def test_two_users_redeeming_at_once_exactly_one_wins(service):
+    invite = await service.create_invite(Role.FOCAL, "vp", created_by="test")
+    users = [User(service, str(700 + i), f"U{i}") for i in range(2)]
+    replies = await asyncio.gather(*(u.say(f"/start {invite.code}") for u in users))
+    assert sum("Chào mừng" in r for r in replies) == 1
+    assert await count(service, Membership) == 1
+
+
+async def test_wrong_codes_are_slowed_down(service, clock):
+    user = User(service, "4", "Dũng")
+    for _ in range(5):
+        assert await user.say("/start " + "B" * 32) == text("invite.unknown")
+    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    assert await user.say(f"/start {invite.code}") == text("invite.throttled", minutes=15)
+    clock.advance(minutes=16)
+    assert "Chào mừng" in await user.say(f"/start {invite.code}")
+
+
+async def test_revoked_member_is_unregistered(service, focal, admin):
+    assert "Đã thu hồi" in await admin.say("/thuhoi 1")
+    assert await focal.say("/hop truc_tuyen") == UNREGISTERED
+    assert await admin.say("/thuhoi 2") == text("revoke.self")
+
+
+# --- logging -----------------------------------------------------------------------------
+
+
+async def test_worked_example_through_the_chat(service, focal, leader):
+    for line in ["/hop truc_tuyen", "/hop trực tuyến", "/hop truc_tiep", "/hop trực tiếp", "/hop offline"]:
+        assert "Đã ghi #" in await focal.say(line)
+    for n in range(9):
+        assert "điện tử" in await focal.say(f"/vanban dien_tu {n + 1}/UBND-VHXH")
+    await focal.say("/vanban giay")
+    await focal.say("/vanban mat")
+    receipt = await focal.say("/hoso 19 1")
+    assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in receipt
+    report = await leader.say("/chitieu")
+    assert "Cuộc họp: 5/108" in report and "40,0%" in report and "🔴" in report.splitlines()[2]
+    assert "Văn bản ban hành: 11/510" in report and "90,0%" in report
+    assert "95,0% (≥95%) ✅ đạt" in report
+    department = await leader.say("/chitieu vhxh")
+    assert "Phòng Văn hóa – Xã hội" in department and "40,0%" in department
+
+
+async def test_receipt_repeats_what_was_understood(service, focal):
+    assert await focal.say("/hop truc_tuyen 12/11 Giao ban tuần") == (
+        "Đã ghi #1: họp trực tuyến ngày 12/11/2026 – Phòng Văn hóa – Xã hội: Giao ban tuần."
+    )
+
+
+async def test_bad_input_gets_reason_and_usage_and_writes_nothing(service, focal):
+    reply = await focal.say("/hoso -3 2")
+    assert "“-3”" in reply and "Cách dùng: /hoso" in reply
+    reply = await focal.say("/hop truc_tuyen 30/11/2026")
+    assert "chưa tới" in reply and "Cách dùng: /hop" in reply
+    assert await count(service, Entry) == 0
+
+
+async def test_focal_logs_only_for_their_department(service, focal):
+    assert "chỉ ghi được cho phòng của mình" in await focal.say("/hop kt truc_tuyen")
+    assert await count(service, Entry) == 0
+
+
+async def test_leader_is_asked_for_the_department(service, leader):
+    question = await leader.send("/vanban dien_tu 12/UBND Về việc A")
+    assert question.text == text("ask.department") and len(question.options) == 6
+    assert question.options[2].command == "/vanban kt dien_tu 12/UBND Về việc A"
+    assert "Phòng Kinh tế" in await leader.say("3")
+    assert "Phòng Kinh tế" in await leader.say("/vanban kt dien_tu")
+
+
+async def test_meeting_without_mode_offers_a_choice(service, focal):
+    reply = await focal.send("/hop")
+    assert [o.command for o in reply.options] == ["/hop vhxh truc_tuyen", "/hop vhxh truc_tiep"]
+    assert "trực tiếp" in await focal.say("2")
+
+
+async def test_same_document_number_twice_a_year_is_refused(service, focal, leader):
+    await focal.say("/vanban dien_tu 125/QĐ-UBND")
+    assert "#1" in await leader.say("/vanban vp giay 125/qd-ubnd")
+    assert await count(service, Entry) == 1
+    await focal.say("/huy 1")
+    assert "Đã ghi #" in await leader.say("/vanban vp giay 125/qd-ubnd")
+
+
+async def test_a_redelivered_message_changes_nothing_and_gets_the_same_receipt(service, focal):
+    first = await focal.say("/hop truc_tuyen", message_id="m-42")
+    again = await focal.say("/hop truc_tuyen", message_id="m-42")
+    assert first == again and await count(service, Entry) == 1
+    cancel = await focal.say("/huy", message_id="m-43")
+    assert await focal.say("/huy", message_id="m-43") == cancel
+    assert await count(service, Entry, Entry.cancelled_at.is_not(None)) == 1
+
+
+async def test_undo_keeps_the_record_and_audits_who(service, focal, leader):
+    await focal.say("/hop truc_tuyen")
+    await focal.say("/hop truc_tiep")
+    assert "Đã hủy #2" in await focal.say("/huy")
+    assert "Đã hủy #1" in await focal.say("/huy")
+    assert await focal.say("/huy") == text("cancel.nothing")
+    assert await count(service, Entry) == 2
+    async with service.db.unit_of_work() as session:
+        actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
+    assert actions.count("add") == 2 and actions.count("cancel") == 2
+
+
+async def test_undo_of_someone_elses_entry(service, focal, leader):
+    other = await register(service, "102", Role.FOCAL, "kt")
+    await other.say("/hop truc_tuyen")
+    assert await focal.say("/huy 1") == text("cancel.not_yours")
+    assert "Đã hủy #1" in await leader.say("/huy 1")
+    assert await leader.say("/huy 1") == text("cancel.already", id=1)
+    assert await leader.say("/huy 77") == text("cancel.not_found", id=77)
+
+
+async def test_group_binding_defaults_the_department(service, focal, leader):
+    assert text("link.private_chat") == await focal.say("/lienket vhxh")
+    assert "Đã liên kết" in await focal.say("/lienket vhxh", chat_id="-200")
+    assert await focal.say("/lienket kt", chat_id="-201") == text("link.not_your_department")
+    assert "Phòng Văn hóa – Xã hội" in await leader.say("/hop truc_tuyen", chat_id="-200")
+
+
+async def test_focal_sees_commune_and_own_department_only(service, focal):
+    report = await focal.say("/chitieu")
+    assert "UBND xã Bình Lư" in report and "Phòng Văn hóa – Xã hội" in report
+    assert "chỉ" in await focal.say("/chitieu kt")
+
+
+async def test_past_year_dates_count_in_their_year(service, focal, leader):
+    await focal.say("/hop truc_tuyen 15/12/2025")
+    assert "Cuộc họp: 0/108" in await leader.say("/chitieu")
+    assert "Cuộc họp: 1 " in await leader.say("/chitieu 2025")
+
+
+async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, config):
+    users = [await register(service, str(1000 + i), Role.FOCAL, "vhxh") for i in range(40)]
+    replies = await asyncio.gather(*(u.say("/hop truc_tuyen") for u in users), return_exceptions=True)
+    assert [r for r in replies if not isinstance(r, str) or "Đã ghi #" not in r] == []
+    assert await count(service, Entry) == 40
+    assert len({r.split(":")[0] for r in replies}) == 40  # forty distinct numbers
+
+
+async def test_invites_expire_after_the_configured_hours(service, clock):
+    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    assert invite.expires_at - clock.now == timedelta(hours=72)
+
+
+async def test_a_department_removed_from_the_config_takes_its_focal_role_away(service, config, clock, leader):
+    qs = await register(service, "600", Role.FOCAL, "qs")
+    smaller = config.model_copy(update={"departments": [d for d in config.departments if d.code != "qs"]})
+    from bot.service import Service
+
+    shrunk = Service(smaller, service.db, clock)
+    await shrunk.prepare()
+    assert await User(shrunk, "600", qs.name).say("/hop truc_tuyen") == UNREGISTERED
+    assert "Người dùng 600 – đầu mối – qs" in await User(shrunk, leader.user_id, leader.name).say("/thanhvien")
+
+
+async def test_a_focal_person_cannot_take_over_another_departments_group(service, focal, admin):
+    kt = await register(service, "102", Role.FOCAL, "kt")
+    await focal.say("/lienket vhxh", chat_id="-300")
+    assert "đang liên kết với Phòng Văn hóa – Xã hội" in await kt.say("/lienket kt", chat_id="-300")
+    assert "Đã liên kết" in await admin.say("/lienket kt", chat_id="-300")

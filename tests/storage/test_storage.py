@@ -1,0 +1,65 @@
+"""The store: SQLite settings, migrations in step with the models, SQL that PostgreSQL also accepts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from bot.core.permissions import Role
+from storage.migrate import alembic_config
+from storage.models import Base, Department
+from tests.support.users import register
+
+
+async def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_and_a_busy_timeout(service):
+    async with service.db.unit_of_work() as session:
+        values = [
+            (await session.execute(text(f"PRAGMA {name}"))).scalar_one()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        ]
+    assert values == ["wal", 2, 1, 30000]
+
+
+async def test_migrations_match_the_models(service):
+    async with service.db.engine.connect() as connection:
+        diff = await connection.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    assert diff == []
+
+
+async def test_upgrade_twice_keeps_the_data_and_stays_at_head(service):
+    await register(service, "1", Role.LEADER)
+    await service.db.upgrade()
+    await service.prepare()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    async with service.db.unit_of_work() as session:
+        version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        departments = await session.scalar(select(func.count()).select_from(Department))
+    assert version == head
+    assert departments == len(service.config.departments)
+    assert "Người dùng 1" in await service.list_members()
+
+
+async def test_a_reader_does_not_wait_for_a_writer(service):
+    async with service.db.unit_of_work() as writer:
+        await writer.execute(text("UPDATE settings SET value = value"))  # holds the write lock
+        async with service.db.reading() as reader:
+            count = await asyncio.wait_for(reader.scalar(select(func.count()).select_from(Department)), timeout=5)
+    assert count == len(service.config.departments)
+
+
+def test_schema_compiles_for_postgresql():
+    dialect = postgresql.dialect()
+    for table in Base.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=dialect))
+        assert ddl.strip().startswith(f"CREATE TABLE {table.name} (")
+        assert all(f"\t{column.name} " in ddl for column in table.columns), table.name
+    indexes = {
+        i.name: str(CreateIndex(i).compile(dialect=dialect)) for t in Base.metadata.sorted_tables for i in t.indexes
+    }
+    assert "WHERE kind = 'document' AND cancelled_at IS NULL" in indexes["uq_entries_document_number"]

@@ -1,0 +1,62 @@
+"""One fake transport: records what the outbox sender sends, and fails on cue per chat."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from bot.channels.ports import Limits
+from bot.core.messages import ChannelProfile, Outgoing
+
+
+@dataclass(frozen=True)
+class Sent:
+    chat_id: str
+    text: str
+    buttons: tuple = ()
+    reply_to: str | None = None
+    edit: str | None = None
+
+
+class FakeTransport:
+    """A channel's transport that sends nowhere."""
+
+    def __init__(self, channel: str = "test", *, limits: Limits | None = None, buttons: bool = False) -> None:
+        self.channel = channel
+        self.limits = limits or Limits()
+        self.profile = ChannelProfile(channel, buttons=buttons)
+        self.sent: list[Sent] = []
+        self.failures: dict[str, list[Exception]] = {}
+        self.arrived = asyncio.Event()
+
+    async def send(
+        self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
+    ) -> str:
+        if self.failures.get(chat_id):
+            raise self.failures[chat_id].pop(0)
+        self.sent.append(Sent(chat_id, message.text, message.buttons, reply_to, edit))
+        self.arrived.set()
+        return str(len(self.sent))
+
+    def texts(self, chat_id: str | None = None) -> list[str]:
+        """What was sent (to one chat), in order."""
+        return [s.text for s in self.sent if chat_id is None or s.chat_id == chat_id]
+
+
+class FakeChannel:
+    """A channel with no network: its transport records; messages are handed in by the test."""
+
+    def __init__(self, name: str = "test", *, buttons: bool = False) -> None:
+        self.name = name
+        self.transport = FakeTransport(name, buttons=buttons)
+        self.profile = self.transport.profile
+        self.dispatch = None
+
+    async def open(self) -> None:
+        pass
+
+    async def start(self, dispatch) -> None:
+        self.dispatch = dispatch
+
+    async def stop(self) -> None:
+        pass
