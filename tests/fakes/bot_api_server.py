@@ -36,38 +36,29 @@ Behaviour worth knowing:
   ``__init__`` reads ``retry_after``) unless ``PTB_TIMEDELTA=1`` is set: with
   ``filterwarnings = error`` every 429 becomes that warning, so set the variable in such tests.
 * Any exception inside the fake is answered with HTTP 500 and kept in ``errors``.
+
+The HTTP side (server thread, request parsing, ``calls`` / ``wait_for*``) is ``tests.fakes.http_fake``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
-import email.parser
-import email.policy
 import html
 import itertools
 import json
 import re
-import socket
-import threading
 import time
-import traceback
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.http_fake import Call as Call  # re-exported: the type of calls() items
+from tests.fakes.http_fake import HttpFake, JSONDict, Response, SendWindow, parse_params
 
 DEFAULT_TOKEN = "123456:TEST-fake-token-xxxxxxxxxxxxxxxxxxxxxxxx"
 DEFAULT_USERNAME = "binhlu_test_bot"
 LONG_POLL_CAP = 2.0
 MAX_MESSAGE_LENGTH = 4096
-
-JSONDict = dict[str, Any]
-Call = tuple[str, JSONDict]
-Response = tuple[int, JSONDict]
 
 # Parameters that are free text: never JSON-decode them, even when they look like JSON ("123").
 _RAW_STRING_KEYS = frozenset(
@@ -105,7 +96,6 @@ _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
-_PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -172,118 +162,7 @@ class _RateLimits:
         return any(x is not None for x in (self.per_chat_per_second, self.global_per_second, self.group_per_minute))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, fake: FakeBotApi) -> None:
-        self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if self.fake.verbose and not self.fake.closed:
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "FakeBotApi/1.0"
-    timeout = 60
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.fake._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        if self.server.fake.verbose:
-            super().log_message(format, *args)
-
-    def do_POST(self) -> None:
-        """Serve one Bot API call."""
-        self._serve()
-
-    def do_GET(self) -> None:
-        """Serve one Bot API call given in the query string."""
-        self._serve()
-
-    def _serve(self) -> None:
-        fake = self.server.fake
-        try:
-            body = self._read_body()
-            split = urlsplit(self.path)
-            match = _PATH.match(split.path)
-            if match is None:
-                status, payload = error(404, "Not Found")
-            elif match["token"] != fake.token:
-                status, payload = error(401, "Unauthorized")
-            else:
-                try:
-                    params = self._parse_params(split.query, body)
-                except ValueError as exc:
-                    status, payload = error(400, f"Bad Request: can't parse request: {exc}")
-                else:
-                    status, payload = fake._dispatch(match["method"], params)
-        except Exception as exc:  # a bug in the fake: surface it instead of hanging the bot
-            fake._record_error(traceback.format_exc())
-            status, payload = error(500, f"Internal Server Error: {exc!r}")
-        data = json.dumps(payload, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _parse_params(self, query: str, body: bytes) -> JSONDict:
-        raw: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-        ctype = self.headers.get("Content-Type", "")
-        kind = ctype.split(";", 1)[0].strip().lower()
-        if body and kind == "application/json":
-            loaded = json.loads(body)
-            if not isinstance(loaded, dict):
-                raise ValueError("JSON body must be an object")
-            raw.update(loaded)
-        elif body and kind == "multipart/form-data":
-            raw.update(_parse_multipart(ctype, body))
-        elif body:
-            raw.update(parse_qsl(body.decode(), keep_blank_values=True))
-        return {key: _decode_value(key, value) for key, value in raw.items()}
-
-
-def _parse_multipart(content_type: str, body: bytes) -> JSONDict:
-    """Form fields as strings, uploaded files as {filename, content_type, size, content}."""
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    fields: JSONDict = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        content = part.get_payload(decode=True) or b""
-        filename = part.get_filename()
-        if filename is None:
-            fields[name] = content.decode()
-        else:
-            fields[name] = {
-                "filename": filename,
-                "content_type": part.get_content_type(),
-                "size": len(content),
-                "content": content,
-            }
-    return fields
-
-
-class FakeBotApi:
+class FakeBotApi(HttpFake):
     """An in-memory Telegram Bot API served over HTTP on 127.0.0.1."""
 
     def __init__(
@@ -294,9 +173,9 @@ class FakeBotApi:
         first_name: str = "Bình Lư Test Bot",
         verbose: bool = False,
     ) -> None:
+        super().__init__(verbose=verbose)
         self.token = token
         self.username = username
-        self.verbose = verbose
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: JSONDict = {
             "id": self.bot_id,
@@ -304,15 +183,7 @@ class FakeBotApi:
             "first_name": first_name,
             "username": username,
         }
-        self.errors: list[str] = []
         self.too_many_requests = 0
-        self.closed = False
-
-        self._cond = threading.Condition()
-        self._server: _Server | None = None
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._connections: set[socket.socket] = set()
 
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -324,15 +195,12 @@ class FakeBotApi:
         self._users: dict[int, JSONDict] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
 
-        self._calls: list[Call] = []
-        self._sent: list[JSONDict] = []
         self._documents: list[JSONDict] = []
 
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
-        self._fail_next: dict[str, list[Response]] = {}
         self._limits = _RateLimits()
-        self._window: deque[tuple[float, int]] = deque()
+        self._window = SendWindow(horizon=60)
 
         self._handlers: dict[str, Callable[[JSONDict], Response]] = {
             name.lower(): handler
@@ -359,75 +227,6 @@ class FakeBotApi:
                 "getChatAdministrators": self._get_chat_administrators,
             }.items()
         }
-
-    # ----------------------------------------------------------------- lifecycle
-
-    def start(self) -> FakeBotApi:
-        """Bind 127.0.0.1 on a free port and serve in a background thread."""
-        if self._server is not None:
-            raise RuntimeError("FakeBotApi already started")
-        self.closed = False
-        self._server = _Server(self)
-        self._port = int(self._server.server_address[1])
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakeBotApi:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, wake long polls and close every connection."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        with self._cond:
-            self.closed = True
-            self._cond.notify_all()
-        server.shutdown()
-        thread.join()
-        deadline = time.monotonic() + 2.0
-        with self._cond:  # kick idle keep-alive connections so their handler threads end
-            while self._connections and time.monotonic() < deadline:
-                for conn in self._connections:
-                    with contextlib.suppress(OSError):
-                        conn.shutdown(socket.SHUT_RDWR)
-                self._cond.wait(0.05)
-        server.server_close()
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> FakeBotApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The TCP port the server listens on."""
-        if self._port is None:
-            raise RuntimeError("FakeBotApi was never started")
-        return self._port
-
-    @property
-    def base_url(self) -> str:
-        """The value for PTB's ``base_url`` (the token is appended by PTB)."""
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._cond:
-            if add:
-                self._connections.add(conn)
-            else:
-                self._connections.discard(conn)
-                self._cond.notify_all()
-
-    def _record_error(self, text: str) -> None:
-        with self._cond:
-            self.errors.append(text)
 
     # ----------------------------------------------------------------- simulated users
 
@@ -582,104 +381,18 @@ class FakeBotApi:
 
     # ----------------------------------------------------------------- inspection
 
-    def calls(self, method: str | None = None) -> list[Call]:
-        """Every authorised call as (method, params), optionally only one method."""
-        with self._cond:
-            return [
-                (name, copy.deepcopy(params))
-                for name, params in self._calls
-                if method is None or name.lower() == method.lower()
-            ]
-
     def sent(self, chat_id: int | None = None) -> list[JSONDict]:
         """Successful sendMessage calls: chat_id, text, reply_markup, message_id, params."""
-        with self._cond:
-            return [copy.deepcopy(m) for m in self._sent if chat_id is None or m["chat_id"] == chat_id]
+        return self._select(self._sent, chat_id)
 
     def documents(self, chat_id: int | None = None) -> list[JSONDict]:
         """Successful sendDocument calls: chat_id, document, caption, message_id, params."""
-        with self._cond:
-            return [copy.deepcopy(d) for d in self._documents if chat_id is None or d["chat_id"] == chat_id]
+        return self._select(self._documents, chat_id)
 
     def registered_commands(self, scope: Mapping[str, Any] | None = None, language_code: str = "") -> list[JSONDict]:
         """The command list last set by setMyCommands for a scope and language."""
         with self._cond:
             return copy.deepcopy(self._commands.get(self._scope_key(scope, language_code), []))
-
-    def wait_for(self, predicate: Callable[[JSONDict], bool], timeout: float = 10.0, *, since: int = 0) -> JSONDict:
-        """Block until a sent message (from index ``since`` of ``sent()``) matches; return it."""
-        found: list[JSONDict] = []
-
-        def match() -> bool:
-            for message in self._sent[since:]:
-                if predicate(message):
-                    found.append(message)
-                    return True
-            return False
-
-        with self._cond:
-            if self._cond.wait_for(match, timeout):
-                return copy.deepcopy(found[0])
-            raise AssertionError(f"no sent message matched within {timeout}s; last sent:\n{self._dump_sent()}")
-
-    def wait_for_count(self, chat_id: int, n: int, timeout: float = 10.0) -> list[JSONDict]:
-        """Block until at least ``n`` messages were sent to ``chat_id``; return them all."""
-
-        def count() -> int:
-            return sum(1 for m in self._sent if m["chat_id"] == chat_id)
-
-        with self._cond:
-            if not self._cond.wait_for(lambda: count() >= n, timeout):
-                raise AssertionError(
-                    f"expected {n} messages to chat {chat_id} within {timeout}s, "
-                    f"got {count()}; last sent:\n{self._dump_sent()}"
-                )
-        return self.sent(chat_id)
-
-    def wait_for_call(
-        self,
-        method: str,
-        predicate: Callable[[JSONDict], bool] | None = None,
-        timeout: float = 10.0,
-    ) -> JSONDict:
-        """Block until a call of ``method`` whose params match arrives; return its params."""
-        found: list[JSONDict] = []
-
-        def match() -> bool:
-            for name, params in self._calls:
-                if name.lower() == method.lower() and (predicate is None or predicate(params)):
-                    found.append(params)
-                    return True
-            return False
-
-        with self._cond:
-            if self._cond.wait_for(match, timeout):
-                return copy.deepcopy(found[0])
-            seen = [name for name, _ in self._calls[-20:]]
-            raise AssertionError(f"no matching {method} call within {timeout}s; last: {seen}")
-
-    async def wait_for_async(
-        self,
-        predicate: Callable[[JSONDict], bool],
-        timeout: float = 10.0,  # noqa: ASYNC109 - bounds the blocking wait in the worker thread
-        *,
-        since: int = 0,
-    ) -> JSONDict:
-        """``wait_for`` without blocking the event loop (for bots running in-process)."""
-        return await asyncio.to_thread(self.wait_for, predicate, timeout, since=since)
-
-    async def wait_for_count_async(
-        self,
-        chat_id: int,
-        n: int,
-        timeout: float = 10.0,  # noqa: ASYNC109 - bounds the blocking wait in the worker thread
-    ) -> list[JSONDict]:
-        """``wait_for_count`` without blocking the event loop."""
-        return await asyncio.to_thread(self.wait_for_count, chat_id, n, timeout)
-
-    def _dump_sent(self, last: int = 10) -> str:
-        lines = [f"  [{m['chat_id']}#{m['message_id']}] {m['text'][:200]!r}" for m in self._sent[-last:]]
-        return "\n".join(lines) or "  (nothing sent)"
 
     # ----------------------------------------------------------------- fault injection
 
@@ -722,9 +435,20 @@ class FakeBotApi:
     ) -> None:
         """Make the next call of ``method`` fail once with this error (calls stack up)."""
         with self._cond:
-            self._fail_next.setdefault(method.lower(), []).append(error(error_code, description, parameters))
+            self._canned.push(method, error(error_code, description, parameters))
 
     # ----------------------------------------------------------------- dispatch
+
+    def _error(self, code: int, description: str) -> Response:
+        return error(code, description)
+
+    def _parse_params(self, query: str, content_type: str, body: bytes) -> JSONDict:
+        """Parameters decoded back to Python values, except free-text ones (see ``_RAW_STRING_KEYS``)."""
+        raw = parse_params(query, content_type, body)
+        return {key: _decode_value(key, value) for key, value in raw.items()}
+
+    def _method_key(self, method: str) -> str:
+        return method.lower()  # Telegram's method names are case-insensitive
 
     def _dispatch(self, method: str, params: JSONDict) -> Response:
         key = method.lower()
@@ -732,12 +456,12 @@ class FakeBotApi:
             with self._cond:
                 self._calls.append((method, params))
                 self._cond.notify_all()
-                failure = self._pop_failure(key)
+                failure = self._canned.pop(key)
             return failure or self._get_updates(params)
         with self._cond:
             self._calls.append((method, params))
             self._cond.notify_all()
-            failure = self._pop_failure(key)
+            failure = self._canned.pop(key)
             if failure is not None:
                 return failure
             outgoing = key.startswith("send") and key != "sendchataction"
@@ -755,13 +479,9 @@ class FakeBotApi:
             else:
                 status, body = ok(True)
             if status == 200 and outgoing and isinstance(chat_id, int):
-                self._window.append((time.monotonic(), chat_id))
+                self._window.add(chat_id)
             self._cond.notify_all()
             return status, body
-
-    def _pop_failure(self, key: str) -> Response | None:
-        queue = self._fail_next.get(key)
-        return queue.pop(0) if queue else None
 
     def _refusal(self, chat_id: int, *, check_rate: bool) -> Response | None:
         if chat_id in self._blocked:
@@ -784,20 +504,14 @@ class FakeBotApi:
         limits = self._limits
         if not limits.active:
             return False
-        now = time.monotonic()
-        while self._window and self._window[0][0] <= now - 60:
-            self._window.popleft()
-        last_second = [c for t, c in self._window if t > now - 1]
-        if limits.per_chat_per_second is not None and (
-            sum(1 for c in last_second if c == chat_id) >= limits.per_chat_per_second
-        ):
+        if limits.per_chat_per_second is not None and self._window.count(1, chat_id) >= limits.per_chat_per_second:
             return True
-        if limits.global_per_second is not None and len(last_second) >= limits.global_per_second:
+        if limits.global_per_second is not None and self._window.count(1) >= limits.global_per_second:
             return True
         return (
             limits.group_per_minute is not None
             and chat_id < 0
-            and sum(1 for _, c in self._window if c == chat_id) >= limits.group_per_minute
+            and self._window.count(60, chat_id) >= limits.group_per_minute
         )
 
     # ----------------------------------------------------------------- method handlers
