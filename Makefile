@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
-AS ?= leader
+# Not AS: GNU make predefines AS (the assembler), so `AS ?= leader` would never apply.
+ROLE ?= leader
 STAMP := $(VENV)/.installed
 
 .PHONY: run demo test lint bench upgrade clean
@@ -23,7 +24,7 @@ run: $(STAMP) $(CONFIG)
 	$(BIN)/python -m bot run --config $(CONFIG)
 
 demo: $(STAMP)
-	$(BIN)/python -m bot demo --as $(AS)
+	$(BIN)/python -m bot demo --as $(ROLE)
 
 # Two workers: the suite spends much of its time waiting on subprocesses and fsync.
 test: $(STAMP)

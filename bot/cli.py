@@ -148,7 +148,8 @@ def cmd_remind(args, config: Config) -> int:
 
 def cmd_demo(args, config: Config) -> int:
     from bot.channels.console import ConsoleChannel, repl
-    from bot.demo import demo_config, demo_folder, seed
+    from bot.core.texts import text
+    from bot.demo import demo_config, demo_folder, preview_reminders, seed
 
     folder = demo_folder()
     config = demo_config(config, folder)
@@ -161,10 +162,14 @@ def cmd_demo(args, config: Config) -> int:
             await console.start(app.dispatch)
             with console.transport.muted():
                 chats = await seed(app, console)
-            await app.start(sweep=False)
+                await app.sender.drain()  # the sample data's own notices go out quietly
             chat = chats[Role(args.as_role)]
-            print(f"Dùng thử trợ lý của {config.commune.name} – bạn là: {chat.user_name}.")
-            print(f"Dữ liệu mẫu: {folder / 'demo.db'}. Gõ /help để xem lệnh, /thoat để thoát.")
+            console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
+            await app.start(sweep=False)
+            print(text("demo.welcome", commune=config.commune.name, name=chat.user_name))
+            print(text("demo.data", path=folder / "demo.db"))
+            print(text("demo.choices"))
+            print("\n".join(await preview_reminders(app, chat)))
             await repl(chat, input)
         finally:
             await app.stop()

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from bot.core.commands.entries import RESERVED_WORDS
+from bot.core.periods import day_month
 from bot.core.reports import ReportKind
 from bot.core.targets import Baseline, Plan, Targets
 
@@ -42,6 +43,7 @@ class CommuneConfig(_Section):
 
     name: str = Field(min_length=1)
     timezone: str = "Asia/Ho_Chi_Minh"
+    consolidating_department: str | None = None  # guides, chases and consolidates the plan (§IV.2)
 
     @field_validator("timezone")
     @classmethod
@@ -132,13 +134,28 @@ REPORT_CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,19}$")
 DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
 
 
+def _check_day_month(value: str, message: str) -> str:
+    match = DAY_MONTH.match(value)
+    try:
+        if not match:
+            raise ValueError
+        date(2024, int(match[2]), int(match[1]))  # a leap year admits 29/02
+    except ValueError:
+        raise ValueError(message) from None
+    return value
+
+
 class ReportConfig(_Section):
-    """One `[[reports]]` entry: a periodic report every listed department owes each year."""
+    """One `[[reports]]` entry: a periodic report every listed department owes each year, about a window of data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     code: str
     name: str = Field(min_length=1)
     due: str
     departments: list[str] = Field(default_factory=list)
+    window_from: str | None = Field(default=None, alias="from")
+    window_to: str | None = Field(default=None, alias="to")
 
     @field_validator("code")
     @classmethod
@@ -149,20 +166,20 @@ class ReportConfig(_Section):
 
     @field_validator("due")
     @classmethod
-    def _day_month(cls, value: str) -> str:
-        match = DAY_MONTH.match(value)
-        try:
-            if not match:
-                raise ValueError
-            date(2024, int(match[2]), int(match[1]))  # a leap year admits 29/02
-        except ValueError:
-            raise ValueError('hạn nộp phải có dạng dd/mm, ví dụ "30/11"') from None
-        return value
+    def _due_shape(cls, value: str) -> str:
+        return _check_day_month(value, 'hạn nộp phải có dạng dd/mm, ví dụ "30/11"')
+
+    @field_validator("window_from", "window_to")
+    @classmethod
+    def _window_shape(cls, value: str | None) -> str | None:
+        return None if value is None else _check_day_month(value, 'phải có dạng dd/mm, ví dụ "15/12"')
 
     def to_kind(self) -> ReportKind:
         """The core's view of this report."""
-        day, month = self.due.split("/")
-        return ReportKind(self.code, self.name, int(day), int(month), tuple(self.departments))
+        day, month = day_month(self.due)
+        window_from = day_month(self.window_from) if self.window_from else None
+        window_to = day_month(self.window_to) if self.window_to else None
+        return ReportKind(self.code, self.name, day, month, tuple(self.departments), window_from, window_to)
 
 
 class RemindersConfig(_Section):
@@ -203,8 +220,12 @@ class Config(_Section):
             unknown = sorted(set(report.departments) - set(codes))
             if unknown:
                 raise ValueError(f"reports.{report.code}.departments: không có phòng {', '.join(unknown)}")
-        if self.reminders.escalate_to is not None and self.reminders.escalate_to not in codes:
-            raise ValueError(f"reminders.escalate_to: không có phòng {self.reminders.escalate_to!r}")
+        for key, code in [
+            ("reminders.escalate_to", self.reminders.escalate_to),
+            ("commune.consolidating_department", self.commune.consolidating_department),
+        ]:
+            if code is not None and code not in codes:
+                raise ValueError(f"{key}: không có phòng {code!r}")
         return self
 
     @field_validator("baseline")
@@ -214,6 +235,11 @@ class Config(_Section):
             if not 2000 <= year <= 2100:
                 raise ValueError(f"năm không hợp lệ: {year}")
         return value
+
+    @property
+    def consolidating_department(self) -> str | None:
+        """The department that consolidates the plan (`reminders.escalate_to` is its older name)."""
+        return self.commune.consolidating_department or self.reminders.escalate_to
 
     @property
     def department_codes(self) -> tuple[str, ...]:
@@ -254,9 +280,10 @@ class Config(_Section):
 def _describe(err: ValidationError) -> str:
     lines = []
     for item in err.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(gốc)"
+        key = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"  {key}: {message}")
+        # A check across sections names its own key ("commune.consolidating_department: …").
+        lines.append(f"  {key}: {message}" if key else f"  {message}")
     return "\n".join(lines)
 
 

@@ -1,9 +1,10 @@
-"""`python -m bot demo`: a fresh SQLite file with sample data for Bình Lư, and a console chat."""
+"""`python -m bot demo`: a fresh SQLite file with sample data for Bình Lư, a console chat, and a preview
+of the reminders the bot would send next."""
 
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import App
@@ -11,13 +12,16 @@ from bot.channels.console import ConsoleChannel, ConsoleChat
 from bot.config import Config
 from bot.core.clock import local_date
 from bot.core.permissions import Role
-from bot.core.texts import format_date
+from bot.core.texts import format_date, text
+from jobs.sweep import sweep
 
 DEMO_PEOPLE = {
     Role.LEADER: ("demo-leader", "Chủ tịch UBND xã (demo)", None),
     Role.FOCAL: ("demo-focal", "Đầu mối Phòng VH-XH (demo)", "vhxh"),
     Role.ADMIN: ("demo-admin", "Văn phòng – quản trị (demo)", None),
 }
+# Dossiers are received by the public service centre (§IV.4), so its focal person logs them.
+DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
 
 
 def demo_config(config: Config, folder: Path) -> Config:
@@ -26,32 +30,61 @@ def demo_config(config: Config, folder: Path) -> Config:
     return config.model_copy(update={"database": database})
 
 
+async def _chat(app: App, console: ConsoleChannel, role: Role, person: tuple[str, str, str | None]) -> ConsoleChat:
+    user_id, name, department = person
+    invite = await app.service.create_invite(role, department, created_by="demo")
+    chat = console.chat(user_id, name)
+    await chat.send(f"/start {invite.code}")
+    return chat
+
+
 async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
     """Register the demo people through real invites and log a few weeks of sample work, through the chat."""
-    chats = {}
-    for role, (user_id, name, department) in DEMO_PEOPLE.items():
-        invite = await app.service.create_invite(role, department, created_by="demo")
-        chats[role] = console.chat(user_id, name)
-        await chats[role].send(f"/start {invite.code}")
+    chats = {role: await _chat(app, console, role, person) for role, person in DEMO_PEOPLE.items()}
+    clerk = await _chat(app, console, Role.FOCAL, DOSSIER_CLERK)
     today = local_date(app.clock(), app.config.commune.tz)
     focal, leader = chats[Role.FOCAL], chats[Role.LEADER]
-    for days_ago, line in [
-        (40, "/hop truc_tiep {d} Giao ban tháng"),
-        (33, "/hop truc_tuyen {d} Họp trực tuyến với huyện"),
-        (26, "/vanban dien_tu 101/UBND-VHXH Về việc triển khai KH 641"),
-        (20, "/hoso 42 3 {d}"),
-        (12, "/hop truc_tuyen {d} Giao ban tuần"),
-        (5, "/vanban giay 102/UBND-VHXH Giấy mời họp"),
-        (2, "/hoso 17 1 {d}"),
+
+    def day(days_ago: int) -> str:
+        return format_date(today - timedelta(days=days_ago))
+
+    for line in [
+        f"/hop tructiep {day(40)} Giao ban tháng",
+        f"/hop tructuyen {day(33)} Họp trực tuyến với Sở Văn hóa, Thể thao và Du lịch",
+        f"/vanban dientu {day(26)} 101/UBND-VHXH Về việc triển khai KH 641",
+        f"/hop tructuyen {day(12)} Giao ban tuần",
+        f"/vanban giay {day(5)} 102/UBND-VHXH Giấy mời họp",
     ]:
-        await focal.send(line.format(d=format_date(today - timedelta(days=days_ago))))
-    await leader.send(f"/hop kt truc_tiep {format_date(today - timedelta(days=8))} Họp kinh tế quý")
-    await leader.send("/vanban vp mat 5/UBND-M Văn bản mật")
+        await focal.send(line)
+    await clerk.send(f"/hoso 42 3 {day(20)}")
+    await clerk.send(f"/hoso 17 1 {day(2)}")
+    await leader.send(f"/hop kt tructiep {day(8)} Họp kinh tế quý")
+    await leader.send("/vanban vp mat")
     await leader.send(f"/giaoviec vhxh {format_date(today + timedelta(days=5))} Tổng hợp báo cáo năm của các phòng")
     await leader.send(f"/giaoviec kt {format_date(today + timedelta(days=12))} Rà soát hồ sơ đất đai tồn đọng")
-    await focal.send("/tiendo 1 40 Đã nhận báo cáo của 3 phòng")
+    await focal.send("/tiendo V1 40 Đã nhận báo cáo của 3 phòng")
     await focal.send("/nopbaocao nam")
     return chats
+
+
+PREVIEW_DAYS = 7
+
+
+async def preview_reminders(app: App, chat: ConsoleChat) -> list[str]:
+    """What the bot will send this person at its next reminder time that has something for them (a dry run:
+    nothing is written or sent)."""
+    now = app.clock().astimezone(app.config.commune.tz)
+    day = now.date()
+    for _ in range(PREVIEW_DAYS):
+        moment = datetime.combine(day, app.config.reminders.time, tzinfo=now.tzinfo)
+        day += timedelta(days=1)
+        if moment <= now or not app.reminders.calendar.is_working_day(moment.date()):
+            continue
+        _, planned = await sweep(app.db, app.reminders, moment, dry_run=True)
+        texts = [p.text for p in planned if any(r.chat_id == chat.user_id for r in p.recipients)]
+        if texts:
+            return [text("demo.preview", day=format_date(moment.date()), time=moment.strftime("%H:%M")), *texts]
+    return [text("demo.preview_none")]
 
 
 def demo_folder() -> Path:

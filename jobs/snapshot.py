@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.core.calendar import WorkCalendar, last_weekly
+from bot.core.periods import year_period
 from bot.core.permissions import Role
-from bot.core.reports import ReportKind, tracking_start
-from bot.core.targets import Plan, TargetReport
-from storage import chats, departments, entries, outbox, reports, settings, tasks
+from bot.core.reports import ReportKind
+from bot.core.targets import TargetReport
+from bot.figures import counting_since, target_report
+from storage import chats, departments, outbox, reports, tasks
 from storage.chats import Recipient
 from storage.models import OutboxKind
 from storage.tasks import OpenTask
@@ -34,8 +36,7 @@ class ReminderSettings:
     digest_at: time
     catch_up: timedelta
     escalate_to: str | None
-    configured_start: date | None
-    plan: Plan
+    config: Config
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     @classmethod
@@ -49,9 +50,8 @@ class ReminderSettings:
             at=reminders.time,
             digest_at=reminders.digest_time,
             catch_up=timedelta(hours=reminders.catch_up_hours),
-            escalate_to=reminders.escalate_to,
-            configured_start=reminders.start,
-            plan=config.plan(),
+            escalate_to=config.consolidating_department,
+            config=config,
         )
 
     def digest_key(self, now: datetime) -> outbox.OutboxKey:
@@ -80,16 +80,12 @@ async def load_snapshot(session: AsyncSession, config: ReminderSettings, now: da
     recipients: dict[str, list[Recipient]] = defaultdict(list)
     for recipient in await chats.list_department_recipients(session, names):
         recipients[recipient.department].append(recipient)
-    today = now.astimezone(config.tz).date()
-    stored = await settings.get_setting(session, settings.TRACKING_START)
-    start = tracking_start(config.configured_start, date.fromisoformat(stored) if stored else None, today)
+    start = await counting_since(session, config.config, now.astimezone(config.tz).date())
     digest = None
     digest_key = config.digest_key(now)
     if not await outbox.outbox_has(session, digest_key):
         day = digest_key.day
-        counts = await entries.tally_year(session, day.year)
-        task_counts = await tasks.tally_tasks(session, day.year, day)
-        digest = config.plan.report(counts, task_counts, year=day.year, today=day, scope=config.commune, commune=True)
+        digest = await target_report(session, config.config, year_period(day.year), None, day)
     return Snapshot(
         now=now,
         start=start,

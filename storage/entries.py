@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,12 +38,32 @@ async def get_entry(session: AsyncSession, entry_id: int) -> Entry | None:
     return await session.get(Entry, entry_id, options=[selectinload(Entry.department)])
 
 
-async def get_last_entry(session: AsyncSession, person_id: int) -> Entry | None:
-    """The person's latest entry that is not cancelled."""
+async def get_latest_entry(session: AsyncSession, person_id: int) -> Entry | None:
+    """The person's latest entry, cancelled or not."""
     return await session.scalar(
         select(Entry)
-        .where(Entry.person_id == person_id, Entry.cancelled_at.is_(None))
+        .where(Entry.person_id == person_id)
         .order_by(Entry.id.desc())
+        .limit(1)
+        .options(selectinload(Entry.department))
+    )
+
+
+async def find_recent_meeting(
+    session: AsyncSession, *, department: str, online: bool, day: date, summary: str, since: datetime
+) -> Entry | None:
+    """A live meeting of a department with this mode, day and summary, logged since an instant."""
+    return await session.scalar(
+        select(Entry)
+        .where(
+            Entry.kind == "meeting",
+            Entry.department_id == departments.id_of(department),
+            Entry.meeting_online.is_(online),
+            Entry.occurred_on == day,
+            Entry.summary == summary,
+            Entry.created_at >= since,
+            Entry.cancelled_at.is_(None),
+        )
         .limit(1)
         .options(selectinload(Entry.department))
     )
@@ -61,8 +81,8 @@ def count_where(*conditions) -> object:
     return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
 
 
-async def tally_year(session: AsyncSession, year: int, department: str | None = None) -> Counts:
-    """Aggregate a year's live entries in one SQL query, for the commune or one department."""
+async def tally(session: AsyncSession, start: date, end: date, department: str | None = None) -> Counts:
+    """Aggregate the live entries dated within [start, end] in one SQL query, for the commune or a department."""
     is_meeting = Entry.kind == "meeting"
     is_document = Entry.kind == "document"
     query = select(
@@ -74,8 +94,17 @@ async def tally_year(session: AsyncSession, year: int, department: str | None = 
         count_where(is_document, Entry.document_kind == "secret"),
         func.coalesce(func.sum(Entry.dossiers_online), 0).cast(Integer),
         func.coalesce(func.sum(Entry.dossiers_paper), 0).cast(Integer),
-    ).where(Entry.year == year, Entry.cancelled_at.is_(None))
+    ).where(Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report")
     if department is not None:
         query = query.where(Entry.department_id == departments.id_of(department))
     row = (await session.execute(query)).one()
     return Counts(*(int(value) for value in row))
+
+
+async def first_day(session: AsyncSession, start: date, end: date) -> date | None:
+    """The date of the earliest live entry within [start, end]: from when the figures have records."""
+    return await session.scalar(
+        select(func.min(Entry.occurred_on)).where(
+            Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report"
+        )
+    )

@@ -24,6 +24,7 @@ async def get_account(session: AsyncSession, channel: str, external_id: str) -> 
             .selectinload(Person.memberships.and_(Membership.active))
             .selectinload(Membership.department)
         )
+        .execution_options(populate_existing=True)
     )
 
 

@@ -24,14 +24,27 @@ async def add_task(session: AsyncSession, task: Task, department: str) -> Task:
     return task
 
 
-async def get_task(session: AsyncSession, task_id: int) -> Task | None:
-    """A task with its department."""
-    return await session.get(Task, task_id, options=[selectinload(Task.department)])
+async def get_task(session: AsyncSession, task_id: int, *, refresh: bool = False) -> Task | None:
+    """A task with its department (`refresh`: read again after a change in this session)."""
+    return await session.get(Task, task_id, options=[selectinload(Task.department)], populate_existing=refresh)
+
+
+async def move_task(session: AsyncSession, task: Task, department: str) -> None:
+    """Give a task another lead department."""
+    task.department_id = departments.id_of(department)
+    await session.flush()
+
+
+async def cancel_task(session: AsyncSession, task: Task, *, by_id: int, now: datetime) -> None:
+    """Withdraw a task; the row stays for the audit."""
+    task.cancelled_at, task.cancelled_by_id = now, by_id
+    await session.flush()
 
 
 async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str] | None = None) -> Sequence[Task]:
     """Open tasks by deadline, overdue first, for some departments or all."""
-    query = select(Task).where(Task.completed_at.is_(None)).options(selectinload(Task.department))
+    query = select(Task).where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+    query = query.options(selectinload(Task.department))
     if department_codes is not None:
         query = query.where(Task.department_id.in_(departments.ids_of(department_codes)))
     return (await session.scalars(query.order_by(Task.due_on, Task.id))).all()
@@ -62,7 +75,7 @@ async def list_open_task_rows(session: AsyncSession) -> list[OpenTask]:
         Task.progress,
         Task.created_at,
         Task.last_progress_at,
-    ).where(Task.completed_at.is_(None))
+    ).where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
     rows = await session.execute(departments.joined(query, Task.department_id).order_by(Task.due_on, Task.id))
     return [OpenTask(*row) for row in rows]
 
@@ -78,14 +91,17 @@ async def add_task_update(
     await session.flush()
 
 
-async def tally_tasks(session: AsyncSession, year: int, today: date, department: str | None = None) -> TaskCounts:
-    """Aggregate, in SQL, the tasks of `year` due by `today`."""
-    due_by_today = and_(Task.due_on >= date(year, 1, 1), Task.due_on <= min(today, date(year, 12, 31)))
+async def tally_tasks(
+    session: AsyncSession, start: date, end: date, today: date, department: str | None = None
+) -> TaskCounts:
+    """Aggregate, in SQL, the live tasks due within [start, end] by `today`."""
+    live = Task.cancelled_at.is_(None)
+    due_by_today = and_(Task.due_on >= start, Task.due_on <= min(today, end))
     query = select(
         count_where(due_by_today),
         count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
-        count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= date(year, 1, 1)),
-    ).where(Task.due_on <= date(year, 12, 31))
+        count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= start),
+    ).where(Task.due_on <= end, live)
     if department is not None:
         query = query.where(Task.department_id == departments.id_of(department))
     row = (await session.execute(query)).one()

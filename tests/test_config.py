@@ -22,6 +22,23 @@ def test_example_config_is_complete_for_binh_lu():
     assert config.telegram.base_url == "https://api.telegram.org/bot"
 
 
+def test_example_config_is_faithful_to_the_plan():
+    config = load_config(EXAMPLE)
+    assert config.consolidating_department == "vhxh"  # §IV.2: Phòng Văn hóa – Xã hội consolidates
+    for report in config.reports:  # §IV.3–4: the office, the specialised departments and the service centre
+        assert report.departments == ["vp", "vhxh", "kt", "tthcc"]
+    half, year = config.report_kinds
+    assert (half.window(2026).start.isoformat(), half.window(2026).end.isoformat()) == ("2025-12-15", "2026-05-14")
+    assert (year.due(2026).isoformat(), year.window(2026).end.isoformat()) == ("2026-11-30", "2026-11-14")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "01/7/2025" in text and "6 tháng cuối năm" in text, "the 2025 baseline is explained"
+
+
+def test_the_older_name_of_the_consolidating_department_still_works():
+    config = parse_config(minimal(reminders={"escalate_to": "vp"}))
+    assert config.consolidating_department == "vp"
+
+
 def minimal(**extra) -> dict:
     return {"commune": {"name": "UBND xã X"}, "departments": [{"code": "vp", "name": "Văn phòng"}], **extra}
 
@@ -37,6 +54,8 @@ def minimal(**extra) -> dict:
         (minimal(database={"url": "mysql://x"}), "database.url"),
         (minimal(telegram={"tokn": "x"}), "telegram.tokn"),
         ({"departments": []}, "commune"),
+        (minimal(commune={"name": "X", "consolidating_department": "xyz"}), "commune.consolidating_department"),
+        (minimal(reports=[{"code": "nam", "name": "N", "due": "30/11", "from": "31/02"}]), "reports.0.from"),
     ],
 )
 def test_errors_name_the_key(data, key):

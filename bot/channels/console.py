@@ -26,7 +26,12 @@ class ConsoleTransport:
     def __init__(self, write: Callable[[str], None]) -> None:
         self.write = write
         self._muted = False
+        self._listening: str | None = None
         self._ids = itertools.count(1)
+
+    def listen_to(self, chat_id: str) -> None:
+        """Show only what is sent to this chat (the person at the keyboard)."""
+        self._listening = chat_id
 
     @contextlib.contextmanager
     def muted(self) -> Iterator[None]:
@@ -40,7 +45,7 @@ class ConsoleTransport:
     async def send(
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
     ) -> str:
-        if not self._muted:
+        if not self._muted and self._listening in (None, chat_id):
             self.write(message.text)
         return str(next(self._ids))
 

@@ -15,6 +15,7 @@ import httpx
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -61,11 +62,14 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[b] for b in buttons])
 
 
-def menu_commands() -> list[BotCommand]:
-    """The command menu shown by Telegram clients, in Vietnamese."""
+EVERYONE = ("help", "toi", "hop", "vanban", "hoso", "huy", "chitieu", "nopbaocao", "baocao", "viec")
+
+
+def menu_commands(names: tuple[str, ...] = EVERYONE) -> list[BotCommand]:
+    """A command menu in Vietnamese: these commands, in the registry's order."""
     commands = []
     for spec in REGISTRY:
-        if not spec.public:
+        if spec.name in names:
             description = text(spec.help_key).split(" – ", 1)[1]
             commands.append(BotCommand(spec.name, description[0].upper() + description[1:]))
     return commands
@@ -188,6 +192,7 @@ class TelegramChannel:
         self.transport = TelegramTransport(self.bot)
         self._dispatch = None
         self._polling: asyncio.Task | None = None
+        self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there
 
     async def open(self) -> None:
         """Connect (retrying until Telegram answers) and publish the command menu."""
@@ -258,6 +263,18 @@ class TelegramChannel:
             return
         if query is not None:
             await _answer_tap(query, answer.text if answer is not None and answer.alert else None)
+        if answer is not None and answer.commands and not incoming.is_group:
+            await self._set_menu(incoming.chat_id, answer.commands)
+
+    async def _set_menu(self, chat_id: str, commands: tuple[str, ...]) -> None:
+        """Each person's menu shows what their roles allow (a focal person sees no /giaoviec)."""
+        if self._menus.get(chat_id) == commands:
+            return
+        try:
+            await self.bot.set_my_commands(menu_commands(commands), scope=BotCommandScopeChat(int(chat_id)))
+            self._menus[chat_id] = commands
+        except TelegramError:
+            logger.warning("could not set a chat's command menu", exc_info=True)
 
     async def _apologise(self, incoming: Incoming, query: CallbackQuery | None) -> None:
         """Nothing was saved: say so, so the official sends it again."""

@@ -48,6 +48,14 @@ class WorkCalendar:
             day -= _ONE_DAY
         return day
 
+    def working_days_after(self, start: date, end: date) -> int:
+        """How many working days fall after `start`, up to and including `end` (0 if end <= start)."""
+        count, day = 0, start + _ONE_DAY
+        while day <= end:
+            count += self.is_working_day(day)
+            day += _ONE_DAY
+        return count
+
     def next_working_day(self, day: date) -> date:
         """`day` itself if it is a working day, else the nearest later working day."""
         while not self.is_working_day(day):

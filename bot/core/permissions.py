@@ -71,9 +71,10 @@ def may_act_for(actor: Actor, department: str) -> bool:
     return actor.is_commune_wide or department in actor.focal_departments
 
 
-def may_view(actor: Actor, department: str) -> bool:
-    """May see this department's figures, tasks and reports."""
-    return may_act_for(actor, department)
+def may_view(actor: Actor, department: str, consolidating: str | None = None) -> bool:
+    """May see this department's figures, tasks and reports: its own people, leaders and admins, and the
+    focal people of the department that guides, chases and consolidates the plan (Phòng VH-XH)."""
+    return may_act_for(actor, department) or (consolidating is not None and consolidating in actor.focal_departments)
 
 
 def resolve_department(actor: Actor, named: str | None, group_department: str | None) -> str | None:
@@ -90,6 +91,11 @@ def resolve_department(actor: Actor, named: str | None, group_department: str | 
 def may_cancel(actor: Actor, owner_id: int) -> bool:
     """An entry may be cancelled by whoever logged it, or by a leader or admin."""
     return owner_id == actor.person_id or actor.is_commune_wide
+
+
+def may_manage_tasks(actor: Actor) -> bool:
+    """Assign, change and withdraw tasks: leaders and admins."""
+    return actor.is_commune_wide
 
 
 def may_update_task(actor: Actor, lead_department: str) -> bool:

@@ -1,4 +1,8 @@
-"""The plan's target computations, pure: counts from storage in, figures and marks out."""
+"""The plan's target computations, pure: counts from storage in, figures and marks out.
+
+A figure shown to a chairman is a promise: no records is "no data", never a green mark; a pace is
+projected only from enough days of data and compared exactly; a cap names the baseline it comes from.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from bot.core.periods import Period
+
+MIN_DAYS_FOR_PACE = 30  # a projection from fewer days of data says more about chance than about the year
+
 
 class Mark(StrEnum):
     """Where a figure stands against its target."""
@@ -17,12 +25,13 @@ class Mark(StrEnum):
     MET = "met"
     ON_TRACK = "on_track"
     BEHIND = "behind"
-    NONE = "none"
+    NO_DATA = "no_data"
+    NONE = "none"  # nothing to compare with (no baseline), or too early to project
 
 
 @dataclass(frozen=True)
 class Counts:
-    """What was logged in a year (not cancelled), aggregated in SQL."""
+    """What was logged in a period (not cancelled), aggregated in SQL."""
 
     meetings: int = 0
     online_meetings: int = 0
@@ -36,7 +45,7 @@ class Counts:
 
 @dataclass(frozen=True)
 class TaskCounts:
-    """Tasks of a year due by today: how many, how many closed on time, how many open and overdue."""
+    """Tasks due in a period by today: how many, how many closed on time, how many open and overdue."""
 
     due: int = 0
     on_time: int = 0
@@ -55,39 +64,67 @@ class Targets:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A year's totals that the next year's cuts are measured against; `source` says where they come from."""
+
+    meetings: int | None = None
+    documents: int | None = None
+    source: str = "config"  # config | bot (the bot's own counts of that year)
+
+
+@dataclass(frozen=True)
 class CapLine:
     """A count that must stay under a cap derived from last year's total."""
 
     count: int
-    cap: int | None
-    projected: int
+    cap: int | None  # the cap for the whole year
+    period_cap: Fraction | None  # the cap pro-rated to the period
+    baseline: int | None
+    baseline_year: int
+    baseline_source: str
+    cut: float
+    projected: Fraction | None  # the period's end count at the pace so far; None when too early to say
     mark: Mark
-    cut: float = 0.0
 
 
 @dataclass(frozen=True)
 class ShareLine:
-    """A share that must reach a target; None when nothing was logged."""
+    """A share that must reach a target."""
 
-    share: Fraction | None
+    part: int
+    whole: int
     target: float
     mark: Mark
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(self.part, self.whole) if self.whole else None
 
 
 @dataclass(frozen=True)
 class TargetReport:
-    """The year's standing against every target of the plan."""
+    """A period's standing against every target of the plan, for the commune or one department."""
 
-    year: int
-    as_of: date | None
+    period: Period
+    as_of: date
+    scope: str
     meetings: CapLine
     online_meetings: ShareLine
     documents: CapLine
     electronic_documents: ShareLine
     dossiers: ShareLine
     secret_documents: int
-    scope: str = ""
+    data_from: date | None = None  # counting began after the period did: figures are partial
     tasks: TaskCounts | None = None
+    configured_baseline: Baseline | None = None  # the configured totals of this very year, if any
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+    @property
+    def partial(self) -> bool:
+        return self.data_from is not None
 
 
 def compute_cap(baseline: int | None, cut: float) -> int | None:
@@ -97,81 +134,79 @@ def compute_cap(baseline: int | None, cut: float) -> int | None:
     return math.floor(baseline * (1 - Decimal(str(cut))))
 
 
-def compute_projection(count: int, year: int, today: date) -> int:
-    """The year-end count at the rate so far (the count itself once the year is over)."""
-    if today.year != year:
-        return count
-    start = date(year, 1, 1)
-    elapsed = (today - start).days + 1
-    days_in_year = (date(year + 1, 1, 1) - start).days
-    return round(Fraction(count * days_in_year, elapsed))
-
-
-def compute_cap_line(count: int, cap: int | None, year: int, today: date, cut: float = 0.0) -> CapLine:
-    """Mark a capped count: over the cap is behind; a finished year under it is met; else by pace."""
-    projected = compute_projection(count, year, today)
-    if cap is None:
+def compute_cap_line(
+    count: int, baseline: Baseline, field_name: str, cut: float, period: Period, today: date, data_from: date | None
+) -> CapLine:
+    """Mark a capped count. Over the cap is behind; within it at the end is met (never on partial data);
+    while the period runs, the exact pace decides once there are enough days of data."""
+    base = getattr(baseline, field_name)
+    cap = compute_cap(base, cut)
+    year_days = (date(period.year + 1, 1, 1) - date(period.year, 1, 1)).days
+    period_cap = None if cap is None else Fraction(cap * period.days, year_days)
+    elapsed = period.elapsed(today, data_from)
+    projected = None
+    if not period.is_over(today) and elapsed >= MIN_DAYS_FOR_PACE:
+        projected = Fraction(count * period.days, elapsed)  # the pace of the days with data, over the period
+    if count == 0:
+        mark = Mark.NO_DATA
+    elif period_cap is None:
         mark = Mark.NONE
-    elif count > cap:
+    elif count > period_cap:
         mark = Mark.BEHIND
-    elif today.year > year:
-        mark = Mark.MET
+    elif period.is_over(today):
+        mark = Mark.ON_TRACK if data_from is not None else Mark.MET
+    elif projected is None:
+        mark = Mark.NONE
     else:
-        mark = Mark.ON_TRACK if projected <= cap else Mark.BEHIND
-    return CapLine(count, cap, projected, mark, cut)
+        mark = Mark.ON_TRACK if projected <= period_cap else Mark.BEHIND
+    return CapLine(count, cap, period_cap, base, period.year - 1, baseline.source, cut, projected, mark)
 
 
 def compute_share_line(part: int, whole: int, target: float) -> ShareLine:
-    """Mark a share: at or above the target is met; no data, no mark."""
+    """Mark a share: at or above the target is met; no records, no data."""
     if whole == 0:
-        return ShareLine(None, target, Mark.NONE)
-    share = Fraction(part, whole)
-    return ShareLine(share, target, Mark.MET if share >= Fraction(str(target)) else Mark.BEHIND)
+        return ShareLine(part, whole, target, Mark.NO_DATA)
+    met = Fraction(part, whole) >= Fraction(str(target))
+    return ShareLine(part, whole, target, Mark.MET if met else Mark.BEHIND)
 
 
 def compute_target_report(
     counts: Counts,
     targets: Targets,
     *,
-    year: int,
+    period: Period,
     today: date,
-    baseline_meetings: int | None,
-    baseline_documents: int | None,
+    baseline: Baseline = Baseline(),
     scope: str = "",
+    data_from: date | None = None,
     tasks: TaskCounts | None = None,
+    configured_baseline: Baseline | None = None,
 ) -> TargetReport:
-    """The standing of `year` as of `today` against the plan."""
+    """The standing of `period` as of `today` against the plan."""
+    data_from = data_from if data_from is not None and data_from > period.start else None
     non_secret = counts.electronic_documents + counts.paper_documents
+
+    def cap_line(count: int, name: str, cut: float) -> CapLine:
+        return compute_cap_line(count, baseline, name, cut, period, today, data_from)
+
     return TargetReport(
-        year=year,
-        as_of=today if today.year == year else None,
-        meetings=compute_cap_line(
-            counts.meetings, compute_cap(baseline_meetings, targets.meeting_cut), year, today, targets.meeting_cut
-        ),
+        period=period,
+        as_of=min(today, period.end),
+        scope=scope,
+        meetings=cap_line(counts.meetings, "meetings", targets.meeting_cut),
         online_meetings=compute_share_line(counts.online_meetings, counts.meetings, targets.online_meeting_share),
-        documents=compute_cap_line(
-            counts.documents, compute_cap(baseline_documents, targets.document_cut), year, today, targets.document_cut
-        ),
+        documents=cap_line(counts.documents, "documents", targets.document_cut),
         electronic_documents=compute_share_line(
             counts.electronic_documents, non_secret, targets.electronic_document_share
         ),
         dossiers=compute_share_line(
-            counts.dossiers_online,
-            counts.dossiers_online + counts.dossiers_paper,
-            targets.digital_dossier_share,
+            counts.dossiers_online, counts.dossiers_online + counts.dossiers_paper, targets.digital_dossier_share
         ),
         secret_documents=counts.secret_documents,
-        scope=scope,
+        data_from=data_from,
         tasks=tasks,
+        configured_baseline=configured_baseline,
     )
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """A year's totals that the next year's cuts are measured against."""
-
-    meetings: int | None = None
-    documents: int | None = None
 
 
 @dataclass(frozen=True)
@@ -181,18 +216,10 @@ class Plan:
     targets: Targets = Targets()
     baselines: Mapping[int, Baseline] = field(default_factory=dict)
 
-    def report(
-        self, counts: Counts, tasks: TaskCounts, *, year: int, today: date, scope: str, commune: bool
-    ) -> TargetReport:
-        """The standing of `year` as of `today`; caps only for the commune (baselines are commune totals)."""
-        baseline = self.baselines.get(year - 1, Baseline()) if commune else Baseline()
-        return compute_target_report(
-            counts,
-            self.targets,
-            year=year,
-            today=today,
-            baseline_meetings=baseline.meetings,
-            baseline_documents=baseline.documents,
-            scope=scope,
-            tasks=tasks,
-        )
+    def baseline_for(self, year: int, own_counts: Counts | None = None) -> Baseline:
+        """The totals year's caps are cut from: the configured ones of the year before, else the bot's own."""
+        if (configured := self.baselines.get(year - 1)) is not None:
+            return configured
+        if own_counts is not None and own_counts.meetings + own_counts.documents > 0:
+            return Baseline(own_counts.meetings, own_counts.documents, source="bot")
+        return Baseline()

@@ -131,6 +131,15 @@ class TaskList:
 @dataclass(frozen=True)
 class TaskAssigned:
     task: TaskRow
+    due_day_off: bool = False  # the deadline falls on a weekend or a public holiday
+
+
+@dataclass(frozen=True)
+class TaskChanged:
+    """A leader changed a task: what it is now, and what changed."""
+
+    task: TaskRow
+    change: str  # due | department | title | cancelled
 
 
 @dataclass(frozen=True)
@@ -144,7 +153,7 @@ class TaskProgressed:
 class TaskDone:
     id: int
     day: date
-    days_late: int
+    days_late: int  # working days after the deadline
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,18 @@ async def start(req: Request, command: Start) -> object:
     return Welcome(account.person.full_name if req.actor is None else req.actor.name, role)
 
 
-async def help_(req: Request, command: Help) -> HelpView:
-    names = [s.name for s in REGISTRY if not s.public and may_run(req.me, s.roles)]
-    return HelpView(tuple(names))
+def commands_for(actor: Actor) -> tuple[str, ...]:
+    """The commands a person may use, in the order /help and the command menu list them."""
+    return tuple(s.name for s in REGISTRY if not s.public and may_run(actor, s.roles))
+
+
+async def help_(req: Request, command: Help) -> HelpView | Say:
+    if command.topic is None:
+        return HelpView(commands_for(req.me))
+    spec = REGISTRY.get(command.topic)
+    if spec is None:
+        raise Refusal("access.unknown_command", command=command.topic)
+    return Say.of("help.topic", line=Say.of(spec.help_key), usage=Say.of(spec.usage_key))
 
 
 async def whoami(req: Request, command: WhoAmI) -> Profile:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.commands.tokens import Ask, Missing
+from bot.core.commands.tokens import Ask, Missing, YearGuess
 from bot.core.messages import Incoming, Option
 from bot.core.permissions import may_act_for
 from bot.core.replies import parse_choice_token
@@ -24,7 +25,7 @@ class Picked:
     """An answer to a stored question: the option's command, run in the asker's name."""
 
     choice_id: int
-    option: Option
+    option: Option | None  # None: the question was answered before
 
 
 async def department_options(req: Request, missing: Missing) -> list[Option]:
@@ -39,6 +40,14 @@ async def ask(req: Request, missing: Missing, providers: dict[Ask, OptionsFor]) 
     if not options:
         raise Refusal(f"ask.{missing.ask}_none", **missing.context)
     return Question(f"ask.{missing.ask}", tuple(options), dict(missing.context))
+
+
+def confirm_year(guess: YearGuess, message: str) -> Question:
+    """Asked when a date typed without its year lands in another year: that year's date, or typing again."""
+    typed = re.compile(rf"(?<!\S){re.escape(guess.token)}(?!\S)")
+    explicit = typed.sub(guess.day.strftime("%d/%m/%Y"), message, count=1)
+    options = (Option(Say.of("option.yes_date", day=guess.day), explicit), Option(Say.of("option.no_retype"), ""))
+    return Question(guess.key, options, {"day": guess.day})
 
 
 async def remember(req: Request, options: tuple[Option, ...]) -> int:
@@ -80,12 +89,12 @@ async def answer_of(req: Request) -> Picked | Say | None:
     if req.actor is None or choice.person_id != req.actor.person_id:
         return Say.of("choice.not_yours")
     if choice.consumed_at is not None:
-        return Picked(choice.id, Option("", ""))  # answered before: the pipeline repeats that answer
+        return Picked(choice.id, None)  # answered before: the pipeline repeats that answer
     if choice.expires_at <= req.now:
         return Say.of("choice.expired")
     if not 1 <= number <= len(choice.options):
         return Say.of("choice.out_of_range", count=len(choice.options))
     if not await conversations.consume_choice(req.session, choice.id, req.now):
-        return Picked(choice.id, Option("", ""))
+        return Picked(choice.id, None)
     picked = choice.options[number - 1]
     return Picked(choice.id, Option(picked["label"], picked["command"], picked.get("confirmed", False)))

@@ -30,6 +30,7 @@ class Settings:
     names: dict[str, str]
     reports: tuple[ReportKind, ...]
     plan: Plan
+    consolidating: str | None = None  # the department that guides, chases and consolidates (Phòng VH-XH)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     @classmethod
@@ -41,6 +42,7 @@ class Settings:
             names=config.department_names,
             reports=config.report_kinds,
             plan=config.plan(),
+            consolidating=config.consolidating_department,
         )
 
     def name(self, code: str) -> str:

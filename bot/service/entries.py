@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.commands.entries import (
     DOCUMENT_KIND_WORDS,
     MEETING_MODE_WORDS,
@@ -19,10 +21,12 @@ from bot.core.commands.entries import (
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Option
 from bot.core.permissions import may_cancel
-from bot.core.views import EntryCancelled, EntryLogged, EntryView, Refusal, Say
+from bot.core.views import EntryCancelled, EntryLogged, EntryView, Question, Refusal, Say
 from bot.service.context import Request, Settings
 from storage import entries
 from storage.models import Document, DossierTally, Entry, Meeting, ReportSubmission
+
+TWIN_WINDOW = timedelta(minutes=15)
 
 
 def entry_view(entry: Entry, settings: Settings, department: str | None = None) -> EntryView:
@@ -69,13 +73,14 @@ async def ask_kind(req: Request, command: AskDocumentKind) -> None:
     raise ask_document_kind(await req.department_for(command.department))
 
 
-async def log(req: Request, command: LogMeeting | LogDocument | LogDossiers) -> EntryLogged:
+async def log(req: Request, command: LogMeeting | LogDocument | LogDossiers) -> EntryLogged | Question:
     code = await req.department_for(command.department)
     match command:
         case LogMeeting():
-            entry: Entry = new_entry(
-                req, Meeting, command.day, summary=command.summary, meeting_online=command.mode is MeetingMode.ONLINE
-            )
+            online = command.mode is MeetingMode.ONLINE
+            if not req.confirmed and (twin := await _same_meeting(req, code, online, command)):
+                return _confirm_twin(req, twin)
+            entry: Entry = new_entry(req, Meeting, command.day, summary=command.summary, meeting_online=online)
         case LogDocument():
             key = document_number_key(command.number) if command.number else None
             if key and (existing := await entries.find_document_number(req.session, command.day.year, key)):
@@ -98,11 +103,35 @@ async def log(req: Request, command: LogMeeting | LogDocument | LogDossiers) -> 
     return EntryLogged(entry_view(entry, req.settings, code))
 
 
-async def cancel(req: Request, command: Cancel) -> EntryCancelled:
+async def _same_meeting(req: Request, code: str, online: bool, command: LogMeeting) -> Entry | None:
+    """The same department's meeting of the same mode, day and summary, logged within the last minutes."""
+    return await entries.find_recent_meeting(
+        req.session,
+        department=code,
+        online=online,
+        day=command.day,
+        summary=command.summary,
+        since=req.now - TWIN_WINDOW,
+    )
+
+
+def _confirm_twin(req: Request, twin: Entry) -> Question:
+    """Asked before logging what looks like the same meeting twice."""
+    options = (
+        Option(Say.of("option.log_anyway"), req.incoming.text, confirmed=True),
+        Option(Say.of("option.dont"), ""),
+    )
+    return Question("confirm.same_meeting", options, {"id": twin.id, "what": entry_view(twin, req.settings)})
+
+
+async def cancel(req: Request, command: Cancel) -> EntryCancelled | Question:
+    latest = await entries.get_latest_entry(req.session, req.me.person_id)
     if command.entry_id is None:
-        entry = await entries.get_last_entry(req.session, req.me.person_id)
-        if entry is None:
+        if latest is None:
             raise Refusal("cancel.nothing")
+        if latest.cancelled_at is not None:  # a second bare /huy never walks back through older entries
+            raise Refusal("cancel.last_already", id=latest.id, what=_what(latest, req))
+        entry = latest
     else:
         entry = await entries.get_entry(req.session, command.entry_id)
         if entry is None:
@@ -111,9 +140,19 @@ async def cancel(req: Request, command: Cancel) -> EntryCancelled:
             raise Refusal("cancel.not_yours")
         if entry.cancelled_at is not None:
             raise Refusal("cancel.already", id=entry.id)
+        if not req.confirmed and (latest is None or entry.id != latest.id):
+            options = (
+                Option(Say.of("option.cancel_entry", id=entry.id), f"/huy {entry.id}", confirmed=True),
+                Option(Say.of("option.dont"), ""),
+            )
+            return Question("confirm.cancel", options, {"id": entry.id, "what": _what(entry, req)})
     await entries.cancel_entry(req.session, entry, by_id=req.me.person_id, now=req.now)
     await req.audit("cancel", entry.kind, entry.id)
     return EntryCancelled(entry_view(entry, req.settings))
+
+
+def _what(entry: Entry, req: Request) -> EntryView:
+    return entry_view(entry, req.settings)
 
 
 async def mode_options(req: Request, missing: Missing) -> list[Option]:

@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commands import REGISTRY
 from bot.core.commands.registry import ParseContext
-from bot.core.commands.tokens import Missing, NeedInput, ParseError, Tokens, echo
+from bot.core.commands.tokens import Missing, NeedInput, ParseError, Tokens, YearGuess, echo
 from bot.core.messages import ChannelProfile, Incoming, Reply
 from bot.core.permissions import may_run
 from bot.core.replies import outgoing
@@ -45,6 +45,7 @@ class Answer:
     reply: Reply
     outbox_ids: tuple[int, ...] = ()
     alert: bool = False  # a tap that does not count: shown to the tapper only, where the channel can
+    commands: tuple[str, ...] = ()  # what the sender may use now (a channel's command menu follows it)
 
     @property
     def text(self) -> str:
@@ -107,10 +108,19 @@ class Service:
                 await session.commit()
                 return reply
             ids = await self._queue(req, reply)
+            commands = await self._commands_of(req)
             await session.commit()
         if ids and self.notify is not None:
             self.notify()
-        return Answer(reply, tuple(ids))
+        return Answer(reply, tuple(ids), commands=commands)
+
+    async def _commands_of(self, req: Request) -> tuple[str, ...]:
+        """The sender's commands after this message (a registration changes them)."""
+        actor = req.actor
+        if req.raw is not None and req.raw.spec is not None and req.raw.spec.name == "start":
+            account = await people.get_account(req.session, req.incoming.channel, req.incoming.sender_id)
+            actor = actor_of(account, self.settings)
+        return access.commands_for(actor) if actor is not None else ()
 
     async def _answer(self, req: Request) -> Reply | Answer | None:
         picked = await choices.answer_of(req)
@@ -120,9 +130,11 @@ class Service:
             return Reply(render(picked))
         if picked is not None:
             source = conversations.Source(req.incoming.channel, req.incoming.chat_id, f"choice:{picked.choice_id}")
-            if not picked.option.command:  # answered before
+            if picked.option is None:  # answered before
                 previous = await conversations.get_handled_reply(req.session, source)
                 return Reply(previous or text("choice.used"))
+            if not picked.option.command:
+                return Reply(text("choice.dismissed"))
             req.incoming = replace(req.incoming, text=picked.option.command)
             req.confirmed = picked.option.confirmed
             return await self._command(req, source)
@@ -155,6 +167,8 @@ class Service:
             return Reply(text(prompt.key) + "\n" + usage(spec.name))
         except Missing as missing:
             return await self._ask(req, missing)
+        except YearGuess as guess:
+            return await self._ask_with(req, choices.confirm_year(guess, incoming.text))
         if actor is None and not access.may_start(command):
             return Reply(text("access.unregistered"))
         if spec.writes and (previous := await conversations.get_handled_reply(req.session, source)):

@@ -10,18 +10,12 @@ from bot.core.commands.reports import AskReportPeriod, ShowReports, Submit
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Option
 from bot.core.reports import ReportKind, current_report_year, oldest_outstanding
-from bot.core.reports import tracking_start as tracking_start_of
 from bot.core.views import Many, Refusal, ReportStatus, Say, SubmissionLine, Untracked
+from bot.figures import counting_since
 from bot.service.context import Request, Settings
 from bot.service.entries import new_entry
-from storage import entries, outbox, reports, settings
+from storage import entries, outbox, reports
 from storage.models import OutboxKind, ReportSubmission
-
-
-async def tracking_start(session: AsyncSession, config_start: date | None, today: date) -> date:
-    """The first day reports are chased or accepted for: the configured one, else the database's first day."""
-    stored = await settings.get_setting(session, settings.TRACKING_START)
-    return tracking_start_of(config_start, date.fromisoformat(stored) if stored else None, today)
 
 
 async def ask_period(req: Request, command: AskReportPeriod) -> None:
@@ -32,7 +26,7 @@ async def ask_period(req: Request, command: AskReportPeriod) -> None:
 async def period_options(req: Request, missing: Missing) -> list[Option]:
     """The periods the department may submit now: for each report, the oldest it still owes."""
     code = missing.context["code"]
-    start = await tracking_start(req.session, req.settings.config.reminders.start, req.today)
+    start = await counting_since(req.session, req.settings.config, req.today)
     options = []
     for kind in req.settings.reports:
         if code not in kind.owing(req.settings.codes):
@@ -44,26 +38,47 @@ async def period_options(req: Request, missing: Missing) -> list[Option]:
     return options
 
 
+async def _submission(req: Request, code: str, kind: ReportKind, year: int) -> ReportSubmission | None:
+    return next(
+        (s for s in await reports.list_submissions(req.session, kind.code, year) if s.department.code == code), None
+    )
+
+
+def _submitted(entry: ReportSubmission, department: str, kind: ReportKind, year: int) -> dict[str, object]:
+    """What to say of a submission already recorded: which, when, by whom."""
+    return {
+        "department": department,
+        "report": kind.name,
+        "year": year,
+        "day": entry.occurred_on,
+        "person": entry.person.full_name,
+        "id": entry.id,
+    }
+
+
 async def submit(req: Request, command: Submit) -> Say:
     code = await req.department_for(command.department)
     kind = req.settings.config.report(command.report)
     department = req.settings.name(code)
     if code not in kind.owing(req.settings.codes):
         raise Refusal("report.not_required", department=department, report=kind.name)
-    start = await tracking_start(req.session, req.settings.config.reminders.start, req.today)
+    start = await counting_since(req.session, req.settings.config, req.today)
     done = await reports.submitted_years(req.session, code, kind.code)
     year = command.year
     if year is None:
         year = oldest_outstanding(kind, done, start, req.today)
         if year is None:
+            latest = max(done, default=None)
+            if latest is not None and (entry := await _submission(req, code, kind, latest)) is not None:
+                raise Refusal("report.all_submitted", **_submitted(entry, department, kind, latest))
             raise Refusal("report.none_outstanding", department=department, report=kind.name)
     elif kind.due(year) < start:
         raise Refusal("report.not_tracked", report=kind.name, year=year, start=start)
+    elif not kind.window(year).has_begun(req.today):
+        raise Refusal("report.not_open", report=kind.name, year=year, start=kind.window(year).start)
     if year in done:
-        existing = next(
-            s for s in await reports.list_submissions(req.session, kind.code, year) if s.department.code == code
-        )
-        raise Refusal("report.already", department=department, report=kind.name, year=year, id=existing.id)
+        entry = await _submission(req, code, kind, year)
+        raise Refusal("report.already", **_submitted(entry, department, kind, year))
     entry = new_entry(
         req,
         ReportSubmission,
@@ -77,6 +92,7 @@ async def submit(req: Request, command: Submit) -> Say:
     await entries.add_entry(req.session, entry, code)
     await outbox.supersede(req.session, [OutboxKind.REPORT], outbox.report_subject(kind.code, year, code))
     await req.audit("add", "report", entry.id, department=code, report=kind.code, year=year, file=bool(entry.file_id))
+    on_behalf = code not in req.me.focal_departments
     return Say.of(
         "report.submitted",
         id=entry.id,
@@ -85,6 +101,7 @@ async def submit(req: Request, command: Submit) -> Say:
         year=year,
         file=Say.of("report.with_file") if entry.file_id else "",
         note=f": {command.note}" if command.note else "",
+        recorded_by=Say.of("report.recorded_by", name=req.me.name) if on_behalf else "",
     )
 
 
@@ -92,7 +109,7 @@ async def report_status(session: AsyncSession, settings_: Settings, kind: Report
     """Who has submitted a period, when and by whom, and who is late."""
     year = year or current_report_year(kind, today)
     due = kind.due(year)
-    start = await tracking_start(session, settings_.config.reminders.start, today)
+    start = await counting_since(session, settings_.config, today)
     if due < start:
         return Untracked(kind.name, year, start)
     submitted = {s.department.code: s for s in await reports.list_submissions(session, kind.code, year)}
@@ -109,7 +126,8 @@ async def show_reports(req: Request, command: ShowReports) -> Many:
     kinds = [req.settings.config.report(command.report)] if command.report else list(req.settings.reports)
     if not kinds:
         raise Refusal("report.no_reports")
-    return Many(tuple([await report_status(req.session, req.settings, k, command.year, req.today) for k in kinds]))
+    statuses = [await report_status(req.session, req.settings, k, command.year, req.today) for k in kinds]
+    return Many(tuple(sorted(statuses, key=lambda s: s.due if isinstance(s, ReportStatus) else date.min)))
 
 
 HANDLERS = {AskReportPeriod: ask_period, Submit: submit, ShowReports: show_reports}

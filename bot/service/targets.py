@@ -1,37 +1,37 @@
-"""/chitieu: the figures against the plan's targets, for the commune and for departments."""
+"""/chitieu: the figures against the plan's targets, for the commune and for departments, over a period."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.core.commands.targets import ShowTargets
+from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import may_view
-from bot.core.targets import TargetReport
 from bot.core.views import Many, Refusal
-from bot.service.context import Request, Settings
-from storage import entries, tasks
+from bot.figures import target_report
+from bot.service.context import Request
 
 
-async def target_report(
-    session: AsyncSession, settings: Settings, year: int, department: str | None, today: date
-) -> TargetReport:
-    """The standing of the commune (department None) or one department in `year`, as of `today`."""
-    counts = await entries.tally_year(session, year, department)
-    task_counts = await tasks.tally_tasks(session, year, today, department)
-    scope = settings.config.commune.name if department is None else settings.name(department)
-    return settings.plan.report(counts, task_counts, year=year, today=today, scope=scope, commune=department is None)
+def period_of(req: Request, command: ShowTargets) -> Period:
+    """The period a /chitieu asks about."""
+    if command.report is not None:
+        return req.settings.config.report(command.report).window(command.year)
+    if command.month is not None:
+        return month_period(command.year, command.month)
+    return year_period(command.year)
 
 
 async def show_targets(req: Request, command: ShowTargets) -> Many:
+    consolidating = req.settings.consolidating
     if command.department is not None:
-        if not may_view(req.me, command.department):
-            raise Refusal("entry.not_your_department", codes=", ".join(req.me.focal_departments))
+        if not may_view(req.me, command.department, consolidating):
+            raise Refusal("view.not_your_department", codes=", ".join(req.me.focal_departments))
         scopes: list[str | None] = [command.department]
     else:
         scopes = [None, *([] if req.me.is_commune_wide else req.me.focal_departments)]
-    return Many(tuple([await target_report(req.session, req.settings, command.year, s, req.today) for s in scopes]))
+    period = period_of(req, command)
+    if not period.has_begun(req.today):
+        raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+    config = req.settings.config
+    return Many(tuple([await target_report(req.session, config, period, s, req.today) for s in scopes]))
 
 
 HANDLERS = {ShowTargets: show_targets}

@@ -28,6 +28,8 @@ class Task(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     source_channel: Mapped[str] = mapped_column(String(20))
     source_chat_id: Mapped[str] = mapped_column(String(64))
     source_message_id: Mapped[str] = mapped_column(String(64))

@@ -134,3 +134,21 @@ async def test_command_menu_is_vietnamese_and_its_failure_is_not_fatal(app, capl
         await register_menu(app.channel.bot)
     assert "could not register the command menu" in caplog.text
     assert len(menu_commands()) == len(commands)
+
+
+async def test_each_persons_menu_shows_what_their_roles_allow(app):
+    bot = app.channel.bot
+    focal = await registered(app, 21)
+    leader = make_user(22, "Hùng")
+    invite = await app.service.create_invite(Role.LEADER, None, created_by="test")
+    await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
+    menus = {
+        call["scope"]["chat_id"]: [c["command"] for c in call["commands"]]
+        for call in app.request.sent("setMyCommands")
+        if "scope" in call
+    }
+    assert "giaoviec" not in menus[focal.id] and "thuhoi" not in menus[focal.id] and "hop" in menus[focal.id]
+    assert "giaoviec" in menus[leader.id] and "thanhvien" in menus[leader.id]
+    await feed(app, make_message_update(bot, "/toi", user=leader))
+    per_chat = [call for call in app.request.sent("setMyCommands") if "scope" in call]
+    assert len(per_chat) == 2, "set once per person, not on every message"

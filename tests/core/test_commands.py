@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 
 from bot.core.commands import REGISTRY, ParseContext
-from bot.core.commands.access import Start
+from bot.core.commands.access import Help, Start
 from bot.core.commands.entries import (
     AskDocumentKind,
     AskMeetingMode,
     Cancel,
+    CancelTask,
     DocumentKind,
     LogDocument,
     LogDossiers,
@@ -19,8 +20,8 @@ from bot.core.commands.entries import (
 )
 from bot.core.commands.reports import AskReportPeriod, ShowReports, Submit
 from bot.core.commands.targets import ShowTargets
-from bot.core.commands.tasks import Assign, Done, ListTasks, Progress
-from bot.core.commands.tokens import Ask, Missing, NeedInput, ParseError, Tokens, fold
+from bot.core.commands.tasks import Assign, Done, EditTask, ListTasks, Progress
+from bot.core.commands.tokens import Ask, Missing, NeedInput, ParseError, Tokens, YearGuess, fold
 
 TODAY = date(2026, 11, 27)
 CONTEXT = ParseContext(TODAY, ("vp", "vhxh", "kt", "tthcc"), ("6thang", "nam"))
@@ -58,8 +59,40 @@ def test_meeting_with_date_and_summary():
     )
 
 
-def test_year_less_date_later_in_the_year_means_last_year():
-    assert parse("/hop truc_tiep 30/12").day == date(2025, 12, 30)
+@pytest.mark.parametrize(
+    "message,day,key",
+    [
+        ("/hop truc_tiep 30/12", date(2025, 12, 30), "confirm.last_year"),
+        ("/hop kt truc_tuyen 31/12 Tổng kết", date(2025, 12, 31), "confirm.last_year"),
+        ("/giaoviec kt 26/11 Rà soát", date(2027, 11, 26), "confirm.next_year"),
+        ("/giaoviec vp 01/01 Đầu năm sau", date(2027, 1, 1), "confirm.next_year"),
+    ],
+)
+def test_a_year_less_date_in_another_year_is_asked_never_guessed(message, day, key):
+    with pytest.raises(YearGuess) as guess:
+        parse(message)
+    assert (guess.value.day, guess.value.key) == (day, key)
+
+
+@pytest.mark.parametrize(
+    "message,day",
+    [
+        ("/hop truc_tiep hôm nay", TODAY),
+        ("/hop truc_tiep hom qua Giao ban", date(2026, 11, 26)),
+        ("/hop truc_tiep homqua", date(2026, 11, 26)),
+        ("/hoso 3 0 hôm qua", date(2026, 11, 26)),
+        ("/hop truc_tiep 15/01/2025", date(2025, 1, 15)),
+        ("/vanban dientu 20/11/2026 15/KH-UBND Kế hoạch", date(2026, 11, 20)),
+        ("/vanban mat 20/11", date(2026, 11, 20)),
+    ],
+)
+def test_dates_words_and_backfilling(message, day):
+    assert parse(message).day == day
+
+
+def test_a_document_number_with_a_year_is_not_a_date():
+    command = parse("/vanban dientu 12/2026/QĐ-UBND Quy định")
+    assert (command.number, command.day, command.summary) == ("12/2026/QĐ-UBND", TODAY, "Quy định")
 
 
 def test_meeting_for_a_named_department():
@@ -80,7 +113,14 @@ def test_meeting_without_mode_asks(message, department):
         ("/hop truc_tuyen 12/13/2026", "parse.bad_date"),
         ("/hop truc_tuyen 28/11/2026", "parse.future_date"),
         ("/hop truc_tuyen 01/01/2027", "parse.future_date"),
-        ("/hop truc_tuyen 01/01/1999", "parse.bad_date"),
+        ("/hop truc_tuyen 01/01/1999", "parse.too_old"),
+        ("/hop truc_tuyen 31/12/2024", "parse.too_old"),
+        ("/hop vp truc_tiep 31/02/2026", "parse.bad_date"),
+        ("/hop vp truc_tiep 31.02.2026 Giao ban", "parse.bad_date"),
+        ("/hop truc_tiep 1/2/3 Giao ban", "parse.bad_date"),
+        ("/vanban mat 5/M", "parse.secret_details"),
+        ("/vanban vp mật Văn bản mật", "parse.secret_details"),
+        ("/vanban dientu 31/02/2026 5/UBND", "parse.bad_date"),
         ("/hop truc_tuyen " + "x" * 301, "parse.too_long"),
         ("/vanban thu", "parse.unknown_document_kind"),
         ("/vanban dien_tu " + "1" * 51, "parse.too_long"),
@@ -91,12 +131,21 @@ def test_meeting_without_mode_asks(message, department):
         ("/hoso 0 0", "parse.zero_counts"),
         ("/hoso 1 2 3", "parse.too_many_args"),
         ("/hoso 1 2 30/02", "parse.bad_date"),
-        ("/hoso 999999 1", "parse.bad_count"),
+        ("/hoso 999999 1", "parse.count_too_big"),
+        ("/hoso 1 " + "9" * 4400, "parse.bad_count"),
+        ("/nopbaocao kt 2026", "parse.unknown_report"),
+        ("/suaviec V3 30/02/2027", "parse.bad_date"),
+        ("/suaviec V3 20/11/2026", "parse.past_deadline"),
+        ("/huy Vx", "parse.bad_entry_id"),
         ("/huy abc", "parse.bad_entry_id"),
         ("/huy 0", "parse.bad_entry_id"),
         ("/huy 1 2", "parse.too_many_args"),
         ("/chitieu 2030", "parse.bad_year"),
         ("/chitieu xyz", "parse.unknown_department"),
+        ("/chitieu thang 13", "parse.bad_month"),
+        ("/chitieu thang", "parse.bad_month"),
+        ("/chitieu thang 12", "parse.future_period"),
+        ("/chitieu 2027", "parse.future_period"),
         ("/lienket xyz", "parse.unknown_department"),
         ("/thuhoi abc", "parse.bad_member_id"),
         ("/start short", "parse.bad_code"),
@@ -139,7 +188,7 @@ def test_bad_input_is_refused_with_a_reason(message, key):
             LogDocument(None, DocumentKind.ELECTRONIC, "125/QĐ-UBND", "Về việc A", TODAY),
         ),
         ("/vanban giấy Giấy mời", LogDocument(None, DocumentKind.PAPER, None, "Giấy mời", TODAY)),
-        ("/vanban vp mật 5/M", LogDocument("vp", DocumentKind.SECRET, "5/M", "", TODAY)),
+        ("/vanban vp mật", LogDocument("vp", DocumentKind.SECRET, None, "", TODAY)),
         ("/hoso 19 1", LogDossiers(None, 19, 1, TODAY)),
         ("/hồ_sơ tthcc 0 3 20/11/2026", LogDossiers("tthcc", 0, 3, date(2026, 11, 20))),
         ("/huy", Cancel(None)),
@@ -154,7 +203,20 @@ def test_bad_input_is_refused_with_a_reason(message, key):
         ("/baocao năm 2026", ShowReports("nam", 2026)),
         ("/giaoviec kt 04/12 Rà soát hồ sơ", Assign("kt", date(2026, 12, 4), "Rà soát hồ sơ")),
         ("/giaoviec vp 27/11/2026 Hôm nay", Assign("vp", TODAY, "Hôm nay")),
-        ("/giaoviec vp 01/01 Đầu năm sau", Assign("vp", date(2027, 1, 1), "Đầu năm sau")),
+        ("/giaoviec vp 01/01/2027 Đầu năm sau", Assign("vp", date(2027, 1, 1), "Đầu năm sau")),
+        ("/huy V3", CancelTask(3)),
+        ("/huy v12", CancelTask(12)),
+        ("/xong V5", Done(5, "")),
+        ("/suaviec V3 20/12/2026", EditTask(3, due=date(2026, 12, 20))),
+        ("/suaviec 3 vhxh", EditTask(3, department="vhxh")),
+        ("/sửa_việc V3 Rà soát và báo cáo", EditTask(3, title="Rà soát và báo cáo")),
+        ("/help hop", Help("hop")),
+        ("/help /giaoviec", Help("giaoviec")),
+        ("/chitieu 6thang 2026", ShowTargets(2026, None, report="6thang")),
+        ("/chitieu nam", ShowTargets(2026, None, report="nam")),
+        ("/chitieu thang 11", ShowTargets(2026, None, month=11)),
+        ("/chitieu tháng 3 2026 kt", ShowTargets(2026, "kt", month=3)),
+        ("/chitieu 2025", ShowTargets(2025, None)),
         ("/viec", ListTasks(None)),
         ("/viec kt", ListTasks("kt")),
         ("/tiendo 5 60% Xong khảo sát", Progress(5, 60, "Xong khảo sát")),
@@ -188,7 +250,8 @@ def test_fold_and_document_number_key():
         ("/lienket", Ask.DEPARTMENT, "/lienket {}"),
         ("/thuhoi", Ask.MEMBER, "/thuhoi {}"),
         ("/tiendo", Ask.OPEN_TASK, "/tiendo {}"),
-        ("/tiendo 5", Ask.PERCENT, "/tiendo 5 {}"),
+        ("/tiendo 5", Ask.PERCENT, "/tiendo V5 {}"),
+        ("/suaviec", Ask.OPEN_TASK, "/suaviec {}"),
         ("/xong", Ask.OPEN_TASK, "/xong {}"),
     ],
 )
@@ -221,10 +284,11 @@ def test_aliases_are_declared_once_and_found_with_or_without_diacritics():
     assert REGISTRY.get("Họp").name == "hop" and REGISTRY.get("cuoc_hop").name == "hop"
     assert REGISTRY.get("hoàn thành").name == "xong"
     names = [spec.name for spec in REGISTRY]
-    assert len(names) == len(set(names)) == 17
+    assert len(names) == len(set(names)) == 18
 
 
 VALID_ARGS = {
+    "suaviec": "V1 vhxh",
     "start": "abcdefghijklmnopqrstuvwxyz",
     "hop": "truc_tuyen",
     "vanban": "giay",

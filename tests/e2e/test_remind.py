@@ -108,7 +108,7 @@ def test_remind_delivers_once_stops_after_submission_and_escalates(setup, fake):
     second = len(fake.sent())
     remind(setup, fake, "2026-12-01T08:00")
     assert any("đã trễ 1 ngày" in t for t in texts_to(fake, KT, second)), "the blocked chat did not stop the others"
-    escalation = [t for t in texts_to(fake, LEADER, second) if "còn 5 phòng chưa nộp" in t]  # all but VH-XH
+    escalation = [t for t in texts_to(fake, LEADER, second) if "còn 3 phòng chưa nộp" in t]  # VP, KT, TTHCC
     assert escalation and "Văn phòng HĐND và UBND xã" in escalation[0] and "Phòng Kinh tế" in escalation[0]
     assert any("Cán bộ 1003" in t for t in texts_to(fake, ADMIN, second)), "admins are told who is unreachable"
     assert fake.errors == []

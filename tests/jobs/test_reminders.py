@@ -107,9 +107,9 @@ async def test_periods_before_tracking_started_are_never_chased(service, people)
 async def test_task_notice_reminders_escalation_and_close(service, people, clock):
     clock.now = instant("2026-11-27T10:00")
     reply = await people["leader"].say("/giaoviec kt 04/12/2026 Rà soát hồ sơ đất đai")
-    assert reply.startswith("Đã giao việc #1 cho Phòng Kinh tế, hạn Thứ Sáu, 04/12/2026")
+    assert reply.startswith("Đã giao việc V1 cho Phòng Kinh tế, hạn Thứ Sáu, 04/12/2026")
     notice = await outbox(service, kind="task_assigned")
-    assert [r.chat_id for r in notice] == ["1001"] and "/tiendo 1" in notice[0].text
+    assert [r.chat_id for r in notice] == ["1001"] and "/tiendo V1" in notice[0].text
     await sweep(service, instant("2026-12-01T08:00"))
     before = await outbox(service, kind="task", stage="before")
     assert len(before) == 1 and "còn 3 ngày" in before[0].text
@@ -117,7 +117,7 @@ async def test_task_notice_reminders_escalation_and_close(service, people, clock
     assert len(await outbox(service, kind="task", stage="late")) == 1
     assert [r.chat_id for r in await outbox(service, kind="task_escalation")] == ["2001"]
     clock.now = instant("2026-12-07T09:00")
-    assert "trễ 3 ngày" in await people["kt"].say("/xong 1")
+    assert "trễ 1 ngày làm việc" in await people["kt"].say("/xong V1")  # due Fri 04/12, done Mon 07/12
     await sweep(service, instant("2026-12-08T08:00"))
     assert len(await outbox(service, kind="task", stage="late")) == 1
 

@@ -56,6 +56,7 @@ ALLOWED = {
     "viec": "LFA",
     "tiendo": "LF",
     "xong": "LF",
+    "suaviec": "LA",
 }
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A"}
 SAMPLE = {
@@ -75,6 +76,7 @@ SAMPLE = {
     "viec": "/viec",
     "tiendo": "/tiendo 99 50",
     "xong": "/xong 99",
+    "suaviec": "/suaviec 99 kt",
 }
 
 
@@ -152,8 +154,17 @@ async def test_revoked_member_is_unregistered(service, focal, admin):
 # --- logging -----------------------------------------------------------------------------
 
 
+WORKED_MEETINGS = [
+    "/hop truc_tuyen Giao ban",
+    "/hop trực tuyến Họp chi bộ",
+    "/hop truc_tiep Tiếp dân",
+    "/hop trực tiếp Họp tổ",
+    "/hop offline Họp dân phố",
+]
+
+
 async def test_worked_example_through_the_chat(service, focal, leader):
-    for line in ["/hop truc_tuyen", "/hop trực tuyến", "/hop truc_tiep", "/hop trực tiếp", "/hop offline"]:
+    for line in WORKED_MEETINGS:
         assert "Đã ghi #" in await focal.say(line)
     for n in range(9):
         assert "điện tử" in await focal.say(f"/vanban dien_tu {n + 1}/UBND-VHXH")
@@ -161,10 +172,13 @@ async def test_worked_example_through_the_chat(service, focal, leader):
     await focal.say("/vanban mat")
     receipt = await focal.say("/hoso 19 1")
     assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in receipt
-    report = await leader.say("/chitieu")
-    assert "Cuộc họp: 5/108" in report and "40,0%" in report and "🔴" in report.splitlines()[2]
-    assert "Văn bản ban hành: 11/510" in report and "90,0%" in report
-    assert "95,0% (≥95%) ✅ đạt" in report
+    report = (await leader.say("/chitieu")).splitlines()
+    assert report[1].startswith("• Cuộc họp: 5 – tối đa 108 = 120 năm 2025 − 10%")
+    assert report[2] == "• Họp trực tuyến: 2/5 cuộc – 40,0% (chỉ tiêu ≥60%) 🔴 chưa đạt"
+    assert report[3].startswith("• Văn bản ban hành: 11 – tối đa 510 = 600 năm 2025 − 15%")
+    assert report[4] == "• Văn bản điện tử (trừ mật): 9/10 – 90,0% (chỉ tiêu 100%) 🔴 chưa đạt"
+    assert report[6] == "• Hồ sơ TTHC trực tuyến: 19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%) ✅ đạt"
+    assert report[-1].startswith("⚠️ Số liệu tính từ 27/11/2026"), "installed today: the year is partial"
     department = await leader.say("/chitieu vhxh")
     assert "Phòng Văn hóa – Xã hội" in department and "40,0%" in department
 
@@ -220,22 +234,35 @@ async def test_a_redelivered_message_changes_nothing_and_gets_the_same_receipt(s
 
 
 async def test_undo_keeps_the_record_and_audits_who(service, focal, leader):
+    assert await focal.say("/huy") == text("cancel.nothing")
     await focal.say("/hop truc_tuyen")
     await focal.say("/hop truc_tiep")
     assert "Đã hủy #2" in await focal.say("/huy")
-    assert "Đã hủy #1" in await focal.say("/huy")
-    assert await focal.say("/huy") == text("cancel.nothing")
+    again = await focal.say("/huy")
+    assert again.startswith("Mục vừa ghi #2") and "/huy <số mục>" in again, "a bare /huy never walks back"
+    question = await focal.send("/huy 1")
+    assert question.text == "Hủy #1: họp trực tuyến ngày 27/11/2026?" and len(question.options) == 2
+    assert "Đã hủy #1" in await focal.say("1")
     assert await count(service, Entry) == 2
     async with service.db.unit_of_work() as session:
         actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions.count("add") == 2 and actions.count("cancel") == 2
 
 
+async def test_cancelling_what_is_not_ones_last_entry_can_be_declined(service, focal):
+    await focal.say("/hop truc_tuyen A")
+    await focal.say("/hop truc_tuyen B")
+    await focal.send("/huy 1")
+    assert await focal.say("2") == text("choice.dismissed")
+    assert await count(service, Entry, Entry.cancelled_at.is_not(None)) == 0
+
+
 async def test_undo_of_someone_elses_entry(service, focal, leader):
     other = await register(service, "102", Role.FOCAL, "kt")
     await other.say("/hop truc_tuyen")
     assert await focal.say("/huy 1") == text("cancel.not_yours")
-    assert "Đã hủy #1" in await leader.say("/huy 1")
+    await leader.send("/huy 1")
+    assert "Đã hủy #1" in await leader.say("1")
     assert await leader.say("/huy 1") == text("cancel.already", id=1)
     assert await leader.say("/huy 77") == text("cancel.not_found", id=77)
 
@@ -255,13 +282,17 @@ async def test_focal_sees_commune_and_own_department_only(service, focal):
 
 async def test_past_year_dates_count_in_their_year(service, focal, leader):
     await focal.say("/hop truc_tuyen 15/12/2025")
-    assert "Cuộc họp: 0/108" in await leader.say("/chitieu")
-    assert "Cuộc họp: 1 " in await leader.say("/chitieu 2025")
+    assert "• Cuộc họp: chưa có số liệu" in await leader.say("/chitieu")
+    last_year = await leader.say("/chitieu 2025")
+    assert "• Cuộc họp: 1 (chưa có số liệu năm 2024" in last_year
+    assert "Số liệu gốc năm 2025 theo cấu hình: 120 cuộc họp, 600 văn bản." in last_year
 
 
 async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, config):
     users = [await register(service, str(1000 + i), Role.FOCAL, "vhxh") for i in range(40)]
-    replies = await asyncio.gather(*(u.say("/hop truc_tuyen") for u in users), return_exceptions=True)
+    replies = await asyncio.gather(
+        *(u.say(f"/hop truc_tuyen Giao ban tổ {n}") for n, u in enumerate(users)), return_exceptions=True
+    )
     assert [r for r in replies if not isinstance(r, str) or "Đã ghi #" not in r] == []
     assert await count(service, Entry) == 40
     assert len({r.split(":")[0] for r in replies}) == 40  # forty distinct numbers

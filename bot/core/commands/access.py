@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.commands.registry import CommandSpec, ParseContext
-from bot.core.commands.tokens import ParseError, Tokens
+from bot.core.commands.tokens import ParseError, Tokens, echo
 from bot.core.permissions import ANY_MEMBER
 
 INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -19,7 +19,7 @@ class Start:
 
 @dataclass(frozen=True)
 class Help:
-    pass
+    topic: str | None = None  # a command's name: its syntax and an example
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,16 @@ def parse_start(tokens: Tokens, ctx: ParseContext) -> Start:
     return Start(code)
 
 
+def parse_help(tokens: Tokens, ctx: ParseContext) -> Help:
+    if not tokens.raw:
+        return Help()
+    topic = tokens.take()[0].removeprefix("/")
+    tokens.no_more()
+    return Help(echo(topic))
+
+
 COMMANDS = (
     CommandSpec("start", parse_start, ANY_MEMBER, writes=True, public=True),
-    CommandSpec("help", lambda tokens, ctx: Help(), ANY_MEMBER, writes=False, aliases=("trogiup", "huongdan")),
+    CommandSpec("help", parse_help, ANY_MEMBER, writes=False, aliases=("trogiup", "huongdan")),
     CommandSpec("toi", lambda tokens, ctx: WhoAmI(), ANY_MEMBER, writes=False),
 )

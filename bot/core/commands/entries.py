@@ -17,8 +17,10 @@ from bot.core.commands.tokens import (
     echo,
     fold,
     is_number,
+    is_task_ref,
     optional_date,
     positive_int,
+    task_ref,
 )
 from bot.core.permissions import ANY_MEMBER
 
@@ -108,6 +110,13 @@ class Cancel:
     entry_id: int | None
 
 
+@dataclass(frozen=True)
+class CancelTask:
+    """`/huy V3`: a leader withdraws a task."""
+
+    task_id: int
+
+
 def document_number_key(number: str) -> str:
     """The form a số ký hiệu is compared in: '125/QĐ-UBND' and '125/qd-ubnd' are one number."""
     return re.sub(r"\s+", "", fold(number)).upper()
@@ -131,18 +140,25 @@ def parse_document(tokens: Tokens, ctx: ParseContext) -> AskDocumentKind | LogDo
     kind = tokens.alias(DOCUMENT_KINDS)
     if kind is None:
         raise ParseError("parse.unknown_document_kind", value=echo(tokens.raw[0]))
+    day = optional_date(tokens, ctx.today, strict=True)
+    if kind is DocumentKind.SECRET:
+        if tokens.raw:  # a secret document's number or abstract does not belong in a chat app
+            raise ParseError("parse.secret_details")
+        return LogDocument(department, kind, None, "", day)
     number = None
     first = tokens.peek()
     if first is not None and any(c.isdigit() for c in first):
         if len(first) > MAX_DOCUMENT_NUMBER:
             raise ParseError("parse.too_long", limit=MAX_DOCUMENT_NUMBER)
         number = tokens.take()[0]
-    return LogDocument(department, kind, number, tokens.summary(), ctx.today)
+    return LogDocument(department, kind, number, tokens.summary(), day)
 
 
 def _count(token: str) -> int:
-    if not is_number(token) or int(token) > MAX_COUNT:
+    if not is_number(token):
         raise ParseError("parse.bad_count", value=echo(token))
+    if int(token) > MAX_COUNT:
+        raise ParseError("parse.count_too_big", value=echo(token), limit=f"{MAX_COUNT:,}".replace(",", "."))
     return int(token)
 
 
@@ -161,12 +177,14 @@ def parse_dossiers(tokens: Tokens, ctx: ParseContext) -> LogDossiers:
     return LogDossiers(department, online, paper, day)
 
 
-def parse_cancel(tokens: Tokens, ctx: ParseContext) -> Cancel:
+def parse_cancel(tokens: Tokens, ctx: ParseContext) -> Cancel | CancelTask:
     if not tokens.raw:
         return Cancel(None)
-    entry_id = positive_int(tokens.take()[0], "parse.bad_entry_id")
+    token = tokens.take()[0]
     tokens.no_more()
-    return Cancel(entry_id)
+    if is_task_ref(token):
+        return CancelTask(task_ref(token))
+    return Cancel(positive_int(token, "parse.bad_entry_id"))
 
 
 def ask_meeting_mode(department: str | None) -> Missing:

@@ -35,8 +35,7 @@ def _report(tokens: Tokens, ctx: ParseContext, *, required: bool) -> str | None:
     if report is not None:
         return report
     if required or tokens.raw and not is_number(tokens.raw[0]):
-        value = echo(tokens.raw[0]) if tokens.raw else ""
-        raise ParseError("parse.unknown_report", value=value, codes=", ".join(ctx.reports))
+        raise ParseError("parse.unknown_report", value=echo(tokens.raw[0]), codes=", ".join(ctx.reports))
     return None
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.core.commands.registry import CommandSpec, ParseContext
 from bot.core.commands.tokens import (
+    DATE_TOKEN,
     Ask,
     Missing,
     NeedInput,
@@ -15,7 +16,7 @@ from bot.core.commands.tokens import (
     echo,
     is_number,
     parse_deadline,
-    positive_int,
+    task_ref,
 )
 from bot.core.permissions import ANY_MEMBER, LEADER_OR_FOCAL, MANAGERS
 
@@ -45,6 +46,16 @@ class Done:
     note: str
 
 
+@dataclass(frozen=True)
+class EditTask:
+    """`/suaviec V3 …`: a new deadline, a new lead department, or a new title."""
+
+    task_id: int
+    due: date | None = None
+    department: str | None = None
+    title: str | None = None
+
+
 def parse_assign(tokens: Tokens, ctx: ParseContext) -> Assign:
     if not tokens.raw:
         raise NeedInput("prompt.giaoviec")
@@ -70,13 +81,13 @@ def parse_tasks(tokens: Tokens, ctx: ParseContext) -> ListTasks:
 def _task_id(tokens: Tokens, command: str) -> int:
     if not tokens.raw:
         raise Missing(Ask.OPEN_TASK, f"/{command} {{}}")
-    return positive_int(tokens.take()[0], "parse.bad_task_id")
+    return task_ref(tokens.take()[0])
 
 
 def parse_progress(tokens: Tokens, ctx: ParseContext) -> Progress:
     task_id = _task_id(tokens, "tiendo")
     if not tokens.raw:
-        raise Missing(Ask.PERCENT, f"/tiendo {task_id} {{}}", id=task_id)
+        raise Missing(Ask.PERCENT, f"/tiendo V{task_id} {{}}", id=task_id)
     token = tokens.take()[0]
     digits = token.removesuffix("%")
     if not is_number(digits) or int(digits) > 100:
@@ -89,9 +100,26 @@ def parse_done(tokens: Tokens, ctx: ParseContext) -> Done:
     return Done(task_id, tokens.summary())
 
 
+def parse_edit(tokens: Tokens, ctx: ParseContext) -> EditTask:
+    task_id = _task_id(tokens, "suaviec")
+    if not tokens.raw:
+        raise NeedInput("prompt.suaviec")
+    first = tokens.peek()
+    if DATE_TOKEN.match(first):
+        due = parse_deadline(tokens.take()[0], ctx.today)
+        tokens.no_more()
+        return EditTask(task_id, due=due)
+    department = tokens.department(ctx.departments)
+    if department is not None:
+        tokens.no_more()
+        return EditTask(task_id, department=department)
+    return EditTask(task_id, title=tokens.summary())
+
+
 COMMANDS = (
     CommandSpec("giaoviec", parse_assign, MANAGERS, writes=True),
     CommandSpec("viec", parse_tasks, ANY_MEMBER, writes=False, aliases=("congviec", "nhiemvu")),
     CommandSpec("tiendo", parse_progress, LEADER_OR_FOCAL, writes=True),
     CommandSpec("xong", parse_done, LEADER_OR_FOCAL, writes=True, aliases=("hoanthanh",)),
+    CommandSpec("suaviec", parse_edit, MANAGERS, writes=True, aliases=("doiviec",)),
 )

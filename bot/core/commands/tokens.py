@@ -15,7 +15,7 @@ T = TypeVar("T")
 MAX_SUMMARY = 300
 ECHO = 30  # characters of user input repeated in an error
 DATE_TOKEN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?$")
-LOOKS_LIKE_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}")
+LOOKS_LIKE_DATE = re.compile(r"^\d{1,4}[/.-]\d")  # read as a date, and refused if it is not one
 DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -141,39 +141,73 @@ def positive_int(token: str, key: str) -> int:
     return int(digits)
 
 
-def parse_date(token: str, today: date) -> date:
-    """'12/11' or '12/11/2026' in the past or today; a year-less date is the latest such day."""
+DAY_WORDS = {"homnay": 0, "homqua": -1}
+
+
+class YearGuess(Exception):  # noqa: N818 - a question, not a failure
+    """A date typed without its year that lands outside the current year: asked, never guessed."""
+
+    def __init__(self, token: str, day: date, key: str) -> None:
+        super().__init__(key)
+        self.token = token
+        self.day = day
+        self.key = key
+
+
+def _read_date(token: str) -> tuple[int, int, int | None]:
+    """(day, month, year or None) of a typed date."""
     match = DATE_TOKEN.match(token)
     if not match:
         raise ParseError("parse.bad_date", value=echo(token))
-    day, month, year = int(match[1]), int(match[2]), match[3]
-    full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    year = match[3]
+    return int(match[1]), int(match[2]), None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+
+
+def _date(year: int, month: int, day: int, token: str) -> date:
     try:
-        result = date(full_year, month, day)
-        if year is None and result > today:
-            result = date(full_year - 1, month, day)
+        return date(year, month, day)
     except ValueError:
         raise ParseError("parse.bad_date", value=echo(token)) from None
+
+
+def is_task_ref(token: str) -> bool:
+    """'V3' (or 'v3'): a task, whose numbers run apart from the entries' #N."""
+    return token[:1] in ("V", "v") and is_number(token[1:])
+
+
+def task_ref(token: str) -> int:
+    """A task's number as typed: 'V3', 'v3', '#3' or '3'."""
+    return positive_int(token[1:] if is_task_ref(token) else token, "parse.bad_task_id")
+
+
+def parse_date(token: str, today: date) -> date:
+    """The day something happened: today or earlier, not before 1 January of last year.
+
+    A year-less date later this year is asked about (it would be last year's), never guessed.
+    """
+    day, month, year = _read_date(token)
+    if year is None:
+        result = _date(today.year, month, day, token)
+        if result > today:
+            raise YearGuess(token, _date(today.year - 1, month, day, token), "confirm.last_year")
+        return result
+    result = _date(year, month, day, token)
     if result > today:
         raise ParseError("parse.future_date", value=result.strftime("%d/%m/%Y"))
-    if result.year < 2000:
-        raise ParseError("parse.bad_date", value=echo(token))
+    if result < date(today.year - 1, 1, 1):
+        raise ParseError("parse.too_old", value=result.strftime("%d/%m/%Y"), year=today.year - 1)
     return result
 
 
 def parse_deadline(token: str, today: date) -> date:
-    """A deadline today or later; a year-less '04/12' is its next occurrence."""
-    match = DATE_TOKEN.match(token)
-    if not match:
-        raise ParseError("parse.bad_date", value=echo(token))
-    day, month, year = int(match[1]), int(match[2]), match[3]
-    full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
-    try:
-        result = date(full_year, month, day)
-        if year is None and result < today:
-            result = date(full_year + 1, month, day)
-    except ValueError:
-        raise ParseError("parse.bad_date", value=echo(token)) from None
+    """A deadline today or later; a year-less date already past this year is asked about (next year's?)."""
+    day, month, year = _read_date(token)
+    if year is None:
+        result = _date(today.year, month, day, token)
+        if result < today:
+            raise YearGuess(token, _date(today.year + 1, month, day, token), "confirm.next_year")
+        return result
+    result = _date(year, month, day, token)
     if result < today:
         raise ParseError("parse.past_deadline", value=result.strftime("%d/%m/%Y"))
     if result.year > today.year + 5:
@@ -181,9 +215,16 @@ def parse_deadline(token: str, today: date) -> date:
     return result
 
 
-def optional_date(tokens: Tokens, today: date) -> date:
-    """A date at the front if one is there, else today."""
+def optional_date(tokens: Tokens, today: date, *, strict: bool = False) -> date:
+    """A date at the front ('12/11', '12/11/2026', 'hôm nay', 'hôm qua') if one is there, else today.
+
+    A token that looks like a date but is none is an error, never part of a summary; `strict` takes
+    only a whole date (a document number such as 12/2026/QĐ-UBND is not one).
+    """
+    offset = tokens.alias(DAY_WORDS)
+    if offset is not None:
+        return date.fromordinal(today.toordinal() + offset)
     first = tokens.peek()
-    if first is not None and LOOKS_LIKE_DATE.match(first):
+    if first is not None and (DATE_TOKEN if strict else LOOKS_LIKE_DATE).match(first):
         return parse_date(tokens.take()[0], today)
     return today

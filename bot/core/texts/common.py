@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import is_dataclass
+
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.views import HelpView, Many, Question, Say
 
@@ -9,18 +11,27 @@ add_strings(
     {
         # access
         "access.unregistered": (
-            "Xin chào! Bạn chưa được đăng ký sử dụng trợ lý này; vui lòng liên hệ Văn phòng UBND xã để nhận mã mời."
+            "Xin chào! Bạn chưa được đăng ký sử dụng trợ lý này; "
+            "vui lòng liên hệ Văn phòng HĐND và UBND xã để nhận mã mời."
         ),
         "access.denied": "Bạn không có quyền dùng lệnh /{command}.",
         "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
         "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
         "error.internal": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
         # help
-        "help.header": "Các lệnh bạn dùng được:",
+        "help.header": "Các lệnh bạn dùng được (gõ /help <lệnh> để xem cách dùng):",
+        "help.topic": "{line}\nCách dùng: {usage}",
+        "view.not_your_department": "Bạn chỉ xem được số liệu của phòng mình ({codes}).",
         "usage": "Cách dùng: {usage}",
         # parsing, shared by several commands
         "parse.bad_date": "Ngày “{value}” không hợp lệ.",
         "parse.future_date": "Ngày {value} chưa tới; chỉ ghi việc đã diễn ra.",
+        "parse.too_old": "Ngày {value} quá xa: chỉ ghi việc từ 01/01/{year} trở đi.",
+        "confirm.last_year": "Ngày {day:%d/%m} năm nay chưa tới. Ý bạn là {day:%d/%m/%Y} (năm trước)?",
+        "confirm.next_year": "Ngày {day:%d/%m} năm nay đã qua. Ý bạn là {day:%d/%m/%Y} (năm sau)?",
+        "option.yes_date": "Đúng, {day:%d/%m/%Y}",
+        "option.no_retype": "Không, tôi gõ lại",
+        "choice.dismissed": "Đã bỏ qua, không ghi gì.",
         "parse.too_many_args": "Thừa tham số “{value}”.",
         "parse.too_long": "Nội dung quá dài (tối đa {limit} ký tự).",
         "parse.bad_year": "Năm “{value}” không hợp lệ.",
@@ -42,15 +53,19 @@ def usage(command: str) -> str:
     return text("usage", usage=text(f"usage.{command}"))
 
 
+def _filled(values: dict[str, object]) -> dict[str, object]:
+    """Values that are views themselves are rendered in place."""
+    return {name: render(v) if is_dataclass(v) and not isinstance(v, type) else v for name, v in values.items()}
+
+
 @render.register
 def _say(view: Say) -> str:
-    values = {name: render(v) if isinstance(v, Say) else v for name, v in view.values.items()}
-    return text(view.key, **values)
+    return text(view.key, **_filled(view.values))
 
 
 @render.register
 def _question(view: Question) -> str:
-    return text(view.key, **view.values)
+    return text(view.key, **_filled(view.values))
 
 
 @render.register

@@ -8,22 +8,27 @@ from bot.core.views import EntryCancelled, EntryLogged, EntryView
 
 add_strings(
     {
-        "usage.hop": ("/hop truc_tuyen|truc_tiep [dd/mm/yyyy] [nội dung]\nVí dụ: /hop truc_tuyen 12/11 Giao ban tuần"),
-        "usage.vanban": (
-            "/vanban dien_tu|giay|mat [số ký hiệu] [trích yếu]\n"
-            "Ví dụ: /vanban dien_tu 125/UBND-VP Về việc triển khai KH 641"
+        "usage.hop": (
+            "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, trực tiếp)\n"
+            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần"
         ),
-        "usage.hoso": "/hoso <số trực tuyến> <số trực tiếp> [dd/mm/yyyy]\nVí dụ: /hoso 19 1",
-        "usage.huy": "/huy [số mục]\nVí dụ: /huy (mục vừa ghi) hoặc /huy 12",
+        "usage.vanban": (
+            "/vanban dientu|giay|mat [ngày] [số ký hiệu] [trích yếu]\n"
+            "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền\n"
+            "Văn bản mật: chỉ /vanban mat [ngày], không ghi số hay trích yếu."
+        ),
+        "usage.hoso": "/hoso <số trực tuyến> <số trực tiếp> [ngày]\nVí dụ: /hoso 19 1, /hoso 19 1 hôm qua",
+        "usage.huy": "/huy [số mục | số việc]\nVí dụ: /huy (mục vừa ghi), /huy 12, /huy V3 (lãnh đạo hủy việc)",
         "help.hop": "/hop – ghi một cuộc họp",
         "help.vanban": "/vanban – ghi một văn bản đã ban hành",
         "help.hoso": "/hoso – ghi số hồ sơ TTHC tiếp nhận",
         "help.huy": "/huy – hủy mục vừa ghi",
         "prompt.hoso": "Gõ số hồ sơ TTHC tiếp nhận trực tuyến và trực tiếp.",
-        "parse.missing_kind": "Thiếu hình thức.",
         "parse.unknown_meeting_kind": "Không rõ hình thức họp “{value}”.",
         "parse.unknown_document_kind": "Không rõ loại văn bản “{value}”.",
         "parse.bad_count": "Số hồ sơ “{value}” phải là số nguyên không âm.",
+        "parse.count_too_big": "Số hồ sơ “{value}” quá lớn: mỗi lần ghi tối đa {limit} hồ sơ.",
+        "parse.secret_details": "Văn bản mật chỉ ghi số lượng: không ghi số ký hiệu hay trích yếu trong ứng dụng chat.",
         "parse.zero_counts": "Cả hai số đều bằng 0; không có gì để ghi.",
         "parse.missing_counts": "Thiếu số hồ sơ trực tuyến và trực tiếp.",
         "parse.bad_entry_id": "Số mục “{value}” không hợp lệ.",
@@ -51,12 +56,18 @@ add_strings(
         ),
         "cancel.done": "Đã hủy #{id} ({what}). Bản ghi vẫn được lưu để đối chiếu.",
         "cancel.nothing": "Bạn chưa ghi mục nào để hủy.",
+        "cancel.last_already": "Mục vừa ghi #{id} ({what}) đã được hủy. Muốn hủy mục khác, gõ /huy <số mục>.",
+        "confirm.cancel": "Hủy #{id}: {what}?",
+        "confirm.same_meeting": "Cuộc họp này vừa được ghi (#{id}: {what}). Ghi thêm một lần nữa?",
+        "option.cancel_entry": "Hủy #{id}",
+        "option.log_anyway": "Vẫn ghi",
+        "option.dont": "Không",
         "cancel.not_found": "Không có mục #{id}.",
         "cancel.already": "Mục #{id} đã được hủy trước đó.",
         "cancel.not_yours": "Bạn chỉ hủy được mục do mình ghi.",
         "what.meeting": "họp {mode} ngày {day}",
         "what.document": "văn bản {kind}{number}",
-        "what.dossiers": "hồ sơ {online} + {paper} ngày {day}",
+        "what.dossiers": "hồ sơ ({online} trực tuyến, {paper} trực tiếp) ngày {day}",
         "what.report": "{report} {year}",
     }
 )
@@ -70,6 +81,7 @@ def _number(entry: EntryView) -> str:
     return text("document.number", number=entry.document_number) if entry.document_number else ""
 
 
+@render.register
 def describe_entry(entry: EntryView) -> str:
     """What an entry records, in a few words: 'họp trực tuyến ngày 12/11/2026'."""
     day = format_date(entry.day)

@@ -36,6 +36,11 @@ def format_left(days_left: int) -> str:
     return text("left.today") if days_left == 0 else text("left.late", days=-days_left)
 
 
+def format_count(value: int) -> str:
+    """A whole number with a dot between thousands: 12500 -> '12.500'."""
+    return f"{value:,}".replace(",", ".")
+
+
 def format_percent(fraction: float | Fraction, *, round_down: bool = False) -> str:
     """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'.
 

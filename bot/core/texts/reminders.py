@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_date, format_left, format_weekday
-from bot.core.texts.tasks import task_line
+from bot.core.texts.tasks import task_left, task_line
 from bot.core.views import Digest, ReportEscalation, ReportReminder, TaskNotice, Unreachable
 
 MAX_LISTED = 10
@@ -29,23 +29,23 @@ add_strings(
             "Xem chi tiết: /baocao {code} {year}"
         ),
         "remind.task_assigned": (
-            "📌 Việc mới #{id} giao {department} chủ trì: {title}\nHạn: {weekday}, {due} – {left}.\n"
-            "Cập nhật: /tiendo {id} <0–100>; xong: /xong {id}"
+            "📌 Việc mới V{id} giao {department} chủ trì: {title}\nHạn: {weekday}, {due} – {left}.\n"
+            "Cập nhật: /tiendo V{id} <0–100>; khi hoàn thành: /xong V{id}"
         ),
         "remind.task_before": (
-            "⏰ Việc #{id} của {department}: {title}\nHạn: {weekday}, {due} – {left}. Tiến độ: {progress}%.\n"
-            "Cập nhật: /tiendo {id} <0–100>; xong: /xong {id}"
+            "⏰ Việc V{id} của {department}: {title}\nHạn: {weekday}, {due} – {left}. Tiến độ: {progress}%.\n"
+            "Cập nhật: /tiendo V{id} <0–100>; khi hoàn thành: /xong V{id}"
         ),
         "remind.task_late": (
-            "⚠️ Việc #{id} của {department} quá hạn: {title}\nHạn: {weekday}, {due} – {left}. Tiến độ: {progress}%.\n"
-            "Xong rồi, gõ: /xong {id}"
+            "⚠️ Việc V{id} của {department} quá hạn: {title}\nHạn: {weekday}, {due} – {left}. "
+            "Tiến độ: {progress}%.\nKhi hoàn thành, gõ: /xong V{id}"
         ),
         "remind.task_escalation": (
-            "🔔 Việc #{id} ({department}) {left}: {title}\nHạn: {weekday}, {due}. Tiến độ: {progress}%.\nXem: /viec"
+            "🔔 Việc V{id} ({department}) {left}: {title}\nHạn: {weekday}, {due}. Tiến độ: {progress}%.\nXem: /viec"
         ),
         "remind.task_nudge": (
-            "👋 Việc #{id} của {department} chưa cập nhật tiến độ 7 ngày qua: {title}\n"
-            "Hạn: {weekday}, {due} – {left}. Cập nhật: /tiendo {id} <0–100>"
+            "👋 Việc V{id} của {department} chưa cập nhật tiến độ 7 ngày qua: {title}\n"
+            "Hạn: {weekday}, {due} – {left}. Cập nhật: /tiendo V{id} <0–100>"
         ),
         "remind.digest_header": "📋 Tổng hợp tuần – {weekday}, {day}",
         "remind.digest_tasks": "Việc quá hạn: {count}",
@@ -97,7 +97,7 @@ def render_notice(view: object, today: date) -> str:
                 department=task.department,
                 title=task.title,
                 progress=task.progress,
-                **_due(task.due, today),
+                **(_due(task.due, today) | {"left": task_left(task.due, today)}),
             )
         case Digest():
             return _digest(view)

@@ -17,14 +17,25 @@ add_strings(
         "parse.unknown_report": "Không rõ kỳ báo cáo “{value}”. Các kỳ: {codes}.",
         "ask.report_period": "{department} nộp báo cáo kỳ nào?",
         "option.report_period": "{report} {year}",
-        "report.submitted": "Đã ghi #{id}: {department} đã nộp {report} {year}{file}{note}.",
+        "report.submitted": "Đã ghi #{id}: {department} đã nộp {report} {year}{file}{note}{recorded_by}.",
         "report.with_file": " (kèm tệp)",
-        "report.already": "{department} đã nộp {report} {year} (#{id}). Muốn nộp lại, hãy /huy {id} trước.",
+        "report.recorded_by": ", do {name} ghi nhận",
+        "report.already": (
+            "{department} đã nộp {report} {year} ngày {day:%d/%m/%Y} ({person} ghi nhận, #{id}). "
+            "Muốn nộp lại, hãy /huy {id} trước."
+        ),
+        "report.all_submitted": (
+            "{department} đã nộp {report} {year} ngày {day:%d/%m/%Y} ({person} ghi nhận, #{id}); "
+            "kỳ tiếp theo chưa đến lúc nộp."
+        ),
+        "report.not_open": "{report} {year} chưa đến kỳ: nhận từ ngày {start:%d/%m/%Y}.",
         "report.not_required": "{department} không thuộc danh sách phải nộp {report}.",
         "report.none_outstanding": "{department} không còn kỳ {report} nào phải nộp.",
         "ask.report_period_none": "{department} không còn kỳ báo cáo nào phải nộp.",
         "report.not_tracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start:%d/%m/%Y}); không ghi nhận.",
-        "report.untracked": "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start}); bot không theo dõi kỳ này.",
+        "report.untracked": (
+            "{report} {year} có hạn trước ngày bắt đầu theo dõi ({start}); bot không theo dõi kỳ này."
+        ),
         "report.no_reports": "Chưa cấu hình kỳ báo cáo nào.",
         "report.header": "📑 {report} {year} – hạn {weekday}, {due} ({left}):",
         "report.line_done": "✅ {department} – {day}, {person}",

@@ -1,65 +1,128 @@
-"""/chitieu: one line a target, each with its mark, and the tasks line."""
+"""/chitieu: one line a target, each with its counts, its baseline and its mark; no data is never green."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
+from bot.core.periods import Period
 from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
 from bot.core.texts.catalogue import add_strings, render, text
-from bot.core.texts.format import format_date, format_percent, format_target_percent
+from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
 
 add_strings(
     {
-        "usage.chitieu": "/chitieu [năm] [mã phòng]\nVí dụ: /chitieu, /chitieu 2026 vhxh",
+        "usage.chitieu": (
+            "/chitieu [kỳ] [năm] [mã phòng]\n"
+            "Ví dụ: /chitieu, /chitieu vhxh, /chitieu 6thang 2026, /chitieu nam, /chitieu thang 11, /chitieu 2025"
+        ),
         "help.chitieu": "/chitieu – tình hình thực hiện chỉ tiêu",
-        "targets.header": "📊 Chỉ tiêu năm {year} – {scope} (đến {day}):",
-        "targets.header_year": "📊 Chỉ tiêu năm {year} – {scope} (cả năm):",
-        "targets.meetings": "• Cuộc họp: {count}/{cap} (trần, giảm ≥{cut}){pace} {mark}",
-        "targets.documents": "• Văn bản ban hành: {count}/{cap} (trần, giảm ≥{cut}){pace} {mark}",
-        "targets.meetings_no_baseline": "• Cuộc họp: {count} (chưa có số liệu năm {base_year} để tính trần)",
-        "targets.documents_no_baseline": "• Văn bản ban hành: {count} (chưa có số liệu năm {base_year} để tính trần)",
-        "targets.pace": "; dự kiến cả năm {projected}",
-        "targets.online": "• Họp trực tuyến: {share} (≥{target}) {mark}",
-        "targets.electronic": "• Văn bản điện tử (trừ mật): {share} (={target}) {mark}",
-        "targets.dossiers": "• Hồ sơ TTHC trên môi trường số: {share} (≥{target}) {mark}",
-        "targets.no_data": "chưa có số liệu",
-        "targets.secret_note": "  (gồm {secret} văn bản mật, không tính tỷ lệ điện tử)",
+        "parse.bad_month": "Tháng “{value}” không hợp lệ (1–12).",
+        "parse.future_period": "Kỳ {value} chưa bắt đầu.",
+        "targets.header": "📊 {period} – {scope} (đến {day}):",
+        "targets.header_over": "📊 {period} – {scope}:",
+        "period.year": "Chỉ tiêu năm {year}",
+        "period.month": "Tháng {month:02d}/{year}",
+        "period.report": "{name} {year} ({start} – {end})",
+        "targets.cap": "• {what}: {count} – tối đa {cap}{basis}{pace} {mark}",
+        "targets.cap_period": " trong kỳ ({cap} cả năm{basis})",
+        "targets.basis": " = {baseline} năm {year}{source} − {cut}",
+        "targets.source_bot": ", số bot ghi nhận",
+        "targets.no_baseline": "• {what}: {count} (chưa có số liệu năm {year} để tính mức tối đa)",
+        "targets.no_data": "• {what}: chưa có số liệu",
+        "targets.pace": "; dự kiến {projected}",
+        "targets.too_early": "; còn sớm để dự báo",
+        "figure.meetings": "Cuộc họp",
+        "figure.documents": "Văn bản ban hành",
+        "targets.share": "• {what}: {part}/{whole}{unit} – {share} (chỉ tiêu {target}) {mark}",
+        "targets.share_no_data": "• {what}: chưa có số liệu (chỉ tiêu {target})",
+        "figure.online": "Họp trực tuyến",
+        "figure.electronic": "Văn bản điện tử (trừ mật)",
+        "figure.dossiers": "Hồ sơ TTHC trực tuyến",
+        "unit.meetings": " cuộc",
+        "unit.dossiers": " hồ sơ",
+        "targets.secret_note": "  (thêm {secret} văn bản mật, không tính tỷ lệ điện tử)",
         "targets.tasks": "• Nhiệm vụ đến hạn: {due}, đúng hạn {on_time} ({share}); quá hạn chưa xong: {overdue} {mark}",
-        "targets.tasks_none": "• Nhiệm vụ đến hạn: chưa có; quá hạn chưa xong: {overdue}",
+        "targets.tasks_none": "• Nhiệm vụ: chưa có việc đến hạn",
+        "targets.partial": "⚠️ Số liệu tính từ {day} (chưa đủ cả kỳ): so với mức tối đa chỉ để tham khảo.",
+        "targets.configured": "Số liệu gốc năm {year} theo cấu hình: {meetings} cuộc họp, {documents} văn bản.",
         "mark.met": "✅ đạt",
-        "mark.on_track": "🟡 đúng tiến độ",
+        "mark.on_track": "🟢 đúng tiến độ",
         "mark.behind": "🔴 chưa đạt",
+        "mark.no_data": "",
         "mark.none": "",
     }
 )
 
 
-def _cap_text(key: str, line: CapLine, year: int) -> str:
+def period_name(period: Period) -> str:
+    """'Chỉ tiêu năm 2026', 'Tháng 11/2026', 'Báo cáo 6 tháng 2026 (15/12/2025 – 14/05/2026)'."""
+    if period.report is not None:
+        start, end = format_date(period.start), format_date(period.end)
+        return text("period.report", name=period.name, year=period.year, start=start, end=end)
+    if period.month is not None:
+        return text("period.month", month=period.month, year=period.year)
+    return text("period.year", year=period.year)
+
+
+def _floor(value: Fraction) -> str:
+    return format_count(math.floor(value))
+
+
+def _cap_text(what: str, line: CapLine, period: Period) -> str:
+    name = text(f"figure.{what}")
+    if line.mark is Mark.NO_DATA:
+        return text("targets.no_data", what=name)
     if line.cap is None:
-        return text(f"{key}_no_baseline", count=line.count, base_year=year - 1)
-    pace = text("targets.pace", projected=line.projected) if line.projected != line.count else ""
+        return text("targets.no_baseline", what=name, count=format_count(line.count), year=line.baseline_year)
+    source = text("targets.source_bot") if line.baseline_source == "bot" else ""
+    basis = {
+        "baseline": format_count(line.baseline),
+        "year": line.baseline_year,
+        "source": source,
+        "cut": format_target_percent(line.cut),
+    }
+    if period.days >= 365:
+        cap, explained = format_count(line.cap), text("targets.basis", **basis)
+    else:
+        cap = _floor(line.period_cap)
+        explained = text("targets.cap_period", cap=format_count(line.cap), basis=text("targets.basis", **basis))
+    if line.projected is not None:
+        pace = text("targets.pace", projected=_floor(line.projected))
+    else:
+        pace = text("targets.too_early") if line.mark is Mark.NONE else ""
     return text(
-        key,
-        count=line.count,
-        cap=line.cap,
-        cut=format_target_percent(line.cut),
+        "targets.cap",
+        what=name,
+        count=format_count(line.count),
+        cap=cap,
+        basis=explained,
         pace=pace,
         mark=text(f"mark.{line.mark}"),
-    )
+    ).rstrip()
 
 
-def _share_text(key: str, line: ShareLine) -> str:
+def _share_text(what: str, line: ShareLine, unit: str = "") -> str:
+    name, target = text(f"figure.{what}"), format_target_percent(line.target)
+    target = target if line.target >= 1 else f"≥{target}"
     if line.share is None:
-        share = text("targets.no_data")
-    else:
-        share = format_percent(line.share, round_down=line.mark is Mark.BEHIND)
-    return text(key, share=share, target=format_target_percent(line.target), mark=text(f"mark.{line.mark}")).rstrip()
+        return text("targets.share_no_data", what=name, target=target)
+    return text(
+        "targets.share",
+        what=name,
+        part=format_count(line.part),
+        whole=format_count(line.whole),
+        unit=text(f"unit.{unit}") if unit else "",
+        share=format_percent(line.share, round_down=line.mark is Mark.BEHIND),
+        target=target,
+        mark=text(f"mark.{line.mark}"),
+    ).rstrip()
 
 
 def render_tasks_line(tasks: TaskCounts) -> str:
     """The tasks line the plan ties to each official's yearly evaluation."""
     if tasks.due == 0:
-        return text("targets.tasks_none", overdue=tasks.overdue_open)
+        return text("targets.tasks_none")
     met = tasks.overdue_open == 0 and tasks.on_time == tasks.due
     return text(
         "targets.tasks",
@@ -74,20 +137,27 @@ def render_tasks_line(tasks: TaskCounts) -> str:
 @render.register
 def render_target_report(report: TargetReport) -> str:
     """The /chitieu message for one scope."""
-    if report.as_of is None:
-        header = text("targets.header_year", year=report.year, scope=report.scope)
+    name = period_name(report.period)
+    if report.as_of >= report.period.end:
+        header = text("targets.header_over", period=name, scope=report.scope)
     else:
-        header = text("targets.header", year=report.year, scope=report.scope, day=format_date(report.as_of))
+        header = text("targets.header", period=name, scope=report.scope, day=format_date(report.as_of))
     lines = [
         header,
-        _cap_text("targets.meetings", report.meetings, report.year),
-        _share_text("targets.online", report.online_meetings),
-        _cap_text("targets.documents", report.documents, report.year),
-        _share_text("targets.electronic", report.electronic_documents),
+        _cap_text("meetings", report.meetings, report.period),
+        _share_text("online", report.online_meetings, "meetings"),
+        _cap_text("documents", report.documents, report.period),
+        _share_text("electronic", report.electronic_documents),
     ]
     if report.secret_documents:
-        lines.append(text("targets.secret_note", secret=report.secret_documents))
-    lines.append(_share_text("targets.dossiers", report.dossiers))
+        lines.append(text("targets.secret_note", secret=format_count(report.secret_documents)))
+    lines.append(_share_text("dossiers", report.dossiers, "dossiers"))
     if report.tasks is not None:
         lines.append(render_tasks_line(report.tasks))
+    if report.data_from is not None:
+        lines.append(text("targets.partial", day=format_date(report.data_from)))
+    if (base := report.configured_baseline) is not None:
+        meetings = "?" if base.meetings is None else format_count(base.meetings)
+        documents = "?" if base.documents is None else format_count(base.documents)
+        lines.append(text("targets.configured", year=report.year, meetings=meetings, documents=documents))
     return "\n".join(lines)

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.calendar import WorkCalendar
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_date, format_left, format_weekday
-from bot.core.views import TaskAssigned, TaskDone, TaskList, TaskProgressed, TaskRow
+from bot.core.views import TaskAssigned, TaskChanged, TaskDone, TaskList, TaskProgressed, TaskRow
+
+CALENDAR = WorkCalendar()
 
 add_strings(
     {
         "usage.giaoviec": (
-            "/giaoviec <mã phòng> <dd/mm/yyyy> <nội dung>\nVí dụ: /giaoviec kt 15/12/2026 Rà soát hồ sơ đất đai"
+            "/giaoviec <mã phòng> <hạn dd/mm/yyyy> <nội dung>\nVí dụ: /giaoviec kt 15/12/2026 Rà soát hồ sơ đất đai"
         ),
         "usage.viec": "/viec [mã phòng]",
-        "usage.tiendo": "/tiendo <số việc> <0–100> [ghi chú]\nVí dụ: /tiendo 5 60 Đã xong phần khảo sát",
-        "usage.xong": "/xong <số việc> [ghi chú]",
+        "usage.tiendo": "/tiendo <số việc> <0–100> [ghi chú]\nVí dụ: /tiendo V5 60 Đã xong phần khảo sát",
+        "usage.xong": "/xong <số việc> [ghi chú]\nVí dụ: /xong V5",
+        "usage.suaviec": (
+            "/suaviec <số việc> <hạn mới | mã phòng mới | nội dung mới>\n"
+            "Ví dụ: /suaviec V5 20/12/2026, /suaviec V5 vhxh, /suaviec V5 Rà soát và báo cáo"
+        ),
+        "help.suaviec": "/suaviec – đổi hạn, phòng chủ trì hoặc nội dung một việc",
+        "prompt.suaviec": "Gõ hạn mới, mã phòng chủ trì mới hoặc nội dung mới của việc.",
         "help.giaoviec": "/giaoviec – giao việc cho một phòng chủ trì",
         "help.viec": "/viec – danh sách việc đang làm",
         "help.tiendo": "/tiendo – cập nhật tiến độ một việc",
@@ -28,23 +37,46 @@ add_strings(
         "parse.bad_percent": "Tiến độ “{value}” phải là số từ 0 đến 100.",
         "ask.open_task": "Việc nào?",
         "ask.open_task_none": "Không có việc nào đang mở để cập nhật.",
-        "ask.percent": "Tiến độ việc #{id} đến nay?",
-        "option.task": "#{id} {title}",
+        "ask.percent": "Tiến độ việc V{id} đến nay?",
+        "option.task": "V{id} {title}",
+        "option.cancel_task": "Hủy việc V{id}",
+        "confirm.cancel_task": "Hủy việc {task}?",
         "option.percent": "{percent}%",
-        "task.assigned": "Đã giao việc #{id} cho {department}, hạn {weekday}, {due}: {title}.",
-        "task.line": "#{id} {department} – {title} – hạn {due} ({left}), {progress}%",
+        "task.assigned": "Đã giao việc V{id} cho {department}, hạn {weekday}, {due}: {title}.",
+        "task.due_day_off": "⚠️ Hạn rơi vào ngày nghỉ ({weekday}); nếu cần, đổi bằng: /suaviec V{id} <ngày>",
+        "task.changed.due": "Đã đổi hạn việc V{id} thành {weekday}, {due}: {title}.",
+        "task.changed.department": "Đã giao lại việc V{id} cho {department} chủ trì: {title}.",
+        "task.changed.title": "Đã sửa nội dung việc V{id}: {title}.",
+        "task.changed.cancelled": "Đã hủy việc V{id} ({department}): {title}. Bản ghi vẫn được lưu để đối chiếu.",
+        "task.cancel_not_allowed": "Chỉ lãnh đạo, quản trị mới hủy được việc đã giao.",
+        "task.row": "V{id} ({department}, hạn {due})",
+        "task.line": "V{id} {department} – {title} – hạn {due} ({left}), {progress}%",
         "task.list_header": "📌 Việc đang làm ({count}):",
         "task.list_more": "… và {count} việc khác.",
         "task.none": "Không có việc nào đang mở.",
-        "task.not_found": "Không có việc #{id}.",
-        "task.closed": "Việc #{id} đã hoàn thành ngày {day:%d/%m/%Y}.",
-        "task.not_yours": "Chỉ phòng chủ trì việc #{id} hoặc lãnh đạo mới cập nhật được.",
-        "task.progress": "Đã ghi tiến độ việc #{id}: {progress}%{note}.",
-        "task.done": "Đã ghi hoàn thành việc #{id} ngày {day} ({timing}).",
+        "task.not_found": "Không có việc V{id} đang mở.",
+        "task.closed": "Việc V{id} đã hoàn thành ngày {day:%d/%m/%Y}.",
+        "task.not_yours": "Chỉ phòng chủ trì việc V{id} hoặc lãnh đạo mới cập nhật được.",
+        "task.progress": "Đã ghi tiến độ việc V{id}: {progress}%{note}.",
+        "task.done": "Đã ghi hoàn thành việc V{id} ngày {day} ({timing}).",
         "task.on_time": "đúng hạn",
-        "task.late": "trễ {days} ngày",
+        "task.late": "trễ {days} ngày làm việc",
+        "left.task_late": "đã trễ {days} ngày làm việc",
     }
 )
+
+
+def task_left(due: date, today: date) -> str:
+    """'còn 3 ngày', 'hạn cuối hôm nay', or lateness in working days, as tasks are judged."""
+    if today <= due:
+        return format_left((due - today).days)
+    return text("left.task_late", days=CALENDAR.working_days_after(due, today))
+
+
+@render.register
+def describe_task(task: TaskRow) -> str:
+    """'V3 (Phòng Kinh tế, hạn 04/12/2026)'."""
+    return text("task.row", id=task.id, department=task.department, due=format_date(task.due))
 
 
 def task_line(task: TaskRow, today: date) -> str:
@@ -55,7 +87,7 @@ def task_line(task: TaskRow, today: date) -> str:
         department=task.department_code.upper(),
         title=task.title[:60],
         due=format_date(task.due),
-        left=format_left((task.due - today).days),
+        left=task_left(task.due, today),
         progress=task.progress,
     )
 
@@ -71,17 +103,27 @@ def _list(view: TaskList) -> str:
     return "\n".join(lines)
 
 
+def _task_values(task: TaskRow) -> dict[str, object]:
+    return {
+        "id": task.id,
+        "department": task.department,
+        "weekday": format_weekday(task.due),
+        "due": format_date(task.due),
+        "title": task.title,
+    }
+
+
 @render.register
 def _assigned(view: TaskAssigned) -> str:
-    task = view.task
-    return text(
-        "task.assigned",
-        id=task.id,
-        department=task.department,
-        weekday=format_weekday(task.due),
-        due=format_date(task.due),
-        title=task.title,
-    )
+    receipt = text("task.assigned", **_task_values(view.task))
+    if view.due_day_off:
+        receipt += "\n" + text("task.due_day_off", id=view.task.id, weekday=format_weekday(view.task.due))
+    return receipt
+
+
+@render.register
+def _changed(view: TaskChanged) -> str:
+    return text(f"task.changed.{view.change}", **_task_values(view.task))
 
 
 @render.register
