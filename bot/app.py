@@ -15,13 +15,18 @@ from typing import Protocol
 
 from bot.channels.ports import Transport
 from bot.config import Config
-from bot.core.clock import Clock, utc_now
+from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import ChannelProfile, Incoming
+from bot.core.permissions import Role
+from bot.core.texts import text
+from bot.inbox import ClockWatch, Inbox
 from bot.service import Answer, Service
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
+from storage import chats, outbox
 from storage.db import Database
+from storage.models import OutboxKind
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +41,8 @@ class Channel(Protocol):
     async def open(self) -> None:
         """Connect, before anything is sent."""
 
-    async def start(self, dispatch) -> None:
-        """Begin receiving; every message goes to `dispatch`."""
+    async def start(self, inlet) -> None:
+        """Begin receiving into the inlet (the inbox)."""
 
     async def stop(self) -> None:
         """Stop receiving and close."""
@@ -62,8 +67,22 @@ class App:
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
+        self.watch = ClockWatch(clock, self._tell_admins_about_the_clock)
+        self.inbox = Inbox(
+            self.db,
+            {c.name: c.handle for c in self.channels if hasattr(c, "handle")},
+            {c.name: c.apologise for c in self.channels if hasattr(c, "apologise")},
+            self.dispatch,
+            clock,
+            self.watch,
+        )
         self.jobs = JobsRuntime(
-            self.db, self.reminders, self.sender, clock, sweep_seconds=config.reminders.sweep_seconds
+            self.db,
+            self.reminders,
+            self.sender,
+            clock,
+            sweep_seconds=config.reminders.sweep_seconds,
+            trusted=lambda: self.watch.trusted,
         )
 
     async def dispatch(self, incoming: Incoming) -> Answer | None:
@@ -80,21 +99,35 @@ class App:
             await channel.open()
 
     async def start(self, *, sweep: bool | None = None) -> None:
-        """The sender and the sweeper, then the channels' receiving."""
+        """The sender, the sweeper and the inbox (what a crash left goes first), then the channels' receiving."""
         # The sender always runs (a receipt or a task notice must go out); the sweeper only when reminders are on.
         await self.jobs.start(sweep=self.config.reminders.enabled if sweep is None else sweep)
+        self.inbox.start()
         for channel in self.channels:
-            await channel.start(self.dispatch)
+            await channel.start(self.inbox)
 
     async def stop(self) -> None:
-        """Everything, in reverse order: receiving, jobs, channels' connections, the database."""
+        """Everything, in reverse order: receiving, the inbox, jobs, channels' connections, the database."""
         for channel in reversed(self.channels):
             try:
                 await channel.stop()
             except Exception:
                 logger.exception("stopping the %s channel failed", channel.name)
+        await self.inbox.stop()
         await self.jobs.stop()
         await self.db.dispose()
+
+    async def _tell_admins_about_the_clock(self, skew) -> None:
+        """Once a day at most: the admins learn that the server's clock is off."""
+        now = self.clock()
+        today = local_date(now, self.config.commune.tz)
+        notice = text("remind.clock", minutes=round(skew.total_seconds() / 60))
+        async with self.db.unit_of_work() as session:
+            admins = await chats.list_role_recipients(session, Role.ADMIN)
+            key = outbox.OutboxKey(OutboxKind.CLOCK, "server", "skew", today)
+            await outbox.enqueue(session, key, admins, notice, due_at=now, now=now)
+            await session.commit()
+        self.sender.wake()
 
     async def run_until_signalled(self) -> None:
         """Run until SIGINT or SIGTERM, then shut down cleanly."""

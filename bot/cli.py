@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 
 from bot.app import App
-from bot.config import TOKEN_ENV, Config
+from bot.config import MAX_INVITE_HOURS, TOKEN_ENV, Config
 from bot.core.clock import running_clock
 from bot.core.permissions import Role
 from bot.core.texts import format_date
@@ -72,6 +72,9 @@ def cmd_invite(args, config: Config) -> int:
     if args.department and config.department(args.department) is None:
         codes = ", ".join(config.department_codes)
         print(f"Không có phòng mã {args.department!r}. Các mã: {codes}.", file=sys.stderr)
+        return 2
+    if args.hours is not None and not 1 <= args.hours <= MAX_INVITE_HOURS:
+        print(f"--hours phải từ 1 đến {MAX_INVITE_HOURS} (30 ngày): {args.hours}", file=sys.stderr)
         return 2
     department = args.department if args.role == Role.FOCAL else None
 
@@ -159,7 +162,7 @@ def cmd_demo(args, config: Config) -> int:
     async def work() -> None:
         await app.open()
         try:
-            await console.start(app.dispatch)
+            await console.start(app.inbox)
             with console.transport.muted():
                 chats = await seed(app, console)
                 await app.sender.drain()  # the sample data's own notices go out quietly

@@ -122,12 +122,16 @@ class BaselineConfig(_Section):
     documents: int | None = Field(default=None, ge=0)
 
 
+MAX_INVITE_HOURS = 24 * 30
+
+
 class InvitesConfig(_Section):
     """`[invites]`: how long an invite lives and how wrong codes are slowed down."""
 
-    ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    ttl_hours: int = Field(default=72, ge=1, le=MAX_INVITE_HOURS)
     max_failures: int = Field(default=5, ge=1)
-    failure_window_minutes: int = Field(default=15, ge=1)
+    failure_window_minutes: int = Field(default=15, ge=1, le=60)
+    max_failures_per_hour: int = Field(default=100, ge=1)  # wrong codes from everyone together
 
 
 REPORT_CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,19}$")

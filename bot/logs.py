@@ -1,4 +1,4 @@
-"""Logging that never shows a bot token, in messages or in tracebacks."""
+"""Logging that never shows a bot token or an invite code, in messages or in tracebacks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import re
 
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[TOKEN]"
+# An invite code wherever it travels: "/start <code>" in a message (or a JSON payload), "?start=<code>" in a link.
+INVITE_CODE = re.compile(r"(/start(?:@\w+)?(?:\s|\\n|%20|\+)+|start=)[A-Za-z0-9_-]{16,64}")
+REDACTED_CODE = r"\1[MÃ MỜI]"
 QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic.runtime.plugins")
 
 
@@ -18,10 +21,10 @@ class RedactTokens(logging.Filter):
         self.secrets = tuple(s for s in secrets if s)
 
     def redact(self, value: str) -> str:
-        """The string with every token masked."""
+        """The string with every token and invite code masked."""
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)
-        return TOKEN_SHAPE.sub(REDACTED, value)
+        return INVITE_CODE.sub(REDACTED_CODE, TOKEN_SHAPE.sub(REDACTED, value))
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

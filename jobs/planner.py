@@ -1,9 +1,10 @@
-"""What is due at an instant, derived from a snapshot: report and task reminders, escalations, the digest.
+"""What is due at an instant, derived from plain data: report and task reminders, escalations, the digest.
 
-Pure: the same snapshot and instant give the same plan. Nothing is remembered between runs; each pass
-finds, for each report period and task, the latest reminder moment that has come, under a unique
-outbox key, so a second pass, a restart or a second process plans nothing new. A moment older than
-the catch-up cut-off is planned as `expired`: recorded, never sent late.
+Pure: the same data and instant give the same plan. For each report period and task, the latest
+reminder moment that has come is planned under a unique outbox key, so a second pass, a restart or a
+second process plans nothing new. A moment older than the catch-up cut-off is planned as `expired`:
+recorded, never sent late. A notice is rendered only when it is written (`Planned.text`), and again
+when it is sent.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from datetime import time as dt_time
 from typing import TypeVar
 
 from bot.core.calendar import TASK_OFFSETS, current_stage, is_escalation_day, last_weekly, report_reminder_days
+from bot.core.notices import to_body
 from bot.core.texts import render_notice
 from bot.core.views import Digest, PendingReport, ReportEscalation, ReportReminder, TaskNotice, TaskRow
-from jobs.snapshot import DIGEST_WEEKDAY, ReminderSettings, Snapshot
+from jobs.snapshot import DIGEST_WEEKDAY, ReminderSettings, World
 from storage import outbox
 from storage.chats import Recipient
 from storage.models import OutboxKind, OutboxStatus
@@ -34,9 +36,19 @@ class Planned:
 
     key: outbox.OutboxKey
     recipients: tuple[Recipient, ...]
-    text: str
+    view: object  # a notice, or the digest
     due_at: datetime
     status: OutboxStatus
+
+    @property
+    def text(self) -> str:
+        """The message as it reads on its day."""
+        return render_notice(self.view, self.due_at.date())
+
+    @property
+    def body(self) -> dict | None:
+        """The notice, kept to be rendered again when sent (the digest is what it was when first written)."""
+        return None if isinstance(self.view, Digest) else to_body(self.view)
 
 
 def latest_moment(
@@ -65,44 +77,34 @@ def _task_row(task: OpenTask) -> TaskRow:
     return TaskRow(task.id, task.department, task.department_name, task.title, task.due_on, task.progress)
 
 
-class ReminderPlanner:
-    """Plans, for one snapshot, every reminder that has fallen due."""
+class Planner:
+    """Plans, for one instant and one world, the reminders of reports, of tasks, and the digest."""
 
-    def __init__(self, snapshot: Snapshot, settings: ReminderSettings) -> None:
-        self.snapshot = snapshot
+    def __init__(self, world: World, settings: ReminderSettings) -> None:
+        self.world = world
         self.settings = settings
-        self.now = snapshot.now
-        self.now_local = snapshot.now.astimezone(settings.tz)
+        self.now = world.now
+        self.now_local = world.now.astimezone(settings.tz)
         self.today = self.now_local.date()
         self.cal = settings.calendar
-        self.planned: list[Planned] = []
 
-    def plan(self) -> list[Planned]:
-        """Everything due at this instant."""
-        for report in self.settings.reports:
-            self._plan_report(report)
-        for task in self.snapshot.tasks:
-            self._plan_task(task)
-        self._plan_digest()
-        return self.planned
-
-    def _add(self, key: outbox.OutboxKey, recipients: Iterable[Recipient], text: str, moment: datetime) -> None:
+    def _planned(self, key: outbox.OutboxKey, recipients: Iterable[Recipient], view, moment: datetime) -> list:
         recipients = tuple(recipients)
-        if recipients:
-            stale = self.now - moment > self.settings.catch_up
-            status = OutboxStatus.EXPIRED if stale else OutboxStatus.PENDING
-            self.planned.append(Planned(key, recipients, text, moment, status))
+        if not recipients:
+            return []
+        stale = self.now - moment > self.settings.catch_up
+        return [Planned(key, recipients, view, moment, OutboxStatus.EXPIRED if stale else OutboxStatus.PENDING)]
 
     def _recipients(self, code: str) -> tuple[Recipient, ...]:
-        return self.snapshot.recipients.get(code, ())
+        return self.world.recipients.get(code, ())
 
     def _escalation_recipients(self) -> tuple[Recipient, ...]:
         extra = self._recipients(self.settings.escalate_to) if self.settings.escalate_to else ()
-        return _unique([*self.snapshot.leaders, *extra])
+        return _unique([*self.world.leaders, *extra])
 
     def _outstanding(self, report, day: date, last_year: int):
         """(year, due, codes not submitted) for each tracked period whose reminders began by `day`."""
-        start = self.snapshot.start
+        start = self.world.start
         for year in range(start.year, last_year + 1):
             due = report.due(year)
             if due < start or report_reminder_days(due, self.cal)[0] > day:
@@ -110,48 +112,48 @@ class ReminderPlanner:
             late = [
                 code
                 for code in report.owing(self.settings.codes)
-                if code in self.snapshot.names and (report.code, year, code) not in self.snapshot.submitted
+                if code in self.world.names and (report.code, year, code) not in self.world.submitted
             ]
             if late:
                 yield year, due, late
 
-    def _plan_report(self, report) -> None:
-        names = self.snapshot.names
-        for year, due, late in self._outstanding(report, self.today, self.today.year + 1):
-            found = latest_moment(self.now_local, self.settings.at, lambda d, due=due: current_stage(d, due, self.cal))
-            if found:
-                stage, moment = found
-                for code in late:
-                    view = ReportReminder(names[code], report.name, report.code, year, due, stage.kind == "late")
-                    key = outbox.OutboxKey(
-                        OutboxKind.REPORT, outbox.report_subject(report.code, year, code), stage.kind, stage.day
-                    )
-                    self._add(key, self._recipients(code), render_notice(view, stage.day), moment)
-            escalation = latest_moment(
-                self.now_local, self.settings.at, lambda d, due=due: d if is_escalation_day(d, due, self.cal) else None
-            )
-            if escalation:
-                day, moment = escalation
-                view = ReportEscalation(report.name, report.code, year, due, tuple(names[c] for c in late))
-                key = outbox.OutboxKey(
-                    OutboxKind.REPORT_ESCALATION, outbox.report_period_subject(report.code, year), "escalation", day
+    def reports(self) -> list[Planned]:
+        """Every report period's reminders and escalations due now."""
+        planned, names = [], self.world.names
+        for report in self.settings.reports:
+            for year, due, late in self._outstanding(report, self.today, self.today.year + 1):
+                found = latest_moment(
+                    self.now_local, self.settings.at, lambda d, due=due: current_stage(d, due, self.cal)
                 )
-                self._add(key, self._escalation_recipients(), render_notice(view, day), moment)
+                if found:
+                    stage, moment = found
+                    for code in late:
+                        view = ReportReminder(names[code], report.name, report.code, year, due, stage.kind == "late")
+                        subject = outbox.report_subject(report.code, year, code)
+                        key = outbox.OutboxKey(OutboxKind.REPORT, subject, stage.kind, stage.day)
+                        planned += self._planned(key, self._recipients(code), view, moment)
+                escalation = latest_moment(
+                    self.now_local,
+                    self.settings.at,
+                    lambda d, due=due: d if is_escalation_day(d, due, self.cal) else None,
+                )
+                if escalation:
+                    day, moment = escalation
+                    view = ReportEscalation(report.name, report.code, year, due, tuple(names[c] for c in late))
+                    subject = outbox.report_period_subject(report.code, year)
+                    key = outbox.OutboxKey(OutboxKind.REPORT_ESCALATION, subject, "escalation", day)
+                    planned += self._planned(key, self._escalation_recipients(), view, moment)
+        return planned
 
-    def _plan_task(self, task: OpenTask) -> None:
-        recipients = self._recipients(task.department)
-        row = _task_row(task)
+    def task(self, task: OpenTask) -> list[Planned]:
+        """One open task's reminder, escalation and Monday nudge due now."""
+        planned, recipients, row = [], self._recipients(task.department), _task_row(task)
         subject = outbox.task_subject(task.id)
-        found = latest_moment(
-            self.now_local,
-            self.settings.at,
-            lambda d: current_stage(d, task.due_on, self.cal, TASK_OFFSETS),
-            not_before=task.created_at,
-        )
-        if found:
+        stage_of = lambda d: current_stage(d, task.due_on, self.cal, TASK_OFFSETS)  # noqa: E731
+        if found := latest_moment(self.now_local, self.settings.at, stage_of, not_before=task.created_at):
             stage, moment = found
-            text = render_notice(TaskNotice(stage.kind, row), stage.day)
-            self._add(outbox.OutboxKey(OutboxKind.TASK, subject, stage.kind, stage.day), recipients, text, moment)
+            key = outbox.OutboxKey(OutboxKind.TASK, subject, stage.kind, stage.day)
+            planned += self._planned(key, recipients, TaskNotice(stage.kind, row), moment)
         if task.due_on < self.today:
             escalation = latest_moment(
                 self.now_local,
@@ -162,29 +164,30 @@ class ReminderPlanner:
             if escalation:
                 day, moment = escalation
                 key = outbox.OutboxKey(OutboxKind.TASK_ESCALATION, subject, "escalation", day)
-                self._add(key, self.snapshot.leaders, render_notice(TaskNotice("escalation", row), day), moment)
+                planned += self._planned(key, self.world.leaders, TaskNotice("escalation", row), moment)
         monday = last_weekly(self.now_local, 0, self.settings.at)
         quiet_since = task.last_progress_at or task.created_at
         if monday >= task.created_at and quiet_since <= monday - timedelta(days=7):
             key = outbox.OutboxKey(OutboxKind.TASK_NUDGE, subject, "weekly", monday.date())
-            self._add(key, recipients, render_notice(TaskNotice("nudge", row), monday.date()), monday)
+            planned += self._planned(key, recipients, TaskNotice("nudge", row), monday)
+        return planned
 
-    def _plan_digest(self) -> None:
-        if self.snapshot.digest is None or not self.snapshot.leaders:
-            return  # built once: the figures are those of the moment it first went out
+    def digest(self, tasks: Iterable[OpenTask]) -> list[Planned]:
+        """The leaders' Monday digest, if this week's is still to be written."""
+        if self.world.digest is None or not self.world.leaders:
+            return []  # built once: the figures are those of the moment it first went out
         monday = last_weekly(self.now_local, DIGEST_WEEKDAY, self.settings.digest_at)
         day = monday.date()
-        overdue = [_task_row(t) for t in self.snapshot.tasks if t.due_on < day]
+        overdue = sorted((t for t in tasks if t.due_on < day), key=lambda t: (t.due_on, t.id))
         pending = [
             PendingReport(report.name, year, due, len(late))
             for report in self.settings.reports
             for year, due, late in self._outstanding(report, day, day.year)
         ]
-        view = Digest(day, self.snapshot.digest, tuple(overdue[:MAX_LISTED]), len(overdue), tuple(pending))
-        key = self.settings.digest_key(self.now)
-        self._add(key, self.snapshot.leaders, render_notice(view, day), monday)
+        rows = tuple(_task_row(t) for t in overdue[:MAX_LISTED])
+        view = Digest(day, self.world.digest, rows, len(overdue), tuple(pending))
+        return self._planned(self.settings.digest_key(self.now), self.world.leaders, view, monday)
 
-
-def plan(snapshot: Snapshot, settings: ReminderSettings) -> list[Planned]:
-    """Every message due at the snapshot's instant."""
-    return ReminderPlanner(snapshot, settings).plan()
+    def tasks(self, tasks: Iterable[OpenTask]) -> list[Planned]:
+        """The reminders of many tasks."""
+        return [item for task in tasks for item in self.task(task)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -14,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.core.clock import Clock, utc_now
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from jobs.sweep import sweep
+from jobs.sweep import Sweeper
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -26,22 +27,34 @@ class JobsRuntime:
     """Starts and stops the sweeper job and the sender, whatever channels the sender serves."""
 
     def __init__(
-        self, db: Database, settings: ReminderSettings, sender: OutboxSender, clock: Clock, *, sweep_seconds: int
+        self,
+        db: Database,
+        settings: ReminderSettings,
+        sender: OutboxSender,
+        clock: Clock,
+        *,
+        sweep_seconds: int,
+        trusted: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
+        self.trusted = trusted  # reminders are never planned from a clock known to be off
         self.settings = settings
         self.sender = sender
         self.clock = clock
         self.sweep_seconds = sweep_seconds
         self.scheduler = AsyncIOScheduler(timezone=settings.tz)
         self._sender_task: asyncio.Task | None = None
+        self.sweeper = Sweeper(db, settings)
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
 
     async def job_sweep_reminders(self) -> None:
         """Derive and enqueue what is due; safe to run twice, from any number of processes."""
+        if not self.trusted():
+            logger.warning("the server clock is off; no reminders planned until it is right")
+            return
         try:
             async with self._sweeping:
-                result, _ = await sweep(self.db, self.settings, self.clock())
+                result, _ = await self.sweeper.run(self.clock())
         except Exception:
             logger.exception("the reminder sweep failed; the next run will try again")
             return

@@ -18,7 +18,9 @@ from datetime import datetime, timedelta
 from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
 from bot.core.clock import Clock, local_date
 from bot.core.messages import Button, Outgoing
+from bot.core.notices import from_body, is_stale
 from bot.core.permissions import Role
+from bot.core.replies import split_text
 from bot.core.texts import render_notice
 from bot.core.views import Unreachable as UnreachableNotice
 from jobs.ratelimit import RateLimiter
@@ -156,13 +158,33 @@ class OutboxSender:
             await outbox.finish_message(session, row.id, status, **values)
             await session.commit()
 
+    def _compose(self, row: OutboxMessage, now: datetime) -> list[Outgoing] | None:
+        """What the row says now, cut to the channel's length; None if it is no longer true."""
+        text = row.text
+        if row.body is not None:
+            today = local_date(now, self.tz)
+            notice = from_body(row.body)
+            if is_stale(notice, today):
+                return None
+            text = render_notice(notice, today)
+        parts = split_text(text, self.transports[row.channel].profile.max_text)
+        buttons = tuple(Button(label, token) for label, token in row.buttons or ())
+        return [Outgoing(part) for part in parts[:-1]] + [Outgoing(parts[-1], buttons)]
+
     async def _deliver(self, row: OutboxMessage) -> float | None:
         """One attempt; returns a pause in seconds when the channel asked for one."""
         transport = self.transports[row.channel]
         now = self.clock()
-        message = Outgoing(row.text, tuple(Button(label, token) for label, token in row.buttons or ()))
+        parts = self._compose(row, now)
+        if parts is None:
+            await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
+            return None
         try:
-            message_id = await transport.send(row.chat_id, message, reply_to=row.reply_to, edit=row.edit_message_id)
+            message_id = None
+            for n, part in enumerate(parts):
+                edit = row.edit_message_id if n == 0 else None
+                sent = await transport.send(row.chat_id, part, reply_to=row.reply_to, edit=edit)
+                message_id = message_id or sent
         except RetryLater as err:
             self.limiters[row.channel].pause(err.seconds)
             retry_at = now + timedelta(seconds=err.seconds)

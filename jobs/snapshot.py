@@ -16,10 +16,9 @@ from bot.core.permissions import Role
 from bot.core.reports import ReportKind
 from bot.core.targets import TargetReport
 from bot.figures import counting_since, target_report
-from storage import chats, departments, outbox, reports, tasks
+from storage import chats, departments, outbox, reports
 from storage.chats import Recipient
 from storage.models import OutboxKind
-from storage.tasks import OpenTask
 
 DIGEST_WEEKDAY = 0  # Monday
 
@@ -61,8 +60,8 @@ class ReminderSettings:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """Everything a sweep plans from, as of one instant."""
+class World:
+    """Everything a sweep plans from but the tasks, as of one instant: a few small queries."""
 
     now: datetime
     start: date  # report periods due before this day are not chased
@@ -70,12 +69,15 @@ class Snapshot:
     recipients: dict[str, tuple[Recipient, ...]]  # department code -> its focal people's chats and groups
     leaders: tuple[Recipient, ...]
     submitted: frozenset[tuple[str, int, str]]  # (report, year, department) of live submissions
-    tasks: tuple[OpenTask, ...]
     digest: TargetReport | None  # the commune's figures, when this week's digest is still to be written
 
+    def fingerprint(self) -> tuple:
+        """What, when it changes, changes every task's plan (its recipients)."""
+        return (self.start, tuple(sorted(self.names.items())), tuple(sorted(self.recipients.items())), self.leaders)
 
-async def load_snapshot(session: AsyncSession, config: ReminderSettings, now: datetime) -> Snapshot:
-    """Read what the planner needs, in a handful of queries."""
+
+async def load_world(session: AsyncSession, config: ReminderSettings, now: datetime) -> World:
+    """Read what the planner needs besides the tasks."""
     names = {d.code: d.name for d in await departments.list_departments(session)}
     recipients: dict[str, list[Recipient]] = defaultdict(list)
     for recipient in await chats.list_department_recipients(session, names):
@@ -86,13 +88,12 @@ async def load_snapshot(session: AsyncSession, config: ReminderSettings, now: da
     if not await outbox.outbox_has(session, digest_key):
         day = digest_key.day
         digest = await target_report(session, config.config, year_period(day.year), None, day)
-    return Snapshot(
+    return World(
         now=now,
         start=start,
         names=names,
         recipients={code: tuple(r) for code, r in recipients.items()},
         leaders=tuple(await chats.list_role_recipients(session, Role.LEADER)),
         submitted=frozenset(await reports.list_all_submissions(session)),
-        tasks=tuple(await tasks.list_open_task_rows(session)),
         digest=digest,
     )

@@ -1,15 +1,27 @@
-"""A sweep: plan from a read-only snapshot, then write only what is new, in one short transaction."""
+"""A sweep: plan from a read-only snapshot, then write only what is new, in one short transaction.
+
+The sweeper remembers, between passes, the open tasks and when it last planned them: a task is planned
+again only when it changed, when the day's reminder time (or the digest's) has come, or when the
+people a reminder goes to changed. A steady pass is a handful of small queries.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from jobs.planner import Planned, plan
-from jobs.snapshot import ReminderSettings, load_snapshot
-from storage import outbox
+from jobs.planner import Planned, Planner
+from jobs.snapshot import ReminderSettings, load_world
+from storage import outbox, tasks
 from storage.db import Database
 from storage.models import OutboxStatus
+from storage.tasks import OpenTask
+
+# Changes are read from a little before the last pass: a transaction that stamped its change a moment
+# earlier may have committed after that pass read.
+OVERLAP = timedelta(minutes=5)
+BIG_PLAN = 200  # tasks: plan in a worker thread so commands keep their answers quick
 
 
 @dataclass(frozen=True)
@@ -20,33 +32,74 @@ class SweepResult:
     expired: int
 
 
+class Sweeper:
+    """Derives what is due and writes what is new; keeps what it knows of the tasks between passes."""
+
+    def __init__(self, db: Database, settings: ReminderSettings) -> None:
+        self.db = db
+        self.settings = settings
+        self.tasks: dict[int, OpenTask] = {}
+        self._epoch: tuple | None = None
+        self._world: tuple | None = None
+        self._watermark: datetime | None = None
+
+    def _epoch_of(self, now: datetime) -> tuple:
+        """What the reminders of an unchanged task depend on: the day, and whether its hours have come."""
+        local = now.astimezone(self.settings.tz)
+        return (
+            local.date(),
+            local.timetz().replace(tzinfo=None) >= self.settings.at,
+            local.time() >= self.settings.digest_at,
+        )
+
+    async def run(self, now: datetime, *, dry_run: bool = False) -> tuple[SweepResult, list[Planned]]:
+        """Plan what is due at `now` and write what is new (dry: only list what is new, writing nothing)."""
+        async with self.db.reading() as session:
+            world = await load_world(session, self.settings, now)
+            known = self._watermark is not None and not dry_run
+            changed = await tasks.list_task_rows(session, self._watermark - OVERLAP if known else None)
+            open_tasks = dict(self.tasks) if known else {}
+            for task in changed:
+                if task.open:
+                    open_tasks[task.id] = task
+                else:
+                    open_tasks.pop(task.id, None)
+            everything = not known or self._epoch != self._epoch_of(now) or self._world != world.fingerprint()
+            stale = open_tasks.values() if everything else [t for t in changed if t.open and self.tasks.get(t.id) != t]
+            planner = Planner(world, self.settings)
+            if len(stale) > BIG_PLAN:
+                task_plans = await asyncio.to_thread(planner.tasks, list(stale))
+            else:
+                task_plans = planner.tasks(stale)
+            planned = planner.reports() + task_plans + planner.digest(open_tasks.values())
+            written = await outbox.written_chats(session, [item.key for item in planned])
+        if dry_run:
+            return SweepResult(0, 0), [item for item in planned if item.key not in written]
+        new = []
+        for item in planned:
+            done = written.get(item.key, set())
+            missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
+            if missing:
+                new.append(replace(item, recipients=missing))
+        result = await self._write(new, now) if new else SweepResult(0, 0)
+        self.tasks, self._epoch, self._world = open_tasks, self._epoch_of(now), world.fingerprint()
+        self._watermark = now
+        return result, new
+
+    async def _write(self, new: list[Planned], now: datetime) -> SweepResult:
+        counts = {OutboxStatus.PENDING: 0, OutboxStatus.EXPIRED: 0}
+        async with self.db.unit_of_work() as session:
+            for status in counts:
+                batch = [item for item in new if item.status is status]
+                counts[status] = await outbox.enqueue_many(
+                    session, [(i.key, i.recipients, i.text, i.due_at, i.body) for i in batch], status=status, now=now
+                )
+            await session.commit()
+        return SweepResult(counts[OutboxStatus.PENDING], counts[OutboxStatus.EXPIRED])
+
+
 async def sweep(
     db: Database, settings: ReminderSettings, now: datetime, *, dry_run: bool = False
 ) -> tuple[SweepResult, list[Planned]]:
-    """Derive what is due at `now` and write what is new to the outbox (dry: only list it, writing nothing)."""
-    async with db.reading() as session:
-        snapshot = await load_snapshot(session, settings, now)
-        planned = plan(snapshot, settings)
-        written = await outbox.written_chats(session, [item.key for item in planned])
-    if dry_run:
-        return SweepResult(0, 0), [item for item in planned if item.key not in written]
-    new = []
-    for item in planned:
-        done = written.get(item.key, set())
-        missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
-        if missing:
-            new.append(replace(item, recipients=missing))
-    if not new:
-        return SweepResult(0, 0), []
-    queued = expired = 0
-    async with db.unit_of_work() as session:
-        for item in new:
-            count = await outbox.enqueue(
-                session, item.key, item.recipients, item.text, due_at=item.due_at, now=now, status=item.status
-            )
-            if item.status is OutboxStatus.EXPIRED:
-                expired += count
-            else:
-                queued += count
-        await session.commit()
-    return SweepResult(queued, expired), new
+    """One pass with nothing remembered (the CLI's `remind`, and tests)."""
+    return await Sweeper(db, settings).run(now, dry_run=dry_run)

@@ -74,11 +74,8 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A session for reading only: a consistent snapshot that never holds up a writer."""
-        async with self._readers() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+        async with self._readers() as session:  # closed at the end: the snapshot is let go, objects stay loaded
+            yield session
 
     async def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied."""

@@ -67,8 +67,17 @@ def _insert(session: AsyncSession):
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _row(key: OutboxKey, recipient: Recipient, text: str, status: OutboxStatus, due_at: datetime, now: datetime):
+def _row(
+    key: OutboxKey,
+    recipient: Recipient,
+    text: str,
+    status: OutboxStatus,
+    due_at: datetime,
+    now: datetime,
+    body: dict | None = None,
+):
     return {
+        "body": body,
         "kind": key.kind,
         "subject": key.subject,
         "stage": key.stage,
@@ -94,14 +103,40 @@ async def enqueue(
     due_at: datetime,
     now: datetime,
     status: OutboxStatus = OutboxStatus.PENDING,
+    body: dict | None = None,
 ) -> int:
-    """Write a message for each recipient unless its key is already there; the number written."""
-    rows = [_row(key, r, text, status, due_at, now) for r in recipients]
+    """Write a message for each recipient unless its key is already there; the number written.
+
+    With `body`, the text is rendered again when sent (the stored text is what it said when planned).
+    """
+    rows = [_row(key, r, text, status, due_at, now, body) for r in recipients]
     if not rows:
         return 0
     statement = _insert(session)(OutboxMessage).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
     # One multi-row INSERT: its rowcount is the number of rows actually written on SQLite and PostgreSQL.
     return (await session.execute(statement.values(rows))).rowcount or 0
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    messages: Sequence[tuple[OutboxKey, Sequence[Recipient], str, datetime, dict | None]],
+    *,
+    status: OutboxStatus,
+    now: datetime,
+) -> int:
+    """Write many messages (key, recipients, text, due at, body) in one batch, skipping keys already there."""
+    rows = [
+        _row(key, recipient, text, status, due_at, now, body)
+        for key, recipients, text, due_at, body in messages
+        for recipient in recipients
+    ]
+    if not rows:
+        return 0
+    statement = _insert(session)(OutboxMessage).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+    written = 0
+    for start in range(0, len(rows), 500):  # a multi-row INSERT per 500 rows: few statements, few parameters
+        written += (await session.execute(statement.values(rows[start : start + 500]))).rowcount or 0
+    return written
 
 
 async def enqueue_reply(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -118,16 +118,20 @@ async def claim_invite(session: AsyncSession, invite_id: int, *, account_id: int
     return result.rowcount == 1
 
 
-async def count_invite_failures(session: AsyncSession, channel: str, external_id: str, since: datetime) -> int:
-    """Wrong codes from one sender since an instant."""
-    return await session.scalar(
-        select(func.count())
-        .select_from(InviteFailure)
-        .where(InviteFailure.channel == channel, InviteFailure.external_id == external_id, InviteFailure.at >= since)
-    )
+async def count_invite_failures(
+    session: AsyncSession, since: datetime, channel: str | None = None, external_id: str | None = None
+) -> int:
+    """Wrong codes since an instant, from one sender or from everyone."""
+    query = select(func.count()).select_from(InviteFailure).where(InviteFailure.at >= since)
+    if channel is not None:
+        query = query.where(InviteFailure.channel == channel, InviteFailure.external_id == external_id)
+    return await session.scalar(query)
 
 
-async def add_invite_failure(session: AsyncSession, channel: str, external_id: str, now: datetime) -> None:
-    """Remember a wrong code."""
+async def add_invite_failure(
+    session: AsyncSession, channel: str, external_id: str, now: datetime, *, keep: timedelta
+) -> None:
+    """Remember a wrong code, and forget those older than `keep` (no throttle looks further back)."""
+    await session.execute(delete(InviteFailure).where(InviteFailure.at < now - keep))
     session.add(InviteFailure(channel=channel, external_id=external_id, at=now))
     await session.flush()

@@ -19,6 +19,7 @@ from storage.models import Department, Task, TaskUpdate
 async def add_task(session: AsyncSession, task: Task, department: str) -> Task:
     """Store a new task led by a department; its id is the number users see."""
     task.department_id = departments.id_of(department)
+    task.updated_at = task.created_at
     session.add(task)
     await session.flush()
     return task
@@ -29,15 +30,29 @@ async def get_task(session: AsyncSession, task_id: int, *, refresh: bool = False
     return await session.get(Task, task_id, options=[selectinload(Task.department)], populate_existing=refresh)
 
 
-async def move_task(session: AsyncSession, task: Task, department: str) -> None:
-    """Give a task another lead department."""
-    task.department_id = departments.id_of(department)
+async def change_task(
+    session: AsyncSession,
+    task: Task,
+    *,
+    now: datetime,
+    due: date | None = None,
+    department: str | None = None,
+    title: str | None = None,
+) -> None:
+    """A leader's change: a new deadline, lead department or title."""
+    if due is not None:
+        task.due_on = due
+    if department is not None:
+        task.department_id = departments.id_of(department)
+    if title is not None:
+        task.title = title
+    task.updated_at = now
     await session.flush()
 
 
 async def cancel_task(session: AsyncSession, task: Task, *, by_id: int, now: datetime) -> None:
     """Withdraw a task; the row stays for the audit."""
-    task.cancelled_at, task.cancelled_by_id = now, by_id
+    task.cancelled_at, task.cancelled_by_id, task.updated_at = now, by_id, now
     await session.flush()
 
 
@@ -52,7 +67,7 @@ async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str]
 
 @dataclass(frozen=True)
 class OpenTask:
-    """An open task as plain data, with its department's code and name."""
+    """A task as the reminder planner sees it: plain data, its department's code and name, open or not."""
 
     id: int
     department: str
@@ -62,10 +77,11 @@ class OpenTask:
     progress: int
     created_at: datetime
     last_progress_at: datetime | None
+    open: bool = True
 
 
-async def list_open_task_rows(session: AsyncSession) -> list[OpenTask]:
-    """Every open task as plain rows, in one query (what the reminder planner reads)."""
+async def list_task_rows(session: AsyncSession, changed_since: datetime | None = None) -> list[OpenTask]:
+    """Every open task, or every task changed since an instant (closed ones too, marked), in one query."""
     query = select(
         Task.id,
         Department.code,
@@ -75,9 +91,14 @@ async def list_open_task_rows(session: AsyncSession) -> list[OpenTask]:
         Task.progress,
         Task.created_at,
         Task.last_progress_at,
-    ).where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+        and_(Task.completed_at.is_(None), Task.cancelled_at.is_(None)),
+    )
+    if changed_since is None:
+        query = query.where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+    else:
+        query = query.where(Task.updated_at >= changed_since)
     rows = await session.execute(departments.joined(query, Task.department_id).order_by(Task.due_on, Task.id))
-    return [OpenTask(*row) for row in rows]
+    return [OpenTask(*row[:-1], open=bool(row[-1])) for row in rows]
 
 
 async def add_task_update(
@@ -85,7 +106,7 @@ async def add_task_update(
 ) -> None:
     """Record progress on a task; with `day`, the task is closed on that day."""
     session.add(TaskUpdate(task_id=task.id, person_id=person_id, at=now, progress=progress, note=note))
-    task.progress, task.last_progress_at = progress, now
+    task.progress, task.last_progress_at, task.updated_at = progress, now, now
     if day is not None:
         task.completed_on, task.completed_at, task.completed_by_id = day, now, person_id
     await session.flush()

@@ -63,9 +63,9 @@ class ConsoleChannel:
     async def open(self) -> None:
         """Nothing to connect."""
 
-    async def start(self, dispatch: Dispatch) -> None:
-        """Remember where messages go."""
-        self._dispatch = dispatch
+    async def start(self, inlet) -> None:
+        """Remember where messages go: straight to the service (a terminal needs no durable queue)."""
+        self._dispatch = inlet.dispatch
 
     async def stop(self) -> None:
         """Nothing to close."""

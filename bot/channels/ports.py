@@ -5,10 +5,12 @@ The outbox sender (jobs/) and the composition root depend on this module only, n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from bot.core.messages import ChannelProfile, Outgoing
+from bot.core.messages import ChannelProfile, Incoming, Outgoing
 
 
 @dataclass(frozen=True)
@@ -75,4 +77,29 @@ class Transport(Protocol):
 
         Raises a DeliveryError saying precisely why not.
         """
+        ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One update as a channel received it: its key (update or message id), its payload, when it was sent."""
+
+    key: str
+    payload: dict
+    sent_at: datetime | None = None
+
+
+class Inlet(Protocol):
+    """Where a channel hands what it receives."""
+
+    async def accept(self, channel: str, deliveries: Sequence[Delivery]) -> None:
+        """Commit updates; the channel acknowledges them to its platform only after this returns."""
+        ...
+
+    def polled(self, channel: str, *, ok: bool) -> None:
+        """A poll ended (ok) or failed: what arrives next is live, or may be a backlog."""
+        ...
+
+    async def dispatch(self, incoming: Incoming) -> object:
+        """Handle one message now and deliver its answer (for a channel with no durable queue: the console)."""
         ...

@@ -36,7 +36,17 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from bot.channels.ports import (
+    ChatMoved,
+    Delivery,
+    Inlet,
+    Limits,
+    MaybeSent,
+    NotSent,
+    Rejected,
+    RetryLater,
+    Unreachable,
+)
 from bot.config import TelegramConfig
 from bot.core.commands import REGISTRY
 from bot.core.messages import ChannelProfile, Incoming, Outgoing
@@ -171,7 +181,7 @@ def incoming_of(update: Update, bot_username: str) -> Incoming | None:
 
 
 class TelegramChannel:
-    """Receives updates by long polling and hands each to the dispatcher; sends through its transport."""
+    """Receives updates by long polling into the inbox; handles each stored update; sends through its transport."""
 
     name = CHANNEL
     profile = PROFILE
@@ -190,7 +200,6 @@ class TelegramChannel:
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
         self.transport = TelegramTransport(self.bot)
-        self._dispatch = None
         self._polling: asyncio.Task | None = None
         self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there
 
@@ -209,12 +218,11 @@ class TelegramChannel:
                 delay = min(delay * 2, MAX_BACKOFF)
         await register_menu(self.bot)
 
-    async def start(self, dispatch) -> None:
-        """Begin receiving: every update goes to `dispatch`, which answers it."""
-        self._dispatch = dispatch
+    async def start(self, inlet: Inlet) -> None:
+        """Begin receiving into `inlet`."""
         with contextlib.suppress(TelegramError):
             await self.bot.delete_webhook(drop_pending_updates=False)
-        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+        self._polling = asyncio.create_task(self._poll(inlet), name="telegram-polling")
 
     async def stop(self) -> None:
         """Stop receiving and close the connection."""
@@ -224,7 +232,8 @@ class TelegramChannel:
                 await self._polling
         await self.bot.shutdown()
 
-    async def _poll(self) -> None:
+    async def _poll(self, inlet: Inlet) -> None:
+        """Long-poll; commit each batch to the inbox before the next getUpdates acknowledges it."""
         offset, delay = None, 1.0
         while True:
             try:
@@ -239,32 +248,39 @@ class TelegramChannel:
                 return
             except TelegramError as err:
                 logger.warning("getUpdates failed (%s); retrying in %.0fs", err, delay)
+                inlet.polled(CHANNEL, ok=False)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
                 continue
             delay = 1.0
-            for update in updates:
-                offset = update.update_id + 1
-                await self.handle_update(update)
+            if updates:
+                deliveries = [Delivery(str(u.update_id), u.to_dict(), _sent_at(u)) for u in updates]
+                await inlet.accept(CHANNEL, deliveries)
+                offset = updates[-1].update_id + 1  # acknowledged by the next getUpdates, after the commit
+            inlet.polled(CHANNEL, ok=True)
 
-    async def handle_update(self, update: Update) -> None:
-        """One update: a message answered through the outbox, a tap answered and its question replaced."""
+    async def handle(self, payload: dict, dispatch) -> None:
+        """One stored update: a message answered through the outbox, a tap answered and its question replaced."""
+        update = Update.de_json(payload, self.bot)
         incoming = incoming_of(update, self.bot.username)
         query = update.callback_query
         if incoming is None:
             if query is not None:
                 await _answer_tap(query)
             return
-        try:
-            answer: Answer | None = await self._dispatch(incoming)
-        except Exception:
-            logger.exception("handling an update failed")
-            await self._apologise(incoming, query)
-            return
+        answer: Answer | None = await dispatch(incoming)
         if query is not None:
             await _answer_tap(query, answer.text if answer is not None and answer.alert else None)
         if answer is not None and answer.commands and not incoming.is_group:
             await self._set_menu(incoming.chat_id, answer.commands)
+
+    async def apologise(self, payload: dict) -> None:
+        """The update could not be saved: say so, so the official sends it again."""
+        update = Update.de_json(payload, self.bot)
+        if update.callback_query is not None:
+            await update.callback_query.answer(text("error.not_saved"), show_alert=True)
+        elif update.effective_chat is not None:
+            await self.bot.send_message(update.effective_chat.id, text("error.not_saved"))
 
     async def _set_menu(self, chat_id: str, commands: tuple[str, ...]) -> None:
         """Each person's menu shows what their roles allow (a focal person sees no /giaoviec)."""
@@ -276,15 +292,11 @@ class TelegramChannel:
         except TelegramError:
             logger.warning("could not set a chat's command menu", exc_info=True)
 
-    async def _apologise(self, incoming: Incoming, query: CallbackQuery | None) -> None:
-        """Nothing was saved: say so, so the official sends it again."""
-        try:
-            if query is not None:
-                await query.answer(text("error.internal"), show_alert=True)
-            else:
-                await self.bot.send_message(int(incoming.chat_id), text("error.internal"))
-        except TelegramError:
-            logger.warning("could not send the apology", exc_info=True)
+
+def _sent_at(update: Update):
+    """When the user sent what this update carries (a tap has no date of its own)."""
+    message = update.message or update.edited_message
+    return message.date if message is not None else None
 
 
 async def _answer_tap(query: CallbackQuery, alert: str | None = None) -> None:

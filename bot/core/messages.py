@@ -20,6 +20,7 @@ class Incoming:
     is_group: bool = False
     attachment: str | None = None  # a channel's id of a file sent with the message
     edit_message_id: str | None = None  # a tapped question, replaced by its answer where the channel can
+    inbox_id: int | None = None  # the stored update it came from: marked handled with its effects
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import MAX_INVITE_HOURS
 from bot.core.commands import REGISTRY
 from bot.core.commands.access import Help, Start, WhoAmI
 from bot.core.permissions import Actor, Grant, Role, may_run
@@ -16,6 +17,8 @@ from bot.core.views import HelpView, Profile, Refusal, RoleView, Say, Welcome
 from bot.service.context import Request, Settings
 from storage import audit, people
 from storage.models import ChatAccount, Membership
+
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,17 @@ async def start(req: Request, command: Start) -> object:
         return Say.of("start.registered", name=req.me.name)
     incoming, invites = req.incoming, req.settings.config.invites
     window = req.now - timedelta(minutes=invites.failure_window_minutes)
-    failures = await people.count_invite_failures(req.session, incoming.channel, incoming.sender_id, window)
+    failures = await people.count_invite_failures(req.session, window, incoming.channel, incoming.sender_id)
     if failures >= invites.max_failures:
         raise Refusal("invite.throttled", minutes=invites.failure_window_minutes)
+    if await people.count_invite_failures(req.session, req.now - HOUR) >= invites.max_failures_per_hour:
+        raise Refusal("invite.busy")  # many wrong codes from many accounts: someone is guessing
     invite = await people.get_invite(req.session, hash_invite_code(command.code))
     if invite is None:
-        await people.add_invite_failure(req.session, incoming.channel, incoming.sender_id, req.now)
+        await people.add_invite_failure(req.session, incoming.channel, incoming.sender_id, req.now, keep=HOUR)
         raise Refusal("invite.unknown")
+    if invite.department is not None and not invite.department.active:
+        raise Refusal("invite.department_gone")  # the code is kept: the department may come back
     grant = Grant(Role(invite.role), invite.department.code if invite.department else None)
     if invite.used_at is not None:
         if req.actor is not None and grant in req.actor.grants:
@@ -139,6 +146,8 @@ async def create_invite(
     """Make a single-use invite; the code is returned once and only its hash is stored."""
     if department is not None and department not in settings.codes:
         raise ValueError(f"không có phòng mã {department!r}")
+    if ttl_hours is not None and not 1 <= ttl_hours <= MAX_INVITE_HOURS:
+        raise ValueError(f"số giờ hiệu lực phải từ 1 đến {MAX_INVITE_HOURS}")
     expires_at = now + timedelta(hours=ttl_hours or settings.config.invites.ttl_hours)
     code = secrets.token_urlsafe(24)  # 192 bits, 32 characters of A-Z a-z 0-9 _ -
     invite = await people.add_invite(

@@ -26,7 +26,7 @@ from bot.core.views import Question, Refusal, Say
 from bot.service import access, choices, entries, groups, members, reports, targets, tasks
 from bot.service.access import actor_of
 from bot.service.context import Request, Settings
-from storage import chats, conversations, departments, outbox, people, settings
+from storage import chats, conversations, departments, inbox, outbox, people, settings
 from storage.chats import Recipient
 from storage.db import Database
 
@@ -104,6 +104,8 @@ class Service:
             if account is not None and account.unreachable_at is not None and not incoming.is_group:
                 await chats.clear_account_unreachable(session, incoming.channel, incoming.sender_id)
             reply = await self._answer(req)
+            if incoming.inbox_id is not None:
+                await inbox.mark_handled(session, incoming.inbox_id, now)  # with its effects, or not at all
             if reply is None or isinstance(reply, Answer):
                 await session.commit()
                 return reply
@@ -155,6 +157,8 @@ class Service:
         if spec is None:
             if actor is None:
                 return Reply(text("access.unregistered"))
+            if not raw.word:  # a lone "/"
+                return Reply(text("access.not_a_command"))
             return Reply(text("access.unknown_command", command=echo(raw.word)))
         if not may_run(actor, spec.roles, public=spec.public):
             return Reply(text("access.unregistered" if actor is None else "access.denied", command=spec.name))

@@ -118,14 +118,13 @@ async def edit(req: Request, command: EditTask) -> TaskChanged:
     before = task_row(task, req.settings)
     if command.due is not None:
         change, detail = "due", {"due": [task.due_on.isoformat(), command.due.isoformat()]}
-        task.due_on = command.due
     elif command.department is not None:
         change, detail = "department", {"department": [task.department.code, command.department]}
-        await tasks.move_task(req.session, task, command.department)
     else:
         change, detail = "title", {"title": [task.title, command.title]}
-        task.title = command.title
-    await req.session.flush()
+    await tasks.change_task(
+        req.session, task, now=req.now, due=command.due, department=command.department, title=command.title
+    )
     # Reminders already queued speak of the old task: they are dropped, and the next sweep plans anew.
     await outbox.supersede(req.session, SETTLED_KINDS, outbox.task_subject(task.id))
     await req.audit("edit", "task", task.id, **detail)

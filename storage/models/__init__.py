@@ -5,6 +5,7 @@ from storage.models.entries import Document, DossierTally, Entry, Meeting, Repor
 from storage.models.messaging import (
     GroupBinding,
     HandledMessage,
+    InboxUpdate,
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
@@ -25,6 +26,7 @@ __all__ = [
     "Entry",
     "GroupBinding",
     "HandledMessage",
+    "InboxUpdate",
     "Invite",
     "InviteFailure",
     "Meeting",

@@ -18,6 +18,8 @@ class Entry(Base):
     __table_args__ = (
         UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),
         Index("ix_entries_year_department", "year", "department_id"),
+        Index("ix_entries_occurred_on", "occurred_on", "kind"),
+        Index("ix_entries_department_occurred_on", "department_id", "occurred_on"),
         Index(
             "uq_entries_document_number",
             "year",

@@ -24,6 +24,7 @@ class OutboxKind(StrEnum):
     TASK_NUDGE = "task_nudge"
     DIGEST = "digest"
     UNREACHABLE = "unreachable"
+    CLOCK = "clock"  # the server's clock disagrees with the messages' dates
 
 
 class OutboxStatus(StrEnum):
@@ -68,6 +69,7 @@ class OutboxMessage(Base):
     reply_to: Mapped[str | None] = mapped_column(String(64))  # the message answered, quoted in a group
     edit_message_id: Mapped[str | None] = mapped_column(String(64))  # a tapped question, replaced by the answer
     buttons: Mapped[list | None] = mapped_column(JSON)  # [[label, token], ...] where the channel has buttons
+    body: Mapped[dict | None] = mapped_column(JSON)  # a notice to render when sent, so "còn N ngày" stays true
 
 
 class HandledMessage(Base):
@@ -113,3 +115,22 @@ class PendingChoice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboxUpdate(Base):
+    """An update as a channel delivered it, committed before the channel is told it arrived."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key", name="uq_inbox_key"),
+        Index("ix_inbox_unhandled", "handled_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    update_key: Mapped[str] = mapped_column(String(128))  # the channel's update id, or its message id
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))

@@ -30,6 +30,7 @@ class Task(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # what the reminder sweep follows
     source_channel: Mapped[str] = mapped_column(String(20))
     source_chat_id: Mapped[str] = mapped_column(String(64))
     source_message_id: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ import pytest
 from telegram import Chat, Document
 
 from bot.app import App
+from bot.channels.ports import Delivery
 from bot.channels.telegram import TelegramChannel, menu_commands, register_menu
 from bot.core.permissions import Role
 from bot.core.texts import text
@@ -23,14 +24,15 @@ async def app(config, clock):
     channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request)
     app = App(config, [channel], clock=clock)
     await app.open()
-    channel._dispatch = app.dispatch  # the polling loop is not started: updates are fed by hand
     app.request, app.channel = request, channel
     yield app
     await app.stop()
 
 
 async def feed(app, update) -> None:
-    await app.channel.handle_update(update)
+    """As the poller does: commit the update to the inbox, then the worker handles it."""
+    await app.inbox.accept("telegram", [Delivery(str(update.update_id), update.to_dict(), None)])
+    await app.inbox.drain()
 
 
 def last_text(app) -> str:
@@ -114,14 +116,17 @@ async def test_a_group_reply_quotes_the_message(app):
     assert app.request.sent()[-1]["reply_parameters"]["message_id"] == update.message.message_id
 
 
-async def test_a_failing_handler_apologises_for_what_was_not_saved(app, monkeypatch, caplog):
+async def test_a_failing_handler_is_retried_then_apologises_for_what_was_not_saved(app, monkeypatch, caplog):
     async def broken(incoming):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(app.service, "handle", broken)
     with caplog.at_level(logging.ERROR):
         await feed(app, make_message_update(app.channel.bot, "/chitieu", user=make_user(14)))
-    assert last_text(app) == text("error.internal")
+        assert app.request.sent() == [], "a first failure is retried, not apologised for"
+        await app.inbox.drain()
+        await app.inbox.drain()
+    assert last_text(app) == text("error.not_saved") and "chưa được ghi" in last_text(app)
     assert any(r.exc_info and "database went away" in str(r.exc_info[1]) for r in caplog.records)
 
 

@@ -140,6 +140,20 @@ class SendWindow:
         return sum(1 for t, c in self._sends if t > now - seconds and (chat is None or c == chat))
 
 
+def _still_connected(connection: socket.socket) -> bool:
+    """Whether the peer of a connection is still there (it has not closed or reset it)."""
+    try:
+        connection.setblocking(False)
+        try:
+            return connection.recv(1, socket.MSG_PEEK) != b""
+        finally:
+            connection.setblocking(True)
+    except BlockingIOError:
+        return True  # nothing to read, and no end of file: still there
+    except OSError:
+        return False
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -192,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if not fake._pass_gate(self.path, self.connection):
+                return  # held, and the caller went away meanwhile: the call never arrived
             status, payload = fake._handle(self.command, self.path, self.headers.get("Content-Type", ""), body)
         except Exception as exc:  # a bug in the fake: surface it instead of hanging the bot
             fake._record_error(traceback.format_exc())
@@ -229,6 +245,8 @@ class HttpFake:
         self._calls: list[Call] = []
         self._sent: list[JSONDict] = []
         self._canned: MethodQueues[Response] = MethodQueues(self._method_key)
+        self._held: set[str] = set()
+        self.waiting = 0  # calls held at the gate right now
 
     # ----------------------------------------------------------------- to provide
 
@@ -330,6 +348,39 @@ class HttpFake:
     def _record_error(self, text: str) -> None:
         with self._cond:
             self.errors.append(text)
+
+    # ----------------------------------------------------------------- holding calls
+
+    def hold(self, method: str) -> None:
+        """Make calls of `method` wait, unanswered, until `release` (a platform that has stalled)."""
+        with self._cond:
+            self._held.add(self._method_key(method))
+
+    def release(self, method: str) -> None:
+        """Let held calls of `method` through; one whose caller has gone meanwhile never arrives."""
+        with self._cond:
+            self._held.discard(self._method_key(method))
+            self._cond.notify_all()
+
+    def wait_held(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until `count` calls are held at the gate."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.waiting >= count, timeout):
+                raise AssertionError(f"{self.waiting} calls held after {timeout}s, not {count}")
+
+    def _pass_gate(self, path: str, connection: socket.socket) -> bool:
+        match = self.path_pattern.match(urlsplit(path).path)
+        if match is None:
+            return True
+        key = self._method_key(match["method"])
+        with self._cond:
+            if key not in self._held:
+                return True
+            self.waiting += 1
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: key not in self._held or self._stopping.is_set())
+            self.waiting -= 1
+        return _still_connected(connection)
 
     # ----------------------------------------------------------------- requests
 

@@ -147,3 +147,29 @@ async def test_connect_failures_never_lose_the_message(service, sender, transpor
         await sender.step()
         clock.now, ticks.now = NOW + timedelta(minutes=minute), ticks.now + 60
     assert sent(transport) == [("1", "Nhắc")] and await statuses(service) == {"1": "sent"}
+
+
+async def test_a_reminder_says_what_is_true_when_it_goes_out(service, sender, transport, clock):
+    from jobs.snapshot import ReminderSettings
+    from jobs.sweep import sweep
+
+    await register(service, "1", Role.FOCAL, "kt")
+    await settle_replies(service)
+    settings = ReminderSettings.of(service.config)
+    await sweep(service.db, settings, datetime.fromisoformat("2026-11-27T08:00+07:00"))  # Friday: "còn 3 ngày"
+    clock.now = datetime.fromisoformat("2026-11-28T07:00+07:00")  # the bot was down until Saturday morning
+    await sender.drain()
+    [text] = [t for c, t in sent(transport) if c == "1"]
+    assert "Thứ Hai, 30/11/2026 – còn 2 ngày" in text
+
+
+async def test_a_last_day_reminder_is_dropped_the_day_after(service, sender, transport, clock):
+    from jobs.snapshot import ReminderSettings
+    from jobs.sweep import sweep
+
+    await register(service, "1", Role.FOCAL, "kt")
+    await settle_replies(service)
+    await sweep(service.db, ReminderSettings.of(service.config), datetime.fromisoformat("2026-11-30T08:00+07:00"))
+    clock.now = datetime.fromisoformat("2026-12-01T07:30+07:00")
+    await sender.drain()
+    assert sent(transport) == [] and set((await statuses(service)).values()) == {"expired"}

@@ -17,7 +17,7 @@ add_strings(
         "access.denied": "Bạn không có quyền dùng lệnh /{command}.",
         "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
         "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
-        "error.internal": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+        "error.not_saved": "Xin lỗi, tin nhắn vừa rồi chưa được ghi do lỗi hệ thống. Vui lòng gửi lại sau ít phút.",
         # help
         "help.header": "Các lệnh bạn dùng được (gõ /help <lệnh> để xem cách dùng):",
         "help.topic": "{line}\nCách dùng: {usage}",

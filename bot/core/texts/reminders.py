@@ -57,6 +57,10 @@ add_strings(
             "Vui lòng liên hệ để khắc phục."
         ),
         "who.group": "nhóm của {department}",
+        "remind.clock": (
+            "⚠️ Đồng hồ máy chủ lệch khoảng {minutes} phút so với giờ của tin nhắn. Bot tạm ngừng tự nhắc việc "
+            "cho đến khi đồng hồ đúng; vui lòng chỉnh giờ hệ thống (đồng bộ NTP)."
+        ),
     }
 )
 

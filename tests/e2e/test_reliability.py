@@ -1,0 +1,75 @@
+"""Nothing lost, nothing counted twice: the bot as a process against the fake Bot API, killed with SIGKILL
+in the middle of a burst, and a receipt whose sending fails."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.test_bot_process import BotProcess, Conversation, invite
+from tests.fakes.bot_api_server import FakeBotApi
+
+FOCAL, LEADER = 1001, 2001
+BURST = 60
+
+
+def meetings_counted(leader: Conversation) -> int:
+    report = leader.say("/chitieu")
+    return int(re.search(r"Cuộc họp: (\d+)", report)[1])
+
+
+def receipts_by_meeting(fake: FakeBotApi) -> dict[int, int]:
+    """How many receipts each 'Họp số n' got."""
+    counts: dict[int, int] = {}
+    for message in fake.sent(FOCAL):
+        if (found := re.search(r"Họp số (\d+)\.$", message["text"])) is not None:
+            counts[int(found[1])] = counts.get(int(found[1]), 0) + 1
+    return counts
+
+
+def test_a_burst_killed_midway_loses_nothing_and_counts_nothing_twice(tmp_path, fake, config_path):
+    focal_code = invite(config_path, fake, "--role", "focal", "--department", "vhxh")
+    leader_code = invite(config_path, fake, "--role", "leader")
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_path, fake, log)
+    focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
+    try:
+        assert "Chào mừng" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng" in leader.say(f"/start {leader_code}")
+        fake.hold("sendMessage")  # Telegram stalls: the first receipt hangs, the rest wait their turn
+        for n in range(1, BURST + 1):
+            last = fake.push_text(FOCAL, f"/hop tructuyen Họp số {n}", first_name="Lan")
+        # The bot acknowledges the burst only by asking past it: by then every update was committed.
+        fake.wait_for_call("getUpdates", lambda params: int(params.get("offset") or 0) > last, timeout=30)
+        fake.wait_held(timeout=30)  # a receipt is in flight, the rest of the burst is not yet handled
+        bot.kill()
+        fake.release("sendMessage")
+
+        bot = BotProcess(config_path, fake, log)
+        fake.wait_for_count(FOCAL, 1 + BURST, timeout=90)  # the welcome, then the burst's receipts
+        assert meetings_counted(leader) == BURST, "each counted once"
+        assert receipts_by_meeting(fake) == {n: 1 for n in range(1, BURST + 1)}, "one receipt each, no more"
+        assert bot.terminate() == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.kill()
+    assert fake.errors == []
+
+
+def test_a_receipt_that_fails_to_send_is_retried_never_turned_into_a_second_entry(tmp_path, fake, config_path):
+    focal_code = invite(config_path, fake, "--role", "focal", "--department", "vhxh")
+    leader_code = invite(config_path, fake, "--role", "leader")
+    bot = BotProcess(config_path, fake, tmp_path / "bot.log")
+    focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
+    try:
+        assert "Chào mừng" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng" in leader.say(f"/start {leader_code}")
+        for failure in [(429, "Too Many Requests: retry after 1", {"retry_after": 1}), (502, "Bad Gateway", None)]:
+            fake.fail_next("sendMessage", *failure)
+        receipt = focal.say("/hoso 19 1", timeout=60)
+        assert receipt.startswith("Đã ghi #") and "19 trực tuyến, 1 trực tiếp" in receipt
+        assert not any("Xin lỗi" in m["text"] for m in fake.sent(FOCAL)), "no apology for what was saved"
+        assert "19/20 hồ sơ" in leader.say("/chitieu"), "counted once"
+        assert bot.terminate() == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.kill()

@@ -1,0 +1,76 @@
+"""Invites that cannot be abused or misread: a retired department, bad lifetimes, guessing, and logs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.__main__ import main
+from bot.core.permissions import Role
+from bot.core.texts import text
+from bot.logs import RedactTokens
+from bot.service import Service
+from storage.models import Invite, InviteFailure
+from tests.support.users import User
+
+
+async def count(service, model, *where) -> int:
+    async with service.db.unit_of_work() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def test_an_invite_for_a_department_removed_from_the_config_is_refused_and_kept(service, config, clock):
+    invite = await service.create_invite(Role.FOCAL, "qs", created_by="test")
+    smaller = config.model_copy(update={"departments": [d for d in config.departments if d.code != "qs"]})
+    shrunk = Service(smaller, service.db, clock)
+    await shrunk.prepare()
+    user = User(shrunk, "40", "An")
+    assert await user.say(f"/start {invite.code}") == text("invite.department_gone")
+    assert await count(service, Invite, Invite.used_at.is_(None)) == 1, "the code is not used up"
+    await service.prepare()  # the department is configured again
+    assert "Chào mừng An" in await User(service, "40", "An").say(f"/start {invite.code}")
+
+
+@pytest.mark.parametrize("hours", ["0", "-1", "100000000"])
+def test_invite_lifetimes_out_of_range_are_refused(tmp_path, capsys, hours):
+    from tests.test_cli import ROOT
+
+    path = tmp_path / "config.toml"
+    path.write_text((ROOT / "config.example.toml").read_text().replace("data/binhlu.db", str(tmp_path / "x.db")))
+    assert main(["invite", "--config", str(path), "--role", "admin", "--hours", hours]) == 2
+    assert "--hours phải từ 1 đến 720" in capsys.readouterr().err
+
+
+async def test_old_wrong_codes_are_forgotten(service, clock):
+    user = User(service, "41", "Bình")
+    for _ in range(3):
+        await user.say("/start " + "C" * 32)
+        clock.advance(hours=2)
+    await user.say("/start " + "C" * 32)
+    assert await count(service, InviteFailure) == 1
+
+
+async def test_many_accounts_guessing_hit_a_ceiling_for_everyone(service, config, clock):
+    guarded = config.model_copy(
+        update={"invites": config.invites.model_copy(update={"max_failures_per_hour": 5})}
+    )
+    strict = Service(guarded, service.db, clock)
+    for n in range(5):
+        assert await User(strict, str(100 + n), "X").say("/start " + "D" * 32) == text("invite.unknown")
+    invite = await strict.create_invite(Role.LEADER, None, created_by="test")
+    assert await User(strict, "200", "Y").say(f"/start {invite.code}") == text("invite.busy")
+    clock.advance(hours=1, minutes=1)
+    assert "Chào mừng" in await User(strict, "200", "Y").say(f"/start {invite.code}")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"update_id": 5, "message": {"text": "/start AbCdEfGhIjKlMnOpQrStUv12"}}',
+        "https://t.me/binhlu_bot?start=AbCdEfGhIjKlMnOpQrStUv12",
+        'params={"text": "/start@binhlu_bot AbCdEfGhIjKlMnOpQrStUv12"}',
+    ],
+)
+def test_invite_codes_never_reach_the_logs(line):
+    redacted = RedactTokens().redact(line)
+    assert "AbCdEfGhIjKlMnOpQrStUv12" not in redacted and "[MÃ MỜI]" in redacted
