@@ -24,7 +24,7 @@ from bot.core.messages import Incoming
 from bot.core.permissions import Role
 from bot.service import Service
 from jobs.snapshot import ReminderSettings
-from jobs.sweep import sweep
+from jobs.sweep import Sweeper
 from storage import departments as stored_departments
 from storage.db import Database
 from storage.models import Entry, Task
@@ -127,26 +127,27 @@ async def main() -> None:
     tracemalloc.start()
     logging_alone = await _timed(hop, 200)
     targets = await _timed(lambda i: service.handle(Incoming("bench", "0", f"c{i}", "0", "L", "/chitieu")), 50)
+    sweeper = Sweeper(service.db, settings)  # as the scheduler's job keeps one
     started = time.perf_counter()
-    first, _ = await sweep(service.db, settings, NOW)
+    first, _ = await sweeper.run(NOW)
     first_sweep = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    steady = await _timed(lambda i: sweep(service.db, settings, NOW + timedelta(minutes=i + 1)), 10)
+    steady = await _timed(lambda i: sweeper.run(NOW + timedelta(minutes=i + 1)), 10)
 
     stop = asyncio.Event()
 
     async def sweeping() -> None:  # the scheduler's job, back to back: the worst case for commands
         minute = 20
         while not stop.is_set():
-            await sweep(service.db, settings, NOW + timedelta(minutes=minute))
+            await sweeper.run(NOW + timedelta(minutes=minute))
             minute += 1
             await asyncio.sleep(0)
 
-    sweeper = asyncio.create_task(sweeping())
+    background = asyncio.create_task(sweeping())
     while_sweeping = await _timed(lambda i: hop(1000 + i), 300)
     stop.set()
-    await sweeper
+    await background
 
     print(f"scale: {DEPARTMENTS} departments, {PEOPLE} people, {TASKS} open tasks, {ENTRIES} entries")
     print(f"log an entry (/hop), 200 runs: {_ms(logging_alone)}")

@@ -212,7 +212,8 @@ class OutboxSender:
         return None
 
     async def _retry(self, row: OutboxMessage, now: datetime, err: Exception) -> None:
-        backoff = timedelta(seconds=min(5 * 2 ** min(row.attempts, 10), MAX_BACKOFF_SECONDS))
+        first = 1 if row.kind == OutboxKind.REPLY else 5  # someone is waiting for a receipt: try again soon
+        backoff = timedelta(seconds=min(first * 2 ** min(row.attempts - 1, 10), MAX_BACKOFF_SECONDS))
         await self._finish(row, OutboxStatus.PENDING, next_attempt_at=now + backoff, error=str(err)[:300])
 
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:

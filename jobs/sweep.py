@@ -22,6 +22,7 @@ from storage.tasks import OpenTask
 # earlier may have committed after that pass read.
 OVERLAP = timedelta(minutes=5)
 BIG_PLAN = 200  # tasks: plan in a worker thread so commands keep their answers quick
+WRITE_BATCH = 300  # planned messages a write transaction
 
 
 @dataclass(frozen=True)
@@ -87,14 +88,18 @@ class Sweeper:
         return result, new
 
     async def _write(self, new: list[Planned], now: datetime) -> SweepResult:
+        """Write in short transactions, so a big pass (the first after an install) never holds writers up long.
+
+        Each key is written at most once, so a pass cut short is finished by the next one.
+        """
         counts = {OutboxStatus.PENDING: 0, OutboxStatus.EXPIRED: 0}
-        async with self.db.unit_of_work() as session:
-            for status in counts:
-                batch = [item for item in new if item.status is status]
-                counts[status] = await outbox.enqueue_many(
-                    session, [(i.key, i.recipients, i.text, i.due_at, i.body) for i in batch], status=status, now=now
-                )
-            await session.commit()
+        for status in counts:
+            batch = [(i.key, i.recipients, i.text, i.due_at, i.body) for i in new if i.status is status]
+            for start in range(0, len(batch), WRITE_BATCH):
+                async with self.db.unit_of_work() as session:
+                    part = batch[start : start + WRITE_BATCH]
+                    counts[status] += await outbox.enqueue_many(session, part, status=status, now=now)
+                    await session.commit()
         return SweepResult(counts[OutboxStatus.PENDING], counts[OutboxStatus.EXPIRED])
 
 

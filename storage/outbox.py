@@ -132,11 +132,12 @@ async def enqueue_many(
     ]
     if not rows:
         return 0
-    statement = _insert(session)(OutboxMessage).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
-    written = 0
-    for start in range(0, len(rows), 500):  # a multi-row INSERT per 500 rows: few statements, few parameters
-        written += (await session.execute(statement.values(rows[start : start + 500]))).rowcount or 0
-    return written
+    # One statement compiled once and executed for every row (executemany): compiling a many-row VALUES
+    # clause costs far more than running it.
+    table = OutboxMessage.__table__
+    statement = _insert(session)(table).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+    result = await session.execute(statement, rows)
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
 
 
 async def enqueue_reply(

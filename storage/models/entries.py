@@ -18,7 +18,18 @@ class Entry(Base):
     __table_args__ = (
         UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),
         Index("ix_entries_year_department", "year", "department_id"),
-        Index("ix_entries_occurred_on", "occurred_on", "kind"),
+        # Covers the period tally (/chitieu, the digest): an index-only scan, no row lookups.
+        Index(
+            "ix_entries_tally",
+            "occurred_on",
+            "kind",
+            "cancelled_at",
+            "department_id",
+            "meeting_online",
+            "document_kind",
+            "dossiers_online",
+            "dossiers_paper",
+        ),
         Index("ix_entries_department_occurred_on", "department_id", "occurred_on"),
         Index(
             "uq_entries_document_number",
