@@ -1,0 +1,175 @@
+"""Everything the chart, the workbook and the drafted report show for a period, loaded once in a read-only
+session: the figures come from `bot.figures.target_report`, as /chitieu's do, so the four cannot disagree."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.core.periods import Period, months_of
+from bot.core.reports import ReportKind
+from bot.core.targets import TargetReport
+from bot.figures import counting_since, target_report
+from storage import entries
+from storage.records import PeriodRecords, period_records
+
+
+@dataclass(frozen=True)
+class MonthMeetings:
+    """A month of the period (cut to it): meetings online and in person, against the cap pro-rated to its days."""
+
+    month: Period
+    online: int
+    in_person: int
+    cap: Fraction | None
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    """One department's standing over the period."""
+
+    code: str
+    name: str
+    report: TargetReport
+
+
+@dataclass(frozen=True)
+class ReportStanding:
+    """A report period whose data window overlaps the export's: who submitted it by its due day, late, or not yet."""
+
+    code: str
+    name: str
+    year: int
+    due: date
+    on_time: tuple[str, ...]  # department names
+    late: tuple[str, ...]
+    not_submitted: tuple[str, ...]
+
+    @property
+    def owing(self) -> int:
+        """How many departments owe it."""
+        return len(self.on_time) + len(self.late) + len(self.not_submitted)
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """What a department wrote when it submitted a report: its difficulties and proposals."""
+
+    department: str
+    report: str
+    year: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """A period's figures, last year's for comparison, each department's, the months, and the rows beneath."""
+
+    commune: str
+    period: Period
+    today: date
+    report: TargetReport
+    last_year: TargetReport
+    departments: tuple[DepartmentFigures, ...]
+    months: tuple[MonthMeetings, ...]
+    records: PeriodRecords
+    reports: tuple[ReportStanding, ...]
+    difficulties: tuple[Difficulty, ...]
+
+    def standing(self, code: str, year: int) -> ReportStanding:
+        """A listed report period: every submission among the records is of one of them."""
+        return next(r for r in self.reports if (r.code, r.year) == (code, year))
+
+
+def year_before(period: Period) -> Period:
+    """The same days one year earlier (29 February read as the 28th)."""
+
+    def back(day: date) -> date:
+        return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
+
+    return Period(back(period.start), back(period.end), period.year - 1, period.month, period.report, period.name)
+
+
+def _overlapping(
+    kinds: tuple[ReportKind, ...], period: Period, since: date, today: date
+) -> list[tuple[ReportKind, int]]:
+    """Report periods whose window overlaps `period`, has begun, and is tracked (due on or after `since`)."""
+    found = []
+    for kind in kinds:
+        for year in range(period.start.year, period.end.year + 2):
+            window = kind.window(year)
+            overlaps = window.start <= period.end and window.end >= period.start
+            if overlaps and window.has_begun(today) and kind.due(year) >= since:
+                found.append((kind, year))
+    return found
+
+
+def _standing(kind: ReportKind, year: int, config: Config, records: PeriodRecords) -> ReportStanding:
+    due = kind.due(year)
+    submitted = {
+        s.department: s.submitted_on
+        for s in records.submissions
+        if (s.report_code, s.report_year) == (kind.code, year) and s.cancelled_on is None
+    }
+    names = config.department_names
+    owing = kind.owing(config.department_codes)
+    return ReportStanding(
+        kind.code,
+        kind.name,
+        year,
+        due,
+        tuple(names[c] for c in owing if c in submitted and submitted[c] <= due),
+        tuple(names[c] for c in owing if c in submitted and submitted[c] > due),
+        tuple(names[c] for c in owing if c not in submitted),
+    )
+
+
+async def _months(session: AsyncSession, period: Period, cap: int | None) -> tuple[MonthMeetings, ...]:
+    """Meetings per month, counted in SQL as the figures are; the yearly cap pro-rated to each month's days."""
+    months = []
+    for month in months_of(period):
+        counts = await entries.tally(session, month.start, month.end)
+        year_days = 366 if calendar.isleap(month.year) else 365
+        share = None if cap is None else Fraction(cap * month.days, year_days)
+        months.append(MonthMeetings(month, counts.online_meetings, counts.meetings - counts.online_meetings, share))
+    return tuple(months)
+
+
+async def export_data(session: AsyncSession, config: Config, period: Period, today: date) -> ExportData:
+    """Load a period's figures and rows for the exports; run it in a read-only session, then render."""
+    commune = await target_report(session, config, period, None, today)
+    last_year = await target_report(session, config, year_before(period), None, today)
+    departments = tuple(
+        [
+            DepartmentFigures(d.code, d.name, await target_report(session, config, period, d.code, today))
+            for d in config.departments
+        ]
+    )
+    since = await counting_since(session, config, today)
+    periods = _overlapping(config.report_kinds, period, since, today)
+    records = await period_records(
+        session, period.start, period.end, report_periods=[(k.code, y) for k, y in periods], tz=config.commune.tz
+    )
+    names = {kind.code: kind.name for kind, _ in periods}  # every submission listed is of one of these periods
+    difficulties = tuple(
+        Difficulty(s.department_name, names[s.report_code], s.report_year, s.note)
+        for s in records.submissions
+        if s.cancelled_on is None and s.note.strip()
+    )
+    return ExportData(
+        commune=config.commune.name,
+        period=period,
+        today=today,
+        report=commune,
+        last_year=last_year,
+        departments=departments,
+        months=await _months(session, period, commune.meetings.cap),
+        records=records,
+        reports=tuple(_standing(kind, year, config, records) for kind, year in periods),
+        difficulties=difficulties,
+    )

@@ -1,0 +1,263 @@
+"""Reading meetings, documents and dossier tallies from a file exported by a document-management system or the
+public-service portal (.xlsx, or .csv in UTF-8 with commas or semicolons). Columns are found by their headers,
+with or without diacritics; each row is checked as the chat commands check it, and refused with its line and why."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from bot.core.commands.entries import (
+    DOCUMENT_KINDS,
+    MAX_COUNT,
+    MAX_DOCUMENT_NUMBER,
+    MEETING_MODES,
+    DocumentKind,
+    MeetingMode,
+    document_number_key,
+)
+from bot.core.commands.tokens import MAX_SUMMARY, compact, echo, fold, is_number
+from bot.core.texts.catalogue import text
+from bot.core.texts.format import format_count, format_date
+from storage.imports import ImportBatch, ImportRow, RowProblem
+
+COLUMNS = {
+    "kind": ("Loại", "Loại bản ghi", "Loại số liệu"),
+    "day": ("Ngày", "Ngày ban hành", "Ngày họp", "Ngày tiếp nhận", "Ngày văn bản"),
+    "department": ("Phòng", "Mã phòng", "Phòng ban", "Đơn vị", "Mã đơn vị", "Bộ phận"),
+    "mode": ("Hình thức", "Hình thức họp", "Loại văn bản", "Hình thức văn bản"),
+    "number": ("Số ký hiệu", "Số, ký hiệu", "Số hiệu", "Số văn bản"),
+    "summary": ("Trích yếu", "Trích yếu nội dung", "Nội dung", "Tên cuộc họp", "Tiêu đề"),
+    "online": ("Trực tuyến", "Hồ sơ trực tuyến", "Số hồ sơ trực tuyến"),
+    "paper": ("Trực tiếp", "Hồ sơ trực tiếp", "Số hồ sơ trực tiếp", "Hồ sơ giấy"),
+}
+REQUIRED = ("day", "department")
+MAX_ROWS = 5_000  # one import is one transaction: a larger file is split, so the writers are not held up long
+KINDS = {
+    **dict.fromkeys(["hop", "cuochop", "hoihop", "hoinghi", "meeting"], "meeting"),
+    **dict.fromkeys(["vanban", "vb", "document"], "document"),
+    **dict.fromkeys(["hoso", "hosotthc", "thutuc", "thutuchanhchinh", "dossiers"], "dossiers"),
+}
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why, in Vietnamese."""
+
+
+class Refused(Exception):  # noqa: N818 - a row's answer, not a failure
+    """A row that cannot be imported, with the reason."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(text(key, **values))
+
+
+def _norm(header: object) -> str:
+    """A header as compared: folded, letters and digits only ('Số, ký hiệu' -> 'sokyhieu')."""
+    return re.sub(r"[^a-z0-9]", "", fold(str(header or "")))
+
+
+HEADERS = {_norm(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _table(content: bytes, filename: str) -> list[list[object]]:
+    """The first sheet of an .xlsx, or the rows of a .csv, as lists of cell values."""
+    suffix = filename.lower().rsplit(".", 1)[-1]
+    if suffix == "xlsx":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl's remarks on other systems' styles are no concern here
+                book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            try:
+                return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                book.close()
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError):
+            raise UnreadableFile(text("import.bad_file", name=filename)) from None
+    if suffix == "csv":
+        try:
+            decoded = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnreadableFile(text("import.bad_encoding")) from None
+        first = decoded.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        try:
+            return [list(row) for row in csv.reader(io.StringIO(decoded), delimiter=delimiter)]
+        except csv.Error:
+            raise UnreadableFile(text("import.bad_file", name=filename)) from None
+    raise UnreadableFile(text("import.bad_type"))
+
+
+def _columns(header: list[object]) -> dict[str, list[int]]:
+    """Each field's columns (a file may carry both 'Trích yếu' and 'Nội dung'); unknown headers are ignored."""
+    found: dict[str, list[int]] = {}
+    for index, cell in enumerate(header):
+        if (name := HEADERS.get(_norm(cell))) is not None:
+            found.setdefault(name, []).append(index)
+    for name in REQUIRED:
+        if name not in found:
+            raise UnreadableFile(text("import.missing_column", column=COLUMNS[name][0]))
+    return found
+
+
+def _cell(row: list[object], columns: Mapping[str, list[int]], name: str) -> object:
+    """The first non-empty cell of a field in a row, or ''."""
+    for index in columns.get(name, ()):
+        value = row[index] if index < len(row) else None
+        if value is not None and str(value).strip():
+            return value.strip() if isinstance(value, str) else value
+    return ""
+
+
+def _day(value: object, today: date) -> date:
+    """A date cell (a real Excel date, or dd/mm/yyyy or yyyy-mm-dd, a time after it ignored): not in the future,
+    not before last year (as in chat)."""
+    if value == "":
+        raise Refused("import.no_date")
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        token = str(value).split()[0]
+        match, iso = DAY_FIRST.match(token), ISO.match(token)
+        try:
+            if not (match or iso):
+                raise ValueError
+            day = date(int(match[3]), int(match[2]), int(match[1])) if match else date(*map(int, iso.groups()))
+        except ValueError:
+            raise Refused("import.bad_date", value=echo(str(value))) from None
+    if day > today:
+        raise Refused("import.future_date", value=format_date(day))
+    if day < date(today.year - 1, 1, 1):
+        raise Refused("import.too_old", value=format_date(day), year=today.year - 1)
+    return day
+
+
+def _count(value: object) -> int:
+    """A count of dossiers: a whole number from 0 up; an empty cell is 0."""
+    if value == "":
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and is_number(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Refused("import.bad_count", value=echo(str(value)))
+    if value > MAX_COUNT:
+        raise Refused("import.count_too_big", value=format_count(value), limit=format_count(MAX_COUNT))
+    return value
+
+
+def _text(value: object, what: str, limit: int) -> str:
+    content = " ".join(str(value).split())
+    if len(content) > limit:
+        raise Refused("import.too_long", what=what, limit=limit)
+    return content
+
+
+def _key(*parts: object) -> str:
+    """A stable key of at most 64 characters for what identifies a record."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
+    return f"{parts[0]}:{digest}"
+
+
+def _department(value: object, departments: Mapping[str, str]) -> str:
+    """A department by its code or its full name."""
+    if value == "":
+        raise Refused("import.no_department")
+    names = {_norm(name): code for code, name in departments.items()}
+    code = fold(str(value)).strip().replace("-", "_")
+    if code in departments:
+        return code
+    if (by_name := names.get(_norm(value))) is not None:
+        return by_name
+    raise Refused("import.bad_department", value=echo(str(value)), codes=", ".join(departments))
+
+
+def _kind(row: list[object], columns: Mapping[str, list[int]]) -> str:
+    """The row's kind from the 'Loại' column, else from its mode (a meeting's or a document's) or its counts."""
+    if (given := _cell(row, columns, "kind")) != "":
+        if (kind := KINDS.get(compact(str(given)))) is None:
+            raise Refused("import.bad_kind", value=echo(str(given)))
+        return kind
+    mode = compact(str(_cell(row, columns, "mode")))
+    if mode in MEETING_MODES:
+        return "meeting"
+    if mode in DOCUMENT_KINDS or _cell(row, columns, "number") != "":
+        return "document"
+    if _cell(row, columns, "online") != "" or _cell(row, columns, "paper") != "":
+        return "dossiers"
+    raise Refused("import.bad_kind", value="")
+
+
+def _row(
+    line: int, row: list[object], columns, departments: Mapping[str, str], today: date, seen: Counter
+) -> ImportRow:
+    kind = _kind(row, columns)
+    department = _department(_cell(row, columns, "department"), departments)
+    day = _day(_cell(row, columns, "day"), today)
+    summary = _text(_cell(row, columns, "summary"), COLUMNS["summary"][0], MAX_SUMMARY)
+    mode = str(_cell(row, columns, "mode"))
+    if kind == "meeting":
+        if (meeting := MEETING_MODES.get(compact(mode))) is None:
+            raise Refused("import.bad_mode", value=echo(mode))
+        key = _key(kind, day, department, fold(summary))
+        return ImportRow(line, kind, department, day, key, summary, online=meeting is MeetingMode.ONLINE)
+    if kind == "dossiers":
+        online, paper = _count(_cell(row, columns, "online")), _count(_cell(row, columns, "paper"))
+        if online == paper == 0:
+            raise Refused("import.zero_counts")
+        return ImportRow(
+            line, kind, department, day, _key(kind, day, department), dossiers_online=online, dossiers_paper=paper
+        )
+    if (document := DOCUMENT_KINDS.get(compact(mode))) is None:
+        raise Refused("import.bad_document_kind", value=echo(mode))
+    number = _text(_cell(row, columns, "number"), COLUMNS["number"][0], MAX_DOCUMENT_NUMBER) or None
+    if document is DocumentKind.SECRET and (number or summary):
+        raise Refused("import.secret_details")
+    if number is not None:
+        number_key = document_number_key(number)
+        key = _key(kind, day.year, number_key)
+    else:  # nothing names it: the n-th alike row of the file is the n-th alike document
+        number_key, identity = None, (kind, day, department, document, fold(summary))
+        seen[identity] += 1
+        key = _key(*identity, seen[identity])
+    return ImportRow(
+        line, kind, department, day, key, summary, document_kind=document, number=number, number_key=number_key
+    )
+
+
+def read_rows(content: bytes, filename: str, *, departments: Mapping[str, str], today: date) -> ImportBatch:
+    """Read a file's rows: each one either to import (with its key) or refused with its line and why.
+
+    `departments` maps code to name (either is accepted in the file); dates after `today` are refused."""
+    table = _table(content, filename)
+    start = next((i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)), None)
+    if start is None:
+        raise UnreadableFile(text("import.no_header"))
+    columns = _columns(table[start])
+    if len(table) - start - 1 > MAX_ROWS:
+        raise UnreadableFile(
+            text("import.too_many_rows", count=format_count(len(table) - start - 1), limit=format_count(MAX_ROWS))
+        )
+    rows, refused, seen = [], [], Counter()
+    for line, row in enumerate(table[start + 1 :], start=start + 2):
+        if not any(str(c or "").strip() for c in row):
+            continue
+        try:
+            rows.append(_row(line, row, columns, departments, today, seen))
+        except Refused as refusal:
+            refused.append(RowProblem(line, text("import.row", line=line, reason=str(refusal))))
+    return ImportBatch(tuple(rows), tuple(refused))

@@ -1,0 +1,111 @@
+"""Rows imported from a file (a document-management system's or the public-service portal's export), written as
+entries whose source is the file: importing the same rows again adds nothing. The caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import entries
+from storage.models import Document, DossierTally, Entry, Meeting
+
+SOURCE = "import"  # source_channel and source_chat_id of an imported entry
+CHUNK = 500  # keys looked up per query, well under SQLite's limit on bound parameters
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One valid row: a meeting, a document or a dossier tally, and the key it is stored under.
+
+    `key` is derived from what identifies the record (a document's số ký hiệu and year; a meeting's date,
+    department and title; a tally's date and department), so the same row always gets the same key."""
+
+    line: int
+    kind: str  # meeting | document | dossiers
+    department: str
+    occurred_on: date
+    key: str
+    summary: str = ""
+    online: bool | None = None
+    document_kind: str | None = None
+    number: str | None = None
+    number_key: str | None = None
+    dossiers_online: int | None = None
+    dossiers_paper: int | None = None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row refused, with its line in the file and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """A file read: the rows to store and the rows refused."""
+
+    rows: tuple[ImportRow, ...]
+    refused: tuple[RowProblem, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The lines stored, the lines already there (from an earlier import or from chat), and the lines refused."""
+
+    imported: tuple[int, ...]
+    present: tuple[int, ...]
+    refused: tuple[RowProblem, ...]
+
+
+MODELS: dict[str, type[Entry]] = {"meeting": Meeting, "document": Document, "dossiers": DossierTally}
+
+
+async def _stored_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        query = select(Entry.source_message_id).where(
+            Entry.source_channel == SOURCE,
+            Entry.source_chat_id == SOURCE,
+            Entry.source_message_id.in_(keys[start : start + CHUNK]),
+        )
+        found.update(await session.scalars(query))
+    return found
+
+
+async def import_rows(session: AsyncSession, batch: ImportBatch, *, person_id: int, now: datetime) -> ImportResult:
+    """Store the batch's rows not stored before, as entries logged by `person_id`; a document whose number is
+    already logged that year (by chat) counts as present. Does not commit."""
+    seen = await _stored_keys(session, [row.key for row in batch.rows])
+    imported, present = [], []
+    for row in batch.rows:
+        if row.key in seen or (
+            row.number_key and await entries.find_document_number(session, row.occurred_on.year, row.number_key)
+        ):
+            present.append(row.line)
+            continue
+        seen.add(row.key)
+        entry = MODELS[row.kind](
+            person_id=person_id,
+            occurred_on=row.occurred_on,
+            year=row.occurred_on.year,
+            summary=row.summary,
+            created_at=now,
+            source_channel=SOURCE,
+            source_chat_id=SOURCE,
+            source_message_id=row.key,
+            meeting_online=row.online,
+            document_kind=row.document_kind,
+            document_number=row.number,
+            document_number_key=row.number_key,
+            dossiers_online=row.dossiers_online,
+            dossiers_paper=row.dossiers_paper,
+        )
+        await entries.add_entry(session, entry, row.department)
+        imported.append(row.line)
+    return ImportResult(tuple(imported), tuple(present), batch.refused)

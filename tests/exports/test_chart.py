@@ -1,0 +1,43 @@
+"""The chart as the chairman sees it on a phone: full width, drawn, quick, and never a bar where there is no data."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from matplotlib.colors import to_rgb
+from matplotlib.image import imread
+
+from bot.exports.chart import BEHIND, MET, ONLINE, render_chart
+from tests.exports import log_a_year, year_data
+
+
+def pixels(png: bytes):
+    """The image as rows of RGB floats (the alpha channel dropped)."""
+    return imread(io.BytesIO(png), format="png")[..., :3]
+
+
+def has(image, colour: str) -> bool:
+    """Whether some pixel is exactly this colour (a filled bar's inside, not an antialiased edge)."""
+    return bool((abs(image - to_rgb(colour)) < 1 / 255).all(axis=-1).any())
+
+
+async def test_the_chart_is_a_png_a_phone_shows_at_full_width(service, clock):
+    await log_a_year(service, clock)
+    data = await year_data(service)
+    started = time.perf_counter()
+    png = render_chart(data)
+    elapsed = time.perf_counter() - started
+    assert png.startswith(b"\x89PNG")
+    image = pixels(png)
+    assert image.shape[:2] == (1350, 1080)
+    assert len({tuple(p) for p in image[::7, ::7].reshape(-1, 3).round(2)}) > 20, "drawn, not blank"
+    assert has(image, ONLINE) and has(image, BEHIND), "online meetings; the shares short of their targets"
+    assert elapsed < 3, f"rendered in {elapsed:.2f} s"  # about 0.3 s; the bound only catches a regression
+
+
+async def test_shares_without_data_are_no_bars_at_all(service):
+    data = await year_data(service)
+    assert data.report.online_meetings.share is None and data.report.dossiers.share is None
+    image = pixels(render_chart(data))
+    assert not has(image, MET) and not has(image, BEHIND), "nothing drawn as 0 % or 100 %"

@@ -1,0 +1,134 @@
+"""Importing a file from a document-management system or the public-service portal: good rows once, bad rows
+refused with their line and why, the same file twice adding nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.periods import year_period
+from bot.core.permissions import Role
+from bot.exports.importer import UnreadableFile, read_rows
+from bot.figures import target_report
+from storage.imports import import_rows
+from storage.models import Person
+from tests.exports import TODAY
+from tests.support.users import register
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+REFUSED = [
+    "Dòng 8: ngày “31/02/2026” không hợp lệ (cần dd/mm/yyyy).",
+    "Dòng 9: không có phòng “xyz” (các mã phòng: vp, vhxh, kt, tthcc, cax, qs).",
+    "Dòng 10: văn bản mật không ghi số ký hiệu, trích yếu.",
+    "Dòng 11: số hồ sơ “ba” không phải số đếm.",
+    "Dòng 12: loại “Công văn đến” không rõ (cuộc họp, văn bản hoặc hồ sơ).",
+]
+
+
+def read(service, content: bytes, name: str):
+    """The file's rows, checked against the configured departments as of 27/11/2026."""
+    return read_rows(content, name, departments=service.config.department_names, today=TODAY)
+
+
+async def store(service, batch):
+    """Import as the admin who uploaded the file, committed as the caller will."""
+    async with service.db.unit_of_work() as session:
+        person = await session.scalar(select(Person.id).where(Person.full_name == "Người dùng 301"))
+        result = await import_rows(session, batch, person_id=person, now=service.clock())
+        await session.commit()
+    return result
+
+
+@pytest.mark.parametrize("name", ["import_sample.csv", "import_sample.xlsx"])
+async def test_the_sample_imports_its_good_rows_once_and_says_why_the_others_are_refused(service, admin, name):
+    batch = read(service, (SAMPLES / name).read_bytes(), name)
+    assert [p.reason for p in batch.refused] == REFUSED
+    first = await store(service, batch)
+    assert first.imported == (2, 3, 4, 5, 6, 7, 13) and first.present == ()
+    assert [p.line for p in first.refused] == [8, 9, 10, 11, 12]
+    again = await store(service, read(service, (SAMPLES / name).read_bytes(), name))
+    assert again.imported == () and again.present == first.imported
+    async with service.db.reading() as session:
+        report = await target_report(session, service.config, year_period(2026), None, TODAY)
+    assert (report.meetings.count, report.online_meetings.part) == (3, 2)
+    assert (report.documents.count, report.electronic_documents.part, report.secret_documents) == (3, 1, 1)
+    assert (report.dossiers.part, report.dossiers.whole) == (45, 47)
+
+
+async def test_the_same_rows_from_the_other_format_add_nothing(service, admin):
+    await store(service, read(service, (SAMPLES / "import_sample.csv").read_bytes(), "import_sample.csv"))
+    result = await store(service, read(service, (SAMPLES / "import_sample.xlsx").read_bytes(), "x.xlsx"))
+    assert result.imported == () and len(result.present) == 7
+
+
+async def test_a_document_already_logged_in_chat_is_not_imported_again(service, admin):
+    focal = await register(service, "102", Role.FOCAL, "vp")
+    assert "Đã ghi" in await focal.say("/vanban dientu 06/03/2026 15/kh-ubnd Kế hoạch cải cách hành chính")
+    csv = "Số ký hiệu,Ngày ban hành,Trích yếu,Đơn vị,Hình thức\n15/KH-UBND,06/03/2026,Kế hoạch,vp,Điện tử\n"
+    result = await store(service, read(service, csv.encode(), "vbdh.csv"))
+    assert result.imported == () and result.present == (2,)
+
+
+def test_a_document_system_export_needs_no_kind_column(service):
+    csv = (
+        "So ky hieu,Ngay ban hanh,Trich yeu,Don vi,Hinh thuc\n"
+        "20/QĐ-UBND,2026-03-02 08:15,Quyết định thành lập tổ công tác,Văn phòng HĐND và UBND xã,Dien tu\n"
+        "21/QĐ-UBND,03/03/2026,Quyết định khen thưởng,vp,\n"
+    )
+    batch = read(service, csv.encode(), "vbdh.csv")
+    [row] = batch.rows
+    assert (row.kind, row.department, row.document_kind, row.number, row.occurred_on.isoformat()) == (
+        "document",
+        "vp",
+        "electronic",
+        "20/QĐ-UBND",
+        "2026-03-02",
+    )
+    assert [p.reason for p in batch.refused] == ["Dòng 3: hình thức văn bản “” không rõ (điện tử, giấy hoặc mật)."]
+
+
+@pytest.mark.parametrize(
+    "row,reason",
+    [
+        ("Họp;28/11/2026;vp;Trực tuyến;;", "ngày 28/11/2026 chưa tới"),
+        ("Họp;31/12/2024;vp;Trực tuyến;;", "ngày 31/12/2024 quá xa (chỉ nhận từ năm 2025)"),
+        ("Họp;;vp;Trực tuyến;;", "thiếu ngày"),
+        ("Họp;01/11/2026;;Trực tuyến;;", "thiếu phòng"),
+        ("Họp;01/11/2026;vp;Hội nghị;;", "hình thức họp “Hội nghị” không rõ (trực tuyến hoặc trực tiếp)"),
+        ("Hồ sơ;01/11/2026;tthcc;;0;0", "không có hồ sơ nào (trực tuyến và trực tiếp đều bằng 0)"),
+        ("Hồ sơ;01/11/2026;tthcc;;2,5;1", "số hồ sơ “2,5” không phải số đếm"),
+        ("Hồ sơ;01/11/2026;tthcc;;100001;0", "số hồ sơ 100.001 quá lớn (tối đa 100.000)"),
+    ],
+)
+def test_each_bad_row_is_refused_with_its_line_and_why(service, row, reason):
+    csv = f"Loại;Ngày;Phòng;Hình thức;Trực tuyến;Trực tiếp\nHọp;01/11/2026;vp;Trực tiếp;;\n{row}\n"
+    batch = read(service, csv.encode(), "x.csv")
+    assert len(batch.rows) == 1 and [p.reason for p in batch.refused] == [f"Dòng 3: {reason}."]
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (
+            b"Ngay;Loai\n01/11/2026;Hop\n",
+            "x.csv",
+            "Thiếu cột “Phòng”: tệp cần có cột Ngày và cột Phòng (hoặc Mã phòng).",
+        ),
+        ("Ngày;Phòng\n".encode("utf-16"), "x.csv", "Tệp CSV phải được lưu với bảng mã UTF-8."),
+        (b"not a workbook", "x.xlsx", "Không đọc được tệp “x.xlsx”: tệp hỏng hoặc không đúng định dạng."),
+        (b"", "x.csv", "Tệp không có dòng tiêu đề."),
+        (
+            b"Ngay,Phong\n" + b"01/11/2026,vp\n" * 5001,
+            "x.csv",
+            "Tệp có 5.001 dòng; mỗi lần nhập tối đa 5.000 dòng, hãy chia nhỏ tệp.",
+        ),
+        (b"Ngay,Phong\n" + b"x" * 200_000, "x.csv", "Không đọc được tệp “x.csv”: tệp hỏng hoặc không đúng định dạng."),
+        (b"%PDF-1.4", "x.pdf", "Chỉ nhận tệp .xlsx hoặc .csv."),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(service, content, name, message):
+    with pytest.raises(UnreadableFile) as refused:
+        read(service, content, name)
+    assert str(refused.value) == message
