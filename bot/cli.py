@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 
 from bot.app import App
-from bot.config import MAX_INVITE_HOURS, TOKEN_ENV, Config
+from bot.config import MAX_INVITE_HOURS, TOKEN_ENV, ZALO_TOKEN_ENV, Config
 from bot.core.clock import running_clock
 from bot.core.permissions import Role
 from bot.core.texts import format_date
@@ -17,18 +17,28 @@ from jobs.sweep import sweep
 
 logger = logging.getLogger("bot")
 
-NO_TOKEN = f"""Chưa có mã bot Telegram (token).
-  1. Trên Telegram, nhắn @BotFather lệnh /newbot, đặt tên, nhận token.
+NO_TOKEN = f"""Chưa có mã bot (token) của Telegram hay Zalo; cần ít nhất một.
+Telegram:
+  1. Nhắn @BotFather lệnh /newbot, đặt tên, nhận token.
   2. Đặt biến môi trường {TOKEN_ENV}=<token> (hoặc khóa [telegram] token trong tệp cấu hình).
-Muốn dùng thử không cần Telegram: make demo"""
+Zalo:
+  1. Trên Zalo, tìm tài khoản chính thức "Zalo Bot Manager", chọn "Zalo Bot Creator", tạo bot, nhận token.
+  2. Đặt biến môi trường {ZALO_TOKEN_ENV}=<token> (hoặc khóa [zalo] token trong tệp cấu hình).
+Muốn dùng thử không cần token: make demo"""
 
 
 def channels_of(config: Config) -> list:
-    """Every channel the configuration has a token for."""
-    from bot.channels.telegram import TelegramChannel
+    """Every channel the configuration has a token for: Telegram, Zalo, or both in one process."""
+    channels = []
+    if token := config.token():
+        from bot.channels.telegram import TelegramChannel
 
-    token = config.token()
-    return [TelegramChannel(config.telegram, token)] if token else []
+        channels.append(TelegramChannel(config.telegram, token))
+    if token := config.zalo_token():
+        from bot.channels.zalo import ZaloChannel
+
+        channels.append(ZaloChannel(config.zalo, token))
+    return channels
 
 
 async def _with_app(app: App, work):
@@ -59,7 +69,7 @@ def cmd_run(args, config: Config) -> int:
     if not channels:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(secrets=(config.token() or "",))
+    setup_logging(secrets=(config.token() or "", config.zalo_token() or ""))
     logger.info("starting the bot for %s", config.commune.name)
     asyncio.run(App(config, channels).run_until_signalled())
     return 0
@@ -123,7 +133,7 @@ def cmd_remind(args, config: Config) -> int:
     if not args.dry_run and not channels:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(logging.WARNING, secrets=(config.token() or "",))
+    setup_logging(logging.WARNING, secrets=(config.token() or "", config.zalo_token() or ""))
     app = App(config, channels, clock=running_clock(at))
 
     async def work() -> None:
