@@ -6,10 +6,11 @@ import asyncio
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from bot.app import App
 from bot.config import MAX_INVITE_HOURS, TOKEN_ENV, ZALO_TOKEN_ENV, Config
-from bot.core.clock import running_clock
+from bot.core.clock import local_date, running_clock
 from bot.core.permissions import Role
 from bot.core.texts import format_date
 from bot.logs import setup_logging
@@ -33,7 +34,7 @@ def channels_of(config: Config) -> list:
     if token := config.token():
         from bot.channels.telegram import TelegramChannel
 
-        channels.append(TelegramChannel(config.telegram, token))
+        channels.append(TelegramChannel(config.telegram, token, uploads=Path(config.exports.files_dir) / "uploads"))
     if token := config.zalo_token():
         from bot.channels.zalo import ZaloChannel
 
@@ -188,4 +189,59 @@ def cmd_demo(args, config: Config) -> int:
             await app.stop()
 
     asyncio.run(work())
+    return 0
+
+
+def _write_file(config: Config, job, out: str) -> int:
+    """Render a file as the bot would and write it to `out`."""
+    from bot.service.exports import render_file
+
+    app = App(config)
+
+    async def work(app: App):
+        return await render_file(app.db, config, job, local_date(app.clock(), config.commune.tz))
+
+    content, _, _ = asyncio.run(_with_app(app, work))
+    Path(out).write_bytes(content)
+    print(f"Đã ghi {out}.")
+    return 0
+
+
+def cmd_export(args, config: Config) -> int:
+    from bot.core.views import FileJob
+    from bot.service.exports import period_of
+
+    if args.period is not None and config.report(args.period) is None:
+        print(f"Không có kỳ báo cáo {args.period!r}.", file=sys.stderr)
+        return 2
+    return _write_file(config, FileJob("workbook", period_of(config, args.year, args.period)), args.out)
+
+
+def cmd_draft(args, config: Config) -> int:
+    from bot.core.views import FileJob
+    from bot.service.exports import period_of, report_title
+
+    if config.report(args.report) is None or config.report_document is None:
+        print("Cần kỳ báo cáo có trong [[reports]] và mục [report_document] trong cấu hình.", file=sys.stderr)
+        return 2
+    job = FileJob("document", period_of(config, args.year, args.report), report_title(config, args.report, args.year))
+    return _write_file(config, job, args.out)
+
+
+def cmd_import(args, config: Config) -> int:
+    from bot.core.texts import render
+    from bot.core.views import Refusal
+    from bot.service.exports import import_from_cli
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Không có tệp {path}.", file=sys.stderr)
+        return 2
+    try:
+        print(
+            render(asyncio.run(_with_app(App(config), lambda app: import_from_cli(app.db, config, path, app.clock()))))
+        )
+    except Refusal as refusal:
+        print(render(refusal.view), file=sys.stderr)
+        return 2
     return 0

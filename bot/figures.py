@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.core.periods import Period, year_period
 from bot.core.reports import tracking_start
-from bot.core.targets import TargetReport, compute_target_report
+from bot.core.targets import Counts, TargetReport, compute_target_report
+from bot.core.views import DepartmentTable
 from storage import entries, settings, tasks
 
 
@@ -50,3 +51,9 @@ async def target_report(
         tasks=task_counts,
         configured_baseline=plan.baselines.get(period.year) if commune and period == year_period(period.year) else None,
     )
+
+
+async def department_table(session: AsyncSession, config: Config, period: Period) -> DepartmentTable:
+    """Every configured department's counts over `period`, in one query."""
+    counts = await entries.tally_by_department(session, period.start, period.end)
+    return DepartmentTable(tuple((code, counts.get(code, Counts())) for code in config.department_codes))

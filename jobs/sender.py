@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
 from bot.core.clock import Clock, local_date
-from bot.core.messages import Button, Outgoing
+from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import from_body, is_stale
 from bot.core.permissions import Role
 from bot.core.replies import split_text
@@ -169,7 +169,8 @@ class OutboxSender:
             text = render_notice(notice, today)
         parts = split_text(text, self.transports[row.channel].profile.max_text)
         buttons = tuple(Button(label, token) for label, token in row.buttons or ())
-        return [Outgoing(part) for part in parts[:-1]] + [Outgoing(parts[-1], buttons)]
+        attachment = Attachment(**row.attachment) if row.attachment else None
+        return [Outgoing(part) for part in parts[:-1]] + [Outgoing(parts[-1], buttons, attachment)]
 
     async def _deliver(self, row: OutboxMessage) -> float | None:
         """One attempt; returns a pause in seconds when the channel asked for one."""

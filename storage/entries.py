@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.core.targets import Counts
 from storage import departments
-from storage.models import Entry
+from storage.models import Department, Entry
 
 
 async def add_entry(session: AsyncSession, entry: Entry, department: str) -> Entry:
@@ -81,11 +81,10 @@ def count_where(*conditions) -> object:
     return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
 
 
-async def tally(session: AsyncSession, start: date, end: date, department: str | None = None) -> Counts:
-    """Aggregate the live entries dated within [start, end] in one SQL query, for the commune or a department."""
+def _tally_columns() -> list:
     is_meeting = Entry.kind == "meeting"
     is_document = Entry.kind == "document"
-    query = select(
+    return [
         count_where(is_meeting),
         count_where(is_meeting, Entry.meeting_online.is_(True)),
         count_where(is_document),
@@ -94,11 +93,27 @@ async def tally(session: AsyncSession, start: date, end: date, department: str |
         count_where(is_document, Entry.document_kind == "secret"),
         func.coalesce(func.sum(Entry.dossiers_online), 0).cast(Integer),
         func.coalesce(func.sum(Entry.dossiers_paper), 0).cast(Integer),
-    ).where(Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report")
+    ]
+
+
+def _live_between(start: date, end: date) -> tuple:
+    return Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report"
+
+
+async def tally(session: AsyncSession, start: date, end: date, department: str | None = None) -> Counts:
+    """Aggregate the live entries dated within [start, end] in one SQL query, for the commune or a department."""
+    query = select(*_tally_columns()).where(*_live_between(start, end))
     if department is not None:
         query = query.where(Entry.department_id == departments.id_of(department))
     row = (await session.execute(query)).one()
     return Counts(*(int(value) for value in row))
+
+
+async def tally_by_department(session: AsyncSession, start: date, end: date) -> dict[str, Counts]:
+    """The same aggregate for every department at once (GROUP BY), by department code."""
+    query = select(Department.code, *_tally_columns()).where(*_live_between(start, end))
+    rows = await session.execute(departments.joined(query, Entry.department_id).group_by(Department.code))
+    return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 
 async def first_day(session: AsyncSession, start: date, end: date) -> date | None:

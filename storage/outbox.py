@@ -57,10 +57,11 @@ class OutboxKey:
 
 @dataclass(frozen=True)
 class ReplyPart:
-    """One message of a reply: its text and buttons."""
+    """One message of a reply: its text, buttons, and a file sent with it."""
 
     text: str
     buttons: list[list[str]] | None = None
+    attachment: dict | None = None
 
 
 def _insert(session: AsyncSession):
@@ -148,15 +149,21 @@ async def enqueue_reply(
     *,
     now: datetime,
     day: date,
+    stage: str = "",
     reply_to: str | None = None,
     edit_message_id: str | None = None,
 ) -> list[int]:
     """Write the parts of a reply (once per message answered); the ids of the rows written."""
     ids = []
     for n, part in enumerate(parts, 1):
-        key = OutboxKey(OutboxKind.REPLY, subject, str(n), day)
+        key = OutboxKey(OutboxKind.REPLY, subject, f"{stage}{n}", day)
         row = _row(key, recipient, part.text, OutboxStatus.PENDING, now, now)
-        row |= {"buttons": part.buttons, "reply_to": reply_to, "edit_message_id": edit_message_id if n == 1 else None}
+        row |= {
+            "buttons": part.buttons,
+            "attachment": part.attachment,
+            "reply_to": reply_to,
+            "edit_message_id": edit_message_id if n == 1 else None,
+        }
         statement = (
             _insert(session)(OutboxMessage)
             .values(row)

@@ -135,3 +135,16 @@ async def add_invite_failure(
     await session.execute(delete(InviteFailure).where(InviteFailure.at < now - keep))
     session.add(InviteFailure(channel=channel, external_id=external_id, at=now))
     await session.flush()
+
+
+async def system_person(session: AsyncSession, name: str, now: datetime) -> int:
+    """The id of a person with no chat account or role who stands for a tool (the command-line import)."""
+    person_id = await session.scalar(
+        select(Person.id).where(Person.full_name == name, ~Person.accounts.any(), ~Person.memberships.any())
+    )
+    if person_id is None:
+        person = Person(full_name=name, created_at=now)
+        session.add(person)
+        await session.flush()
+        person_id = person.id
+    return person_id

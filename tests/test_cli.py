@@ -76,3 +76,18 @@ def test_demo_runs_the_same_commands_in_a_console():
     assert "Chỉ tiêu năm" in result.stdout
     assert "1. Trực tuyến\n2. Trực tiếp" in result.stdout
     assert "Đã ghi #" in result.stdout and "Đã hủy #" in result.stdout
+
+
+def test_export_draft_and_import_from_the_command_line(config_file, tmp_path, capsys):
+    sample = ROOT / "samples" / "import_sample.csv"
+    assert main(["import", "--config", str(config_file), str(sample)]) == 0
+    assert "Đã nhập 7 dòng" in capsys.readouterr().out
+    assert main(["import", "--config", str(config_file), str(sample)]) == 0
+    assert "Đã nhập 0 dòng; 7 dòng đã có" in capsys.readouterr().out
+    assert main(["export", "--config", str(config_file), "--year", "2026", "--out", str(tmp_path / "a.xlsx")]) == 0
+    assert (tmp_path / "a.xlsx").read_bytes()[:2] == b"PK"
+    out = tmp_path / "b.docx"
+    assert main(["draft", "--config", str(config_file), "--report", "nam", "--year", "2026", "--out", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert main(["draft", "--config", str(config_file), "--report", "quy", "--year", "2026", "--out", str(out)]) == 2
+    assert main(["import", "--config", str(config_file), str(tmp_path / "none.csv")]) == 2

@@ -45,6 +45,13 @@ RUN_HERE = {
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00 --dry-run": ("", 0, "Sẽ gửi"),
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00": ("", 2, "@BotFather"),
     "make upgrade": ("", 0, "phiên bản mới nhất"),
+    ".venv/bin/python -m bot export --config config.toml --year 2026 --out so-lieu-2026.xlsx": ("", 0, "Đã ghi"),
+    ".venv/bin/python -m bot draft --config config.toml --report nam --year 2026 --out du-thao-bao-cao-nam-2026.docx": (
+        "",
+        0,
+        "Đã ghi",
+    ),
+    ".venv/bin/python -m bot import --config config.toml samples/import_sample.csv": ("", 0, "Đã nhập 7 dòng"),
 }
 COVERED_ELSEWHERE = {
     "make test": "CI runs it (.ci/run); a test cannot run the suite it belongs to",
@@ -80,6 +87,7 @@ def scratch(tmp_path) -> Path:
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     (tmp_path / "config.example.toml").write_text(example, encoding="utf-8")
     (tmp_path / "config.toml").write_text(example, encoding="utf-8")
+    (tmp_path / "samples").symlink_to(ROOT / "samples")
     return tmp_path
 
 

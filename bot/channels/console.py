@@ -46,7 +46,7 @@ class ConsoleTransport:
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
     ) -> str:
         if not self._muted and self._listening in (None, chat_id):
-            self.write(message.text)
+            self.write(message.text if message.attachment is None else f"{message.text}\n[{message.attachment.path}]")
         return str(next(self._ids))
 
 

@@ -9,67 +9,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from dataclasses import replace
+from pathlib import Path
 
-import httpx
 from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType
 from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
     InvalidToken,
-    NetworkError,
-    RetryAfter,
     TelegramError,
-    TimedOut,
 )
 from telegram.request import BaseRequest
 
-from bot.channels.ports import (
-    ChatMoved,
-    Delivery,
-    Inlet,
-    Limits,
-    MaybeSent,
-    NotSent,
-    Rejected,
-    RetryLater,
-    Unreachable,
-)
+from bot.channels.ports import Delivery, Inlet
+from bot.channels.telegram_send import CHANNEL, PROFILE, TelegramTransport
 from bot.config import TelegramConfig
 from bot.core.commands import REGISTRY
-from bot.core.messages import ChannelProfile, Incoming, Outgoing
+from bot.core.messages import Incoming
 from bot.core.texts import text
 from bot.service import Answer
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
-PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=True)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+IMPORT_WORDS = frozenset({"nhap"})
 MAX_BACKOFF = 60.0
-ONE_ROW = 24  # buttons whose labels fit this many characters together share a row
-
-
-def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
-    """The message's buttons as an inline keyboard: short ones side by side, long ones one a row."""
-    if not message.buttons:
-        return None
-    buttons = [InlineKeyboardButton(b.label, callback_data=b.token) for b in message.buttons]
-    if sum(len(b.label) for b in message.buttons) <= ONE_ROW:
-        return InlineKeyboardMarkup([buttons])
-    return InlineKeyboardMarkup([[b] for b in buttons])
 
 
 EVERYONE = ("help", "toi", "hop", "vanban", "hoso", "huy", "chitieu", "nopbaocao", "baocao", "viec")
@@ -83,55 +53,6 @@ def menu_commands(names: tuple[str, ...] = EVERYONE) -> list[BotCommand]:
             description = text(spec.help_key).split(" – ", 1)[1]
             commands.append(BotCommand(spec.name, description[0].upper() + description[1:]))
     return commands
-
-
-class TelegramTransport:
-    """Sends outbox messages through the Bot API and says exactly how a failure happened."""
-
-    channel = CHANNEL
-    profile = PROFILE
-    limits = Limits(global_per_second=20, private_per_second=1, group_per_minute=17)
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send(
-        self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
-    ) -> str:
-        """Send one message (or put it in place of the tapped question); the Telegram message id."""
-        try:
-            if edit is not None:
-                return await self._edit(chat_id, edit, message)
-            reply = ReplyParameters(int(reply_to), allow_sending_without_reply=True) if reply_to else None
-            sent = await self.bot.send_message(
-                int(chat_id), message.text, reply_markup=keyboard(message), reply_parameters=reply
-            )
-        except RetryAfter as err:
-            wait = err.retry_after
-            raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from err
-        except Forbidden as err:
-            raise Unreachable(str(err)) from err
-        except ChatMigrated as err:
-            raise ChatMoved(str(err.new_chat_id)) from err
-        except BadRequest as err:
-            raise Rejected(str(err)) from err
-        except (TimedOut, NetworkError) as err:
-            # Only a request that never left is safe to repeat; a read or write timeout may have delivered it.
-            never_sent = isinstance(err.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError)
-            raise (NotSent if never_sent else MaybeSent)(str(err)) from err
-        return str(sent.message_id)
-
-    async def _edit(self, chat_id: str, message_id: str, message: Outgoing) -> str:
-        try:
-            await self.bot.edit_message_text(
-                message.text, chat_id=int(chat_id), message_id=int(message_id), reply_markup=keyboard(message)
-            )
-        except BadRequest as err:
-            if "not modified" in str(err).lower():
-                return message_id  # a second tap shows the same answer: it is already there
-            sent = await self.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
-            return str(sent.message_id)
-        return message_id
 
 
 def _addressed_elsewhere(message: Message, bot_username: str) -> bool:
@@ -193,8 +114,10 @@ class TelegramChannel:
         *,
         request: BaseRequest | None = None,
         get_updates_request: BaseRequest | None = None,
+        uploads: Path | None = None,
     ) -> None:
         self.config = config
+        self.uploads = uploads  # where a file sent for import (/nhap) is saved
         files = {"base_file_url": config.base_file_url} if config.base_file_url else {}
         self.bot = Bot(
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
@@ -264,6 +187,8 @@ class TelegramChannel:
         update = Update.de_json(payload, self.bot)
         incoming = incoming_of(update, self.bot.username)
         query = update.callback_query
+        if incoming is not None and incoming.attachment and _command_word(incoming.text) in IMPORT_WORDS:
+            incoming = replace(incoming, upload=await self._download(update.effective_message, incoming))
         if incoming is None:
             if query is not None:
                 await _answer_tap(query)
@@ -273,6 +198,17 @@ class TelegramChannel:
             await _answer_tap(query, answer.text if answer is not None and answer.alert else None)
         if answer is not None and answer.commands and not incoming.is_group:
             await self._set_menu(incoming.chat_id, answer.commands)
+
+    async def _download(self, message: Message, incoming: Incoming) -> str | None:
+        """Save a file sent for import; its path on the server."""
+        if self.uploads is None or message.document is None:
+            return None
+        telegram_file = await self.bot.get_file(message.document.file_id)
+        name = Path(message.document.file_name or "tep").name
+        path = self.uploads / f"{incoming.chat_id}-{incoming.message_id}-{name}"
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        await telegram_file.download_to_drive(path)
+        return str(path)
 
     async def apologise(self, payload: dict) -> None:
         """The update could not be saved: say so, so the official sends it again."""
@@ -291,6 +227,12 @@ class TelegramChannel:
             self._menus[chat_id] = commands
         except TelegramError:
             logger.warning("could not set a chat's command menu", exc_info=True)
+
+
+def _command_word(text: str) -> str:
+    """The command a text starts with, as typed ('/nhap@bot …' -> 'nhap')."""
+    raw = REGISTRY.split(text)
+    return raw.spec.name if raw is not None and raw.spec is not None else ""
 
 
 def _sent_at(update: Update):

@@ -14,9 +14,11 @@ from bot.config.sections import (
     CommuneConfig,
     DatabaseConfig,
     DepartmentConfig,
+    ExportsConfig,
     InvitesConfig,
     RemindersConfig,
     ReportConfig,
+    ReportDocumentConfig,
     Section,
     TargetsConfig,
 )
@@ -41,6 +43,8 @@ class Config(Section):
     invites: InvitesConfig = InvitesConfig()
     reports: list[ReportConfig] = Field(default_factory=list)
     reminders: RemindersConfig = RemindersConfig()
+    exports: ExportsConfig = ExportsConfig()
+    report_document: ReportDocumentConfig | None = None
 
     @model_validator(mode="after")
     def _consistent_codes(self) -> Config:

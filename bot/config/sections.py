@@ -171,3 +171,29 @@ class RemindersConfig(Section):
     catch_up_hours: int = Field(default=24, ge=1, le=24 * 7)
     sweep_seconds: int = Field(default=60, ge=5, le=3600)
     escalate_to: str | None = None
+
+
+class ReportDocumentConfig(Section):
+    """`[report_document]`: what the drafted 6-month and annual report needs to name (Nghị định 30/2020)."""
+
+    issuer: list[str] = Field(min_length=1)  # the issuing body, line by line
+    body: str = Field(min_length=1)  # as the text names the issuing body
+    place: str = Field(min_length=1)
+    plan_number: str = Field(min_length=1)
+    plan_date: date
+    plan_title: str = Field(min_length=1)
+    addressees: list[str] = Field(min_length=1)
+    signer_name: str = Field(min_length=1)
+    recipients: list[str] = Field(min_length=1)
+    superior: str = ""
+    number: str = "Số:        /BC-UBND"
+    authority: str = "TM. ỦY BAN NHÂN DÂN"
+    signer_title: str = "CHỦ TỊCH"
+
+
+class ExportsConfig(Section):
+    """`[exports]`: pictures with /chitieu, where files are kept, and where (if anywhere) they are served."""
+
+    charts: bool = True
+    files_dir: str = "data/files"
+    public_url: str | None = None  # a base URL the deployment serves files_dir at, for apps that cannot take files

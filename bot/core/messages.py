@@ -21,6 +21,7 @@ class Incoming:
     attachment: str | None = None  # a channel's id of a file sent with the message
     edit_message_id: str | None = None  # a tapped question, replaced by its answer where the channel can
     inbox_id: int | None = None  # the stored update it came from: marked handled with its effects
+    upload: str | None = None  # where the channel saved a file sent for import
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,21 @@ class Reply:
 
 @dataclass(frozen=True)
 class ChannelProfile:
-    """What a channel can show: the longest text it accepts and whether it has buttons."""
+    """What a channel can show: the longest text it accepts, whether it has buttons, whether it takes files."""
 
     name: str
     max_text: int = 4096
     buttons: bool = False
+    files: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file made for a chat: where the server keeps it, the name users see, a photo or a document."""
+
+    path: str
+    name: str
+    kind: str = "document"  # photo | document
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send: text under the channel's limit, and buttons where the channel has them."""
+    """One message to send: text under the channel's limit, buttons where the channel has them, maybe a file."""
 
     text: str
     buttons: tuple[Button, ...] = ()
+    attachment: Attachment | None = None

@@ -59,11 +59,18 @@ class Actor:
         return Role.LEADER in self.roles
 
 
-def may_run(actor: Actor | None, roles: frozenset[Role], *, public: bool = False) -> bool:
-    """Deny by default: a command's roles only, and no one unregistered but for a public command."""
+def may_run(
+    actor: Actor | None,
+    roles: frozenset[Role],
+    *,
+    public: bool = False,
+    consolidating: str | None = None,
+) -> bool:
+    """Deny by default: a command's roles only (and, if given, the consolidating department's focal people),
+    and no one unregistered but for a public command."""
     if actor is None:
         return public
-    return bool(actor.roles & roles)
+    return bool(actor.roles & roles) or (consolidating is not None and consolidating in actor.focal_departments)
 
 
 def may_act_for(actor: Actor, department: str) -> bool:

@@ -254,3 +254,27 @@ class Unreachable:
     person: str | None
     department: str | None
     chat_id: str
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """A file to make once the answer is committed (a chart, a workbook, a drafted report), outside any write."""
+
+    kind: str  # chart | workbook | document
+    period: object  # a Period
+    report_name: str = ""  # the drafted report's period, as its title ends: "năm 2026"
+
+
+@dataclass(frozen=True)
+class WithFile:
+    """An answer now, and a file to follow it."""
+
+    view: object
+    job: FileJob
+
+
+@dataclass(frozen=True)
+class DepartmentTable:
+    """Each department's five figures in one line a department, as the leader's /chitieu lists them."""
+
+    rows: tuple[tuple[str, object], ...]  # (department code, Counts)

@@ -34,33 +34,29 @@ CELL_PADDING_MM = 4  # Word's default cell margins, both sides
 
 @dataclass(frozen=True)
 class DocumentSettings:
-    """Who issues the report and about which plan. Nghị định 30/2020 (Phụ lục I, II.2) puts the superior body
-    above the issuing one only if there is one ("nếu có"): a commune's People's Committee has none, so `superior`
-    stays empty and its name is "ỦY BAN NHÂN DÂN" over the commune's."""
+    """Who issues the report and about which plan, from the configuration (`[report_document]`).
 
-    issuer: tuple[str, ...] = ("ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯ")
+    Nghị định 30/2020 (Phụ lục I, II.2) puts the superior body above the issuing one only if there is one
+    ("nếu có"): a commune's People's Committee has none, so `superior` stays empty."""
+
+    issuer: tuple[str, ...]  # the issuing body's name, line by line: ("ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯ")
+    body: str  # as the text names the issuing body
+    place: str  # for "<place>, ngày … tháng … năm …"
+    plan_number: str
+    plan_date: date
+    plan_title: str
+    addressees: tuple[str, ...]  # "Kính gửi": a report goes to the body above
+    signer_name: str
+    recipients: tuple[str, ...]
     superior: str = ""
-    body: str = "Ủy ban nhân dân xã Bình Lư"  # as the text names the issuing body
-    place: str = "Bình Lư"
     number: str = "Số:        /BC-UBND"
-    plan_number: str = "641/KH-UBND"
-    plan_date: date = date(2026, 4, 10)
-    plan_title: str = (
-        "thực hiện Quyết định số 534/QĐ-TTg ngày 31/3/2026 của Thủ tướng Chính phủ về ban hành Kế hoạch thực hiện "
-        "Kết luận số 226-KL/TW ngày 11/12/2025 của Ban Bí thư về việc chấn chỉnh lề lối làm việc, nâng cao hiệu quả "
-        "hoạt động của hệ thống chính trị"
-    )
-    addressees: tuple[str, ...] = ("Sở Nội vụ tỉnh Lai Châu",)  # "Kính gửi": a report goes to the body above
     authority: str = "TM. ỦY BAN NHÂN DÂN"
     signer_title: str = "CHỦ TỊCH"
-    signer_name: str = "Trần Thanh Tuấn"
-    recipients: tuple[str, ...] = (
-        "Như trên;",
-        "TT Đảng ủy, HĐND xã (b/c);",
-        "Chủ tịch, các PCT UBND xã;",
-        "Các cơ quan, đơn vị thuộc UBND xã;",
-        "Lưu: VT, VHXH.",
-    )
+
+    @classmethod
+    def of(cls, values: dict) -> DocumentSettings:
+        """From the configuration's `[report_document]` values (lists become tuples)."""
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
 def _paragraph(

@@ -114,14 +114,18 @@ async def start(req: Request, command: Start) -> object:
     return Welcome(account.person.full_name if req.actor is None else req.actor.name, role)
 
 
-def commands_for(actor: Actor) -> tuple[str, ...]:
+def commands_for(actor: Actor, consolidating: str | None = None) -> tuple[str, ...]:
     """The commands a person may use, in the order /help and the command menu list them."""
-    return tuple(s.name for s in REGISTRY if not s.public and may_run(actor, s.roles))
+    return tuple(
+        s.name
+        for s in REGISTRY
+        if not s.public and may_run(actor, s.roles, consolidating=consolidating if s.consolidating else None)
+    )
 
 
 async def help_(req: Request, command: Help) -> HelpView | Say:
     if command.topic is None:
-        return HelpView(commands_for(req.me))
+        return HelpView(commands_for(req.me, req.settings.consolidating))
     spec = REGISTRY.get(command.topic)
     if spec is None:
         raise Refusal("access.unknown_command", command=command.topic)

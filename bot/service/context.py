@@ -62,6 +62,7 @@ class Request:
     today: date  # the commune's date of the message
     raw: RawCommand | None = None
     confirmed: bool = False  # an answer to "are you sure?"
+    jobs: list = field(default_factory=list)  # files to make once the answer is committed
 
     @property
     def me(self) -> Actor:

@@ -20,10 +20,10 @@ from bot.core.commands.registry import ParseContext
 from bot.core.commands.tokens import Missing, NeedInput, ParseError, Tokens, YearGuess, echo
 from bot.core.messages import ChannelProfile, Incoming, Reply
 from bot.core.permissions import may_run
-from bot.core.replies import outgoing
+from bot.core.replies import outgoing, split_text
 from bot.core.texts import render, text, usage
-from bot.core.views import Question, Refusal, Say
-from bot.service import access, choices, entries, groups, members, reports, targets, tasks
+from bot.core.views import Question, Refusal, Say, WithFile
+from bot.service import access, choices, entries, exports, groups, members, reports, targets, tasks
 from bot.service.access import actor_of
 from bot.service.context import Request, Settings
 from storage import chats, conversations, departments, inbox, outbox, people, settings
@@ -32,7 +32,7 @@ from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-FEATURES = (access, entries, targets, reports, tasks, groups, members)
+FEATURES = (access, entries, targets, reports, exports, tasks, groups, members)
 HANDLERS = {kind: handler for feature in FEATURES for kind, handler in feature.HANDLERS.items()}
 ASKS = {ask: provider for feature in FEATURES for ask, provider in getattr(feature, "ASKS", {}).items()}
 ASKS[choices.Ask.DEPARTMENT] = choices.department_options
@@ -112,9 +112,32 @@ class Service:
             ids = await self._queue(req, reply)
             commands = await self._commands_of(req)
             await session.commit()
+        for job in req.jobs:  # made after the commit: no write lock is held while a file is drawn
+            ids += await self._deliver_file(incoming, job, today)
         if ids and self.notify is not None:
             self.notify()
         return Answer(reply, tuple(ids), commands=commands)
+
+    async def _deliver_file(self, incoming: Incoming, job, today) -> list[int]:
+        """Make a file and queue the message that carries it (or says where it is)."""
+        profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
+        if job.kind == "chart" and not (profile.files or self.config.exports.public_url):
+            return []  # the figures were in the text; a picture nobody can see is not made
+        try:
+            attachment = await exports.make_file(self.db, self.config, job, today)
+        except Exception:
+            logger.exception("making a %s failed", job.kind)
+            return []
+        caption, attached = exports.delivery_of(job, attachment, self.config, profile)
+        part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
+        async with self.db.unit_of_work() as session:
+            recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)
+            subject = outbox.reply_subject(incoming.chat_id, incoming.message_id)
+            ids = await outbox.enqueue_reply(
+                session, recipient, subject, [part], now=self.clock(), day=today, stage=job.kind
+            )
+            await session.commit()
+        return ids
 
     async def _commands_of(self, req: Request) -> tuple[str, ...]:
         """The sender's commands after this message (a registration changes them)."""
@@ -122,7 +145,7 @@ class Service:
         if req.raw is not None and req.raw.spec is not None and req.raw.spec.name == "start":
             account = await people.get_account(req.session, req.incoming.channel, req.incoming.sender_id)
             actor = actor_of(account, self.settings)
-        return access.commands_for(actor) if actor is not None else ()
+        return access.commands_for(actor, self.settings.consolidating) if actor is not None else ()
 
     async def _answer(self, req: Request) -> Reply | Answer | None:
         picked = await choices.answer_of(req)
@@ -160,7 +183,8 @@ class Service:
             if not raw.word:  # a lone "/"
                 return Reply(text("access.not_a_command"))
             return Reply(text("access.unknown_command", command=echo(raw.word)))
-        if not may_run(actor, spec.roles, public=spec.public):
+        consolidating = self.settings.consolidating if spec.consolidating else None
+        if not may_run(actor, spec.roles, public=spec.public, consolidating=consolidating):
             return Reply(text("access.unregistered" if actor is None else "access.denied", command=spec.name))
         context = ParseContext(req.today, self.settings.codes, tuple(r.code for r in self.settings.reports))
         try:
@@ -185,6 +209,9 @@ class Service:
             return await self._ask(req, missing)
         if isinstance(view, Question):
             return await self._ask_with(req, view)
+        if isinstance(view, WithFile):
+            req.jobs.append(view.job)
+            view = view.view
         reply = Reply(render(view))
         if spec.writes:
             await conversations.add_handled_reply(req.session, source, reply.text, req.now)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from bot.core.commands.targets import ShowTargets
-from bot.core.periods import Period, month_period, year_period
+from bot.core.periods import Period
 from bot.core.permissions import may_view
-from bot.core.views import Many, Refusal
-from bot.figures import target_report
+from bot.core.views import FileJob, Many, Refusal, WithFile
+from bot.figures import department_table, target_report
+from bot.service import exports
 from bot.service.context import Request
 
 
 def period_of(req: Request, command: ShowTargets) -> Period:
     """The period a /chitieu asks about."""
-    if command.report is not None:
-        return req.settings.config.report(command.report).window(command.year)
-    if command.month is not None:
-        return month_period(command.year, command.month)
-    return year_period(command.year)
+    return exports.period_of(req.settings.config, command.year, command.report, command.month)
 
 
 async def show_targets(req: Request, command: ShowTargets) -> Many:
@@ -31,7 +28,13 @@ async def show_targets(req: Request, command: ShowTargets) -> Many:
     if not period.has_begun(req.today):
         raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
     config = req.settings.config
-    return Many(tuple([await target_report(req.session, config, period, s, req.today) for s in scopes]))
+    views = [await target_report(req.session, config, period, s, req.today) for s in scopes]
+    if command.department is None and (req.me.is_commune_wide or consolidating in req.me.focal_departments):
+        views.append(await department_table(req.session, config, period))
+    reports = Many(tuple(views))
+    if config.exports.charts and command.department is None:
+        return WithFile(reports, FileJob("chart", period))  # the commune's figures, drawn
+    return reports
 
 
 HANDLERS = {ShowTargets: show_targets}

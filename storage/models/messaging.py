@@ -70,6 +70,7 @@ class OutboxMessage(Base):
     edit_message_id: Mapped[str | None] = mapped_column(String(64))  # a tapped question, replaced by the answer
     buttons: Mapped[list | None] = mapped_column(JSON)  # [[label, token], ...] where the channel has buttons
     body: Mapped[dict | None] = mapped_column(JSON)  # a notice to render when sent, so "còn N ngày" stays true
+    attachment: Mapped[dict | None] = mapped_column(JSON)  # {"path", "name", "kind"}: a file sent with the text
 
 
 class HandledMessage(Base):

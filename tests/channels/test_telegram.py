@@ -19,7 +19,10 @@ TOKEN = "123456789:" + "TEST_fake_token_for_handler_tests_" + "x" * 8
 
 
 @pytest.fixture
-async def app(config, clock):
+async def app(config, clock, tmp_path):
+    config = config.model_copy(
+        update={"exports": config.exports.model_copy(update={"files_dir": str(tmp_path / "files")})}
+    )
     request = RecordingRequest()
     channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request)
     app = App(config, [channel], clock=clock)
@@ -157,3 +160,17 @@ async def test_each_persons_menu_shows_what_their_roles_allow(app):
     await feed(app, make_message_update(bot, "/toi", user=leader))
     per_chat = [call for call in app.request.sent("setMyCommands") if "scope" in call]
     assert len(per_chat) == 2, "set once per person, not on every message"
+
+
+async def test_the_chart_arrives_as_a_photo_and_the_workbook_as_a_document(app):
+    bot = app.channel.bot
+    leader = make_user(23, "Hùng")
+    invite = await app.service.create_invite(Role.LEADER, None, created_by="test")
+    await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
+    await feed(app, make_message_update(bot, "/chitieu", user=leader))
+    [photo] = app.request.sent("sendPhoto")
+    assert photo["caption"].startswith("📈 Chỉ tiêu năm 2026 – UBND xã Bình Lư")
+    await feed(app, make_message_update(bot, "/xuat", user=leader))
+    [document] = app.request.sent("sendDocument")
+    assert document["caption"].startswith("📎 Bảng tính Chỉ tiêu năm 2026")
+    assert last_text(app).startswith("⏳ Đang tạo bảng tính")

@@ -284,11 +284,12 @@ def test_aliases_are_declared_once_and_found_with_or_without_diacritics():
     assert REGISTRY.get("Họp").name == "hop" and REGISTRY.get("cuoc_hop").name == "hop"
     assert REGISTRY.get("hoàn thành").name == "xong"
     names = [spec.name for spec in REGISTRY]
-    assert len(names) == len(set(names)) == 18
+    assert len(names) == len(set(names)) == 21
 
 
 VALID_ARGS = {
     "suaviec": "V1 vhxh",
+    "baocaomau": "nam",
     "start": "abcdefghijklmnopqrstuvwxyz",
     "hop": "truc_tuyen",
     "vanban": "giay",

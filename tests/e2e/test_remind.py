@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram import TelegramTransport
+from bot.channels.telegram_send import TelegramTransport
 from bot.config import load_config
 from bot.core.clock import fixed_clock, running_clock
 from bot.core.messages import Incoming

@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from docx import Document
 from docx.shared import Pt
 
+from bot.config import load_config
 from bot.exports.document import DocumentSettings, draft_report
+from tests.conftest import ROOT
 from tests.exports import convert, log_a_year, year_data
+
+BINH_LU = DocumentSettings.of(load_config(ROOT / "config.example.toml").report_document.model_dump())
 
 
 def all_text(document) -> str:
@@ -31,7 +36,7 @@ def rows(table) -> list[list[str]]:
 async def drafted(service, clock):
     await log_a_year(service, clock)
     data = await year_data(service)
-    return data, Document(io.BytesIO(draft_report(data, DocumentSettings(), "năm 2026")))
+    return data, Document(io.BytesIO(draft_report(data, BINH_LU, "năm 2026")))
 
 
 async def test_the_page_is_a4_in_times_new_roman_with_the_decrees_margins(drafted):
@@ -87,7 +92,8 @@ async def test_the_sections_carry_the_figures_and_what_departments_wrote(drafted
 
 async def test_nothing_of_binh_lu_is_written_but_what_the_settings_say(service):
     data = await year_data(service)
-    settings = DocumentSettings(
+    settings = replace(
+        BINH_LU,
         superior="UBND TỈNH LAI CHÂU",  # not a commune's (it has none), but a body with a superior is drafted too
         issuer=("ỦY BAN NHÂN DÂN", "XÃ TÂN UYÊN"),
         body="Ủy ban nhân dân xã Tân Uyên",
@@ -112,7 +118,7 @@ async def test_nothing_of_binh_lu_is_written_but_what_the_settings_say(service):
 async def test_a_word_processor_lays_it_out_on_a4_pages(drafted, tmp_path):
     data, _ = drafted
     source = tmp_path / "bao-cao.docx"
-    source.write_bytes(draft_report(data, DocumentSettings(), "năm 2026"))
+    source.write_bytes(draft_report(data, BINH_LU, "năm 2026"))
     pdf = (await convert(source, "pdf", tmp_path)).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2

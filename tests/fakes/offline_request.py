@@ -50,7 +50,7 @@ class RecordingRequest(BaseRequest):
     def _result(self, endpoint: str, params: dict[str, Any]) -> Any:
         if endpoint == "getMe":
             return BOT_USER
-        if endpoint in {"sendMessage", "editMessageText"}:
+        if endpoint in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}:
             return {
                 "message_id": params.get("message_id") or next(self._message_ids),
                 "date": int(time.time()),

@@ -35,12 +35,10 @@ async def test_a_long_reply_is_split_under_the_channels_limit(service, admin):
     answer = await admin.send("/thanhvien")
     assert units(answer.text) > 4096
     async with service.db.unit_of_work() as session:
-        parts = (
-            await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))
-        ).all()
-    assert len(parts) > 1 and all(units(p.text) <= 4096 for p in parts) and {p.kind for p in parts} == {
-        OutboxKind.REPLY
-    }
+        parts = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
+    assert (
+        len(parts) > 1 and all(units(p.text) <= 4096 for p in parts) and {p.kind for p in parts} == {OutboxKind.REPLY}
+    )
     assert "\n".join(p.text for p in parts) == answer.text, "split at line breaks, nothing lost"
 
 

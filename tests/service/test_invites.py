@@ -51,9 +51,7 @@ async def test_old_wrong_codes_are_forgotten(service, clock):
 
 
 async def test_many_accounts_guessing_hit_a_ceiling_for_everyone(service, config, clock):
-    guarded = config.model_copy(
-        update={"invites": config.invites.model_copy(update={"max_failures_per_hour": 5})}
-    )
+    guarded = config.model_copy(update={"invites": config.invites.model_copy(update={"max_failures_per_hour": 5})})
     strict = Service(guarded, service.db, clock)
     for n in range(5):
         assert await User(strict, str(100 + n), "X").say("/start " + "D" * 32) == text("invite.unknown")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import access, entries, groups, members, reports, targets, tasks
+from bot.core.commands import access, entries, exports, groups, members, reports, targets, tasks
 from bot.core.commands.registry import CommandSpec, ParseContext, RawCommand, Registry
 
 REGISTRY = Registry(
@@ -10,6 +10,7 @@ REGISTRY = Registry(
     + entries.COMMANDS
     + targets.COMMANDS
     + reports.COMMANDS
+    + exports.COMMANDS
     + tasks.COMMANDS
     + groups.COMMANDS
     + members.COMMANDS

@@ -32,6 +32,7 @@ class CommandSpec:
     writes: bool
     aliases: tuple[str, ...] = ()
     public: bool = False  # may be sent before registering (only /start)
+    consolidating: bool = False  # also the focal people of the department that consolidates the plan
 
     @property
     def usage_key(self) -> str:

@@ -35,6 +35,7 @@ class Ask(StrEnum):
     MEETING_MODE = "meeting_mode"
     DOCUMENT_KIND = "document_kind"
     REPORT_PERIOD = "report_period"
+    REPORT_KIND = "report_kind"
     OPEN_TASK = "open_task"
     PERCENT = "percent"
     MEMBER = "member"

@@ -5,7 +5,19 @@ Code passes keys and values, never sentences: `text("meeting.logged", id=5, …)
 
 from __future__ import annotations
 
-from bot.core.texts import access, common, demo, entries, groups, reminders, reports, targets, tasks
+from bot.core.texts import (
+    access,
+    common,
+    demo,
+    entries,
+    exports,
+    files,
+    groups,
+    reminders,
+    reports,
+    targets,
+    tasks,
+)
 from bot.core.texts.catalogue import CATALOGUE, render, text
 from bot.core.texts.common import usage
 from bot.core.texts.format import format_date, format_left, format_percent, format_target_percent, format_weekday
@@ -17,6 +29,8 @@ __all__ = [
     "common",
     "demo",
     "entries",
+    "exports",
+    "files",
     "format_date",
     "format_left",
     "format_percent",

@@ -23,6 +23,7 @@ add_strings(
         "help.topic": "{line}\nCách dùng: {usage}",
         "view.not_your_department": "Bạn chỉ xem được số liệu của phòng mình ({codes}).",
         "usage": "Cách dùng: {usage}",
+        "plain": "{text}",
         # parsing, shared by several commands
         "parse.bad_date": "Ngày “{value}” không hợp lệ.",
         "parse.future_date": "Ngày {value} chưa tới; chỉ ghi việc đã diễn ra.",

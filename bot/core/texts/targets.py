@@ -9,6 +9,7 @@ from bot.core.periods import Period
 from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
+from bot.core.views import DepartmentTable
 
 add_strings(
     {
@@ -46,6 +47,9 @@ add_strings(
         "targets.tasks_none": "• Nhiệm vụ: chưa có việc đến hạn",
         "targets.partial": "⚠️ Số liệu tính từ {day} (chưa đủ cả kỳ): so với mức tối đa chỉ để tham khảo.",
         "targets.configured": "Số liệu gốc năm {year} theo cấu hình: {meetings} cuộc họp, {documents} văn bản.",
+        "table.header": "📋 Theo phòng – họp (trực tuyến) · văn bản (điện tử) · hồ sơ TTHC trực tuyến:",
+        "table.line": "{code}: {meetings} ({online}) · {documents} ({electronic}) · {dossiers}",
+        "table.none": "–",
         "mark.met": "✅ đạt",
         "mark.on_track": "🟢 đúng tiến độ",
         "mark.behind": "🔴 chưa đạt",
@@ -160,4 +164,27 @@ def render_target_report(report: TargetReport) -> str:
         meetings = "?" if base.meetings is None else format_count(base.meetings)
         documents = "?" if base.documents is None else format_count(base.documents)
         lines.append(text("targets.configured", year=report.year, meetings=meetings, documents=documents))
+    return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> str:
+    return format_percent(Fraction(part, whole)) if whole else text("table.none")
+
+
+@render.register
+def render_department_table(view: DepartmentTable) -> str:
+    """One compact line a department."""
+    lines = [text("table.header")]
+    for code, c in view.rows:
+        lines.append(
+            text(
+                "table.line",
+                code=code.upper(),
+                meetings=format_count(c.meetings),
+                online=_share(c.online_meetings, c.meetings),
+                documents=format_count(c.documents),
+                electronic=_share(c.electronic_documents, c.electronic_documents + c.paper_documents),
+                dossiers=_share(c.dossiers_online, c.dossiers_online + c.dossiers_paper),
+            )
+        )
     return "\n".join(lines)

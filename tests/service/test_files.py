@@ -1,0 +1,103 @@
+"""Files through the chat: the workbook, the drafted report, the chart with /chitieu, and import."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.core.messages import ChannelProfile
+from bot.core.permissions import Role
+from bot.core.texts import text
+from bot.service import Service
+from storage.db import Database
+from storage.models import Entry, OutboxMessage
+from tests.conftest import ROOT
+from tests.support.users import User, register
+
+FILES = ChannelProfile("files", buttons=True, files=True)
+TEXT_ONLY = ChannelProfile("textonly", max_text=2000)
+
+
+@pytest.fixture
+async def service(config, clock, tmp_path):
+    """A service with a channel that takes files and one that does not; files kept in the test's folder."""
+    exports = config.exports.model_copy(update={"files_dir": str(tmp_path / "files")})
+    config = config.model_copy(update={"exports": exports})
+    service = Service(config, Database(config.database.url), clock, profiles={"files": FILES, "textonly": TEXT_ONLY})
+    await service.prepare()
+    yield service
+    await service.db.dispose()
+
+
+async def user(service, user_id: str, role: Role, department: str | None = None, channel: str = "files") -> User:
+    person = User(service, user_id, f"Người dùng {user_id}", channel)
+    invite = await service.create_invite(role, department, created_by="test")
+    assert "Chào mừng" in await person.say(f"/start {invite.code}")
+    return person
+
+
+async def attachments(service, answer) -> list[OutboxMessage]:
+    async with service.db.unit_of_work() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
+    return [row for row in rows if row.attachment] or [row for row in rows if row.stage.startswith(("chart", "work"))]
+
+
+async def test_a_leader_gets_the_workbook(service):
+    leader = await user(service, "1", Role.LEADER)
+    await leader.say("/hop kt tructuyen Giao ban")
+    answer = await leader.send("/xuat")
+    assert answer.text.startswith("⏳ Đang tạo bảng tính Chỉ tiêu năm 2026")
+    [row] = await attachments(service, answer)
+    book = load_workbook(io.BytesIO(Path(row.attachment["path"]).read_bytes()))
+    assert row.attachment["name"].endswith(".xlsx") and row.attachment["kind"] == "document"
+    assert "Cuộc họp" in book.sheetnames and book["Cuộc họp"].max_row == 2
+
+
+async def test_the_consolidating_department_drafts_the_report_others_may_not(service):
+    vhxh = await user(service, "2", Role.FOCAL, "vhxh")
+    kt = await user(service, "3", Role.FOCAL, "kt")
+    assert await kt.say("/baocaomau nam") == text("access.denied", command="baocaomau")
+    answer = await vhxh.send("/baocaomau nam 2026")
+    [row] = await attachments(service, answer)
+    document = Document(io.BytesIO(Path(row.attachment["path"]).read_bytes()))
+    assert any("BÁO CÁO" in p.text for p in document.paragraphs)
+    assert "/baocaomau" in await vhxh.say("/help") and "/baocaomau" not in await kt.say("/help")
+
+
+async def test_chitieu_comes_with_a_chart_where_the_channel_shows_pictures(service):
+    leader = await user(service, "4", Role.LEADER)
+    [chart] = await attachments(service, await leader.send("/chitieu"))
+    assert chart.attachment["kind"] == "photo" and Path(chart.attachment["path"]).read_bytes()[:4] == b"\x89PNG"
+    other = await user(service, "5", Role.LEADER, channel="textonly")
+    assert await attachments(service, await other.send("/chitieu")) == [], "no picture nobody can see"
+    assert await attachments(service, await leader.send("/chitieu kt")) == [], "the chart is the commune's"
+
+
+async def test_an_app_without_files_is_told_where_the_file_is(service):
+    leader = await user(service, "6", Role.LEADER, channel="textonly")
+    answer = await leader.send("/xuat")
+    async with service.db.unit_of_work() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
+    assert any("Ứng dụng này không nhận tệp" in row.text and ".xlsx" in row.text for row in rows)
+
+
+async def test_an_admin_imports_a_file_twice_and_each_good_row_counts_once(service, tmp_path):
+    admin = await user(service, "7", Role.ADMIN)
+    assert await admin.say("/nhap") == text("import.need_file")
+    upload = tmp_path / "import_sample.xlsx"
+    shutil.copyfile(ROOT / "samples" / "import_sample.xlsx", upload)
+    first = await admin.say("/nhap", upload=str(upload))
+    assert first.startswith("Đã nhập 7 dòng; 0 dòng đã có (bỏ qua); 5 dòng bị từ chối.")
+    assert "Dòng 8: ngày “31/02/2026” không hợp lệ" in first
+    again = await admin.say("/nhap", upload=str(upload))
+    assert again.startswith("Đã nhập 0 dòng; 7 dòng đã có")
+    async with service.db.unit_of_work() as session:
+        assert len((await session.scalars(select(Entry).where(Entry.source_channel == "import"))).all()) == 7
+    focal = await register(service, "8", Role.FOCAL, "kt")
+    assert await focal.say("/nhap") == text("access.denied", command="nhap")
