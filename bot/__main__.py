@@ -30,7 +30,11 @@ def parser() -> argparse.ArgumentParser:
     demo = command("demo", cli.cmd_demo, "dùng thử trong cửa sổ dòng lệnh, không cần Telegram", config_required=False)
     demo.add_argument("--as", dest="as_role", choices=[r.value for r in Role], default=Role.LEADER.value)
     invite = command("invite", cli.cmd_invite, "tạo mã mời dùng một lần")
-    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    who = invite.add_mutually_exclusive_group(required=True)
+    who.add_argument("--role", choices=[r.value for r in Role])
+    who.add_argument(
+        "--member", type=int, metavar="MÃ_THÀNH_VIÊN", help="liên kết thêm Telegram/Zalo cho thành viên này"
+    )
     invite.add_argument("--department", help="mã phòng (bắt buộc với đầu mối)")
     invite.add_argument("--hours", type=int, default=None, help="số giờ hiệu lực (mặc định theo cấu hình)")
     command("members", cli.cmd_members, "liệt kê thành viên đang hoạt động")

@@ -77,6 +77,8 @@ def cmd_run(args, config: Config) -> int:
 
 
 def cmd_invite(args, config: Config) -> int:
+    if args.member is not None:
+        return _link_invite(args, config)
     if args.role == Role.FOCAL and not args.department:
         print("Đầu mối cần --department <mã phòng>.", file=sys.stderr)
         return 2
@@ -84,8 +86,7 @@ def cmd_invite(args, config: Config) -> int:
         codes = ", ".join(config.department_codes)
         print(f"Không có phòng mã {args.department!r}. Các mã: {codes}.", file=sys.stderr)
         return 2
-    if args.hours is not None and not 1 <= args.hours <= MAX_INVITE_HOURS:
-        print(f"--hours phải từ 1 đến {MAX_INVITE_HOURS} (30 ngày): {args.hours}", file=sys.stderr)
+    if not _hours_ok(args.hours):
         return 2
     department = args.department if args.role == Role.FOCAL else None
 
@@ -94,12 +95,44 @@ def cmd_invite(args, config: Config) -> int:
         return invite, await _bot_username(config)
 
     invite, username = asyncio.run(_with_app(App(config), work))
-    expires = invite.expires_at.astimezone(config.commune.tz)
     who = f"{args.role}" + (f" – {config.department(department).name}" if department else "")
-    print(f"Mã mời {who}, dùng một lần, hết hạn {format_date(expires)} {expires:%H:%M}.")
+    print(f"Mã mời {who}, dùng một lần, hết hạn {_expiry(invite, config)}.")
     print(f"https://t.me/{username}?start={invite.code}")
     print(invite.code)
     return 0
+
+
+def _link_invite(args, config: Config) -> int:
+    """A code that joins one more app (say Zalo beside Telegram) to an existing member."""
+    if not _hours_ok(args.hours):
+        return 2
+
+    async def work(app: App):
+        return await app.service.create_invite(
+            None, None, created_by="cli", ttl_hours=args.hours, person_id=args.member
+        )
+
+    try:
+        invite = asyncio.run(_with_app(App(config), work))
+    except ValueError as error:
+        print(f"{error}. Xem danh sách: python -m bot members --config {args.config}", file=sys.stderr)
+        return 2
+    print(f"Mã liên kết ứng dụng cho thành viên {args.member}, dùng một lần, hết hạn {_expiry(invite, config)}.")
+    print("Người đó gõ trên ứng dụng mới (Telegram hoặc Zalo): /start <mã>")
+    print(invite.code)
+    return 0
+
+
+def _hours_ok(hours: int | None) -> bool:
+    if hours is not None and not 1 <= hours <= MAX_INVITE_HOURS:
+        print(f"--hours phải từ 1 đến {MAX_INVITE_HOURS} (30 ngày): {hours}", file=sys.stderr)
+        return False
+    return True
+
+
+def _expiry(invite, config: Config) -> str:
+    expires = invite.expires_at.astimezone(config.commune.tz)
+    return f"{format_date(expires)} {expires:%H:%M}"
 
 
 def cmd_members(args, config: Config) -> int:

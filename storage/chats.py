@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.permissions import Role
 from storage import departments
@@ -62,6 +63,22 @@ async def move_group(session: AsyncSession, channel: str, old_chat_id: str, new_
     )
 
 
+def _wanted():
+    """An account the person wants reminders on: the app they chose, or every app if they chose none
+    or the chosen one can no longer be reached (a reminder must land somewhere)."""
+    chosen = aliased(ChatAccount)
+    chosen_reachable = (
+        select(chosen.id)
+        .where(
+            chosen.person_id == Person.id,
+            chosen.channel == Person.notify_channel,
+            chosen.unreachable_at.is_(None),
+        )
+        .exists()
+    )
+    return or_(Person.notify_channel.is_(None), Person.notify_channel == ChatAccount.channel, ~chosen_reachable)
+
+
 async def list_department_recipients(session: AsyncSession, codes: Iterable[str]) -> list[Recipient]:
     """Private chats of the departments' active focal people, and their bound groups, unless unreachable."""
     codes = list(codes)
@@ -70,9 +87,12 @@ async def list_department_recipients(session: AsyncSession, codes: Iterable[str]
         Membership.role == Role.FOCAL,
         Department.code.in_(codes),
         ChatAccount.unreachable_at.is_(None),
+        _wanted(),
     )
     people = departments.joined(
-        people.select_from(Membership).join(ChatAccount, ChatAccount.person_id == Membership.person_id),
+        people.select_from(Membership)
+        .join(ChatAccount, ChatAccount.person_id == Membership.person_id)
+        .join(Person, Person.id == Membership.person_id),
         Membership.department_id,
     ).order_by(Membership.department_id, ChatAccount.id)
     groups = select(Department.code, GroupBinding.channel, GroupBinding.chat_id).where(
@@ -89,7 +109,8 @@ async def list_role_recipients(session: AsyncSession, role: Role) -> list[Recipi
     rows = await session.execute(
         select(ChatAccount.channel, ChatAccount.external_id)
         .join(Membership, Membership.person_id == ChatAccount.person_id)
-        .where(Membership.active, Membership.role == role, ChatAccount.unreachable_at.is_(None))
+        .join(Person, Person.id == ChatAccount.person_id)
+        .where(Membership.active, Membership.role == role, ChatAccount.unreachable_at.is_(None), _wanted())
         .distinct()
         .order_by(ChatAccount.external_id)
     )

@@ -39,6 +39,25 @@ async def add_person_with_account(
     return account
 
 
+async def add_account(session: AsyncSession, *, person_id: int, channel: str, external_id: str, now: datetime) -> None:
+    """Another app's account for an existing person."""
+    session.add(ChatAccount(person_id=person_id, channel=channel, external_id=external_id, created_at=now))
+    await session.flush()
+
+
+async def account_channels(session: AsyncSession, person_id: int) -> list[str]:
+    """The apps a person uses, in the order they were linked."""
+    rows = await session.scalars(
+        select(ChatAccount.channel).where(ChatAccount.person_id == person_id).order_by(ChatAccount.id)
+    )
+    return list(dict.fromkeys(rows.all()))
+
+
+async def set_notify_channel(session: AsyncSession, person_id: int, channel: str | None) -> None:
+    """Where a person's reminders go (None: every app they use)."""
+    await session.execute(update(Person).where(Person.id == person_id).values(notify_channel=channel))
+
+
 async def add_membership(
     session: AsyncSession, *, person_id: int, role: Role, department: str | None, now: datetime
 ) -> Membership:
@@ -77,20 +96,27 @@ async def get_person(session: AsyncSession, person_id: int) -> Person | None:
     return await session.get(Person, person_id)
 
 
+async def get_active_person(session: AsyncSession, person_id: int) -> Person | None:
+    """A person by id, if they hold at least one active membership."""
+    return await session.scalar(select(Person).where(Person.id == person_id, Person.memberships.any(Membership.active)))
+
+
 async def add_invite(
     session: AsyncSession,
     *,
     code_hash: str,
-    role: Role,
+    role: str,
     department: str | None,
     now: datetime,
     expires_at: datetime,
     created_by: str,
+    person_id: int | None = None,
 ) -> Invite:
-    """Store a new invite (its hash only)."""
+    """Store a new invite (its hash only); with `person_id`, it links another app's account to that person."""
     invite = Invite(
         code_hash=code_hash,
         role=role,
+        person_id=person_id,
         department_id=departments.id_of(department) if department else None,
         created_at=now,
         expires_at=expires_at,

@@ -88,6 +88,8 @@ class Profile:
     person_id: int
     name: str
     roles: tuple[RoleView, ...]
+    apps: tuple[str, ...] = ()  # the chat apps the person uses
+    notify_channel: str | None = None  # where reminders go (None: all of them)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import MAX_INVITE_HOURS
 from bot.core.commands import REGISTRY
-from bot.core.commands.access import Help, Start, WhoAmI
+from bot.core.commands.access import Help, NotifyVia, Start, WhoAmI
+from bot.core.commands.tokens import Ask, Missing
+from bot.core.messages import Option
 from bot.core.permissions import Actor, Grant, Role, may_run
 from bot.core.views import HelpView, Profile, Refusal, RoleView, Say, Welcome
 from bot.service.context import Request, Settings
@@ -76,6 +78,8 @@ async def start(req: Request, command: Start) -> object:
         raise Refusal("invite.unknown")
     if invite.department is not None and not invite.department.active:
         raise Refusal("invite.department_gone")  # the code is kept: the department may come back
+    if invite.person_id is not None:
+        return await _link(req, invite)
     grant = Grant(Role(invite.role), invite.department.code if invite.department else None)
     if invite.used_at is not None:
         if req.actor is not None and grant in req.actor.grants:
@@ -123,6 +127,40 @@ def commands_for(actor: Actor, consolidating: str | None = None) -> tuple[str, .
     )
 
 
+async def _link(req: Request, invite) -> Say:
+    """Another app joins an existing member: the same person, entries and roles on both."""
+    incoming = req.incoming
+    app = Say.of(f"app.{incoming.channel}")
+    if req.actor is not None and req.actor.person_id == invite.person_id:
+        return Say.of("link_app.already", app=app)
+    if invite.used_at is not None:
+        raise Refusal("invite.used")
+    if invite.expires_at <= req.now:
+        raise Refusal("invite.expired")
+    if await people.get_account(req.session, incoming.channel, incoming.sender_id) is not None:
+        raise Refusal("link_app.account_taken", app=app)
+    person = await people.get_active_person(req.session, invite.person_id)
+    if person is None:
+        raise Refusal("link_app.member_gone")
+    await people.add_account(
+        req.session, person_id=person.id, channel=incoming.channel, external_id=incoming.sender_id, now=req.now
+    )
+    account = await people.get_account(req.session, incoming.channel, incoming.sender_id)
+    if not await people.claim_invite(req.session, invite.id, account_id=account.id, now=req.now):
+        raise Refusal("invite.used")
+    await audit.add_audit(
+        req.session,
+        now=req.now,
+        actor_id=person.id,
+        actor_label=person.full_name,
+        action="link_app",
+        entity="person",
+        entity_id=person.id,
+        detail={"channel": incoming.channel},
+    )
+    return Say.of("link_app.done", app=app, name=person.full_name, person_id=person.id)
+
+
 async def help_(req: Request, command: Help) -> HelpView | Say:
     if command.topic is None:
         return HelpView(commands_for(req.me, req.settings.consolidating))
@@ -134,7 +172,26 @@ async def help_(req: Request, command: Help) -> HelpView | Say:
 
 async def whoami(req: Request, command: WhoAmI) -> Profile:
     roles = tuple(role_view(g, req.settings) for g in req.me.grants)
-    return Profile(req.me.person_id, req.me.name, roles)
+    person = await people.get_person(req.session, req.me.person_id)
+    apps = tuple(await people.account_channels(req.session, req.me.person_id))
+    return Profile(req.me.person_id, req.me.name, roles, apps, person.notify_channel)
+
+
+async def notify_via(req: Request, command: NotifyVia) -> Say:
+    apps = await people.account_channels(req.session, req.me.person_id)
+    if command.channel is not None and command.channel not in apps:
+        raise Refusal("notify.not_linked", app=Say.of(f"app.{command.channel}"))
+    await people.set_notify_channel(req.session, req.me.person_id, command.channel)
+    await req.audit("notify_via", "person", req.me.person_id, channel=command.channel)
+    where = Say.of(f"app.{command.channel}") if command.channel else Say.of("notify.every_app")
+    return Say.of("notify.done", where=where)
+
+
+async def channel_options(req: Request, missing: Missing) -> list[Option]:
+    """The apps the person uses, and all of them."""
+    apps = await people.account_channels(req.session, req.me.person_id)
+    options = [Option(Say.of(f"app.{app}"), missing.template.format(app)) for app in apps]
+    return [*options, Option(Say.of("notify.every_app"), missing.template.format("ca_hai"))]
 
 
 async def create_invite(
@@ -146,22 +203,29 @@ async def create_invite(
     created_by: str,
     ttl_hours: int | None,
     now: datetime,
+    person_id: int | None = None,
 ) -> NewInvite:
-    """Make a single-use invite; the code is returned once and only its hash is stored."""
+    """Make a single-use invite; the code is returned once and only its hash is stored.
+
+    With `person_id`, the code links another app's account to that existing member.
+    """
     if department is not None and department not in settings.codes:
         raise ValueError(f"không có phòng mã {department!r}")
     if ttl_hours is not None and not 1 <= ttl_hours <= MAX_INVITE_HOURS:
         raise ValueError(f"số giờ hiệu lực phải từ 1 đến {MAX_INVITE_HOURS}")
     expires_at = now + timedelta(hours=ttl_hours or settings.config.invites.ttl_hours)
     code = secrets.token_urlsafe(24)  # 192 bits, 32 characters of A-Z a-z 0-9 _ -
+    if person_id is not None and await people.get_active_person(session, person_id) is None:
+        raise ValueError(f"không có thành viên đang hoạt động mã {person_id}")
     invite = await people.add_invite(
         session,
         code_hash=hash_invite_code(code),
-        role=role,
+        role="link" if person_id is not None else role,
         department=department,
         now=now,
         expires_at=expires_at,
         created_by=created_by,
+        person_id=person_id,
     )
     await audit.add_audit(
         session,
@@ -170,9 +234,15 @@ async def create_invite(
         action="invite",
         entity="invite",
         entity_id=invite.id,
-        detail={"role": role, "department": department, "expires_at": expires_at.isoformat()},
+        detail={
+            "role": role,
+            "department": department,
+            "person": person_id,
+            "expires_at": expires_at.isoformat(),
+        },
     )
     return NewInvite(code, role, department, expires_at)
 
 
-HANDLERS = {Start: start, Help: help_, WhoAmI: whoami}
+HANDLERS = {Start: start, Help: help_, WhoAmI: whoami, NotifyVia: notify_via}
+ASKS = {Ask.CHANNEL: channel_options}

@@ -253,11 +253,26 @@ class Service:
 
     # --- the CLI's entry points --------------------------------------------------------------------
 
-    async def create_invite(self, role, department: str | None, *, created_by: str, ttl_hours: int | None = None):
-        """Make a single-use invite; the code is returned once and only its hash is stored."""
+    async def create_invite(
+        self,
+        role,
+        department: str | None,
+        *,
+        created_by: str,
+        ttl_hours: int | None = None,
+        person_id: int | None = None,
+    ):
+        """Make a single-use invite (or, with `person_id`, a code linking another app to that member)."""
         async with self.db.unit_of_work() as session:
             invite = await access.create_invite(
-                session, self.settings, role, department, created_by=created_by, ttl_hours=ttl_hours, now=self.clock()
+                session,
+                self.settings,
+                role,
+                department,
+                created_by=created_by,
+                ttl_hours=ttl_hours,
+                now=self.clock(),
+                person_id=person_id,
             )
             await session.commit()
         return invite

@@ -29,6 +29,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notify_channel: Mapped[str | None] = mapped_column(String(20))  # where reminders go; None: every linked app
 
     accounts: Mapped[list[ChatAccount]] = relationship(back_populates="person")
     memberships: Mapped[list[Membership]] = relationship(back_populates="person", foreign_keys="Membership.person_id")
@@ -75,8 +76,9 @@ class Invite(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(10))  # "link": joins another app's account to `person_id`
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(100))

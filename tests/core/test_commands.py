@@ -284,7 +284,7 @@ def test_aliases_are_declared_once_and_found_with_or_without_diacritics():
     assert REGISTRY.get("Họp").name == "hop" and REGISTRY.get("cuoc_hop").name == "hop"
     assert REGISTRY.get("hoàn thành").name == "xong"
     names = [spec.name for spec in REGISTRY]
-    assert len(names) == len(set(names)) == 21
+    assert len(names) == len(set(names)) == 22
 
 
 VALID_ARGS = {
@@ -296,6 +296,7 @@ VALID_ARGS = {
     "hoso": "1 2",
     "huy": "3",
     "lienket": "vp",
+    "kenh": "ca_hai",
     "thuhoi": "4",
     "nopbaocao": "nam",
     "giaoviec": "kt 15/12/2026 Rà soát",

@@ -42,6 +42,7 @@ async def test_group_chatter_is_ignored(service, focal):
 ALLOWED = {
     "help": "LFA",
     "toi": "LFA",
+    "kenh": "LFA",
     "hop": "LFA",
     "vanban": "LFA",
     "hoso": "LFA",
@@ -65,6 +66,7 @@ LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A"}
 SAMPLE = {
     "help": "/help",
     "toi": "/toi",
+    "kenh": "/kenh ca_hai",
     "hop": "/hop kt truc_tuyen",
     "vanban": "/vanban kt dien_tu",
     "hoso": "/hoso kt 1 1",

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.commands.registry import CommandSpec, ParseContext
-from bot.core.commands.tokens import ParseError, Tokens, echo
+from bot.core.commands.tokens import Ask, Missing, ParseError, Tokens, compact, echo
 from bot.core.permissions import ANY_MEMBER
 
 INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -27,6 +27,16 @@ class WhoAmI:
     pass
 
 
+@dataclass(frozen=True)
+class NotifyVia:
+    """`/kenh`: the app reminders go to (None: every app the person uses)."""
+
+    channel: str | None
+
+
+NOTIFY_CHANNELS = {"telegram": "telegram", "tele": "telegram", "zalo": "zalo", "cahai": None, "tatca": None}
+
+
 def parse_start(tokens: Tokens, ctx: ParseContext) -> Start:
     code = tokens.rest().strip()
     if not code:
@@ -44,8 +54,18 @@ def parse_help(tokens: Tokens, ctx: ParseContext) -> Help:
     return Help(echo(topic))
 
 
+def parse_notify(tokens: Tokens, ctx: ParseContext) -> NotifyVia:
+    if not tokens.raw:
+        raise Missing(Ask.CHANNEL, "/kenh {}")
+    key = compact(tokens.rest())
+    if key not in NOTIFY_CHANNELS:
+        raise ParseError("parse.unknown_app", value=echo(key))
+    return NotifyVia(NOTIFY_CHANNELS[key])
+
+
 COMMANDS = (
     CommandSpec("start", parse_start, ANY_MEMBER, writes=True, public=True),
     CommandSpec("help", parse_help, ANY_MEMBER, writes=False, aliases=("trogiup", "huongdan")),
     CommandSpec("toi", lambda tokens, ctx: WhoAmI(), ANY_MEMBER, writes=False),
+    CommandSpec("kenh", parse_notify, ANY_MEMBER, writes=True, aliases=("kenhnhac",)),
 )

@@ -36,6 +36,7 @@ class Ask(StrEnum):
     DOCUMENT_KIND = "document_kind"
     REPORT_PERIOD = "report_period"
     REPORT_KIND = "report_kind"
+    CHANNEL = "channel"
     OPEN_TASK = "open_task"
     PERCENT = "percent"
     MEMBER = "member"

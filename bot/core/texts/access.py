@@ -31,7 +31,30 @@ add_strings(
         "invite.duplicate_role": "Bạn đã là {role}{where}; mã mời chưa được dùng.",
         "invite.welcome": "Chào mừng {name}! Bạn đã được đăng ký: {role}{where}.\nGõ /help để xem các lệnh.",
         "start.registered": "Chào {name}! Bạn đã đăng ký. Gõ /help để xem các lệnh.",
-        "whoami": "Bạn là {name} (mã thành viên {person_id}).\nVai trò: {roles}.",
+        "whoami": (
+            "Bạn là {name} (mã thành viên {person_id}).\nVai trò: {roles}.\n"
+            "Ứng dụng: {apps}; nhắc việc gửi qua: {notify}."
+        ),
+        "usage.kenh": "/kenh telegram|zalo|ca_hai\nVí dụ: /kenh zalo (chỉ nhận nhắc việc qua Zalo)",
+        "help.kenh": "/kenh – chọn ứng dụng nhận nhắc việc",
+        "parse.unknown_app": "Không rõ ứng dụng “{value}” (telegram, zalo hoặc ca_hai).",
+        "ask.channel": "Nhận nhắc việc qua ứng dụng nào?",
+        "app.telegram": "Telegram",
+        "app.zalo": "Zalo",
+        "app.console": "cửa sổ dòng lệnh",
+        "app.test": "thử nghiệm",
+        "notify.every_app": "mọi ứng dụng đã liên kết",
+        "notify.done": "Từ nay nhắc việc gửi qua: {where}.",
+        "notify.not_linked": (
+            "Bạn chưa liên kết {app}. Nhờ Văn phòng cấp mã liên kết (invite --member), rồi gõ /start <mã> trên {app}."
+        ),
+        "link_app.done": ("Đã liên kết {app} với tài khoản của {name} (mã thành viên {person_id}). Gõ /toi để xem."),
+        "link_app.member_gone": (
+            "Thành viên của mã liên kết này không còn hoạt động; mã chưa bị dùng. "
+            "Vui lòng liên hệ Văn phòng HĐND và UBND xã."
+        ),
+        "link_app.already": "{app} này đã được liên kết với tài khoản của bạn.",
+        "link_app.account_taken": "Tài khoản {app} này đã được đăng ký; mã liên kết chưa được dùng.",
         "where.department": " – {department}",
         "role.leader": "lãnh đạo UBND xã",
         "role.focal": "đầu mối",
@@ -63,7 +86,9 @@ def _welcome(view: Welcome) -> str:
 @render.register
 def _profile(view: Profile) -> str:
     roles = ", ".join(describe_role(r) for r in view.roles)
-    return text("whoami", name=view.name, person_id=view.person_id, roles=roles)
+    apps = ", ".join(text(f"app.{app}") for app in view.apps)
+    notify = text(f"app.{view.notify_channel}") if view.notify_channel else text("notify.every_app")
+    return text("whoami", name=view.name, person_id=view.person_id, roles=roles, apps=apps, notify=notify)
 
 
 @render.register
