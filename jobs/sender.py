@@ -109,8 +109,9 @@ class OutboxSender:
                 continue
             limiter.record(row.chat_id, row.is_group)
             pause = await self._deliver(row)
-            if pause:
-                return pause
+            if pause:  # that channel's limiter now holds its other chats; the other channels go on
+                soonest = pause if soonest is None else min(soonest, pause)
+                continue
             delivered = True
         if delivered:
             return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again

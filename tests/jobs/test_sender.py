@@ -89,6 +89,28 @@ async def test_retry_after_pauses_everything_then_resends(service, sender, trans
     assert sorted(c for c, _ in sent(transport)) == ["1", "2"]
 
 
+async def test_a_pause_on_one_channel_holds_only_that_channel(service, clock, ticks):
+    telegram, zalo = FakeTransport("telegram"), FakeTransport("zalo")
+    zalo.failures["z1"] = [RetryLater(60)]
+    clock.now = NOW
+    both = {"telegram": telegram, "zalo": zalo}
+    sender = OutboxSender(service.db, both, clock, service.config.commune.tz, timedelta(hours=24), monotonic=ticks)
+    async with service.db.unit_of_work() as session:
+        recipients = [chats.Recipient("zalo", "z1", False), chats.Recipient("zalo", "z2", False)]
+        recipients += [chats.Recipient("telegram", "t1", False)]
+        await outbox.enqueue(
+            session, outbox.OutboxKey(OutboxKind.TASK, "s", "st", NOW.date()), recipients, "Nhắc", due_at=NOW, now=NOW
+        )
+        await session.commit()
+    await sender.step()
+    assert telegram.texts("t1") == ["Nhắc"], "Zalo's 429 does not hold Telegram"
+    assert zalo.sent == [] and sender.limiters["zalo"].paused_for() == 60
+    ticks.now += 60
+    clock.now = NOW + timedelta(minutes=1)
+    await sender.drain()
+    assert sorted(s.chat_id for s in zalo.sent) == ["z1", "z2"] and len(telegram.sent) == 1
+
+
 async def test_timeouts_connect_retried_read_marked_unknown(service, sender, transport, clock, ticks):
     transport.failures["1"] = [NotSent("connect timeout")]
     transport.failures["2"] = [MaybeSent("read timeout")]
