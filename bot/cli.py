@@ -70,7 +70,7 @@ def cmd_run(args, config: Config) -> int:
     if not channels:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(secrets=(config.token() or "", config.zalo_token() or ""))
+    setup_logging(secrets=config.secrets())
     logger.info("starting the bot for %s", config.commune.name)
     asyncio.run(App(config, channels).run_until_signalled())
     return 0
@@ -167,7 +167,7 @@ def cmd_remind(args, config: Config) -> int:
     if not args.dry_run and not channels:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(logging.WARNING, secrets=(config.token() or "", config.zalo_token() or ""))
+    setup_logging(logging.WARNING, secrets=config.secrets())
     app = App(config, channels, clock=running_clock(at))
 
     async def work() -> None:

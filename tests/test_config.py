@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import TOKEN_ENV, ConfigError, load_config, parse_config
+from bot.config import TOKEN_ENV, ZALO_TOKEN_ENV, ConfigError, load_config, parse_config
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "config.example.toml"
@@ -80,3 +80,14 @@ def test_token_from_the_environment_wins_and_is_secret(monkeypatch):
     assert config.token() == "222:env"
     monkeypatch.delenv(TOKEN_ENV)
     assert config.token() == "111:file"
+
+
+def test_every_secret_is_known_to_the_log_filter(monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.setenv(ZALO_TOKEN_ENV, "333:zalo-env")
+    zalo = {"token": "444:zalo-file", "webhook": {"secret": "s3cret-webhook", "public_url": "https://x.vn/zalo"}}
+    config = parse_config(minimal(telegram={"token": "111:file"}, zalo={**zalo, "mode": "webhook"}))
+    assert "s3cret-webhook" not in repr(config) and "444:zalo-file" not in repr(config)
+    assert config.secrets() == ("111:file", "333:zalo-env", "s3cret-webhook")
+    monkeypatch.delenv(ZALO_TOKEN_ENV)
+    assert parse_config(minimal()).secrets() == ()

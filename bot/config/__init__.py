@@ -107,6 +107,12 @@ class Config(Section):
         """The Zalo bot token from the environment, else the file; never log it."""
         return secret_value(ZALO_TOKEN_ENV, self.zalo.token)
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret the logs must never show: the bots' tokens and the webhook's secret."""
+        hook = self.zalo.webhook.secret
+        values = (self.token(), self.zalo_token(), hook.get_secret_value() if hook else None)
+        return tuple(v for v in values if v)
+
     def report(self, code: str) -> ReportKind | None:
         """The report kind with this code, if configured."""
         return next((r for r in self.report_kinds if r.code == code), None)

@@ -55,7 +55,6 @@ class ZaloConfig(Section):
     poll_timeout: int = Field(default=30, ge=1, le=60)
     webhook: ZaloWebhookConfig = ZaloWebhookConfig()
     messages_per_second: int = Field(default=5, ge=1, le=30)  # Zalo publishes no limit: stay well under any
-    files_base_url: str | None = None  # a public base URL where the bot's files (charts) can be fetched
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> ZaloConfig:
