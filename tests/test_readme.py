@@ -41,6 +41,11 @@ RUN_HERE = {
     ".venv/bin/python -m bot invite --config config.toml --role leader": ("", 0, "t.me/"),
     ".venv/bin/python -m bot invite --config config.toml --role admin --hours 24": ("", 0, "t.me/"),
     ".venv/bin/python -m bot members --config config.toml": ("", 0, "Chưa có thành viên nào"),
+    ".venv/bin/python -m bot invite --config config.toml --member 7": (
+        "",
+        2,
+        "không có thành viên đang hoạt động mã 7",
+    ),
     ".venv/bin/python -m bot revoke --config config.toml 7": ("", 0, "Không có thành viên đang hoạt động mã 7"),
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00 --dry-run": ("", 0, "Sẽ gửi"),
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00": ("", 2, "@BotFather"),
@@ -63,6 +68,7 @@ COVERED_ELSEWHERE = {
     "make run CONFIG=/path/to/config.toml": "the English twin of the line above",
     "make demo ROLE=admin": "the same code path as ROLE=focal, run here",
     "export TELEGRAM_BOT_TOKEN='123456789:AA...'": "a real token; tests/e2e run the bot against a fake Bot API",
+    "export ZALO_BOT_TOKEN='1234567890:abcDEF...'": "a real token; tests/e2e/test_zalo.py runs the bot against a fake",
     ".venv/bin/python -m bot db upgrade --config config.toml": "tests/test_cli.py::test_members_revoke_and_upgrade",
 }
 
