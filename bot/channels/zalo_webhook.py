@@ -1,0 +1,174 @@
+"""What Zalo sends the bot: updates read into Delivery and Incoming, and the webhook endpoint (aiohttp).
+
+An update is `{event_name, message: {from, chat, message_id, date, text | caption | photo_url ...}}`. Zalo
+posts one update per request, as `{"ok": true, "result": update}` (the documented sample) or as the bare
+update (what some clients assume); both are accepted. A request without the right secret is refused with 403
+before its body is read, so nothing it carries is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.channels.ports import Delivery
+from bot.core.messages import Incoming
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_ATTACHMENT = 200  # the length an attachment reference is stored with
+MAX_KEY = 128  # the length an inbox key is stored with
+
+Receive = Callable[[dict], Awaitable[None]]
+
+
+def _sent_at(value: object) -> datetime | None:
+    """A Zalo `date` (milliseconds since the epoch; plain seconds are read too) as an aware instant."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+        return datetime.fromtimestamp(number / 1000 if number >= 1e11 else number, UTC) if number > 0 else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def message_of(update: dict) -> dict:
+    """The update's message, or an empty one."""
+    message = update.get("message")
+    return message if isinstance(message, dict) else {}
+
+
+def delivery_of(update: dict) -> Delivery:
+    """An update for the inbox, keyed by its message id (a redelivery has the same one)."""
+    message = message_of(update)
+    key = message.get("message_id")
+    key = str(key) if isinstance(key, str | int) and str(key) else ""
+    if not key or len(key) > MAX_KEY:
+        key = "sha1:" + hashlib.sha1(json.dumps(update, sort_keys=True).encode()).hexdigest()
+    return Delivery(key, update, _sent_at(message.get("date")))
+
+
+def strip_mention(message_text: str, names: tuple[str, ...]) -> str:
+    """A group message without the leading @mention of the bot (Zalo forwards only those)."""
+    stripped = message_text.lstrip()
+    if not stripped.startswith("@"):
+        return message_text
+    for name in sorted(names, key=len, reverse=True):
+        tag = "@" + name
+        if stripped[: len(tag)].casefold() == tag.casefold():
+            return stripped[len(tag) :].lstrip(" \u00a0:,")
+    slash = stripped.find("/")  # the bot's name as this group shows it: the command after it is still ours
+    return stripped[slash:] if slash > 0 else message_text
+
+
+def _attachment(message: dict, message_id: str) -> str | None:
+    """The photo of an image message: its URL (`photo_url` or `photo`), or a reference when it is too long."""
+    url = message.get("photo_url") or message.get("photo")
+    if not isinstance(url, str) or not url:
+        return None
+    return url if len(url) <= MAX_ATTACHMENT else f"zalo:image:{message_id}"[:MAX_ATTACHMENT]
+
+
+def incoming_of(update: dict, bot_names: tuple[str, ...] = ()) -> Incoming | None:
+    """The channel-neutral form of a message; None for what is not a person's message to us.
+
+    Text is the text, or an image's caption; an image without one, a sticker, a voice or an unsupported
+    message comes with no text, so the service says it only understands commands.
+    """
+    message = message_of(update)
+    sender, chat = message.get("from"), message.get("chat")
+    if not isinstance(sender, dict) or not isinstance(chat, dict) or sender.get("is_bot") is True:
+        return None
+    sender_id, chat_id, message_id = (
+        str(v or "") for v in (sender.get("id"), chat.get("id"), message.get("message_id"))
+    )
+    if not sender_id or not chat_id or not message_id:
+        return None
+    is_group = chat.get("chat_type") == "GROUP"
+    said = next((v for v in (message.get("text"), message.get("caption")) if isinstance(v, str) and v.strip()), "")
+    name = next((v for k in ("display_name", "name", "first_name") if isinstance(v := sender.get(k), str) and v), "")
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=chat_id,
+        message_id=message_id,
+        sender_id=sender_id,
+        sender_name=name,
+        text=strip_mention(said, bot_names) if is_group else said,
+        sent_at=_sent_at(message.get("date")),
+        is_group=is_group,
+        attachment=_attachment(message, message_id),
+    )
+
+
+def unwrap(body: object) -> dict | None:
+    """The update in a webhook body, wrapped or bare; None when the body is not an update."""
+    if not isinstance(body, dict):
+        return None
+    if "result" in body and "ok" in body:
+        result = body["result"]
+        return result if isinstance(result, dict) and isinstance(result.get("message"), dict) else None
+    return body if isinstance(body.get("message"), dict) else None
+
+
+class WebhookReceiver:
+    """Listens on one local address for Zalo's POSTs (behind the reverse proxy that terminates HTTPS)."""
+
+    def __init__(self, listen: str, port: int, path: str, secret: str, receive: Receive) -> None:
+        self.listen, self.port, self.path = listen, port, path
+        self._secret = secret.encode()
+        self._receive = receive
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        """Bind the address and serve until `stop`."""
+        app = web.Application(client_max_size=256 * 1024)
+        app.router.add_post(self.path, self._post)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.listen, self.port).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        logger.info("listening for Zalo on %s:%d%s", self.listen, self.port, self.path)
+
+    async def stop(self) -> None:
+        """Stop listening; a request in hand is finished first."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def authentic(self, given: str | None) -> bool:
+        """Whether the request carries our secret (compared in constant time)."""
+        return (
+            bool(self._secret)
+            and given is not None
+            and hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self._secret)
+        )
+
+    async def _post(self, request: web.Request) -> web.StreamResponse:
+        if not self.authentic(request.headers.get(SECRET_HEADER)):
+            logger.warning("refused a webhook call without the right secret")
+            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
+        try:
+            update = unwrap(await request.json())
+        except ValueError:
+            update = None
+        if update is None:
+            return web.json_response({"ok": False, "description": "Bad request"}, status=400)
+        try:
+            await self._receive(update)  # committed to the inbox before Zalo hears that it arrived
+        except Exception:
+            logger.exception("could not store a Zalo update; answering 500 so that Zalo may send it again")
+            return web.json_response({"ok": False, "description": "Internal error"}, status=500)
+        return web.json_response({"ok": True})
