@@ -94,7 +94,10 @@ class Inbox:
             await inbox.accept(session, channel, [(d.key, d.payload) for d in deliveries], self.clock())
             await session.commit()
         self._wakeup.set()
-        await self.watch.observe([d.sent_at for d in deliveries if d.sent_at], self._live_since.get(channel))
+        try:  # the updates are saved: nothing after this may look like a failure to store them
+            await self.watch.observe([d.sent_at for d in deliveries if d.sent_at], self._live_since.get(channel))
+        except Exception:
+            logger.exception("checking the clock against received messages failed")
 
     def polled(self, channel: str, *, ok: bool) -> None:
         """A channel's poll ended: what it receives next was sent after now (or, after a failure, maybe not)."""

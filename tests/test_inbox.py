@@ -11,6 +11,7 @@ from bot.channels.ports import Delivery
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.inbox import SKEW, ClockWatch
+from storage import inbox
 from storage import outbox as stored
 from storage.models import OutboxKind
 from tests.support.clock import MutableClock, instant
@@ -154,3 +155,13 @@ async def test_reminders_wait_while_the_clock_is_off_and_go_once_it_is_right(app
     await app.jobs.job_sweep_reminders()
     reminders = await queued(app, OutboxKind.REPORT)
     assert [r.chat_id for r in reminders] == ["1001"] and "còn 3 ngày" in reminders[0].text
+
+
+async def test_a_failing_clock_check_never_looks_like_a_failure_to_store(app, clock, monkeypatch):
+    async def broken(sent, live_since):
+        raise RuntimeError("the admins could not be told")
+
+    monkeypatch.setattr(app.watch, "observe", broken)
+    await receive(app, "1", clock.now)  # the channel would apologise (and the person resend) if this raised
+    async with app.db.reading() as session:
+        assert len(await inbox.unhandled(session)) == 1
