@@ -135,14 +135,33 @@ class App:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await self.open()
-        await self.start()
-        logger.info("running on %s", ", ".join(c.name for c in self.channels))
         try:
-            await stop.wait()
+            await self.run_until(stop)
         finally:
-            logger.info("stopping")
-            await self.stop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(Exception):
                     loop.remove_signal_handler(signum)
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Open, start and run until `stop` is set; a stop while still connecting (a platform that cannot be
+        reached is retried without end) is obeyed too, and whatever happens everything is shut down."""
+        starting = asyncio.create_task(self._open_and_start())
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if starting.done():
+                starting.result()  # a platform that refused us (a wrong token) ends the run here
+                logger.info("running on %s", ", ".join(c.name for c in self.channels))
+                await stopping
+        finally:
+            for task in (starting, stopping):
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            logger.info("stopping")
+            await self.stop()
+
+    async def _open_and_start(self) -> None:
+        await self.open()
+        await self.start()
