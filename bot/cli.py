@@ -97,7 +97,10 @@ def cmd_invite(args, config: Config) -> int:
     invite, username = asyncio.run(_with_app(App(config), work))
     who = f"{args.role}" + (f" – {config.department(department).name}" if department else "")
     print(f"Mã mời {who}, dùng một lần, hết hạn {_expiry(invite, config)}.")
-    print(f"https://t.me/{username}?start={invite.code}")
+    if config.token() or not config.zalo_token():
+        print(f"https://t.me/{username}?start={invite.code}")
+    if config.zalo_token():
+        print("Trên Zalo: nhắn cho bot /start <mã>")
     print(invite.code)
     return 0
 

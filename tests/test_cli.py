@@ -16,7 +16,8 @@ from tests.conftest import ROOT
 def config_file(tmp_path: Path) -> Path:
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     path = tmp_path / "config.toml"
-    path.write_text(text.replace("data/binhlu.db", str(tmp_path / "cli.db")), encoding="utf-8")
+    text = text.replace("data/binhlu.db", str(tmp_path / "cli.db")).replace('"data/files"', f'"{tmp_path / "files"}"')
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -26,6 +27,15 @@ def test_invite_prints_a_deep_link_and_the_code_last(config_file, capsys, monkey
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-2] == f"https://t.me/<tên_bot>?start={lines[-1]}"
     assert "Phòng Văn hóa – Xã hội" in lines[0]
+
+
+def test_invite_on_zalo_alone_names_no_telegram_link(config_file, capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "123:zalo")
+    assert main(["invite", "--config", str(config_file), "--role", "leader"]) == 0
+    out = capsys.readouterr().out
+    lines = out.strip().splitlines()
+    assert "t.me" not in out and lines[-2] == "Trên Zalo: nhắn cho bot /start <mã>" and len(lines[-1]) == 32
 
 
 @pytest.mark.parametrize(

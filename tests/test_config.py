@@ -56,6 +56,10 @@ def minimal(**extra) -> dict:
         ({"departments": []}, "commune"),
         (minimal(commune={"name": "X", "consolidating_department": "xyz"}), "commune.consolidating_department"),
         (minimal(reports=[{"code": "nam", "name": "N", "due": "30/11", "from": "31/02"}]), "reports.0.from"),
+        (minimal(zalo={"webhook": {"secret": "bí-mật-của-xã"}}), "zalo.webhook.secret"),
+        (minimal(zalo={"webhook": {"secret": "short"}}), "zalo.webhook.secret"),
+        (minimal(zalo={"webhook": {"public_url": "http://x.vn/zalo"}}), "zalo.webhook.public_url"),
+        (minimal(zalo={"mode": "webhook"}), "zalo"),
     ],
 )
 def test_errors_name_the_key(data, key):

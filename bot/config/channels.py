@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -20,6 +21,9 @@ class TelegramConfig(Section):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str | None = None
     poll_timeout: int = Field(default=30, ge=0, le=60)
+
+
+SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
 
 
 class ZaloWebhookConfig(Section):
@@ -40,9 +44,10 @@ class ZaloWebhookConfig(Section):
 
     @field_validator("secret")
     @classmethod
-    def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
-            raise ValueError("mã bí mật phải dài từ 8 đến 256 ký tự")
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # An HTTP header carries it: ASCII letters, digits, "_" and "-" only (no Vietnamese letters, no spaces).
+        if value is not None and not SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("mã bí mật phải dài 8–256 ký tự, chỉ gồm chữ cái không dấu, chữ số, _ và -")
         return value
 
 
