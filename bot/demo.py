@@ -25,9 +25,10 @@ DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
 
 
 def demo_config(config: Config, folder: Path) -> Config:
-    """The given config on a fresh SQLite file in `folder`."""
+    """The given config on a fresh SQLite file in `folder`, its files kept there too (never in data/)."""
     database = config.database.model_copy(update={"url": f"sqlite+aiosqlite:///{folder / 'demo.db'}"})
-    return config.model_copy(update={"database": database})
+    exports = config.exports.model_copy(update={"files_dir": str(folder / "files")})
+    return config.model_copy(update={"database": database, "exports": exports})
 
 
 async def _chat(app: App, console: ConsoleChannel, role: Role, person: tuple[str, str, str | None]) -> ConsoleChat:

@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def example_config(database: Path) -> Config:
-    """The example configuration on the given SQLite file."""
+    """The example configuration on the given SQLite file, its files kept beside it."""
     example = load_config(ROOT / "config.example.toml")
     url = f"sqlite+aiosqlite:///{database}"
-    return example.model_copy(update={"database": example.database.model_copy(update={"url": url})})
+    exports = example.exports.model_copy(update={"files_dir": str(database.parent / "files")})
+    return example.model_copy(update={"database": example.database.model_copy(update={"url": url}), "exports": exports})
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
     # The bot process runs on the real clock: its own reminders would interleave with the replies checked here.
     example = example.replace("enabled = true ", "enabled = false")
     example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    example = example.replace('files_dir = "data/files"', f'files_dir = "{tmp_path / "files"}"')
     path = tmp_path / "config.toml"
     path.write_text(example, encoding="utf-8")
     return path

@@ -1,9 +1,9 @@
-"""The chart as the chairman sees it on a phone: full width, drawn, quick, and never a bar where there is no data."""
+"""The chart as the chairman sees it on a phone: full width, drawn, and never a bar where there is no data
+(how quickly it renders is measured by `make bench`, not here)."""
 
 from __future__ import annotations
 
 import io
-import time
 
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
@@ -25,15 +25,12 @@ def has(image, colour: str) -> bool:
 async def test_the_chart_is_a_png_a_phone_shows_at_full_width(service, clock):
     await log_a_year(service, clock)
     data = await year_data(service)
-    started = time.perf_counter()
     png = render_chart(data)
-    elapsed = time.perf_counter() - started
     assert png.startswith(b"\x89PNG")
     image = pixels(png)
     assert image.shape[:2] == (1350, 1080)
     assert len({tuple(p) for p in image[::7, ::7].reshape(-1, 3).round(2)}) > 20, "drawn, not blank"
     assert has(image, ONLINE) and has(image, BEHIND), "online meetings; the shares short of their targets"
-    assert elapsed < 3, f"rendered in {elapsed:.2f} s"  # about 0.3 s; the bound only catches a regression
 
 
 async def test_shares_without_data_are_no_bars_at_all(service):

@@ -24,6 +24,11 @@ FILES = ChannelProfile("files", buttons=True, files=True)
 TEXT_ONLY = ChannelProfile("textonly", max_text=2000)
 
 
+def stored(attachment: dict) -> bytes:
+    """The bytes of a file the bot made, as the sender will read them."""
+    return Path(attachment["path"]).read_bytes()
+
+
 @pytest.fixture
 async def service(config, clock, tmp_path):
     """A service with a channel that takes files and one that does not; files kept in the test's folder."""
@@ -54,7 +59,7 @@ async def test_a_leader_gets_the_workbook(service):
     answer = await leader.send("/xuat")
     assert answer.text.startswith("⏳ Đang tạo bảng tính Chỉ tiêu năm 2026")
     [row] = await attachments(service, answer)
-    book = load_workbook(io.BytesIO(Path(row.attachment["path"]).read_bytes()))
+    book = load_workbook(io.BytesIO(stored(row.attachment)))
     assert row.attachment["name"].endswith(".xlsx") and row.attachment["kind"] == "document"
     assert "Cuộc họp" in book.sheetnames and book["Cuộc họp"].max_row == 2
 
@@ -65,7 +70,7 @@ async def test_the_consolidating_department_drafts_the_report_others_may_not(ser
     assert await kt.say("/baocaomau nam") == text("access.denied", command="baocaomau")
     answer = await vhxh.send("/baocaomau nam 2026")
     [row] = await attachments(service, answer)
-    document = Document(io.BytesIO(Path(row.attachment["path"]).read_bytes()))
+    document = Document(io.BytesIO(stored(row.attachment)))
     assert any("BÁO CÁO" in p.text for p in document.paragraphs)
     assert "/baocaomau" in await vhxh.say("/help") and "/baocaomau" not in await kt.say("/help")
 
@@ -73,7 +78,7 @@ async def test_the_consolidating_department_drafts_the_report_others_may_not(ser
 async def test_chitieu_comes_with_a_chart_where_the_channel_shows_pictures(service):
     leader = await user(service, "4", Role.LEADER)
     [chart] = await attachments(service, await leader.send("/chitieu"))
-    assert chart.attachment["kind"] == "photo" and Path(chart.attachment["path"]).read_bytes()[:4] == b"\x89PNG"
+    assert chart.attachment["kind"] == "photo" and stored(chart.attachment)[:4] == b"\x89PNG"
     other = await user(service, "5", Role.LEADER, channel="textonly")
     assert await attachments(service, await other.send("/chitieu")) == [], "no picture nobody can see"
     assert await attachments(service, await leader.send("/chitieu kt")) == [], "the chart is the commune's"

@@ -25,7 +25,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("notify_channel", sa.String(length=20), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("notify_channel")
@@ -33,4 +32,3 @@ def downgrade() -> None:
     with op.batch_alter_table("invites", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_invites_person_id_people"), type_="foreignkey")
         batch_op.drop_column("person_id")
-
