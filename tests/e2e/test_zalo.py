@@ -210,3 +210,61 @@ def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo):
         assert bot.terminate() == 0
     assert len(zalo.sent()) == 1
     assert zalo.token not in (tmp_path / "bot.log").read_text(encoding="utf-8")
+
+
+TELEGRAM_USER = 1001
+
+
+def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, zalo, fake):
+    config_path = write_config(tmp_path, zalo)
+    text = config_path.read_text(encoding="utf-8")
+    config_path.write_text(text.replace("https://api.telegram.org/bot", fake.base_url), encoding="utf-8")
+    clock = fixed_clock(instant("2026-11-20T10:00"))
+
+    async def chat(service: Service, channel: str, user: str, line: str) -> str:
+        chat.n += 1
+        return (await service.handle(Incoming(channel, user, f"m{chat.n}", user, "Lan Nguyễn", line))).text
+
+    chat.n = 0
+
+    async def on_service(work) -> None:
+        config = load_config(config_path)
+        service = Service(config, Database(config.database.url), clock)
+        await service.prepare()
+        try:
+            await work(service)
+        finally:
+            await service.db.dispose()
+
+    async def register(service: Service) -> None:
+        code = (await service.create_invite(Role.FOCAL, "vhxh", created_by="test")).code
+        assert "Chào mừng" in await chat(service, "telegram", str(TELEGRAM_USER), f"/start {code}")
+        link = await service.create_invite(None, None, created_by="test", person_id=1)
+        assert "Đã liên kết Zalo" in await chat(service, "zalo", FOCAL, f"/start {link.code}")
+
+    async def only_zalo(service: Service) -> None:
+        assert "Zalo" in await chat(service, "zalo", FOCAL, "/kenh zalo")
+
+    asyncio.run(on_service(register))
+    zalo.add_chat(FOCAL)
+    env = {**environment(zalo), "TELEGRAM_BOT_TOKEN": fake.token, "PTB_TIMEDELTA": "1"}
+
+    def remind(at: str) -> None:
+        command = [sys.executable, "-m", "bot", "remind", "--config", str(config_path), "--at", at]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+
+    def reminders() -> tuple[list[str], list[str]]:
+        telegram = [m["text"] for m in fake.sent() if m["chat_id"] == TELEGRAM_USER and "⏰" in m["text"]]
+        return telegram, [m["text"] for m in zalo.sent(FOCAL) if "⏰" in m["text"]]
+
+    remind("2026-11-27T08:00")
+    remind("2026-11-27T08:00")
+    telegram, on_zalo = reminders()
+    assert len(telegram) == len(on_zalo) == 1 and "còn 3 ngày" in telegram[0] == on_zalo[0], "one per app, once"
+
+    asyncio.run(on_service(only_zalo))
+    remind("2026-11-30T08:00")
+    telegram, on_zalo = reminders()
+    assert len(telegram) == 1 and len(on_zalo) == 2 and "hạn cuối hôm nay" in on_zalo[1], "only the chosen app"
+    assert fake.errors == []
