@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import MAX_INVITE_HOURS
 from bot.core.commands import REGISTRY
-from bot.core.commands.access import Help, NotifyVia, Start, WhoAmI
+from bot.core.commands.access import NOTIFY_CHANNELS, Help, NotifyVia, Start, WhoAmI
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Option
 from bot.core.permissions import Actor, Grant, Role, may_run
@@ -188,9 +188,10 @@ async def notify_via(req: Request, command: NotifyVia) -> Say:
 
 
 async def channel_options(req: Request, missing: Missing) -> list[Option]:
-    """The apps the person uses, and all of them."""
+    """The chat apps the person uses that reminders can go to, and all of them."""
     apps = await people.account_channels(req.session, req.me.person_id)
-    options = [Option(Say.of(f"app.{app}"), missing.template.format(app)) for app in apps]
+    chosen = [app for app in apps if app in NOTIFY_CHANNELS.values()]
+    options = [Option(Say.of(f"app.{app}"), missing.template.format(app)) for app in chosen]
     return [*options, Option(Say.of("notify.every_app"), missing.template.format("ca_hai"))]
 
 

@@ -149,3 +149,12 @@ def test_the_cli_prints_a_link_code_last_and_refuses_an_unknown_member(tmp_path,
     out = capsys.readouterr().out.splitlines()
     assert "Mã liên kết ứng dụng cho thành viên 1" in out[-3] and len(out[-1]) == 32
     assert "Đã liên kết Zalo" in asyncio.run(redeem(out[-1], "zalo"))
+
+
+async def test_kenh_offers_only_apps_reminders_can_go_to(service):
+    console = User(service, "c1", "Chủ tịch", channel="console")
+    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    assert "Chào mừng" in await console.say(f"/start {invite.code}")
+    question = await console.send("/kenh")
+    assert [o.label for o in question.options] == [text("notify.every_app")]
+    assert await console.say("1") == text("notify.done", where=text("notify.every_app"))
