@@ -38,15 +38,12 @@ from bot.service import Answer
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-IMPORT_WORDS = frozenset({"nhap"})
 MAX_BACKOFF = 60.0
 
 
-EVERYONE = ("help", "toi", "hop", "vanban", "hoso", "huy", "chitieu", "nopbaocao", "baocao", "viec")
-
-
-def menu_commands(names: tuple[str, ...] = EVERYONE) -> list[BotCommand]:
-    """A command menu in Vietnamese: these commands, in the registry's order."""
+def menu_commands(names: tuple[str, ...] | None = None) -> list[BotCommand]:
+    """A command menu in Vietnamese: these commands (by default those every member may run), in registry order."""
+    names = REGISTRY.for_every_member() if names is None else names
     commands = []
     for spec in REGISTRY:
         if spec.name in names:
@@ -106,6 +103,7 @@ class TelegramChannel:
 
     name = CHANNEL
     profile = PROFILE
+    first_backoff = 1.0  # seconds before receiving is tried again, doubling up to MAX_BACKOFF
 
     def __init__(
         self,
@@ -157,7 +155,7 @@ class TelegramChannel:
 
     async def _poll(self, inlet: Inlet) -> None:
         """Long-poll; commit each batch to the inbox before the next getUpdates acknowledges it."""
-        offset, delay = None, 1.0
+        offset, delay = None, self.first_backoff
         while True:
             try:
                 updates = await self.bot.get_updates(
@@ -166,19 +164,20 @@ class TelegramChannel:
                     allowed_updates=ALLOWED_UPDATES,
                     read_timeout=self.config.poll_timeout + 10,
                 )
+                if updates:
+                    await inlet.accept(CHANNEL, [Delivery(str(u.update_id), u.to_dict(), _sent_at(u)) for u in updates])
             except InvalidToken:
                 logger.error("Telegram refused the bot token; stopped receiving")
                 return
-            except TelegramError as err:
-                logger.warning("getUpdates failed (%s); retrying in %.0fs", err, delay)
+            except Exception as err:  # Telegram unreachable, or a batch not saved (so not acknowledged: sent again)
+                unreachable = isinstance(err, TelegramError)
+                logger.warning("receiving failed (%s); retrying in %.0fs", err, delay, exc_info=not unreachable)
                 inlet.polled(CHANNEL, ok=False)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
                 continue
-            delay = 1.0
+            delay = self.first_backoff
             if updates:
-                deliveries = [Delivery(str(u.update_id), u.to_dict(), _sent_at(u)) for u in updates]
-                await inlet.accept(CHANNEL, deliveries)
                 offset = updates[-1].update_id + 1  # acknowledged by the next getUpdates, after the commit
             inlet.polled(CHANNEL, ok=True)
 
@@ -187,7 +186,7 @@ class TelegramChannel:
         update = Update.de_json(payload, self.bot)
         incoming = incoming_of(update, self.bot.username)
         query = update.callback_query
-        if incoming is not None and incoming.attachment and _command_word(incoming.text) in IMPORT_WORDS:
+        if incoming is not None and incoming.attachment and REGISTRY.takes_file(incoming.text):
             incoming = replace(incoming, upload=await self._download(update.effective_message, incoming))
         if incoming is None:
             if query is not None:
@@ -227,12 +226,6 @@ class TelegramChannel:
             self._menus[chat_id] = commands
         except TelegramError:
             logger.warning("could not set a chat's command menu", exc_info=True)
-
-
-def _command_word(text: str) -> str:
-    """The command a text starts with, as typed ('/nhap@bot …' -> 'nhap')."""
-    raw = REGISTRY.split(text)
-    return raw.spec.name if raw is not None and raw.spec is not None else ""
 
 
 def _sent_at(update: Update):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -174,3 +175,41 @@ async def test_the_chart_arrives_as_a_photo_and_the_workbook_as_a_document(app):
     [document] = app.request.sent("sendDocument")
     assert document["caption"].startswith("📎 Bảng tính Chỉ tiêu năm 2026")
     assert last_text(app).startswith("⏳ Đang tạo bảng tính")
+
+
+class Inlet:
+    """The inbox as the poller sees it: the first batch fails to be saved, the next is kept."""
+
+    def __init__(self) -> None:
+        self.attempts: list[list[str]] = []
+        self.kept = asyncio.Event()
+
+    async def accept(self, channel, deliveries) -> None:
+        self.attempts.append([d.key for d in deliveries])
+        if len(self.attempts) == 1:
+            raise RuntimeError("database is locked")
+        self.kept.set()
+
+    def polled(self, channel, *, ok: bool) -> None:
+        pass
+
+
+async def test_a_batch_that_could_not_be_saved_is_not_acknowledged_and_polling_goes_on(app, monkeypatch, caplog):
+    update = make_message_update(app.channel.bot, "/toi", user=make_user(31))
+    offsets = []
+
+    async def get_updates(self, offset=None, **_):
+        offsets.append(offset)
+        if offset is None:
+            return [update]
+        await asyncio.Event().wait()  # nothing more to say
+
+    monkeypatch.setattr(type(app.channel.bot), "get_updates", get_updates)
+    app.channel.first_backoff = 0.01
+    inlet = Inlet()
+    await app.channel.start(inlet)
+    await asyncio.wait_for(inlet.kept.wait(), 5)
+    await asyncio.sleep(0.05)
+    assert inlet.attempts == [[str(update.update_id)]] * 2, "the same batch again, nothing skipped"
+    assert offsets == [None, None, update.update_id + 1], "acknowledged only once it was saved"
+    assert "database is locked" in caplog.text

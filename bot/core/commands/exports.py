@@ -54,5 +54,7 @@ def parse_draft(tokens: Tokens, ctx: ParseContext) -> DraftReport:
 COMMANDS = (
     CommandSpec("xuat", parse_export, MANAGERS, writes=False, aliases=("xuatexcel",), consolidating=True),
     CommandSpec("baocaomau", parse_draft, MANAGERS, writes=False, aliases=("duthao",), consolidating=True),
-    CommandSpec("nhap", lambda tokens, ctx: ImportFile(), ADMINS, writes=True, aliases=("nhapdulieu",)),
+    CommandSpec(
+        "nhap", lambda tokens, ctx: ImportFile(), ADMINS, writes=True, aliases=("nhapdulieu",), takes_file=True
+    ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.commands.tokens import Tokens, compact
-from bot.core.permissions import Role
+from bot.core.permissions import ANY_MEMBER, Role
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class CommandSpec:
     aliases: tuple[str, ...] = ()
     public: bool = False  # may be sent before registering (only /start)
     consolidating: bool = False  # also the focal people of the department that consolidates the plan
+    takes_file: bool = False  # a file sent with it is saved for it (/nhap)
 
     @property
     def usage_key(self) -> str:
@@ -68,6 +69,15 @@ class Registry:
 
     def __iter__(self):
         return iter(self.specs)
+
+    def for_every_member(self) -> tuple[str, ...]:
+        """The commands every role may run: the menu shown to someone not known yet."""
+        return tuple(s.name for s in self.specs if not s.public and s.roles == ANY_MEMBER)
+
+    def takes_file(self, message: str) -> bool:
+        """Whether a file sent with this text is for its command to read."""
+        raw = self.split(message)
+        return raw is not None and raw.spec is not None and raw.spec.takes_file
 
     def get(self, word: str) -> CommandSpec | None:
         """The command a typed word names ('Họp', 'hop', 'cuoc_hop'), if any."""
