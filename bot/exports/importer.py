@@ -26,7 +26,7 @@ from bot.core.commands.entries import (
     MeetingMode,
     document_number_key,
 )
-from bot.core.commands.tokens import MAX_SUMMARY, compact, echo, fold, is_number
+from bot.core.commands.tokens import MAX_SUMMARY, compact, department_code, echo, fold, is_number
 from bot.core.texts.catalogue import text
 from bot.core.texts.format import format_count, format_date
 from storage.imports import ImportBatch, ImportRow, RowProblem
@@ -178,7 +178,7 @@ def _department(value: object, departments: Mapping[str, str]) -> str:
     if value == "":
         raise Refused("import.no_department")
     names = {_norm(name): code for code, name in departments.items()}
-    code = fold(str(value)).strip().replace("-", "_")
+    code = department_code(str(value).strip())
     if code in departments:
         return code
     if (by_name := names.get(_norm(value))) is not None:

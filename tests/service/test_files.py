@@ -106,3 +106,13 @@ async def test_an_admin_imports_a_file_twice_and_each_good_row_counts_once(servi
         assert len((await session.scalars(select(Entry).where(Entry.source_channel == "import"))).all()) == 7
     focal = await register(service, "8", Role.FOCAL, "kt")
     assert await focal.say("/nhap") == text("access.denied", command="nhap")
+
+
+async def test_a_draft_with_a_year_that_is_not_one_or_no_reports_configured_is_answered(service, config, clock):
+    leader = await user(service, "6", Role.LEADER)
+    for typed in ("/baocaomau nam ²²²²", "/baocaomau nam 20²6", "/baocaomau nam 1999"):
+        assert (await leader.say(typed)).startswith(text("parse.bad_year", value=typed.split()[-1]))
+    bare = Service(config.model_copy(update={"reports": []}), service.db, clock, profiles={"files": FILES})
+    await bare.prepare()
+    alone = await user(bare, "7", Role.LEADER)
+    assert await alone.say("/baocaomau") == text("ask.report_kind_none")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.commands.registry import CommandSpec, ParseContext
 from bot.core.commands.targets import parse_targets
-from bot.core.commands.tokens import Ask, Missing, ParseError, Tokens, compact, echo
+from bot.core.commands.tokens import Ask, Missing, ParseError, Tokens, compact, echo, looks_like_year
 from bot.core.permissions import ADMINS, MANAGERS
 
 
@@ -41,12 +41,9 @@ def parse_draft(tokens: Tokens, ctx: ParseContext) -> DraftReport:
     report = tokens.alias({compact(code): code for code in ctx.reports})
     if report is None:
         raise ParseError("parse.unknown_report", value=echo(tokens.raw[0]), codes=", ".join(ctx.reports))
-    year = ctx.today.year
-    if tokens.raw:
-        token = tokens.take()[0]
-        if not (token.isdigit() and len(token) == 4 and 2000 <= int(token) <= ctx.today.year + 1):
-            raise ParseError("parse.bad_year", value=echo(token))
-        year = int(token)
+    if tokens.raw and not looks_like_year(tokens.raw[0]):
+        raise ParseError("parse.bad_year", value=echo(tokens.raw[0]))
+    year = tokens.year(ctx.today) or ctx.today.year
     tokens.no_more()
     return DraftReport(report, year)
 

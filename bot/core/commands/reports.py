@@ -39,28 +39,18 @@ def _report(tokens: Tokens, ctx: ParseContext, *, required: bool) -> str | None:
     return None
 
 
-def _optional_year(tokens: Tokens, ctx: ParseContext) -> int | None:
-    first = tokens.peek()
-    if first is None or not (is_number(first) and len(first) == 4):
-        return None
-    year = int(tokens.take()[0])
-    if not 2000 <= year <= ctx.today.year + 1:
-        raise ParseError("parse.bad_year", value=str(year))
-    return year
-
-
 def parse_submit(tokens: Tokens, ctx: ParseContext) -> AskReportPeriod | Submit:
     department = tokens.department(ctx.departments)
     if not tokens.raw:
         return AskReportPeriod(department)
     report = _report(tokens, ctx, required=True)
-    year = _optional_year(tokens, ctx)
+    year = tokens.year(ctx.today)
     return Submit(department, report, year, tokens.summary())
 
 
 def parse_reports(tokens: Tokens, ctx: ParseContext) -> ShowReports:
     report = _report(tokens, ctx, required=False)
-    year = _optional_year(tokens, ctx)
+    year = tokens.year(ctx.today)
     tokens.no_more()
     return ShowReports(report, year)
 

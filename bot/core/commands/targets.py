@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.commands.registry import CommandSpec, ParseContext
-from bot.core.commands.tokens import ParseError, Tokens, compact, echo, fold, is_number
+from bot.core.commands.tokens import (
+    ParseError,
+    Tokens,
+    checked_year,
+    compact,
+    department_code,
+    echo,
+    is_number,
+    looks_like_year,
+)
 from bot.core.permissions import ANY_MEMBER
 
 MONTH_WORDS = frozenset({"thang", "t"})
@@ -30,20 +39,17 @@ def parse_targets(tokens: Tokens, ctx: ParseContext) -> ShowTargets:
     reports = {compact(code): code for code in ctx.reports}
     while tokens.raw:
         token = tokens.take()[0]
-        folded = fold(token).replace("-", "_")
         key = compact(token)
-        if is_number(token) and len(token) == 4 and year is None:
-            year = int(token)
-            if not 2000 <= year <= ctx.today.year + 1:
-                raise ParseError("parse.bad_year", value=token)
+        if looks_like_year(token) and year is None:
+            year = checked_year(token, ctx.today)
         elif key in reports and report is None and month is None:
             report = reports[key]
         elif key in MONTH_WORDS and month is None and report is None:
             month = _month(tokens.take()[0] if tokens.raw else None)
         elif key.startswith("thang") and key[5:].isdigit() and month is None and report is None:
             month = _month(key[5:])
-        elif folded in ctx.departments and department is None:
-            department = folded
+        elif department is None and (code := department_code(token)) in ctx.departments:
+            department = code
         else:
             raise ParseError("parse.unknown_department", value=echo(token), codes=", ".join(ctx.departments))
     year = year or ctx.today.year

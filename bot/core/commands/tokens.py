@@ -83,6 +83,24 @@ def is_number(token: str) -> bool:
     return DIGITS.fullmatch(token) is not None
 
 
+def department_code(token: str) -> str:
+    """A word as a department code is written ('VH-XH' -> 'vh_xh')."""
+    return fold(token).replace("-", "_")
+
+
+def looks_like_year(token: str) -> bool:
+    """Four ASCII digits."""
+    return is_number(token) and len(token) == 4
+
+
+def checked_year(token: str, today: date) -> int:
+    """A year the bot keeps figures for: from 2000 to next year."""
+    year = int(token)
+    if not 2000 <= year <= today.year + 1:
+        raise ParseError("parse.bad_year", value=echo(token))
+    return year
+
+
 @dataclass
 class Tokens:
     """Arguments as typed, consumed from the left."""
@@ -108,10 +126,17 @@ class Tokens:
     def department(self, codes: tuple[str, ...]) -> str | None:
         """A department code at the front, if there is one."""
         first = self.peek()
-        if first is not None and fold(first).replace("-", "_") in codes:
+        if first is not None and department_code(first) in codes:
             self.take()
-            return fold(first).replace("-", "_")
+            return department_code(first)
         return None
+
+    def year(self, today: date) -> int | None:
+        """A year at the front (four digits), if there is one; from 2000 to next year."""
+        first = self.peek()
+        if first is None or not looks_like_year(first):
+            return None
+        return checked_year(self.take()[0], today)
 
     def alias(self, table: Mapping[str, T]) -> T | None:
         """Match one word, or two words written apart ('truc tuyen'), against an alias table."""

@@ -13,6 +13,7 @@ add_strings(
         "help.baocaomau": "/baocaomau – dự thảo báo cáo 6 tháng, năm (Word)",
         "help.nhap": "/nhap – nhập cuộc họp, văn bản, hồ sơ từ tệp Excel, CSV",
         "ask.report_kind": "Dự thảo báo cáo kỳ nào?",
+        "ask.report_kind_none": "Chưa khai báo kỳ báo cáo nào ([[reports]] trong tệp cấu hình).",
         "option.report_kind": "{name} {year}",
         "parse.whole_commune": "Bảng tính là của toàn xã: hãy bỏ mã phòng.",
         "file.making": "⏳ Đang tạo {what}; tệp sẽ tới ngay sau tin này.",
