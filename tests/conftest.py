@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,23 @@ def migrated_database(tmp_path_factory) -> Path:
 
     asyncio.run(migrate())
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only():
+    """Tests never touch the internet: a connection anywhere but this machine fails loudly."""
+    connect = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if not (host == "localhost" or ipaddress.ip_address(host.split("%")[0]).is_loopback):
+                raise RuntimeError(f"a test tried to reach {host}: fake it on 127.0.0.1")
+        return connect(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = connect
 
 
 @pytest.fixture(autouse=True)

@@ -121,7 +121,7 @@ async def test_a_sticker_gets_the_commands_hint_and_an_image_caption_is_a_comman
     assert (await fake.wait_for_async(lambda m: True, since=since))["text"] == text("access.not_a_command")
     for key in ("photo_url", "photo"):
         since = len(fake.sent())
-        fake.push_event(EVENT_IMAGE, USER, photo_url="https://f.zdn.vn/a.jpg", photo_key=key, caption="/toi")
+        fake.push_event(EVENT_IMAGE, USER, photo_url="https://img.zalo.example/a.jpg", photo_key=key, caption="/toi")
         assert "Lan Nguyễn" in (await fake.wait_for_async(lambda m: True, since=since))["text"]
 
 
@@ -312,7 +312,7 @@ async def test_stopping_lets_a_poll_in_flight_land(channel, fake):
 
 
 async def test_open_waits_for_zalo_removes_a_webhook_and_a_refused_token_is_fatal(channel, fake):
-    await channel.api.call("setWebhook", {"url": "https://binhlu.example.vn/zalo", "secret_token": SECRET})
+    await channel.api.call("setWebhook", {"url": "https://binhlu.example/zalo", "secret_token": SECRET})
     channel.first_backoff = 0.05
     fake.fail_next("getMe", 502, "Bad Gateway", times=2)
     await channel.open()
@@ -338,12 +338,12 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
     with FakeZaloApi() as fake:
         port = free_port()
         hook = config.zalo.webhook.model_copy(
-            update={"port": port, "public_url": "https://binhlu.example.vn/zalo", "secret": SecretStr(SECRET)}
+            update={"port": port, "public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
         )
         channel = ZaloChannel(zalo_config(config, fake, mode="webhook", webhook=hook), fake.token)
         app = await running(config, clock, channel)
         try:
-            assert fake.webhook["url"] == "https://binhlu.example.vn/zalo" and fake.webhook["secret_token"] == SECRET
+            assert fake.webhook["url"] == "https://binhlu.example/zalo" and fake.webhook["secret_token"] == SECRET
             assert fake.calls("deleteWebhook") == []
             url = f"http://127.0.0.1:{port}/zalo"
             fake.add_chat(USER)  # posted here directly, not pushed through the fake
@@ -407,9 +407,9 @@ def test_a_date_in_milliseconds_or_seconds_and_none_without_one(date, year):
     ("event", "fields", "said", "attachment"),
     [
         (EVENT_TEXT, {"text": "/hop"}, "/hop", None),
-        (EVENT_IMAGE, {"photo_url": "https://f.zdn.vn/1.jpg", "caption": "/nopbaocao nam"}, "/nopbaocao nam", "https://f.zdn.vn/1.jpg"),
-        (EVENT_IMAGE, {"photo": "https://f.zdn.vn/2.jpg", "text": "/nopbaocao nam"}, "/nopbaocao nam", "https://f.zdn.vn/2.jpg"),
-        (EVENT_IMAGE, {"photo_url": "https://f.zdn.vn/" + "x" * 300}, "", "zalo:image:m1"),
+        (EVENT_IMAGE, {"photo_url": "https://img.zalo.example/1.jpg", "caption": "/nopbaocao nam"}, "/nopbaocao nam", "https://img.zalo.example/1.jpg"),
+        (EVENT_IMAGE, {"photo": "https://img.zalo.example/2.jpg", "text": "/nopbaocao nam"}, "/nopbaocao nam", "https://img.zalo.example/2.jpg"),
+        (EVENT_IMAGE, {"photo_url": "https://img.zalo.example/" + "x" * 300}, "", "zalo:image:m1"),
         (EVENT_STICKER, {"sticker": "s1"}, "", None),
         ("message.unsupported.received", {}, "", None),
     ],

@@ -180,7 +180,7 @@ def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo):
     port = free_port()
     webhook = (
         f'mode = "webhook"\n[zalo.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/zalo"\n'
-        f'public_url = "https://binhlu.example.vn/zalo"\nsecret = "{SECRET}"\n'
+        f'public_url = "https://binhlu.example/zalo"\nsecret = "{SECRET}"\n'
     )
     config_path = write_config(tmp_path, zalo, webhook)
     code = invite(config_path, zalo, "--role", "focal", "--department", "vhxh")
