@@ -36,7 +36,6 @@ class JobsRuntime:
         sweep_seconds: int,
         trusted: Callable[[], bool] = lambda: True,
     ) -> None:
-        self.db = db
         self.trusted = trusted  # reminders are never planned from a clock known to be off
         self.settings = settings
         self.sender = sender

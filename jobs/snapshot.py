@@ -28,7 +28,6 @@ class ReminderSettings:
     """The configuration as the planner needs it."""
 
     tz: ZoneInfo
-    commune: str
     reports: tuple[ReportKind, ...]
     codes: tuple[str, ...]
     at: time
@@ -43,7 +42,6 @@ class ReminderSettings:
         reminders = config.reminders
         return cls(
             tz=config.commune.tz,
-            commune=config.commune.name,
             reports=config.report_kinds,
             codes=config.department_codes,
             at=reminders.time,

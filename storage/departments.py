@@ -45,11 +45,6 @@ async def sync_departments(session: AsyncSession, departments: Iterable[tuple[st
     await session.flush()
 
 
-async def get_department(session: AsyncSession, code: str) -> Department | None:
-    """The active department with this code."""
-    return await session.scalar(select(Department).where(Department.code == code, active()))
-
-
 async def list_departments(session: AsyncSession) -> Sequence[Department]:
     """Active departments, in the order they were configured."""
     return (await session.scalars(select(Department).where(active()).order_by(Department.id))).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,8 +58,3 @@ async def record_attempt(session: AsyncSession, inbox_id: int, error: str) -> in
         .values(attempts=InboxUpdate.attempts + 1, error=error[:300])
     )
     return await session.scalar(select(InboxUpdate.attempts).where(InboxUpdate.id == inbox_id))
-
-
-async def count_unhandled(session: AsyncSession) -> int:
-    """How many updates wait to be handled."""
-    return await session.scalar(select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None)))

@@ -15,7 +15,6 @@ class Role(StrEnum):
 
 
 ANY_MEMBER = frozenset(Role)
-LEADERS = frozenset({Role.LEADER})
 MANAGERS = frozenset({Role.LEADER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 FOCAL_OR_ADMIN = frozenset({Role.FOCAL, Role.ADMIN})

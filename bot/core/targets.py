@@ -122,10 +122,6 @@ class TargetReport:
     def year(self) -> int:
         return self.period.year
 
-    @property
-    def partial(self) -> bool:
-        return self.data_from is not None
-
 
 def compute_cap(baseline: int | None, cut: float) -> int | None:
     """Last year's total less the cut, rounded down: 120 and 10% -> 108; None without a baseline."""

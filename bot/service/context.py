@@ -15,7 +15,6 @@ from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Incoming
 from bot.core.permissions import Actor, may_act_for, resolve_department
 from bot.core.reports import ReportKind
-from bot.core.targets import Plan
 from bot.core.views import Refusal
 from storage import audit, chats
 
@@ -29,7 +28,6 @@ class Settings:
     codes: tuple[str, ...]
     names: dict[str, str]
     reports: tuple[ReportKind, ...]
-    plan: Plan
     consolidating: str | None = None  # the department that guides, chases and consolidates (Phòng VH-XH)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
@@ -41,7 +39,6 @@ class Settings:
             codes=config.department_codes,
             names=config.department_names,
             reports=config.report_kinds,
-            plan=config.plan(),
             consolidating=config.consolidating_department,
         )
 

@@ -37,7 +37,6 @@ add_strings(
         "parse.too_long": "Nội dung quá dài (tối đa {limit} ký tự).",
         "parse.bad_year": "Năm “{value}” không hợp lệ.",
         "parse.unknown_department": "Không có phòng mã “{value}”. Các mã: {codes}.",
-        "parse.missing_department": "Thiếu mã phòng.",
         # questions and their answers
         "ask.department": "Cho phòng nào?",
         "ask.department_none": "Bạn chưa phụ trách phòng nào.",

@@ -39,7 +39,6 @@ add_strings(
         "option.electronic": "Điện tử",
         "option.paper": "Giấy",
         "option.secret": "Mật",
-        "entry.department_needed": "Hãy ghi rõ mã phòng, ví dụ: /{command} {example} … Các mã: {codes}.",
         "entry.not_your_department": "Bạn chỉ ghi được cho phòng của mình ({codes}).",
         "meeting.logged": "Đã ghi #{id}: họp {mode} ngày {day} – {department}{summary}.",
         "meeting.online": "trực tuyến",
