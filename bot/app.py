@@ -17,14 +17,13 @@ from bot.channels.ports import Transport
 from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import ChannelProfile, Incoming
-from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.inbox import ClockWatch, Inbox
 from bot.service import Answer, Service
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from storage import chats, outbox
+from storage import outbox
 from storage.db import Database
 from storage.models import OutboxKind
 
@@ -123,9 +122,9 @@ class App:
         today = local_date(now, self.config.commune.tz)
         notice = text("remind.clock", minutes=round(skew.total_seconds() / 60))
         async with self.db.unit_of_work() as session:
-            admins = await chats.list_role_recipients(session, Role.ADMIN)
-            key = outbox.OutboxKey(OutboxKind.CLOCK, "server", "skew", today)
-            await outbox.enqueue(session, key, admins, notice, due_at=now, now=now)
+            await outbox.notify_admins(
+                session, outbox.OutboxKey(OutboxKind.CLOCK, "server", "skew", today), notice, now=now
+            )
             await session.commit()
         self.sender.wake()
 

@@ -19,7 +19,6 @@ from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transp
 from bot.core.clock import Clock, local_date
 from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import from_body, is_stale
-from bot.core.permissions import Role
 from bot.core.replies import split_text
 from bot.core.texts import render_notice
 from bot.core.views import Unreachable as UnreachableNotice
@@ -74,7 +73,7 @@ class OutboxSender:
         """Send these just-committed messages (a reply) at once; what cannot go now is left to `run()`."""
         if not ids:
             return
-        async with self.db.unit_of_work() as session:
+        async with self.db.reading() as session:
             rows = await outbox.list_sendable(session, self.clock(), ids=ids)
         for row in rows:
             limiter = self.limiters.get(row.channel)
@@ -115,7 +114,7 @@ class OutboxSender:
             delivered = True
         if delivered:
             return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again
-        async with self.db.unit_of_work() as session:
+        async with self.db.reading() as session:
             later = await outbox.next_attempt_at(session, after=now)
         if later is not None:
             until = max((later - self.clock()).total_seconds(), 0.0)
@@ -226,10 +225,10 @@ class OutboxSender:
             person, department = await chats.describe_chat(session, row.channel, row.chat_id)
             today = local_date(now, self.tz)
             notice = render_notice(UnreachableNotice(person, department, row.chat_id), today)
-            admins = [r for r in await chats.list_role_recipients(session, Role.ADMIN) if r.chat_id != row.chat_id]
             subject = outbox.chat_subject(row.channel, row.chat_id)
             key = outbox.OutboxKey(OutboxKind.UNREACHABLE, subject, "blocked", today)
-            await outbox.enqueue(session, key, admins, notice, due_at=now, now=now)
+            about = chats.Recipient(row.channel, row.chat_id, row.is_group)
+            await outbox.notify_admins(session, key, notice, now=now, about=about)
             await session.commit()
         logger.warning("chat %s is unreachable; admins told", row.chat_id)
 

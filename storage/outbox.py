@@ -11,7 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.chats import Recipient
+from bot.core.permissions import Role
+from storage.chats import Recipient, list_role_recipients
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus
 
 KEY_COLUMNS = ("kind", "subject", "stage", "day", "channel", "chat_id")
@@ -105,17 +106,22 @@ async def enqueue(
     now: datetime,
     status: OutboxStatus = OutboxStatus.PENDING,
     body: dict | None = None,
-) -> int:
-    """Write a message for each recipient unless its key is already there; the number written.
+) -> None:
+    """Write a message for each recipient unless its key is already there.
 
     With `body`, the text is rendered again when sent (the stored text is what it said when planned).
     """
-    rows = [_row(key, r, text, status, due_at, now, body) for r in recipients]
-    if not rows:
-        return 0
-    statement = _insert(session)(OutboxMessage).on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
-    # One multi-row INSERT: its rowcount is the number of rows actually written on SQLite and PostgreSQL.
-    return (await session.execute(statement.values(rows))).rowcount or 0
+    await enqueue_many(session, [(key, tuple(recipients), text, due_at, body)], status=status, now=now)
+
+
+async def notify_admins(
+    session: AsyncSession, key: OutboxKey, text: str, *, now: datetime, about: Recipient | None = None
+) -> None:
+    """Tell every reachable admin, once per key (never the chat the notice is about)."""
+    admins = await list_role_recipients(session, Role.ADMIN)
+    if about is not None:
+        admins = [a for a in admins if (a.channel, a.chat_id) != (about.channel, about.chat_id)]
+    await enqueue(session, key, admins, text, due_at=now, now=now)
 
 
 async def enqueue_many(
@@ -125,7 +131,8 @@ async def enqueue_many(
     status: OutboxStatus,
     now: datetime,
 ) -> int:
-    """Write many messages (key, recipients, text, due at, body) in one batch, skipping keys already there."""
+    """Write many messages (key, recipients, text, due at, body) in one batch, skipping keys already there;
+    the number written (on a driver that cannot count an executemany, the number tried)."""
     rows = [
         _row(key, recipient, text, status, due_at, now, body)
         for key, recipients, text, due_at, body in messages
