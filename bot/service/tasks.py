@@ -6,6 +6,7 @@ from bot.core.commands.entries import CancelTask
 from bot.core.commands.tasks import Assign, Done, EditTask, ListTasks, Progress
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Option
+from bot.core.notices import to_body
 from bot.core.permissions import may_manage_tasks, may_update_task, may_view
 from bot.core.texts import render_notice
 from bot.core.views import (
@@ -38,10 +39,11 @@ def task_row(task: Task, settings: Settings) -> TaskRow:
 
 async def _notify(req: Request, row: TaskRow, stage: str) -> None:
     """Tell the lead department about its task (new, moved to it, or changed), through the outbox."""
-    notice = render_notice(TaskNotice("assigned", row), req.today)
+    view = TaskNotice("assigned", row)
     recipients = await chats.list_department_recipients(req.session, [row.department_code])
     key = outbox.OutboxKey(OutboxKind.TASK_ASSIGNED, outbox.task_subject(row.id), stage, req.today)
-    await outbox.enqueue(req.session, key, recipients, notice, due_at=req.now, now=req.now)
+    notice = render_notice(view, req.today)  # and again when it goes, should it wait past today
+    await outbox.enqueue(req.session, key, recipients, notice, due_at=req.now, now=req.now, body=to_body(view))
 
 
 async def assign(req: Request, command: Assign) -> TaskAssigned:

@@ -185,6 +185,18 @@ async def test_a_reminder_says_what_is_true_when_it_goes_out(service, sender, tr
     assert "Thứ Hai, 30/11/2026 – còn 2 ngày" in text
 
 
+async def test_a_new_task_notice_that_waited_says_what_is_true_when_it_goes_out(service, sender, transport, clock):
+    await register(service, "1", Role.FOCAL, "kt")
+    leader = await register(service, "2", Role.LEADER)
+    await settle_replies(service)
+    clock.now = NOW
+    assert "Đã giao việc V1" in await leader.say("/giaoviec kt 04/12/2026 Rà soát hồ sơ")
+    clock.now = NOW + timedelta(days=1)  # the notice could not go until the next day
+    await sender.drain()
+    [text] = [t for c, t in sent(transport) if c == "1"]
+    assert text.startswith("📌 Việc mới V1") and "04/12/2026 – còn 6 ngày" in text
+
+
 async def test_a_last_day_reminder_is_dropped_the_day_after(service, sender, transport, clock):
     from jobs.snapshot import ReminderSettings
     from jobs.sweep import sweep
