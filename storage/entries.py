@@ -118,8 +118,4 @@ async def tally_by_department(session: AsyncSession, start: date, end: date) -> 
 
 async def first_day(session: AsyncSession, start: date, end: date) -> date | None:
     """The date of the earliest live entry within [start, end]: from when the figures have records."""
-    return await session.scalar(
-        select(func.min(Entry.occurred_on)).where(
-            Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report"
-        )
-    )
+    return await session.scalar(select(func.min(Entry.occurred_on)).where(*_live_between(start, end)))

@@ -7,10 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Department, Entry, Person, Task
+from storage.tasks import is_open
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ async def period_records(
 
 async def _tasks(session: AsyncSession, start: date, end: date, tz: tzinfo) -> tuple[TaskRecord, ...]:
     """Tasks due within [start, end] (cancelled ones too) and every task still open, by deadline."""
-    still_open = and_(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+    still_open = is_open()
     query = (
         select(
             Task.id,

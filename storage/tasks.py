@@ -16,6 +16,11 @@ from storage.entries import count_where
 from storage.models import Department, Task, TaskUpdate
 
 
+def is_open():
+    """A task neither done nor withdrawn."""
+    return and_(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+
+
 async def add_task(session: AsyncSession, task: Task, department: str) -> Task:
     """Store a new task led by a department; its id is the number users see."""
     task.department_id = departments.id_of(department)
@@ -58,7 +63,7 @@ async def cancel_task(session: AsyncSession, task: Task, *, by_id: int, now: dat
 
 async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str] | None = None) -> Sequence[Task]:
     """Open tasks by deadline, overdue first, for some departments or all."""
-    query = select(Task).where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
+    query = select(Task).where(is_open())
     query = query.options(selectinload(Task.department))
     if department_codes is not None:
         query = query.where(Task.department_id.in_(departments.ids_of(department_codes)))
@@ -91,12 +96,9 @@ async def list_task_rows(session: AsyncSession, changed_since: datetime | None =
         Task.progress,
         Task.created_at,
         Task.last_progress_at,
-        and_(Task.completed_at.is_(None), Task.cancelled_at.is_(None)),
+        is_open(),
     )
-    if changed_since is None:
-        query = query.where(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
-    else:
-        query = query.where(Task.updated_at >= changed_since)
+    query = query.where(is_open() if changed_since is None else Task.updated_at >= changed_since)
     rows = await session.execute(departments.joined(query, Task.department_id).order_by(Task.due_on, Task.id))
     return [OpenTask(*row[:-1], open=bool(row[-1])) for row in rows]
 
