@@ -77,10 +77,15 @@ def may_act_for(actor: Actor, department: str) -> bool:
     return actor.is_commune_wide or department in actor.focal_departments
 
 
+def sees_every_department(actor: Actor, consolidating: str | None = None) -> bool:
+    """Leaders, admins, and the focal people of the department that guides, chases and consolidates the plan
+    (Phòng VH-XH) see every department's figures, tasks and reports."""
+    return actor.is_commune_wide or (consolidating is not None and consolidating in actor.focal_departments)
+
+
 def may_view(actor: Actor, department: str, consolidating: str | None = None) -> bool:
-    """May see this department's figures, tasks and reports: its own people, leaders and admins, and the
-    focal people of the department that guides, chases and consolidates the plan (Phòng VH-XH)."""
-    return may_act_for(actor, department) or (consolidating is not None and consolidating in actor.focal_departments)
+    """May see this department's figures, tasks and reports: its own people, and whoever sees them all."""
+    return department in actor.focal_departments or sees_every_department(actor, consolidating)
 
 
 def resolve_department(actor: Actor, named: str | None, group_department: str | None) -> str | None:

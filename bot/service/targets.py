@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands.targets import ShowTargets
 from bot.core.periods import Period
-from bot.core.permissions import may_view
+from bot.core.permissions import may_view, sees_every_department
 from bot.core.views import FileJob, Many, Refusal, WithFile
 from bot.figures import department_table, target_report
 from bot.service import exports
@@ -29,7 +29,7 @@ async def show_targets(req: Request, command: ShowTargets) -> Many:
         raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
     config = req.settings.config
     views = [await target_report(req.session, config, period, s, req.today) for s in scopes]
-    if command.department is None and (req.me.is_commune_wide or consolidating in req.me.focal_departments):
+    if command.department is None and sees_every_department(req.me, consolidating):
         views.append(await department_table(req.session, config, period))
     reports = Many(tuple(views))
     if config.exports.charts and command.department is None:

@@ -7,7 +7,7 @@ from bot.core.commands.tasks import Assign, Done, EditTask, ListTasks, Progress
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Option
 from bot.core.notices import to_body
-from bot.core.permissions import may_manage_tasks, may_update_task, may_view
+from bot.core.permissions import may_manage_tasks, may_update_task, may_view, sees_every_department
 from bot.core.texts import render_notice
 from bot.core.views import (
     Question,
@@ -73,7 +73,7 @@ def _scope(req: Request, department: str | None) -> list[str] | None:
         if not may_view(req.me, department, req.settings.consolidating):
             raise Refusal("view.not_your_department", codes=", ".join(req.me.focal_departments))
         return [department]
-    if req.me.is_commune_wide or req.settings.consolidating in req.me.focal_departments:
+    if sees_every_department(req.me, req.settings.consolidating):
         return None
     return list(req.me.focal_departments)
 
