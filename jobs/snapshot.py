@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core.calendar import WorkCalendar, last_weekly
+from bot.core.calendar import CALENDAR, WorkCalendar, last_weekly
 from bot.core.periods import year_period
 from bot.core.permissions import Role
 from bot.core.reports import ReportKind
@@ -35,7 +35,7 @@ class ReminderSettings:
     catch_up: timedelta
     escalate_to: str | None
     config: Config
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    calendar: WorkCalendar = CALENDAR
 
     @classmethod
     def of(cls, config: Config) -> ReminderSettings:

@@ -78,6 +78,9 @@ def _check_offsets(offsets: Sequence[int]) -> None:
         raise ValueError(f"reminder offsets must be >= 0, got {tuple(offsets)}")
 
 
+CALENDAR = WorkCalendar()  # the commune's working days: one instance for receipts, texts and reminders alike
+
+
 def report_reminder_days(due: date, cal: WorkCalendar, offsets: Sequence[int] = REPORT_OFFSETS) -> list[date]:
     """The days reminders go out: due - offset, moved back to a working day, merged, ascending."""
     _check_offsets(offsets)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import CALENDAR, WorkCalendar
 from bot.core.commands.registry import RawCommand
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Incoming
@@ -29,7 +29,7 @@ class Settings:
     names: dict[str, str]
     reports: tuple[ReportKind, ...]
     consolidating: str | None = None  # the department that guides, chases and consolidates (Phòng VH-XH)
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    calendar: WorkCalendar = CALENDAR
 
     @classmethod
     def of(cls, config: Config) -> Settings:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import CALENDAR
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_date, format_left, format_weekday
 from bot.core.views import TaskAssigned, TaskChanged, TaskDone, TaskList, TaskProgressed, TaskRow
-
-CALENDAR = WorkCalendar()
 
 add_strings(
     {
