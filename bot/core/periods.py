@@ -70,6 +70,12 @@ def _clamp(year: int, day: int, month: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+def year_before(period: Period) -> Period:
+    """The same days one year earlier (29 February read as the 28th)."""
+    start, end = (_clamp(d.year - 1, d.day, d.month) for d in (period.start, period.end))
+    return Period(start, end, period.year - 1, period.month, period.report, period.name)
+
+
 def months_of(period: Period) -> list[Period]:
     """The calendar months a period touches, each cut to the period."""
     months, day = [], period.start.replace(day=1)

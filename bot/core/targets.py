@@ -130,6 +130,14 @@ def compute_cap(baseline: int | None, cut: float) -> int | None:
     return math.floor(baseline * (1 - Decimal(str(cut))))
 
 
+def prorated_cap(cap: int | None, period: Period) -> Fraction | None:
+    """The yearly cap's share for the days of `period`, exactly; None without a cap."""
+    if cap is None:
+        return None
+    year_days = (date(period.year + 1, 1, 1) - date(period.year, 1, 1)).days
+    return Fraction(cap * period.days, year_days)
+
+
 def compute_cap_line(
     count: int, baseline: Baseline, field_name: str, cut: float, period: Period, today: date, data_from: date | None
 ) -> CapLine:
@@ -137,8 +145,7 @@ def compute_cap_line(
     while the period runs, the exact pace decides once there are enough days of data."""
     base = getattr(baseline, field_name)
     cap = compute_cap(base, cut)
-    year_days = (date(period.year + 1, 1, 1) - date(period.year, 1, 1)).days
-    period_cap = None if cap is None else Fraction(cap * period.days, year_days)
+    period_cap = prorated_cap(cap, period)
     elapsed = period.elapsed(today, data_from)
     projected = None
     if not period.is_over(today) and elapsed >= MIN_DAYS_FOR_PACE:

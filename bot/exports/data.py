@@ -3,7 +3,6 @@ session: the figures come from `bot.figures.target_report`, as /chitieu's do, so
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -11,9 +10,9 @@ from fractions import Fraction
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core.periods import Period, months_of
+from bot.core.periods import Period, months_of, year_before
 from bot.core.reports import ReportKind
-from bot.core.targets import TargetReport
+from bot.core.targets import TargetReport, prorated_cap
 from bot.figures import counting_since, target_report
 from storage import entries
 from storage.records import PeriodRecords, period_records
@@ -86,15 +85,6 @@ class ExportData:
         return next(r for r in self.reports if (r.code, r.year) == (code, year))
 
 
-def year_before(period: Period) -> Period:
-    """The same days one year earlier (29 February read as the 28th)."""
-
-    def back(day: date) -> date:
-        return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
-
-    return Period(back(period.start), back(period.end), period.year - 1, period.month, period.report, period.name)
-
-
 def _overlapping(
     kinds: tuple[ReportKind, ...], period: Period, since: date, today: date
 ) -> list[tuple[ReportKind, int]]:
@@ -134,8 +124,7 @@ async def _months(session: AsyncSession, period: Period, cap: int | None) -> tup
     months = []
     for month in months_of(period):
         counts = await entries.tally(session, month.start, month.end)
-        year_days = 366 if calendar.isleap(month.year) else 365
-        share = None if cap is None else Fraction(cap * month.days, year_days)
+        share = prorated_cap(cap, month)
         months.append(MonthMeetings(month, counts.online_meetings, counts.meetings - counts.online_meetings, share))
     return tuple(months)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from bot.core.periods import Period, month_period, year_period
+from bot.core.periods import Period, month_period, year_before, year_period
 from bot.core.texts import render
-from bot.exports.data import export_data, year_before
+from bot.exports.data import export_data
 from bot.figures import target_report
 from tests.exports import TODAY, log_a_year, year_data
 
