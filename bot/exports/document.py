@@ -5,7 +5,6 @@ in three sections, the signature and the recipients. The office fills in the num
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
@@ -18,6 +17,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from bot.config import ReportDocumentConfig
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import department_cells, target_rows, task_summary
 from bot.core.texts.format import format_count, format_date
@@ -30,33 +30,6 @@ LEFT_COLUMN_MM, RIGHT_COLUMN_MM = 62, 103  # 165 mm between the margins; the mot
 MOTTO_RULE_MM = 67  # "Độc lập - Tự do - Hạnh phúc", 13 pt bold: the rule under it is as long as the line
 CAPITAL_MM = 3.0  # about the width of a 13 pt bold capital, for the short rule under the issuing body
 CELL_PADDING_MM = 4  # Word's default cell margins, both sides
-
-
-@dataclass(frozen=True)
-class DocumentSettings:
-    """Who issues the report and about which plan, from the configuration (`[report_document]`).
-
-    Nghị định 30/2020 (Phụ lục I, II.2) puts the superior body above the issuing one only if there is one
-    ("nếu có"): a commune's People's Committee has none, so `superior` stays empty."""
-
-    issuer: tuple[str, ...]  # the issuing body's name, line by line: ("ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯ")
-    body: str  # as the text names the issuing body
-    place: str  # for "<place>, ngày … tháng … năm …"
-    plan_number: str
-    plan_date: date
-    plan_title: str
-    addressees: tuple[str, ...]  # "Kính gửi": a report goes to the body above
-    signer_name: str
-    recipients: tuple[str, ...]
-    superior: str = ""
-    number: str = "Số:        /BC-UBND"
-    authority: str = "TM. ỦY BAN NHÂN DÂN"
-    signer_title: str = "CHỦ TỊCH"
-
-    @classmethod
-    def of(cls, values: dict) -> DocumentSettings:
-        """From the configuration's `[report_document]` values (lists become tuples)."""
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
 def _paragraph(
@@ -121,7 +94,7 @@ def _grid(document: DocxDocument, widths_mm: list[float], rows: int = 1) -> Tabl
     return table
 
 
-def _letterhead(document: DocxDocument, settings: DocumentSettings, year: int) -> None:
+def _letterhead(document: DocxDocument, settings: ReportDocumentConfig, year: int) -> None:
     """Issuing body and number on the left; motto, place and date on the right (Phụ lục I, IV)."""
     table = _grid(document, [LEFT_COLUMN_MM, RIGHT_COLUMN_MM], rows=2)
     issuer, motto = table.cell(0, 0), table.cell(0, 1)
@@ -137,7 +110,7 @@ def _letterhead(document: DocxDocument, settings: DocumentSettings, year: int) -
     _paragraph(table.cell(1, 1), text("doc.place_date", place=settings.place, year=year), italic=True)
 
 
-def _title(document: DocxDocument, data: ExportData, settings: DocumentSettings, report_name: str) -> None:
+def _title(document: DocxDocument, data: ExportData, settings: ReportDocumentConfig, report_name: str) -> None:
     _paragraph(document, "")
     _paragraph(document, text("doc.title"), bold=True)
     plan_date = format_date(settings.plan_date)
@@ -222,7 +195,7 @@ def _difficulties(document: DocxDocument, data: ExportData) -> None:
         )
 
 
-def _signature(document: DocxDocument, settings: DocumentSettings) -> None:
+def _signature(document: DocxDocument, settings: ReportDocumentConfig) -> None:
     """Recipients on the left (12 pt bold italic heading, 11 pt list); authority, title and name on the right."""
     table = _grid(document, [80, 85])
     recipients, signer = table.cell(0, 0), table.cell(0, 1)
@@ -259,7 +232,7 @@ def _setup(document: DocxDocument) -> None:
     _page_numbers(document)
 
 
-def draft_report(data: ExportData, settings: DocumentSettings, report_name: str) -> bytes:
+def draft_report(data: ExportData, settings: ReportDocumentConfig, report_name: str) -> bytes:
     """The report on the plan for the period, as .docx bytes; `report_name` ends its title ("năm 2026")."""
     document = Document()
     _setup(document)

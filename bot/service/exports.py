@@ -154,10 +154,9 @@ def _render(job: FileJob, data, config: Config) -> tuple[bytes, str, str]:
         from bot.exports.workbook import build_workbook
 
         return build_workbook(data), f"so-lieu-{stem}.xlsx", "document"
-    from bot.exports.document import DocumentSettings, draft_report
+    from bot.exports.document import draft_report
 
-    settings = DocumentSettings.of(config.report_document.model_dump())
-    return draft_report(data, settings, job.report_name), f"du-thao-bao-cao-{stem}.docx", "document"
+    return draft_report(data, config.report_document, job.report_name), f"du-thao-bao-cao-{stem}.docx", "document"
 
 
 def delivery_of(
