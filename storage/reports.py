@@ -12,19 +12,18 @@ from storage import departments
 from storage.models import Department, Entry, ReportSubmission
 
 
-async def list_submissions(session: AsyncSession, report: str, year: int) -> Sequence[ReportSubmission]:
-    """Live submissions of one period, with department and person."""
-    return (
-        await session.scalars(
-            select(ReportSubmission)
-            .where(
-                ReportSubmission.report_code == report,
-                ReportSubmission.report_year == year,
-                ReportSubmission.cancelled_at.is_(None),
-            )
-            .options(selectinload(Entry.department), selectinload(Entry.person))
-        )
-    ).all()
+async def list_submissions(
+    session: AsyncSession, report: str, year: int, department: str | None = None
+) -> Sequence[ReportSubmission]:
+    """Live submissions of one period (by one department, if named), with department and person."""
+    query = select(ReportSubmission).where(
+        ReportSubmission.report_code == report,
+        ReportSubmission.report_year == year,
+        ReportSubmission.cancelled_at.is_(None),
+    )
+    if department is not None:
+        query = query.where(ReportSubmission.department_id == departments.id_of(department))
+    return (await session.scalars(query.options(selectinload(Entry.department), selectinload(Entry.person)))).all()
 
 
 async def submitted_years(session: AsyncSession, department: str, report: str) -> set[int]:

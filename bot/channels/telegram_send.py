@@ -12,6 +12,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.channels.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from bot.core.messages import ChannelProfile, Outgoing
+from bot.core.replies import split_text
 
 CHANNEL = "telegram"
 PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=True, files=True)
@@ -71,7 +72,7 @@ class TelegramTransport:
         """A chart as a photo, a workbook or a report as a document, with the text as its caption."""
         attachment = message.attachment
         content = await asyncio.to_thread(Path(attachment.path).read_bytes)
-        caption = message.text[:CAPTION_LIMIT]
+        caption = split_text(message.text, CAPTION_LIMIT)[0]  # Telegram counts UTF-16 units, as this does
         if attachment.kind == "photo":
             sent = await self.bot.send_photo(int(chat_id), content, caption=caption)
         else:

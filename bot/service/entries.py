@@ -130,7 +130,7 @@ async def cancel(req: Request, command: Cancel) -> EntryCancelled | Question:
         if latest is None:
             raise Refusal("cancel.nothing")
         if latest.cancelled_at is not None:  # a second bare /huy never walks back through older entries
-            raise Refusal("cancel.last_already", id=latest.id, what=_what(latest, req))
+            raise Refusal("cancel.last_already", id=latest.id, what=entry_view(latest, req.settings))
         entry = latest
     else:
         entry = await entries.get_entry(req.session, command.entry_id)
@@ -145,14 +145,10 @@ async def cancel(req: Request, command: Cancel) -> EntryCancelled | Question:
                 Option(Say.of("option.cancel_entry", id=entry.id), f"/huy {entry.id}", confirmed=True),
                 Option(Say.of("option.dont"), ""),
             )
-            return Question("confirm.cancel", options, {"id": entry.id, "what": _what(entry, req)})
+            return Question("confirm.cancel", options, {"id": entry.id, "what": entry_view(entry, req.settings)})
     await entries.cancel_entry(req.session, entry, by_id=req.me.person_id, now=req.now)
     await req.audit("cancel", entry.kind, entry.id)
     return EntryCancelled(entry_view(entry, req.settings))
-
-
-def _what(entry: Entry, req: Request) -> EntryView:
-    return entry_view(entry, req.settings)
 
 
 async def mode_options(req: Request, missing: Missing) -> list[Option]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.core.clock import local_date
 from bot.core.commands.exports import DraftReport, ExportWorkbook, ImportFile
 from bot.core.commands.tokens import Ask, Missing
 from bot.core.messages import Attachment, ChannelProfile, Option
@@ -89,7 +90,7 @@ async def import_from_cli(db: Database, config: Config, path: Path, now: datetim
     """`python -m bot import`: the rows are logged by a person who stands for the command line, audited."""
     async with db.unit_of_work() as session:
         person_id = await people.system_person(session, text("import.cli_person"), now)
-        today = now.astimezone(config.commune.tz).date()
+        today = local_date(now, config.commune.tz)
         result = await import_path(session, config, path, person_id=person_id, today=today, now=now)
         detail = {"imported": len(result.imported), "refused": len(result.refused)}
         await audit.add_audit(

@@ -39,9 +39,7 @@ async def period_options(req: Request, missing: Missing) -> list[Option]:
 
 
 async def _submission(req: Request, code: str, kind: ReportKind, year: int) -> ReportSubmission | None:
-    return next(
-        (s for s in await reports.list_submissions(req.session, kind.code, year) if s.department.code == code), None
-    )
+    return next(iter(await reports.list_submissions(req.session, kind.code, year, code)), None)
 
 
 def _submitted(entry: ReportSubmission, department: str, kind: ReportKind, year: int) -> dict[str, object]:

@@ -23,6 +23,7 @@ from bot.core.commands.tokens import (
     task_ref,
 )
 from bot.core.permissions import ANY_MEMBER
+from bot.core.texts.format import format_count
 
 MAX_DOCUMENT_NUMBER = 50
 MAX_COUNT = 100_000
@@ -158,7 +159,7 @@ def _count(token: str) -> int:
     if not is_number(token):
         raise ParseError("parse.bad_count", value=echo(token))
     if int(token) > MAX_COUNT:
-        raise ParseError("parse.count_too_big", value=echo(token), limit=f"{MAX_COUNT:,}".replace(",", "."))
+        raise ParseError("parse.count_too_big", value=echo(token), limit=format_count(MAX_COUNT))
     return int(token)
 
 
