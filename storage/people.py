@@ -39,10 +39,14 @@ async def add_person_with_account(
     return account
 
 
-async def add_account(session: AsyncSession, *, person_id: int, channel: str, external_id: str, now: datetime) -> None:
+async def add_account(
+    session: AsyncSession, *, person_id: int, channel: str, external_id: str, now: datetime
+) -> ChatAccount:
     """Another app's account for an existing person."""
-    session.add(ChatAccount(person_id=person_id, channel=channel, external_id=external_id, created_at=now))
+    account = ChatAccount(person_id=person_id, channel=channel, external_id=external_id, created_at=now)
+    session.add(account)
     await session.flush()
+    return account
 
 
 async def account_channels(session: AsyncSession, person_id: int) -> list[str]:

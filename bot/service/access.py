@@ -142,10 +142,9 @@ async def _link(req: Request, invite) -> Say:
     person = await people.get_active_person(req.session, invite.person_id)
     if person is None:
         raise Refusal("link_app.member_gone")
-    await people.add_account(
+    account = await people.add_account(
         req.session, person_id=person.id, channel=incoming.channel, external_id=incoming.sender_id, now=req.now
     )
-    account = await people.get_account(req.session, incoming.channel, incoming.sender_id)
     if not await people.claim_invite(req.session, invite.id, account_id=account.id, now=req.now):
         raise Refusal("invite.used")
     await audit.add_audit(
