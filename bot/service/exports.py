@@ -37,15 +37,21 @@ def period_of(config: Config, year: int, report: str | None = None, month: int |
     return month_period(year, month) if month is not None else year_period(year)
 
 
+def begun_period(req: Request, year: int, report: str | None = None, month: int | None = None) -> Period:
+    """The period a chat command names, refused if it has not begun (nothing to count yet)."""
+    period = period_of(req.settings.config, year, report, month)
+    if not period.has_begun(req.today):
+        raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+    return period
+
+
 def report_title(config: Config, report: str, year: int) -> str:
     """How the drafted report's title ends: 'năm 2026', '6 tháng 2026'."""
     return f"{config.report(report).name.removeprefix('Báo cáo ').lower()} {year}"
 
 
 async def export_workbook(req: Request, command: ExportWorkbook) -> WithFile:
-    period = period_of(req.settings.config, command.year, command.report, command.month)
-    if not period.has_begun(req.today):
-        raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+    period = begun_period(req, command.year, command.report, command.month)
     what = Say.of("file.what.workbook", period=period_name(period))
     return WithFile(Say.of("file.making", what=what), FileJob("workbook", period))
 
@@ -54,9 +60,7 @@ async def draft(req: Request, command: DraftReport) -> WithFile:
     config = req.settings.config
     if config.report_document is None:
         raise Refusal("export.no_document_settings")
-    period = period_of(config, command.year, command.report)
-    if not period.has_begun(req.today):
-        raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+    period = begun_period(req, command.year, command.report)
     title = report_title(config, command.report, command.year)
     what = Say.of("file.what.document", report=title)
     return WithFile(Say.of("file.making", what=what), FileJob("document", period, title))

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from bot.core.commands.targets import ShowTargets
-from bot.core.periods import Period
 from bot.core.permissions import may_view, sees_every_department
 from bot.core.views import FileJob, Many, Refusal, WithFile
 from bot.figures import department_table, target_report
 from bot.service import exports
 from bot.service.context import Request
-
-
-def period_of(req: Request, command: ShowTargets) -> Period:
-    """The period a /chitieu asks about."""
-    return exports.period_of(req.settings.config, command.year, command.report, command.month)
 
 
 async def show_targets(req: Request, command: ShowTargets) -> Many:
@@ -24,9 +18,7 @@ async def show_targets(req: Request, command: ShowTargets) -> Many:
         scopes: list[str | None] = [command.department]
     else:
         scopes = [None, *([] if req.me.is_commune_wide else req.me.focal_departments)]
-    period = period_of(req, command)
-    if not period.has_begun(req.today):
-        raise Refusal("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+    period = exports.begun_period(req, command.year, command.report, command.month)
     config = req.settings.config
     views = [await target_report(req.session, config, period, s, req.today) for s in scopes]
     if command.department is None and sees_every_department(req.me, consolidating):
