@@ -57,7 +57,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             self._reader = create_engine(url, writer=False)
         else:
-            self._reader = self.engine.execution_options(postgresql_readonly=True)
+            # One snapshot for the whole read, as SQLite's deferred transaction gives (READ COMMITTED would not).
+            self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._readers = async_sessionmaker(self._reader, expire_on_commit=False)
 
