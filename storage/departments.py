@@ -25,9 +25,11 @@ def ids_of(codes: Iterable[str]):
     return select(Department.id).where(Department.code.in_(list(codes)), active())
 
 
-def joined(query: Select, department_id: ColumnElement[int]) -> Select:
-    """`query` joined to the active department a row belongs to, so it may select or filter `Department.code`."""
-    return query.join(Department, and_(Department.id == department_id, active()))
+def joined(query: Select, department_id: ColumnElement[int], *, retired_too: bool = False) -> Select:
+    """`query` joined to the department a row belongs to, so it may select or filter `Department.code`: an
+    active one, or (for records kept for the archive) one since removed from the configuration too."""
+    on = Department.id == department_id
+    return query.join(Department, on if retired_too else and_(on, active()))
 
 
 async def sync_departments(session: AsyncSession, departments: Iterable[tuple[str, str]]) -> None:

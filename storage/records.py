@@ -10,6 +10,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import departments
 from storage.models import Department, Entry, Person, Task
 from storage.tasks import is_open
 
@@ -110,13 +111,13 @@ async def _entries(session: AsyncSession, kind: str, condition, *columns):
 
     The department is reached by id, retired or not: a retired department's records still count in the commune's
     figures, and the listing must add up to them."""
-    query = (
-        select(Entry.id, Department.code, Department.name, Person.full_name, Entry.cancelled_at, *columns)
-        .join(Department, Department.id == Entry.department_id)
-        .join(Person, Person.id == Entry.person_id)
-        .where(Entry.kind == kind, condition)
-        .order_by(Entry.occurred_on, Entry.id)
+    query = departments.joined(
+        select(Entry.id, Department.code, Department.name, Person.full_name, Entry.cancelled_at, *columns),
+        Entry.department_id,
+        retired_too=True,
     )
+    query = query.join(Person, Person.id == Entry.person_id).where(Entry.kind == kind, condition)
+    query = query.order_by(Entry.occurred_on, Entry.id)
     return (await session.execute(query)).all()
 
 
@@ -185,8 +186,7 @@ async def period_records(
 
 async def _tasks(session: AsyncSession, start: date, end: date, tz: tzinfo) -> tuple[TaskRecord, ...]:
     """Tasks due within [start, end] (cancelled ones too) and every task still open, by deadline."""
-    still_open = is_open()
-    query = (
+    query = departments.joined(
         select(
             Task.id,
             Department.code,
@@ -196,10 +196,10 @@ async def _tasks(session: AsyncSession, start: date, end: date, tz: tzinfo) -> t
             Task.progress,
             Task.completed_on,
             Task.cancelled_at,
-        )
-        .join(Department, Department.id == Task.department_id)
-        .where(or_(Task.due_on.between(start, end), still_open))
-        .order_by(Task.due_on, Task.id)
+        ),
+        Task.department_id,
+        retired_too=True,
     )
+    query = query.where(or_(Task.due_on.between(start, end), is_open())).order_by(Task.due_on, Task.id)
     rows = await session.execute(query)
     return tuple(TaskRecord(*row[:7], _day(row[7], tz)) for row in rows)
