@@ -26,9 +26,9 @@ from bot.core.commands.entries import (
     MeetingMode,
     document_number_key,
 )
-from bot.core.commands.tokens import MAX_SUMMARY, compact, department_code, echo, fold, is_number
+from bot.core.commands.tokens import MAX_SUMMARY, compact, department_code, echo, fold, is_number, past_day_problem
 from bot.core.texts.catalogue import text
-from bot.core.texts.format import format_count, format_date
+from bot.core.texts.format import format_count
 from storage.imports import ImportBatch, ImportRow, RowProblem
 
 COLUMNS = {
@@ -138,10 +138,8 @@ def _day(value: object, today: date) -> date:
             day = date(int(match[3]), int(match[2]), int(match[1])) if match else date(*map(int, iso.groups()))
         except ValueError:
             raise Refused("import.bad_date", value=echo(str(value))) from None
-    if day > today:
-        raise Refused("import.future_date", value=format_date(day))
-    if day < date(today.year - 1, 1, 1):
-        raise Refused("import.too_old", value=format_date(day), year=today.year - 1)
+    if problem := past_day_problem(day, today):
+        raise Refused(f"import.{problem[0]}", **problem[1])
     return day
 
 

@@ -219,11 +219,19 @@ def parse_date(token: str, today: date) -> date:
             raise YearGuess(token, _date(today.year - 1, month, day, token), "confirm.last_year")
         return result
     result = _date(year, month, day, token)
-    if result > today:
-        raise ParseError("parse.future_date", value=result.strftime("%d/%m/%Y"))
-    if result < date(today.year - 1, 1, 1):
-        raise ParseError("parse.too_old", value=result.strftime("%d/%m/%Y"), year=today.year - 1)
+    if problem := past_day_problem(result, today):
+        raise ParseError(f"parse.{problem[0]}", **problem[1])
     return result
+
+
+def past_day_problem(day: date, today: date) -> tuple[str, dict[str, object]] | None:
+    """Why a day cannot be logged, if it cannot ('future_date', 'too_old'), with the values its text names:
+    a day is logged from 1 January of last year to today, in the chat and in an import alike."""
+    if day > today:
+        return "future_date", {"value": day.strftime("%d/%m/%Y")}
+    if day < date(today.year - 1, 1, 1):
+        return "too_old", {"value": day.strftime("%d/%m/%Y"), "year": today.year - 1}
+    return None
 
 
 def parse_deadline(token: str, today: date) -> date:
