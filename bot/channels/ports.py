@@ -80,6 +80,22 @@ class Transport(Protocol):
         ...
 
 
+class Backoff:
+    """Seconds to wait before trying a platform again: doubling from `first` up to `most`, reset on success."""
+
+    def __init__(self, first: float, most: float) -> None:
+        self.first, self.most = first, most
+        self.delay = first
+
+    def next(self) -> float:
+        """The wait before the next attempt (the one after waits twice as long)."""
+        delay, self.delay = self.delay, min(self.delay * 2, self.most)
+        return delay
+
+    def reset(self) -> None:
+        self.delay = self.first
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One update as a channel received it: its key (update or message id), its payload, when it was sent."""

@@ -27,7 +27,7 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.ports import Delivery, Inlet
+from bot.channels.ports import Backoff, Delivery, Inlet
 from bot.channels.telegram_send import CHANNEL, PROFILE, TelegramTransport
 from bot.config import TelegramConfig
 from bot.core.commands import REGISTRY
@@ -126,7 +126,7 @@ class TelegramChannel:
 
     async def open(self) -> None:
         """Connect (retrying until Telegram answers) and publish the command menu."""
-        delay = 1.0
+        backoff = Backoff(self.first_backoff, MAX_BACKOFF)
         while True:
             try:
                 await self.bot.initialize()
@@ -134,9 +134,9 @@ class TelegramChannel:
             except InvalidToken:
                 raise
             except TelegramError as err:
+                delay = backoff.next()
                 logger.warning("Telegram is not reachable (%s); retrying in %.0fs", err, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF)
         await register_menu(self.bot)
 
     async def start(self, inlet: Inlet) -> None:
@@ -155,7 +155,7 @@ class TelegramChannel:
 
     async def _poll(self, inlet: Inlet) -> None:
         """Long-poll; commit each batch to the inbox before the next getUpdates acknowledges it."""
-        offset, delay = None, self.first_backoff
+        offset, backoff = None, Backoff(self.first_backoff, MAX_BACKOFF)
         while True:
             try:
                 updates = await self.bot.get_updates(
@@ -171,12 +171,12 @@ class TelegramChannel:
                 return
             except Exception as err:  # Telegram unreachable, or a batch not saved (so not acknowledged: sent again)
                 unreachable = isinstance(err, TelegramError)
+                delay = backoff.next()
                 logger.warning("receiving failed (%s); retrying in %.0fs", err, delay, exc_info=not unreachable)
                 inlet.polled(CHANNEL, ok=False)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF)
                 continue
-            delay = self.first_backoff
+            backoff.reset()
             if updates:
                 offset = updates[-1].update_id + 1  # acknowledged by the next getUpdates, after the commit
             inlet.polled(CHANNEL, ok=True)

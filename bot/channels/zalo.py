@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.ports import Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from bot.channels.ports import Backoff, Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from bot.channels.zalo_webhook import CHANNEL, WebhookReceiver, delivery_of, incoming_of, message_of
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
@@ -96,7 +96,7 @@ class ZaloTransport:
     def __init__(self, api: ZaloApi, messages_per_second: int = 5) -> None:
         self.api = api
         self.limits = Limits(global_per_second=messages_per_second, private_per_second=1, group_per_minute=17)
-        self._quota_pause = QUOTA_PAUSE
+        self._quota = Backoff(QUOTA_PAUSE, MAX_QUOTA_PAUSE)
 
     async def send(
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
@@ -117,15 +117,14 @@ class ZaloTransport:
             raise NotSent(self.api.describe(err)) from err
         except httpx.HTTPError as err:  # a read or write timeout, a dropped connection: it may have gone
             raise MaybeSent(self.api.describe(err)) from err
-        self._quota_pause = QUOTA_PAUSE
+        self._quota.reset()
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return str(message_id) if message_id is not None else ""
 
     def _delivery_error(self, err: ZaloError) -> Exception:
         code, description = err.code, err.description[:200]
         if code == 429:
-            pause, self._quota_pause = self._quota_pause, min(self._quota_pause * 2, MAX_QUOTA_PAUSE)
-            return RetryLater(pause)
+            return RetryLater(self._quota.next())
         if code == 403:
             return Unreachable(description)
         if code is None:
@@ -199,7 +198,7 @@ class ZaloChannel:
 
     async def _until_done(self, method: str, params: dict | None = None) -> Any:
         """Call until Zalo answers; a refusal retrying cannot fix (token, URL, secret) is raised."""
-        delay = self.first_backoff
+        backoff = Backoff(self.first_backoff, self.max_backoff)
         while True:
             try:
                 return await self.api.call(method, params)
@@ -210,13 +209,13 @@ class ZaloChannel:
                 problem = str(err)
             except httpx.HTTPError as err:
                 problem = self.api.describe(err)
+            delay = backoff.next()
             logger.warning("Zalo did not answer %s (%s); retrying in %.0fs", method, problem, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_backoff)
 
     async def _poll(self, inlet: Inlet) -> None:
         """Long-poll one update at a time; commit each to the inbox before asking for the next."""
-        delay, timeout = self.first_backoff, self.config.poll_timeout
+        backoff, timeout = Backoff(self.first_backoff, self.max_backoff), self.config.poll_timeout
         limits = httpx.Timeout(timeout + POLL_MARGIN, connect=5.0)
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
@@ -226,12 +225,12 @@ class ZaloChannel:
             except Exception as err:
                 result = None
                 if not (isinstance(err, ZaloError) and err.code == IDLE):
+                    delay = backoff.next()
                     logger.warning("getUpdates failed (%s); retrying in %.0fs", self.api.describe(err), delay)
                     inlet.polled(CHANNEL, ok=False)
                     await self._pause(delay)
-                    delay = min(delay * 2, self.max_backoff)
                     continue
-            delay = self.first_backoff
+            backoff.reset()
             # One update object, as documented; a list is read too rather than lost.
             updates = [u for u in (result if isinstance(result, list) else [result]) if isinstance(u, dict) and u]
             for update in updates:
