@@ -43,12 +43,12 @@ def channels_of(config: Config) -> list:
 
 
 async def _with_app(app: App, work):
-    """Prepare the database, do `work`, and always close."""
+    """Open the app (database brought up to date, channels connected), do `work`, and always close it."""
+    await app.open()
     try:
-        await app.service.prepare()
         return await work(app)
     finally:
-        await app.db.dispose()
+        await app.stop()
 
 
 async def _bot_username(config: Config) -> str:
@@ -173,26 +173,22 @@ def cmd_remind(args, config: Config) -> int:
     setup_logging(logging.WARNING, secrets=config.secrets())
     app = App(config, channels, clock=running_clock(at))
 
-    async def work() -> None:
-        await app.open()
-        try:
-            result, new = await sweep(app.db, app.reminders, app.clock(), dry_run=args.dry_run)
-            if args.dry_run:
-                for item in new:
-                    first_line = item.text.splitlines()[0]
-                    print(
-                        f"{item.key.kind} {item.key.subject} {item.key.stage} {item.key.day} [{item.status}] "
-                        f"→ {len(item.recipients)} chat: {first_line}"
-                    )
-                pending = sum(i.status == "pending" for i in new)
-                print(f"Sẽ gửi {pending} tin, bỏ qua {len(new) - pending} tin đã quá thời hạn gửi bù.")
-                return
-            await app.sender.drain()
-            print(f"Đã xếp {result.queued} tin nhắc vào hàng đợi ({result.expired} quá hạn, không gửi).")
-        finally:
-            await app.stop()
+    async def work(app: App) -> None:
+        result, new = await sweep(app.db, app.reminders, app.clock(), dry_run=args.dry_run)
+        if args.dry_run:
+            for item in new:
+                first_line = item.text.splitlines()[0]
+                print(
+                    f"{item.key.kind} {item.key.subject} {item.key.stage} {item.key.day} [{item.status}] "
+                    f"→ {len(item.recipients)} chat: {first_line}"
+                )
+            pending = sum(i.status == "pending" for i in new)
+            print(f"Sẽ gửi {pending} tin, bỏ qua {len(new) - pending} tin đã quá thời hạn gửi bù.")
+            return
+        await app.sender.drain()
+        print(f"Đã xếp {result.queued} tin nhắc vào hàng đợi ({result.expired} quá hạn, không gửi).")
 
-    asyncio.run(work())
+    asyncio.run(_with_app(app, work))
     return 0
 
 
@@ -206,25 +202,21 @@ def cmd_demo(args, config: Config) -> int:
     console = ConsoleChannel(print)
     app = App(config, [console])
 
-    async def work() -> None:
-        await app.open()
-        try:
-            await console.start(app.inbox)
-            with console.transport.muted():
-                chats = await seed(app, console)
-                await app.sender.drain()  # the sample data's own notices go out quietly
-            chat = chats[Role(args.as_role)]
-            console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
-            await app.start(sweep=False)
-            print(text("demo.welcome", commune=config.commune.name, name=chat.user_name))
-            print(text("demo.data", path=folder / "demo.db"))
-            print(text("demo.choices"))
-            print("\n".join(await preview_reminders(app, chat)))
-            await repl(chat, input)
-        finally:
-            await app.stop()
+    async def work(app: App) -> None:
+        await console.start(app.inbox)
+        with console.transport.muted():
+            chats = await seed(app, console)
+            await app.sender.drain()  # the sample data's own notices go out quietly
+        chat = chats[Role(args.as_role)]
+        console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
+        await app.start(sweep=False)
+        print(text("demo.welcome", commune=config.commune.name, name=chat.user_name))
+        print(text("demo.data", path=folder / "demo.db"))
+        print(text("demo.choices"))
+        print("\n".join(await preview_reminders(app, chat)))
+        await repl(chat, input)
 
-    asyncio.run(work())
+    asyncio.run(_with_app(app, work))
     return 0
 
 
