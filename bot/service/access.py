@@ -89,8 +89,7 @@ async def start(req: Request, command: Start) -> object:
         raise Refusal("invite.expired")
     role = role_view(grant, req.settings)
     if req.actor is not None and grant in req.actor.grants:
-        where = Say.of("where.department", department=role.department) if role.department else ""
-        raise Refusal("invite.duplicate_role", role=Say.of(f"role.{grant.role}"), where=where)
+        raise Refusal("invite.duplicate_role", role=role)
     account = await people.get_account(req.session, incoming.channel, incoming.sender_id)
     if account is None:
         account = await people.add_person_with_account(

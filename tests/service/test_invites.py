@@ -72,3 +72,14 @@ async def test_many_accounts_guessing_hit_a_ceiling_for_everyone(service, config
 def test_invite_codes_never_reach_the_logs(line):
     redacted = RedactTokens().redact(line)
     assert "AbCdEfGhIjKlMnOpQrStUv12" not in redacted and "[MÃ MỜI]" in redacted
+
+
+async def test_the_welcome_and_a_role_already_held_name_the_role_and_its_department(service):
+    user = User(service, "60", "Lan")
+    first = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    assert await user.say(f"/start {first.code}") == (
+        "Chào mừng Lan! Bạn đã được đăng ký: đầu mối – Phòng Kinh tế.\nGõ /help để xem các lệnh."
+    )
+    again = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    assert await user.say(f"/start {again.code}") == "Bạn đã là đầu mối – Phòng Kinh tế; mã mời chưa được dùng."
+    assert await count(service, Invite, Invite.used_at.is_(None)) == 1

@@ -28,8 +28,8 @@ add_strings(
             "Phòng của mã mời này không còn trong cấu hình; mã chưa bị dùng. "
             "Vui lòng liên hệ Văn phòng HĐND và UBND xã."
         ),
-        "invite.duplicate_role": "Bạn đã là {role}{where}; mã mời chưa được dùng.",
-        "invite.welcome": "Chào mừng {name}! Bạn đã được đăng ký: {role}{where}.\nGõ /help để xem các lệnh.",
+        "invite.duplicate_role": "Bạn đã là {role}; mã mời chưa được dùng.",
+        "invite.welcome": "Chào mừng {name}! Bạn đã được đăng ký: {role}.\nGõ /help để xem các lệnh.",
         "start.registered": "Chào {name}! Bạn đã đăng ký. Gõ /help để xem các lệnh.",
         "whoami": (
             "Bạn là {name} (mã thành viên {person_id}).\nVai trò: {roles}.\n"
@@ -71,6 +71,7 @@ add_strings(
 )
 
 
+@render.register
 def describe_role(role: RoleView) -> str:
     """'đầu mối – Phòng Kinh tế'."""
     where = text("where.department", department=role.department) if role.department else ""
@@ -79,8 +80,7 @@ def describe_role(role: RoleView) -> str:
 
 @render.register
 def _welcome(view: Welcome) -> str:
-    where = text("where.department", department=view.role.department) if view.role.department else ""
-    return text("invite.welcome", name=view.name, role=text(f"role.{view.role.role}"), where=where)
+    return text("invite.welcome", name=view.name, role=describe_role(view.role))
 
 
 @render.register
