@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import entries
@@ -78,18 +78,34 @@ async def _stored_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return found
 
 
+async def _stored_numbers(session: AsyncSession, numbers: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (year, số ký hiệu) pairs a live document already has."""
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(numbers), CHUNK):
+        query = select(Entry.year, Entry.document_number_key).where(
+            Entry.kind == "document",
+            Entry.cancelled_at.is_(None),
+            tuple_(Entry.year, Entry.document_number_key).in_(numbers[start : start + CHUNK]),
+        )
+        found.update((year, key) for year, key in await session.execute(query))
+    return found
+
+
 async def import_rows(session: AsyncSession, batch: ImportBatch, *, person_id: int, now: datetime) -> ImportResult:
     """Store the batch's rows not stored before, as entries logged by `person_id`; a document whose number is
     already logged that year (by chat) counts as present. Does not commit."""
     seen = await _stored_keys(session, [row.key for row in batch.rows])
+    numbers = list({(row.occurred_on.year, row.number_key) for row in batch.rows if row.number_key})
+    numbered = await _stored_numbers(session, numbers)
     imported, present = [], []
     for row in batch.rows:
-        if row.key in seen or (
-            row.number_key and await entries.find_document_number(session, row.occurred_on.year, row.number_key)
-        ):
+        number = (row.occurred_on.year, row.number_key)
+        if row.key in seen or (row.number_key and number in numbered):
             present.append(row.line)
             continue
         seen.add(row.key)
+        if row.number_key:
+            numbered.add(number)
         entry = MODELS[row.kind](
             person_id=person_id,
             occurred_on=row.occurred_on,
