@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.core.periods import Period, months_of, year_before
-from bot.core.reports import ReportKind
+from bot.core.reports import ReportKind, open_years
 from bot.core.targets import TargetReport, prorated_cap
 from bot.figures import counting_since, target_report
 from storage import entries
@@ -88,13 +88,12 @@ class ExportData:
 def _overlapping(
     kinds: tuple[ReportKind, ...], period: Period, since: date, today: date
 ) -> list[tuple[ReportKind, int]]:
-    """Report periods whose window overlaps `period`, has begun, and is tracked (due on or after `since`)."""
+    """Report periods open for submission (begun and tracked since `since`) whose window overlaps `period`."""
     found = []
     for kind in kinds:
-        for year in range(period.start.year, period.end.year + 2):
+        for year in open_years(kind, (), since, today):
             window = kind.window(year)
-            overlaps = window.start <= period.end and window.end >= period.start
-            if overlaps and window.has_begun(today) and kind.due(year) >= since:
+            if window.start <= period.end and window.end >= period.start:
                 found.append((kind, year))
     return found
 
