@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--department", help="mã phòng (bắt buộc với đầu mối)")
     invite.add_argument("--hours", type=int, default=None, help="số giờ hiệu lực (mặc định theo cấu hình)")
-    command("members", cli.cmd_members, "liệt kê thành viên đang hoạt động")
+    members = command("members", cli.cmd_members, "liệt kê thành viên đang hoạt động")
     remind = command(
         "remind", cli.cmd_remind, "tính và gửi các tin nhắc đến hạn một lần, như thể đang ở thời điểm --at"
     )
@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không ghi và không gửi")
     revoke = command("revoke", cli.cmd_revoke, "thu hồi mọi quyền của một thành viên")
     revoke.add_argument("person_id", type=int)
+    for scoped in (members, revoke):
+        scoped.add_argument("--province", action="store_true", help="cán bộ cấp tỉnh (không thuộc xã nào)")
     export = command("export", cli.cmd_export, "ghi bảng tính Excel số liệu và danh sách của một năm hoặc một kỳ")
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--period", help="mã kỳ báo cáo, ví dụ 6thang hoặc nam (không ghi: cả năm)")
@@ -55,6 +57,8 @@ def parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", required=True, help="tệp .docx sẽ ghi")
     imported = command("import", cli.cmd_import, "nhập cuộc họp, văn bản, hồ sơ từ tệp .xlsx hoặc .csv")
     imported.add_argument("file")
+    for scoped in (invite, members, revoke, export, draft, imported):
+        scoped.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã (bắt buộc khi cấu hình có nhiều xã)")
     db = sub.add_parser("db", help="quản lý cơ sở dữ liệu")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="áp dụng các migration còn thiếu")

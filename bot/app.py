@@ -11,40 +11,23 @@ import contextlib
 import logging
 import signal
 from collections.abc import Sequence
-from typing import Protocol
+from datetime import timedelta
 
-from bot.channels.ports import Transport
 from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
-from bot.core.messages import ChannelProfile, Incoming
+from bot.core.messages import Incoming
 from bot.core.texts import text
 from bot.inbox import ClockWatch, Inbox
+from bot.ports import Channel
 from bot.service import Answer, Service
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
 from storage import outbox
 from storage.db import Database
-from storage.models import OutboxKind
+from storage.models.messaging import OutboxKind
 
 logger = logging.getLogger(__name__)
-
-
-class Channel(Protocol):
-    """A chat app the bot is reachable on."""
-
-    name: str
-    profile: ChannelProfile
-    transport: Transport
-
-    async def open(self) -> None:
-        """Connect, before anything is sent."""
-
-    async def start(self, inlet) -> None:
-        """Begin receiving into the inlet (the inbox)."""
-
-    async def stop(self) -> None:
-        """Stop receiving and close."""
 
 
 class App:
@@ -55,32 +38,28 @@ class App:
         self.clock = clock
         self.channels = list(channels)
         self.db = Database(config.database.url)
-        self.reminders = ReminderSettings.of(config)
-        self.sender = OutboxSender(
-            self.db,
-            {c.name: c.transport for c in self.channels},
-            clock,
-            config.commune.tz,
-            self.reminders.catch_up,
-        )
+        self.catch_up = timedelta(hours=config.reminders.catch_up_hours)
+        self.tz = config.communes[0].commune.tz  # a province keeps one time
+        self.sender = OutboxSender(self.db, {c.name: c.transport for c in self.channels}, clock, self.tz, self.catch_up)
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
         self.watch = ClockWatch(clock, self._tell_admins_about_the_clock)
         self.inbox = Inbox(
             self.db,
-            {c.name: c.handle for c in self.channels if hasattr(c, "handle")},
-            {c.name: c.apologise for c in self.channels if hasattr(c, "apologise")},
+            {c.name: c.handle for c in self.channels},
+            {c.name: c.apologise for c in self.channels},
             self.dispatch,
             clock,
             self.watch,
         )
         self.jobs = JobsRuntime(
             self.db,
-            self.reminders,
+            (),
             self.sender,
             clock,
             sweep_seconds=config.reminders.sweep_seconds,
+            tz=self.tz,
             trusted=lambda: self.watch.trusted,
         )
 
@@ -91,9 +70,19 @@ class App:
             await self.sender.deliver_now(answer.outbox_ids)
         return answer
 
+    @property
+    def communes(self):
+        """Every commune served, once the database is open."""
+        return self.service.communes
+
+    def reminders(self) -> list[ReminderSettings]:
+        """Each commune as the reminder planner sees it."""
+        return [ReminderSettings(commune, self.catch_up) for commune in self.communes]
+
     async def open(self) -> None:
         """The database brought up to date, and every channel connected."""
         await self.service.prepare()
+        self.jobs.plan(self.reminders())
         for channel in self.channels:
             await channel.open()
 
@@ -117,14 +106,14 @@ class App:
         await self.db.dispose()
 
     async def _tell_admins_about_the_clock(self, skew) -> None:
-        """Once a day at most: the admins learn that the server's clock is off."""
+        """Once a day at most: every commune's admins learn that the server's clock is off."""
         now = self.clock()
-        today = local_date(now, self.config.commune.tz)
+        today = local_date(now, self.tz)
         notice = text("remind.clock", minutes=round(skew.total_seconds() / 60))
         async with self.db.unit_of_work() as session:
-            await outbox.notify_admins(
-                session, outbox.OutboxKey(OutboxKind.CLOCK, "server", "skew", today), notice, now=now
-            )
+            for commune in self.communes:
+                key = outbox.OutboxKey(OutboxKind.CLOCK, f"{commune.id}:server", "skew", today)
+                await outbox.notify_admins(session, commune.id, key, notice, now=now)
             await session.commit()
         self.sender.wake()
 

@@ -1,18 +1,21 @@
-"""`python -m bot demo`: a fresh SQLite file with sample data for Bình Lư, a console chat, and a preview
-of the reminders the bot would send next."""
+"""`python -m bot demo`: a fresh SQLite file with sample data for Bình Lư, a console chat, and a preview of the
+reminders the bot would send next; the folder it made is removed when it ends."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import App
-from bot.channels.console import ConsoleChannel, ConsoleChat
+from bot.channels.console import ConsoleChannel, ConsoleChat, repl
 from bot.config import Config
 from bot.core.clock import local_date
 from bot.core.permissions import Role
 from bot.core.texts import format_date, text
+from bot.service.access import create_invite
 from jobs.sweep import sweep
 
 DEMO_PEOPLE = {
@@ -33,7 +36,12 @@ def demo_config(config: Config, folder: Path) -> Config:
 
 async def _chat(app: App, console: ConsoleChannel, role: Role, person: tuple[str, str, str | None]) -> ConsoleChat:
     user_id, name, department = person
-    invite = await app.service.create_invite(role, department, created_by="demo")
+    commune = next(iter(app.communes))
+    async with app.db.unit_of_work() as session:
+        invite = await create_invite(
+            session, commune, role, department, created_by="demo", ttl_hours=1, now=app.clock()
+        )
+        await session.commit()
     chat = console.chat(user_id, name)
     await chat.send(f"/start {invite.code}")
     return chat
@@ -43,7 +51,7 @@ async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
     """Register the demo people through real invites and log a few weeks of sample work, through the chat."""
     chats = {role: await _chat(app, console, role, person) for role, person in DEMO_PEOPLE.items()}
     clerk = await _chat(app, console, Role.FOCAL, DOSSIER_CLERK)
-    today = local_date(app.clock(), app.config.commune.tz)
+    today = local_date(app.clock(), app.tz)
     focal, leader = chats[Role.FOCAL], chats[Role.LEADER]
 
     def day(days_ago: int) -> str:
@@ -74,20 +82,48 @@ PREVIEW_DAYS = 7
 async def preview_reminders(app: App, chat: ConsoleChat) -> list[str]:
     """What the bot will send this person at its next reminder time that has something for them (a dry run:
     nothing is written or sent)."""
-    now = app.clock().astimezone(app.config.commune.tz)
+    (settings,) = app.reminders()
+    now = app.clock().astimezone(settings.tz)
     day = now.date()
     for _ in range(PREVIEW_DAYS):
-        moment = datetime.combine(day, app.config.reminders.time, tzinfo=now.tzinfo)
+        moment = datetime.combine(day, settings.at, tzinfo=now.tzinfo)
         day += timedelta(days=1)
-        if moment <= now or not app.reminders.calendar.is_working_day(moment.date()):
+        if moment <= now or not settings.calendar.is_working_day(moment.date()):
             continue
-        _, planned = await sweep(app.db, app.reminders, moment, dry_run=True)
+        _, planned = await sweep(app.db, settings, moment, dry_run=True)
         texts = [p.text for p in planned if any(r.chat_id == chat.user_id for r in p.recipients)]
         if texts:
             return [text("demo.preview", day=format_date(moment.date()), time=moment.strftime("%H:%M")), *texts]
     return [text("demo.preview_none")]
 
 
-def demo_folder() -> Path:
-    """A fresh folder for the demo database."""
-    return Path(tempfile.mkdtemp(prefix="lelolamviec-demo-"))
+def run_demo(config: Config, role: Role, read=input) -> int:
+    """The demo in the terminal, as `role`, on a fresh folder removed at the end."""
+    folder = Path(tempfile.mkdtemp(prefix="lelolamviec-demo-"))
+    try:
+        config = demo_config(config, folder)
+        console = ConsoleChannel(print)
+        app = App(config, [console])
+
+        async def lifetime() -> None:
+            await app.open()
+            try:
+                await console.start(app.inbox)
+                with console.transport.muted():
+                    chats = await seed(app, console)
+                    await app.sender.drain()  # the sample data's own notices go out quietly
+                chat = chats[role]
+                console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
+                await app.start(sweep=False)
+                print(text("demo.welcome", commune=next(iter(app.communes)).name, name=chat.user_name))
+                print(text("demo.data", path=folder))
+                print(text("demo.choices"))
+                print("\n".join(await preview_reminders(app, chat)))
+                await repl(chat, read)
+            finally:
+                await app.stop()
+
+        asyncio.run(lifetime())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0

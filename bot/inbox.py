@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.channels.ports import Delivery
 from bot.core.clock import Clock
 from bot.core.messages import Incoming
+from bot.ports import Delivery
 from storage import inbox
 from storage.db import Database
 

@@ -16,13 +16,12 @@ from datetime import time as dt_time
 from typing import TypeVar
 
 from bot.core.calendar import TASK_OFFSETS, current_stage, is_escalation_day, last_weekly, report_reminder_days
-from bot.core.notices import to_body
-from bot.core.texts import render_notice
-from bot.core.views import Digest, PendingReport, ReportEscalation, ReportReminder, TaskNotice, TaskRow
+from bot.core.features.tasks import TaskRow
+from bot.core.notices import Digest, PendingReport, ReportEscalation, ReportReminder, TaskNotice, render_notice, to_body
 from jobs.snapshot import DIGEST_WEEKDAY, ReminderSettings, World
 from storage import outbox
 from storage.chats import Recipient
-from storage.models import OutboxKind, OutboxStatus
+from storage.models.messaging import OutboxKind, OutboxStatus
 from storage.tasks import OpenTask
 
 LOOKBACK_DAYS = 21
@@ -74,7 +73,7 @@ def _unique(recipients: Iterable[Recipient]) -> tuple[Recipient, ...]:
 
 
 def _task_row(task: OpenTask) -> TaskRow:
-    return TaskRow(task.id, task.department, task.department_name, task.title, task.due_on, task.progress)
+    return TaskRow(task.number, task.department, task.department_name, task.title, task.due_on, task.progress)
 
 
 class Planner:
@@ -129,7 +128,7 @@ class Planner:
                     stage, moment = found
                     for code in late:
                         view = ReportReminder(names[code], report.name, report.code, year, due, stage.kind == "late")
-                        subject = outbox.report_subject(report.code, year, code)
+                        subject = outbox.report_subject(self.settings.commune.id, report.code, year, code)
                         key = outbox.OutboxKey(OutboxKind.REPORT, subject, stage.kind, stage.day)
                         planned += self._planned(key, self._recipients(code), view, moment)
                 escalation = latest_moment(
@@ -140,7 +139,7 @@ class Planner:
                 if escalation:
                     day, moment = escalation
                     view = ReportEscalation(report.name, report.code, year, due, tuple(names[c] for c in late))
-                    subject = outbox.report_period_subject(report.code, year)
+                    subject = outbox.report_period_subject(self.settings.commune.id, report.code, year)
                     key = outbox.OutboxKey(OutboxKind.REPORT_ESCALATION, subject, "escalation", day)
                     planned += self._planned(key, self._escalation_recipients(), view, moment)
         return planned

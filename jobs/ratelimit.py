@@ -6,7 +6,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.channels.ports import Limits
+from bot.ports import Limits
 
 GLOBAL_WINDOW = 1.0
 PRIVATE_WINDOW = 1.0

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -24,42 +25,51 @@ SWEEP_JOB = "sweep_reminders"
 
 
 class JobsRuntime:
-    """Starts and stops the sweeper job and the sender, whatever channels the sender serves."""
+    """Starts and stops the sweeper job (one sweeper a commune) and the sender, whatever channels it serves."""
 
     def __init__(
         self,
         db: Database,
-        settings: ReminderSettings,
+        settings: Sequence[ReminderSettings],
         sender: OutboxSender,
         clock: Clock,
         *,
         sweep_seconds: int,
+        tz: tzinfo,
         trusted: Callable[[], bool] = lambda: True,
     ) -> None:
+        self.db = db
         self.trusted = trusted  # reminders are never planned from a clock known to be off
-        self.settings = settings
         self.sender = sender
         self.clock = clock
         self.sweep_seconds = sweep_seconds
-        self.scheduler = AsyncIOScheduler(timezone=settings.tz)
+        self.tz = tz
+        self.scheduler = AsyncIOScheduler(timezone=tz)
         self._sender_task: asyncio.Task | None = None
-        self.sweeper = Sweeper(db, settings)
+        self.sweepers = [Sweeper(db, s) for s in settings]
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
 
+    def plan(self, settings: Sequence[ReminderSettings]) -> None:
+        """Sweep these communes from now on (known only once the database has given them their ids)."""
+        self.sweepers = [Sweeper(self.db, s) for s in settings]
+
     async def job_sweep_reminders(self) -> None:
-        """Derive and enqueue what is due; safe to run twice, from any number of processes."""
+        """Derive and enqueue what is due in every commune; safe to run twice, from any number of processes."""
         if not self.trusted():
             logger.warning("the server clock is off; no reminders planned until it is right")
             return
-        try:
-            async with self._sweeping:
-                result, _ = await self.sweeper.run(self.clock())
-        except Exception:
-            logger.exception("the reminder sweep failed; the next run will try again")
-            return
-        if result.queued or result.expired:
-            logger.info("reminders: %d queued, %d expired", result.queued, result.expired)
-        if result.queued:
+        queued = expired = 0
+        async with self._sweeping:
+            for sweeper in self.sweepers:
+                try:
+                    result, _ = await sweeper.run(self.clock())
+                except Exception:
+                    logger.exception("the reminder sweep of a commune failed; the next run will try again")
+                    continue
+                queued, expired = queued + result.queued, expired + result.expired
+        if queued or expired:
+            logger.info("reminders: %d queued, %d expired", queued, expired)
+        if queued:
             self.sender.wake()
 
     async def start(self, *, sweep: bool = True) -> None:
@@ -70,7 +80,7 @@ class JobsRuntime:
             return
         self.scheduler.add_job(
             self.job_sweep_reminders,
-            IntervalTrigger(seconds=self.sweep_seconds, timezone=self.settings.tz),
+            IntervalTrigger(seconds=self.sweep_seconds, timezone=self.tz),
             id=SWEEP_JOB,
             name="derive and enqueue due reminders",
             coalesce=True,

@@ -15,17 +15,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
 from bot.core.clock import Clock, local_date
 from bot.core.messages import Attachment, Button, Outgoing
-from bot.core.notices import from_body, is_stale
+from bot.core.notices import Unreachable as UnreachableNotice
+from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
-from bot.core.texts import render_notice
-from bot.core.views import Unreachable as UnreachableNotice
+from bot.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
 from jobs.ratelimit import RateLimiter
 from storage import chats, outbox
 from storage.db import Database
-from storage.models import OutboxKind, OutboxMessage, OutboxStatus
+from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -218,17 +217,18 @@ class OutboxSender:
         await self._finish(row, OutboxStatus.PENDING, next_attempt_at=now + backoff, error=str(err)[:300])
 
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
-        """Mark the chat unreachable and tell the admins, in one transaction with the row's outcome."""
+        """Mark the chat unreachable and tell its commune's admins, in one transaction with the row's outcome."""
         async with self.db.unit_of_work() as session:
             await outbox.finish_message(session, row.id, OutboxStatus.UNREACHABLE, error=error[:300])
             await chats.mark_unreachable(session, row.channel, row.chat_id, now)
-            person, department = await chats.describe_chat(session, row.channel, row.chat_id)
-            today = local_date(now, self.tz)
-            notice = render_notice(UnreachableNotice(person, department, row.chat_id), today)
-            subject = outbox.chat_subject(row.channel, row.chat_id)
-            key = outbox.OutboxKey(OutboxKind.UNREACHABLE, subject, "blocked", today)
-            about = chats.Recipient(row.channel, row.chat_id, row.is_group)
-            await outbox.notify_admins(session, key, notice, now=now, about=about)
+            owner = await chats.describe_chat(session, row.channel, row.chat_id)
+            if owner is not None and owner.commune_id is not None:
+                today = local_date(now, self.tz)
+                notice = render_notice(UnreachableNotice(owner.person, owner.department, row.chat_id), today)
+                subject = outbox.chat_subject(row.channel, row.chat_id)
+                key = outbox.OutboxKey(OutboxKind.UNREACHABLE, subject, "blocked", today)
+                about = chats.Recipient(row.channel, row.chat_id, row.is_group)
+                await outbox.notify_admins(session, owner.commune_id, key, notice, now=now, about=about)
             await session.commit()
         logger.warning("chat %s is unreachable; admins told", row.chat_id)
 

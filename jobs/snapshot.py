@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
-from bot.core.calendar import CALENDAR, WorkCalendar, last_weekly
+from bot.core.calendar import WorkCalendar, last_weekly
+from bot.core.commune import Commune
 from bot.core.periods import year_period
 from bot.core.permissions import Role
 from bot.core.reports import ReportKind
@@ -18,43 +18,50 @@ from bot.core.targets import TargetReport
 from bot.figures import counting_since, target_report
 from storage import chats, departments, outbox, reports
 from storage.chats import Recipient
-from storage.models import OutboxKind
+from storage.models.messaging import OutboxKind
 
 DIGEST_WEEKDAY = 0  # Monday
 
 
 @dataclass(frozen=True)
 class ReminderSettings:
-    """The configuration as the planner needs it."""
+    """One commune as the planner needs it, and how far back a missed reminder is still worth sending."""
 
-    tz: ZoneInfo
-    reports: tuple[ReportKind, ...]
-    codes: tuple[str, ...]
-    at: time
-    digest_at: time
+    commune: Commune
     catch_up: timedelta
-    escalate_to: str | None
-    config: Config
-    calendar: WorkCalendar = CALENDAR
 
-    @classmethod
-    def of(cls, config: Config) -> ReminderSettings:
-        reminders = config.reminders
-        return cls(
-            tz=config.commune.tz,
-            reports=config.report_kinds,
-            codes=config.department_codes,
-            at=reminders.time,
-            digest_at=reminders.digest_time,
-            catch_up=timedelta(hours=reminders.catch_up_hours),
-            escalate_to=config.consolidating_department,
-            config=config,
-        )
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.commune.tz
+
+    @property
+    def reports(self) -> tuple[ReportKind, ...]:
+        return self.commune.reports
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.commune.codes
+
+    @property
+    def at(self) -> time:
+        return self.commune.reminders.at
+
+    @property
+    def digest_at(self) -> time:
+        return self.commune.reminders.digest_at
+
+    @property
+    def escalate_to(self) -> str | None:
+        return self.commune.consolidating
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.commune.calendar
 
     def digest_key(self, now: datetime) -> outbox.OutboxKey:
-        """The key of the leaders' digest for the week of `now`."""
+        """The key of the commune's leaders' digest for the week of `now`."""
         monday = last_weekly(now.astimezone(self.tz), DIGEST_WEEKDAY, self.digest_at)
-        return outbox.OutboxKey(OutboxKind.DIGEST, "leaders", "weekly", monday.date())
+        return outbox.OutboxKey(OutboxKind.DIGEST, outbox.digest_subject(self.commune.id), "weekly", monday.date())
 
 
 @dataclass(frozen=True)
@@ -74,24 +81,25 @@ class World:
         return (self.start, tuple(sorted(self.names.items())), tuple(sorted(self.recipients.items())), self.leaders)
 
 
-async def load_world(session: AsyncSession, config: ReminderSettings, now: datetime) -> World:
-    """Read what the planner needs besides the tasks."""
-    names = {d.code: d.name for d in await departments.list_departments(session)}
+async def load_world(session: AsyncSession, settings: ReminderSettings, now: datetime) -> World:
+    """Read what the planner needs of one commune besides its tasks."""
+    commune = settings.commune
+    names = {d.code: d.name for d in await departments.list_departments(session, commune.id)}
     recipients: dict[str, list[Recipient]] = defaultdict(list)
-    for recipient in await chats.list_department_recipients(session, names):
+    for recipient in await chats.list_department_recipients(session, commune.id, names):
         recipients[recipient.department].append(recipient)
-    start = await counting_since(session, config.config, now.astimezone(config.tz).date())
+    start = await counting_since(session, commune, now.astimezone(settings.tz).date())
     digest = None
-    digest_key = config.digest_key(now)
+    digest_key = settings.digest_key(now)
     if not await outbox.outbox_has(session, digest_key):
         day = digest_key.day
-        digest = await target_report(session, config.config, year_period(day.year), None, day)
+        digest = await target_report(session, commune, year_period(day.year), None, day)
     return World(
         now=now,
         start=start,
         names=names,
         recipients={code: tuple(r) for code, r in recipients.items()},
-        leaders=tuple(await chats.list_role_recipients(session, Role.LEADER)),
-        submitted=frozenset(await reports.list_all_submissions(session)),
+        leaders=tuple(await chats.list_role_recipients(session, commune.id, Role.LEADER)),
+        submitted=frozenset(await reports.list_all_submissions(session, commune.id)),
         digest=digest,
     )

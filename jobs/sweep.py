@@ -15,7 +15,7 @@ from jobs.planner import Planned, Planner
 from jobs.snapshot import ReminderSettings, load_world
 from storage import outbox, tasks
 from storage.db import Database
-from storage.models import OutboxStatus
+from storage.models.messaging import OutboxStatus
 from storage.tasks import OpenTask
 
 # Changes are read from a little before the last pass: a transaction that stamped its change a moment
@@ -58,7 +58,8 @@ class Sweeper:
         async with self.db.reading() as session:
             world = await load_world(session, self.settings, now)
             known = self._watermark is not None and not dry_run
-            changed = await tasks.list_task_rows(session, self._watermark - OVERLAP if known else None)
+            since = self._watermark - OVERLAP if known else None
+            changed = await tasks.list_task_rows(session, self.settings.commune.id, since)
             open_tasks = dict(self.tasks) if known else {}
             for task in changed:
                 if task.open:

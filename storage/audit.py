@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEvent
+from storage.models.system import AuditEvent
 
 
 async def add_audit(
     session: AsyncSession,
+    commune_id: int | None,
     *,
     now: datetime,
     action: str,
@@ -20,9 +21,10 @@ async def add_audit(
     actor_label: str = "",
     detail: dict | None = None,
 ) -> None:
-    """Record who did what, when, in the transaction of the change."""
+    """Record who did what, when, in which commune (None: the deployment itself), in the transaction of the change."""
     session.add(
         AuditEvent(
+            commune_id=commune_id,
             at=now,
             actor_id=actor_id,
             actor_label=actor_label[:100],

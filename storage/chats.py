@@ -1,4 +1,7 @@
-"""Chats the bot writes to: people's private chats, departments' group chats, and whether they still listen."""
+"""Chats the bot writes to: people's private chats, departments' group chats, and whether they still listen.
+
+A group chat is bound to one department of one commune; what is looked up by the chat itself (which commune and
+department a group is for, whether it still listens) is the edge and reaches across communes (`EDGE`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from sqlalchemy.orm import aliased
 
 from bot.core.permissions import Role
 from storage import departments
-from storage.models import ChatAccount, Department, GroupBinding, Membership, Person
+from storage.models.messaging import GroupBinding
+from storage.models.people import ChatAccount, Department, Membership, Person
+from storage.people import EDGE
 
 
 @dataclass(frozen=True)
@@ -25,41 +30,62 @@ class Recipient:
     department: str | None = None
 
 
+@dataclass(frozen=True)
+class Group:
+    """What a group chat is bound to: one department (by code) of one commune."""
+
+    commune_id: int
+    department: str
+
+
 async def bind_group(
-    session: AsyncSession, *, channel: str, chat_id: str, department: str, by_id: int, now: datetime
+    session: AsyncSession, commune_id: int, *, channel: str, chat_id: str, department: str, by_id: int, now: datetime
 ) -> None:
-    """Bind a group chat to a department, replacing an earlier binding of that chat."""
+    """Bind a group chat to one of the commune's departments, replacing an earlier binding of that chat in it (a
+    group bound in another commune is the caller's to refuse: see `get_group`)."""
     binding = await session.scalar(
-        select(GroupBinding).where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
+        select(GroupBinding).where(
+            GroupBinding.commune_id == commune_id, GroupBinding.channel == channel, GroupBinding.chat_id == chat_id
+        )
     )
     if binding is None:
-        binding = GroupBinding(channel=channel, chat_id=chat_id)
+        binding = GroupBinding(commune_id=commune_id, channel=channel, chat_id=chat_id)
         session.add(binding)
-    binding.department_id, binding.bound_by_id, binding.bound_at = departments.id_of(department), by_id, now
+    binding.department_id = departments.id_of(commune_id, department)
+    binding.bound_by_id, binding.bound_at = by_id, now
     binding.unreachable_at = None  # binding again means the bot is back in the group
     await session.flush()
 
 
-async def get_group_department(session: AsyncSession, channel: str, chat_id: str) -> str | None:
-    """The code of the department a group chat is bound to."""
-    query = select(Department.code).where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
-    return await session.scalar(departments.joined(query.select_from(GroupBinding), GroupBinding.department_id))
+async def get_group(session: AsyncSession, channel: str, chat_id: str) -> Group | None:
+    """The commune and the (active) department a group chat is bound to, if it is."""
+    query = select(GroupBinding.commune_id, Department.code).where(
+        GroupBinding.channel == channel, GroupBinding.chat_id == chat_id
+    )
+    query = departments.joined(query.select_from(GroupBinding), GroupBinding.department_id)
+    row = (await session.execute(query.execution_options(**EDGE))).first()
+    return Group(*row) if row else None
 
 
 async def move_group(session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str) -> None:
     """A group that became a supergroup keeps its binding under its new id (bound anew there, that one wins)."""
     already = await session.scalar(
-        select(GroupBinding.id).where(GroupBinding.channel == channel, GroupBinding.chat_id == new_chat_id)
+        select(GroupBinding.id)
+        .where(GroupBinding.channel == channel, GroupBinding.chat_id == new_chat_id)
+        .execution_options(**EDGE)
     )
     if already is not None:
         await session.execute(
-            delete(GroupBinding).where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
+            delete(GroupBinding)
+            .where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
+            .execution_options(**EDGE)
         )
         return
     await session.execute(
         update(GroupBinding)
         .where(GroupBinding.channel == channel, GroupBinding.chat_id == old_chat_id)
         .values(chat_id=new_chat_id)
+        .execution_options(**EDGE)
     )
 
 
@@ -79,10 +105,11 @@ def _wanted():
     return or_(Person.notify_channel.is_(None), Person.notify_channel == ChatAccount.channel, ~chosen_reachable)
 
 
-async def list_department_recipients(session: AsyncSession, codes: Iterable[str]) -> list[Recipient]:
-    """Private chats of the departments' active focal people, and their bound groups, unless unreachable."""
+async def list_department_recipients(session: AsyncSession, commune_id: int, codes: Iterable[str]) -> list[Recipient]:
+    """Private chats of the commune's departments' active focal people, and their bound groups, unless unreachable."""
     codes = list(codes)
     people = select(Department.code, ChatAccount.channel, ChatAccount.external_id).where(
+        Membership.commune_id == commune_id,
         Membership.active,
         Membership.role == Role.FOCAL,
         Department.code.in_(codes),
@@ -96,7 +123,7 @@ async def list_department_recipients(session: AsyncSession, codes: Iterable[str]
         Membership.department_id,
     ).order_by(Membership.department_id, ChatAccount.id)
     groups = select(Department.code, GroupBinding.channel, GroupBinding.chat_id).where(
-        Department.code.in_(codes), GroupBinding.unreachable_at.is_(None)
+        GroupBinding.commune_id == commune_id, Department.code.in_(codes), GroupBinding.unreachable_at.is_(None)
     )
     groups = departments.joined(groups.select_from(GroupBinding), GroupBinding.department_id).order_by(GroupBinding.id)
     return [Recipient(channel, chat_id, False, code) for code, channel, chat_id in await session.execute(people)] + [
@@ -104,29 +131,53 @@ async def list_department_recipients(session: AsyncSession, codes: Iterable[str]
     ]
 
 
-async def list_role_recipients(session: AsyncSession, role: Role) -> list[Recipient]:
-    """Private chats of everyone active in a commune-wide role, unless unreachable."""
+async def list_role_recipients(session: AsyncSession, commune_id: int | None, role: Role) -> list[Recipient]:
+    """Private chats of everyone active in a commune-wide role (the province's role: commune None), unless
+    unreachable."""
     rows = await session.execute(
         select(ChatAccount.channel, ChatAccount.external_id)
         .join(Membership, Membership.person_id == ChatAccount.person_id)
         .join(Person, Person.id == ChatAccount.person_id)
-        .where(Membership.active, Membership.role == role, ChatAccount.unreachable_at.is_(None), _wanted())
+        .where(
+            Membership.commune_id.is_not_distinct_from(commune_id),
+            Membership.active,
+            Membership.role == role,
+            ChatAccount.unreachable_at.is_(None),
+            _wanted(),
+        )
         .distinct()
         .order_by(ChatAccount.external_id)
     )
     return [Recipient(channel, chat_id, False) for channel, chat_id in rows]
 
 
-async def describe_chat(session: AsyncSession, channel: str, chat_id: str) -> tuple[str | None, str | None]:
-    """(person's name, group's department name) for a chat, whichever it is."""
-    person = await session.scalar(
-        select(Person.full_name)
-        .join(ChatAccount, ChatAccount.person_id == Person.id)
-        .where(ChatAccount.channel == channel, ChatAccount.external_id == chat_id)
+@dataclass(frozen=True)
+class ChatOwner:
+    """Whose a chat is: a person's (their name) or a department's group (its name), and in which commune."""
+
+    commune_id: int | None
+    person: str | None = None
+    department: str | None = None
+
+
+async def describe_chat(session: AsyncSession, channel: str, chat_id: str) -> ChatOwner | None:
+    """Whose a chat is, whichever it is (None: nobody's the bot knows)."""
+    person = (
+        await session.execute(
+            select(Person.commune_id, Person.full_name)
+            .join(ChatAccount, ChatAccount.person_id == Person.id)
+            .where(ChatAccount.channel == channel, ChatAccount.external_id == chat_id)
+            .execution_options(**EDGE)
+        )
+    ).first()
+    if person is not None:
+        return ChatOwner(person[0], person=person[1])
+    query = select(GroupBinding.commune_id, Department.name).where(
+        GroupBinding.channel == channel, GroupBinding.chat_id == chat_id
     )
-    query = select(Department.name).where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
-    department = await session.scalar(departments.joined(query.select_from(GroupBinding), GroupBinding.department_id))
-    return person, department
+    query = departments.joined(query.select_from(GroupBinding), GroupBinding.department_id, retired_too=True)
+    group = (await session.execute(query.execution_options(**EDGE))).first()
+    return ChatOwner(group[0], department=group[1]) if group else None
 
 
 async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
@@ -140,6 +191,7 @@ async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, no
         update(GroupBinding)
         .where(GroupBinding.channel == channel, GroupBinding.chat_id == chat_id)
         .values(unreachable_at=now)
+        .execution_options(**EDGE)
     )
 
 
@@ -162,5 +214,6 @@ async def clear_group_unreachable(session: AsyncSession, channel: str, chat_id: 
             GroupBinding.unreachable_at.is_not(None),
         )
         .values(unreachable_at=None)
+        .execution_options(**EDGE)
     )
     return bool(result.rowcount)

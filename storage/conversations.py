@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import HandledMessage, PendingChoice
+from storage.models.messaging import HandledMessage, PendingChoice
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Entries (meetings, documents, dossier tallies, report submissions) and their yearly tallies in SQL."""
+"""Entries (meetings, documents, dossier tallies, report submissions) of one commune, and their tallies in SQL."""
 
 from __future__ import annotations
 
@@ -9,22 +9,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.targets import Counts
-from storage import departments
-from storage.models import Department, Entry
+from storage import communes, departments
+from storage.models.entries import Entry
+from storage.models.people import Department
 
 
-async def add_entry(session: AsyncSession, entry: Entry, department: str) -> Entry:
-    """Store an entry for a department; its id is the #N users see."""
-    entry.department_id = departments.id_of(department)
+async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, department: str) -> Entry:
+    """Store an entry for one of the commune's departments; its number is the #N users see."""
+    entry.commune_id = commune_id
+    entry.number = await communes.next_number(session, commune_id)
+    entry.department_id = departments.id_of(commune_id, department)
     session.add(entry)
     await session.flush()
     return entry
 
 
-async def find_document_number(session: AsyncSession, year: int, number_key: str) -> Entry | None:
-    """A live document of that year with that số ký hiệu."""
+def _loaded(query):
+    return query.options(selectinload(Entry.department))
+
+
+async def find_document_number(session: AsyncSession, commune_id: int, year: int, number_key: str) -> Entry | None:
+    """A live document of the commune, of that year, with that số ký hiệu."""
     return await session.scalar(
         select(Entry).where(
+            Entry.commune_id == commune_id,
             Entry.kind == "document",
             Entry.year == year,
             Entry.document_number_key == number_key,
@@ -33,39 +41,36 @@ async def find_document_number(session: AsyncSession, year: int, number_key: str
     )
 
 
-async def get_entry(session: AsyncSession, entry_id: int) -> Entry | None:
-    """An entry by its number, with its department."""
-    return await session.get(Entry, entry_id, options=[selectinload(Entry.department)])
+async def get_entry(session: AsyncSession, commune_id: int, number: int) -> Entry | None:
+    """An entry by the number users see, with its department."""
+    return await session.scalar(_loaded(select(Entry).where(Entry.commune_id == commune_id, Entry.number == number)))
 
 
-async def get_latest_entry(session: AsyncSession, person_id: int) -> Entry | None:
+async def get_latest_entry(session: AsyncSession, commune_id: int, person_id: int) -> Entry | None:
     """The person's latest entry, cancelled or not."""
-    return await session.scalar(
-        select(Entry)
-        .where(Entry.person_id == person_id)
-        .order_by(Entry.id.desc())
-        .limit(1)
-        .options(selectinload(Entry.department))
-    )
+    query = select(Entry).where(Entry.commune_id == commune_id, Entry.person_id == person_id)
+    return await session.scalar(_loaded(query.order_by(Entry.id.desc()).limit(1)))
 
 
 async def find_recent_meeting(
-    session: AsyncSession, *, department: str, online: bool, day: date, summary: str, since: datetime
+    session: AsyncSession, commune_id: int, *, department: str, online: bool, day: date, summary: str, since: datetime
 ) -> Entry | None:
     """A live meeting of a department with this mode, day and summary, logged since an instant."""
     return await session.scalar(
-        select(Entry)
-        .where(
-            Entry.kind == "meeting",
-            Entry.department_id == departments.id_of(department),
-            Entry.meeting_online.is_(online),
-            Entry.occurred_on == day,
-            Entry.summary == summary,
-            Entry.created_at >= since,
-            Entry.cancelled_at.is_(None),
+        _loaded(
+            select(Entry)
+            .where(
+                Entry.commune_id == commune_id,
+                Entry.kind == "meeting",
+                Entry.department_id == departments.id_of(commune_id, department),
+                Entry.meeting_online.is_(online),
+                Entry.occurred_on == day,
+                Entry.summary == summary,
+                Entry.created_at >= since,
+                Entry.cancelled_at.is_(None),
+            )
+            .limit(1)
         )
-        .limit(1)
-        .options(selectinload(Entry.department))
     )
 
 
@@ -96,26 +101,33 @@ def _tally_columns() -> list:
     ]
 
 
-def _live_between(start: date, end: date) -> tuple:
-    return Entry.occurred_on.between(start, end), Entry.cancelled_at.is_(None), Entry.kind != "report"
+def _live_between(commune_id: int, start: date, end: date) -> tuple:
+    return (
+        Entry.commune_id == commune_id,
+        Entry.occurred_on.between(start, end),
+        Entry.cancelled_at.is_(None),
+        Entry.kind != "report",
+    )
 
 
-async def tally(session: AsyncSession, start: date, end: date, department: str | None = None) -> Counts:
+async def tally(
+    session: AsyncSession, commune_id: int, start: date, end: date, department: str | None = None
+) -> Counts:
     """Aggregate the live entries dated within [start, end] in one SQL query, for the commune or a department."""
-    query = select(*_tally_columns()).where(*_live_between(start, end))
+    query = select(*_tally_columns()).where(*_live_between(commune_id, start, end))
     if department is not None:
-        query = query.where(Entry.department_id == departments.id_of(department))
+        query = query.where(Entry.department_id == departments.id_of(commune_id, department))
     row = (await session.execute(query)).one()
     return Counts(*(int(value) for value in row))
 
 
-async def tally_by_department(session: AsyncSession, start: date, end: date) -> dict[str, Counts]:
+async def tally_by_department(session: AsyncSession, commune_id: int, start: date, end: date) -> dict[str, Counts]:
     """The same aggregate for every department at once (GROUP BY), by department code."""
-    query = select(Department.code, *_tally_columns()).where(*_live_between(start, end))
+    query = select(Department.code, *_tally_columns()).where(*_live_between(commune_id, start, end))
     rows = await session.execute(departments.joined(query, Entry.department_id).group_by(Department.code))
     return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 
-async def first_day(session: AsyncSession, start: date, end: date) -> date | None:
+async def first_day(session: AsyncSession, commune_id: int, start: date, end: date) -> date | None:
     """The date of the earliest live entry within [start, end]: from when the figures have records."""
-    return await session.scalar(select(func.min(Entry.occurred_on)).where(*_live_between(start, end)))
+    return await session.scalar(select(func.min(Entry.occurred_on)).where(*_live_between(commune_id, start, end)))

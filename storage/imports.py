@@ -11,7 +11,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import entries
-from storage.models import Document, DossierTally, Entry, Meeting
+from storage.models.entries import Document, DossierTally, Entry, Meeting
 
 SOURCE = "import"  # source_channel and source_chat_id of an imported entry
 CHUNK = 500  # keys looked up per query, well under SQLite's limit on bound parameters
@@ -66,10 +66,11 @@ class ImportResult:
 MODELS: dict[str, type[Entry]] = {"meeting": Meeting, "document": Document, "dossiers": DossierTally}
 
 
-async def _stored_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+async def _stored_keys(session: AsyncSession, commune_id: int, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), CHUNK):
         query = select(Entry.source_message_id).where(
+            Entry.commune_id == commune_id,
             Entry.source_channel == SOURCE,
             Entry.source_chat_id == SOURCE,
             Entry.source_message_id.in_(keys[start : start + CHUNK]),
@@ -78,11 +79,14 @@ async def _stored_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return found
 
 
-async def _stored_numbers(session: AsyncSession, numbers: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which (year, số ký hiệu) pairs a live document already has."""
+async def _stored_numbers(
+    session: AsyncSession, commune_id: int, numbers: Sequence[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which (year, số ký hiệu) pairs a live document of the commune already has."""
     found: set[tuple[int, str]] = set()
     for start in range(0, len(numbers), CHUNK):
         query = select(Entry.year, Entry.document_number_key).where(
+            Entry.commune_id == commune_id,
             Entry.kind == "document",
             Entry.cancelled_at.is_(None),
             tuple_(Entry.year, Entry.document_number_key).in_(numbers[start : start + CHUNK]),
@@ -91,12 +95,14 @@ async def _stored_numbers(session: AsyncSession, numbers: Sequence[tuple[int, st
     return found
 
 
-async def import_rows(session: AsyncSession, batch: ImportBatch, *, person_id: int, now: datetime) -> ImportResult:
+async def import_rows(
+    session: AsyncSession, commune_id: int, batch: ImportBatch, *, person_id: int, now: datetime
+) -> ImportResult:
     """Store the batch's rows not stored before, as entries logged by `person_id`; a document whose number is
     already logged that year (by chat) counts as present. Does not commit."""
-    seen = await _stored_keys(session, [row.key for row in batch.rows])
+    seen = await _stored_keys(session, commune_id, [row.key for row in batch.rows])
     numbers = list({(row.occurred_on.year, row.number_key) for row in batch.rows if row.number_key})
-    numbered = await _stored_numbers(session, numbers)
+    numbered = await _stored_numbers(session, commune_id, numbers)
     imported, present = [], []
     for row in batch.rows:
         number = (row.occurred_on.year, row.number_key)
@@ -122,6 +128,6 @@ async def import_rows(session: AsyncSession, batch: ImportBatch, *, person_id: i
             dossiers_online=row.dossiers_online,
             dossiers_paper=row.dossiers_paper,
         )
-        await entries.add_entry(session, entry, row.department)
+        await entries.add_entry(session, commune_id, entry, row.department)
         imported.append(row.line)
     return ImportResult(tuple(imported), tuple(present), batch.refused)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import InboxUpdate
+from storage.models.messaging import InboxUpdate
 
 
 async def accept(session: AsyncSession, channel: str, items: Sequence[tuple[str, dict]], now: datetime) -> int:

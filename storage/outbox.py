@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.permissions import Role
 from storage.chats import Recipient, list_role_recipients
-from storage.models import OutboxKind, OutboxMessage, OutboxStatus
+from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
 
 KEY_COLUMNS = ("kind", "subject", "stage", "day", "channel", "chat_id")
 
@@ -21,18 +21,23 @@ KEY_COLUMNS = ("kind", "subject", "stage", "day", "channel", "chat_id")
 # --- subjects: what a message is about, one builder each, shared by whoever writes or settles it ----------
 
 
-def report_subject(report: str, year: int, department: str) -> str:
+def report_subject(commune_id: int, report: str, year: int, department: str) -> str:
     """One department's report period."""
-    return f"{report}:{year}:{department}"
+    return f"{commune_id}:{report}:{year}:{department}"
 
 
-def report_period_subject(report: str, year: int) -> str:
-    """A report period, all departments."""
-    return f"{report}:{year}"
+def report_period_subject(commune_id: int, report: str, year: int) -> str:
+    """A report period of a commune, all its departments."""
+    return f"{commune_id}:{report}:{year}"
+
+
+def digest_subject(commune_id: int) -> str:
+    """A commune's leaders' weekly digest."""
+    return f"{commune_id}:leaders"
 
 
 def task_subject(task_id: int) -> str:
-    """One task."""
+    """One task (by its row id, unique across communes)."""
     return str(task_id)
 
 
@@ -115,10 +120,16 @@ async def enqueue(
 
 
 async def notify_admins(
-    session: AsyncSession, key: OutboxKey, text: str, *, now: datetime, about: Recipient | None = None
+    session: AsyncSession,
+    commune_id: int,
+    key: OutboxKey,
+    text: str,
+    *,
+    now: datetime,
+    about: Recipient | None = None,
 ) -> None:
-    """Tell every reachable admin, once per key (never the chat the notice is about)."""
-    admins = await list_role_recipients(session, Role.ADMIN)
+    """Tell every reachable admin of a commune, once per key (never the chat the notice is about)."""
+    admins = await list_role_recipients(session, commune_id, Role.ADMIN)
     if about is not None:
         admins = [a for a in admins if (a.channel, a.chat_id) != (about.channel, about.chat_id)]
     await enqueue(session, key, admins, text, due_at=now, now=now)

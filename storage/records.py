@@ -11,7 +11,9 @@ from sqlalchemy import or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import departments
-from storage.models import Department, Entry, Person, Task
+from storage.models.entries import Entry
+from storage.models.people import Department, Person
+from storage.models.tasks import Task
 from storage.tasks import is_open
 
 
@@ -106,23 +108,25 @@ def _day(instant: datetime | None, tz: tzinfo) -> date | None:
     return None if instant is None else instant.astimezone(tz).date()
 
 
-async def _entries(session: AsyncSession, kind: str, condition, *columns):
+async def _entries(session: AsyncSession, commune_id: int, kind: str, condition, *columns):
     """Entries of one kind meeting `condition`, with their department and person, by date then number.
 
     The department is reached by id, retired or not: a retired department's records still count in the commune's
     figures, and the listing must add up to them."""
     query = departments.joined(
-        select(Entry.id, Department.code, Department.name, Person.full_name, Entry.cancelled_at, *columns),
+        select(Entry.number, Department.code, Department.name, Person.full_name, Entry.cancelled_at, *columns),
         Entry.department_id,
         retired_too=True,
     )
-    query = query.join(Person, Person.id == Entry.person_id).where(Entry.kind == kind, condition)
+    query = query.join(Person, Person.id == Entry.person_id)
+    query = query.where(Entry.commune_id == commune_id, Entry.kind == kind, condition)
     query = query.order_by(Entry.occurred_on, Entry.id)
     return (await session.execute(query)).all()
 
 
 async def period_records(
     session: AsyncSession,
+    commune_id: int,
     start: date,
     end: date,
     *,
@@ -135,13 +139,21 @@ async def period_records(
     meetings = [
         MeetingRecord(id_, day, code, name, person, bool(online), summary, channel, _day(cancelled, tz))
         for id_, code, name, person, cancelled, day, online, summary, channel in await _entries(
-            session, "meeting", dated, Entry.occurred_on, Entry.meeting_online, Entry.summary, Entry.source_channel
+            session,
+            commune_id,
+            "meeting",
+            dated,
+            Entry.occurred_on,
+            Entry.meeting_online,
+            Entry.summary,
+            Entry.source_channel,
         )
     ]
     documents = [
         DocumentRecord(id_, day, code, name, person, kind, number, summary, channel, _day(cancelled, tz))
         for id_, code, name, person, cancelled, day, kind, number, summary, channel in await _entries(
             session,
+            commune_id,
             "document",
             dated,
             Entry.occurred_on,
@@ -155,6 +167,7 @@ async def period_records(
         DossierRecord(id_, day, code, name, person, online or 0, paper or 0, channel, _day(cancelled, tz))
         for id_, code, name, person, cancelled, day, online, paper, channel in await _entries(
             session,
+            commune_id,
             "dossiers",
             dated,
             Entry.occurred_on,
@@ -170,6 +183,7 @@ async def period_records(
             SubmissionRecord(id_, report, year, code, name, person, day, note, bool(file_id), _day(cancelled, tz))
             for id_, code, name, person, cancelled, report, year, day, note, file_id in await _entries(
                 session,
+                commune_id,
                 "report",
                 periods,
                 Entry.report_code,
@@ -180,15 +194,19 @@ async def period_records(
             )
         ]
     return PeriodRecords(
-        tuple(meetings), tuple(documents), tuple(dossiers), await _tasks(session, start, end, tz), tuple(submissions)
+        tuple(meetings),
+        tuple(documents),
+        tuple(dossiers),
+        await _tasks(session, commune_id, start, end, tz),
+        tuple(submissions),
     )
 
 
-async def _tasks(session: AsyncSession, start: date, end: date, tz: tzinfo) -> tuple[TaskRecord, ...]:
+async def _tasks(session: AsyncSession, commune_id: int, start: date, end: date, tz: tzinfo) -> tuple[TaskRecord, ...]:
     """Tasks due within [start, end] (cancelled ones too) and every task still open, by deadline."""
     query = departments.joined(
         select(
-            Task.id,
+            Task.number,
             Department.code,
             Department.name,
             Task.title,
@@ -200,6 +218,7 @@ async def _tasks(session: AsyncSession, start: date, end: date, tz: tzinfo) -> t
         Task.department_id,
         retired_too=True,
     )
-    query = query.where(or_(Task.due_on.between(start, end), is_open())).order_by(Task.due_on, Task.id)
+    query = query.where(Task.commune_id == commune_id, or_(Task.due_on.between(start, end), is_open()))
+    query = query.order_by(Task.due_on, Task.id)
     rows = await session.execute(query)
     return tuple(TaskRecord(*row[:7], _day(row[7], tz)) for row in rows)

@@ -1,4 +1,4 @@
-"""Report submissions: who submitted which period, when, by whom."""
+"""Report submissions of a commune: who submitted which period, when, by whom."""
 
 from __future__ import annotations
 
@@ -9,28 +9,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import departments
-from storage.models import Department, Entry, ReportSubmission
+from storage.models.entries import Entry, ReportSubmission
+from storage.models.people import Department
 
 
 async def list_submissions(
-    session: AsyncSession, report: str, year: int, department: str | None = None
+    session: AsyncSession, commune_id: int, report: str, year: int, department: str | None = None
 ) -> Sequence[ReportSubmission]:
     """Live submissions of one period (by one department, if named), with department and person."""
     query = select(ReportSubmission).where(
+        ReportSubmission.commune_id == commune_id,
         ReportSubmission.report_code == report,
         ReportSubmission.report_year == year,
         ReportSubmission.cancelled_at.is_(None),
     )
     if department is not None:
-        query = query.where(ReportSubmission.department_id == departments.id_of(department))
+        query = query.where(ReportSubmission.department_id == departments.id_of(commune_id, department))
     return (await session.scalars(query.options(selectinload(Entry.department), selectinload(Entry.person)))).all()
 
 
-async def submitted_years(session: AsyncSession, department: str, report: str) -> set[int]:
+async def submitted_years(session: AsyncSession, commune_id: int, department: str, report: str) -> set[int]:
     """The years of a report kind a department has a live submission for."""
     rows = await session.scalars(
         select(ReportSubmission.report_year).where(
-            ReportSubmission.department_id == departments.id_of(department),
+            ReportSubmission.commune_id == commune_id,
+            ReportSubmission.department_id == departments.id_of(commune_id, department),
             ReportSubmission.report_code == report,
             ReportSubmission.cancelled_at.is_(None),
         )
@@ -38,10 +41,10 @@ async def submitted_years(session: AsyncSession, department: str, report: str) -
     return set(rows.all())
 
 
-async def list_all_submissions(session: AsyncSession) -> set[tuple[str, int, str]]:
-    """(report, year, department code) of every live submission: what the reminder planner reads."""
+async def list_all_submissions(session: AsyncSession, commune_id: int) -> set[tuple[str, int, str]]:
+    """(report, year, department code) of every live submission of the commune: what the reminder planner reads."""
     query = select(ReportSubmission.report_code, ReportSubmission.report_year, Department.code).where(
-        ReportSubmission.cancelled_at.is_(None)
+        ReportSubmission.commune_id == commune_id, ReportSubmission.cancelled_at.is_(None)
     )
     rows = await session.execute(departments.joined(query, ReportSubmission.department_id))
     return {(report, year, code) for report, year, code in rows}

@@ -1,4 +1,4 @@
-"""Tasks and their progress, and the yearly task tally in SQL."""
+"""A commune's tasks and their progress, and the task tally in SQL."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.targets import TaskCounts
-from storage import departments
+from storage import communes, departments
 from storage.entries import count_where
-from storage.models import Department, Task, TaskUpdate
+from storage.models.people import Department
+from storage.models.tasks import Task, TaskUpdate
 
 
 def is_open():
@@ -21,18 +22,22 @@ def is_open():
     return and_(Task.completed_at.is_(None), Task.cancelled_at.is_(None))
 
 
-async def add_task(session: AsyncSession, task: Task, department: str) -> Task:
-    """Store a new task led by a department; its id is the number users see."""
-    task.department_id = departments.id_of(department)
+async def add_task(session: AsyncSession, commune_id: int, task: Task, department: str) -> Task:
+    """Store a new task led by one of the commune's departments; its number is the V N users see."""
+    task.commune_id = commune_id
+    task.number = await communes.next_number(session, commune_id, task=True)
+    task.department_id = departments.id_of(commune_id, department)
     task.updated_at = task.created_at
     session.add(task)
     await session.flush()
     return task
 
 
-async def get_task(session: AsyncSession, task_id: int, *, refresh: bool = False) -> Task | None:
-    """A task with its department (`refresh`: read again after a change in this session)."""
-    return await session.get(Task, task_id, options=[selectinload(Task.department)], populate_existing=refresh)
+async def get_task(session: AsyncSession, commune_id: int, number: int, *, refresh: bool = False) -> Task | None:
+    """A task by the number users see, with its department (`refresh`: read again after a change)."""
+    query = select(Task).where(Task.commune_id == commune_id, Task.number == number)
+    query = query.options(selectinload(Task.department)).execution_options(populate_existing=refresh)
+    return await session.scalar(query)
 
 
 async def change_task(
@@ -48,7 +53,7 @@ async def change_task(
     if due is not None:
         task.due_on = due
     if department is not None:
-        task.department_id = departments.id_of(department)
+        task.department_id = departments.id_of(task.commune_id, department)
     if title is not None:
         task.title = title
     task.updated_at = now
@@ -61,12 +66,13 @@ async def cancel_task(session: AsyncSession, task: Task, *, by_id: int, now: dat
     await session.flush()
 
 
-async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str] | None = None) -> Sequence[Task]:
-    """Open tasks by deadline, overdue first, for some departments or all."""
-    query = select(Task).where(is_open())
-    query = query.options(selectinload(Task.department))
+async def list_open_tasks(
+    session: AsyncSession, commune_id: int, department_codes: Iterable[str] | None = None
+) -> Sequence[Task]:
+    """A commune's open tasks by deadline, overdue first, for some departments or all."""
+    query = select(Task).where(Task.commune_id == commune_id, is_open()).options(selectinload(Task.department))
     if department_codes is not None:
-        query = query.where(Task.department_id.in_(departments.ids_of(department_codes)))
+        query = query.where(Task.department_id.in_(departments.ids_of(commune_id, department_codes)))
     return (await session.scalars(query.order_by(Task.due_on, Task.id))).all()
 
 
@@ -74,7 +80,8 @@ async def list_open_tasks(session: AsyncSession, department_codes: Iterable[str]
 class OpenTask:
     """A task as the reminder planner sees it: plain data, its department's code and name, open or not."""
 
-    id: int
+    id: int  # the row's id: what the outbox keys a task's notices by
+    number: int  # what users see (V N)
     department: str
     department_name: str
     title: str
@@ -85,10 +92,13 @@ class OpenTask:
     open: bool = True
 
 
-async def list_task_rows(session: AsyncSession, changed_since: datetime | None = None) -> list[OpenTask]:
-    """Every open task, or every task changed since an instant (closed ones too, marked), in one query."""
+async def list_task_rows(
+    session: AsyncSession, commune_id: int, changed_since: datetime | None = None
+) -> list[OpenTask]:
+    """Every open task of the commune, or every task changed since an instant (closed ones too, marked)."""
     query = select(
         Task.id,
+        Task.number,
         Department.code,
         Department.name,
         Task.title,
@@ -97,7 +107,7 @@ async def list_task_rows(session: AsyncSession, changed_since: datetime | None =
         Task.created_at,
         Task.last_progress_at,
         is_open(),
-    )
+    ).where(Task.commune_id == commune_id)
     query = query.where(is_open() if changed_since is None else Task.updated_at >= changed_since)
     rows = await session.execute(departments.joined(query, Task.department_id).order_by(Task.due_on, Task.id))
     return [OpenTask(*row[:-1], open=bool(row[-1])) for row in rows]
@@ -107,7 +117,11 @@ async def add_task_update(
     session: AsyncSession, task: Task, *, person_id: int, progress: int, note: str, now: datetime, day: date | None
 ) -> None:
     """Record progress on a task; with `day`, the task is closed on that day."""
-    session.add(TaskUpdate(task_id=task.id, person_id=person_id, at=now, progress=progress, note=note))
+    session.add(
+        TaskUpdate(
+            commune_id=task.commune_id, task_id=task.id, person_id=person_id, at=now, progress=progress, note=note
+        )
+    )
     task.progress, task.last_progress_at, task.updated_at = progress, now, now
     if day is not None:
         task.completed_on, task.completed_at, task.completed_by_id = day, now, person_id
@@ -115,17 +129,17 @@ async def add_task_update(
 
 
 async def tally_tasks(
-    session: AsyncSession, start: date, end: date, today: date, department: str | None = None
+    session: AsyncSession, commune_id: int, start: date, end: date, today: date, department: str | None = None
 ) -> TaskCounts:
-    """Aggregate, in SQL, the live tasks due within [start, end] by `today`."""
+    """Aggregate, in SQL, the commune's live tasks due within [start, end] by `today`."""
     live = Task.cancelled_at.is_(None)
     due_by_today = and_(Task.due_on >= start, Task.due_on <= min(today, end))
     query = select(
         count_where(due_by_today),
         count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
         count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= start),
-    ).where(Task.due_on <= end, live)
+    ).where(Task.commune_id == commune_id, Task.due_on <= end, live)
     if department is not None:
-        query = query.where(Task.department_id == departments.id_of(department))
+        query = query.where(Task.department_id == departments.id_of(commune_id, department))
     row = (await session.execute(query)).one()
     return TaskCounts(*(int(value) for value in row))

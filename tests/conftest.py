@@ -33,6 +33,23 @@ def example_config(database: Path) -> Config:
     return example.model_copy(update={"database": example.database.model_copy(update={"url": url}), "exports": exports})
 
 
+PROVINCE = ROOT / "examples" / "province" / "province.toml"
+
+
+def province_config(database: Path) -> Config:
+    """The province example (Bình Lư, Đoàn Kết, Tam Đường) on the given SQLite file, its files beside it."""
+    example = load_config(PROVINCE)
+    url = f"sqlite+aiosqlite:///{database}"
+    exports = example.exports.model_copy(update={"files_dir": str(database.parent / "files")})
+    return example.model_copy(update={"database": example.database.model_copy(update={"url": url}), "exports": exports})
+
+
+def commune_changed(config: Config, **update) -> Config:
+    """The configuration with its (first) commune's sections changed: `departments=[…]`, `reports=[]`…"""
+    first, *rest = config.communes
+    return config.model_copy(update={"communes": (first.model_copy(update=update), *rest)})
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """A database with every migration applied, made once for the whole run."""
@@ -64,6 +81,24 @@ def loopback_only():
     socket.socket.connect = connect
 
 
+@pytest.fixture(autouse=True, scope="session")
+def commune_isolation():
+    """Every engine the code makes, in every test, refuses a query on commune rows that forgot its commune."""
+    import storage.db
+    from tests.support.tenancy import guard
+
+    make = storage.db.create_async_engine
+
+    def guarded(*args, **kwargs):
+        engine = make(*args, **kwargs)
+        guard(engine.sync_engine)
+        return engine
+
+    storage.db.create_async_engine = guarded
+    yield
+    storage.db.create_async_engine = make
+
+
 @pytest.fixture(autouse=True)
 def restore_logging():
     """The CLI configures the root logger; put it back after each test."""
@@ -92,6 +127,17 @@ def clock() -> MutableClock:
 @pytest.fixture
 async def service(config: Config, clock: MutableClock):
     service = Service(config, Database(config.database.url), clock)
+    await service.prepare()
+    yield service
+    await service.db.dispose()
+
+
+@pytest.fixture
+async def province(tmp_path: Path, migrated_database: Path, clock: MutableClock):
+    """The service of a whole province: three communes on one database."""
+    database = tmp_path / "province.db"
+    shutil.copyfile(migrated_database, database)
+    service = Service(province_config(database), Database(f"sqlite+aiosqlite:///{database}"), clock)
     await service.prepare()
     yield service
     await service.db.dispose()

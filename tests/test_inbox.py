@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.app import App
-from bot.channels.ports import Delivery
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.inbox import SKEW, ClockWatch
+from bot.ports import Delivery
 from storage import inbox
 from storage import outbox as stored
-from storage.models import OutboxKind
+from storage.models.messaging import OutboxKind
 from tests.support.clock import MutableClock, instant
+from tests.support.db import inspecting
 from tests.support.transport import FakeChannel
 from tests.support.users import register
 
@@ -118,7 +119,7 @@ async def app(config, clock):
 
 
 async def queued(app, kind: OutboxKind) -> list:
-    async with app.db.unit_of_work() as session:
+    async with inspecting(app.db) as session:
         return [row for row in await stored.list_outbox(session) if row.kind == kind]
 
 
@@ -163,5 +164,5 @@ async def test_a_failing_clock_check_never_looks_like_a_failure_to_store(app, cl
 
     monkeypatch.setattr(app.watch, "observe", broken)
     await receive(app, "1", clock.now)  # the channel would apologise (and the person resend) if this raised
-    async with app.db.reading() as session:
+    async with inspecting(app.db, write=False) as session:
         assert len(await inbox.unhandled(session)) == 1

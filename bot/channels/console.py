@@ -6,8 +6,8 @@ import contextlib
 import itertools
 from collections.abc import Awaitable, Callable, Iterator
 
-from bot.channels.ports import Limits
 from bot.core.messages import ChannelProfile, Incoming, Outgoing
+from bot.ports import Limits
 from bot.service import Answer
 
 CHANNEL = "console"
@@ -69,6 +69,12 @@ class ConsoleChannel:
 
     async def stop(self) -> None:
         """Nothing to close."""
+
+    async def handle(self, payload: dict, dispatch) -> None:
+        """Nothing is stored for the console: its lines go straight to the service (see `start`)."""
+
+    async def apologise(self, payload: dict) -> None:
+        """Nothing is stored for the console, so nothing can fail to be."""
 
     def chat(self, user_id: str, user_name: str) -> ConsoleChat:
         """A private chat with the bot for one console user."""

@@ -27,13 +27,13 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.ports import Backoff, Delivery, Inlet
 from bot.channels.telegram_send import CHANNEL, PROFILE, TelegramTransport
 from bot.config import TelegramConfig
-from bot.core.commands import REGISTRY
 from bot.core.messages import Incoming
 from bot.core.texts import text
+from bot.ports import Backoff, Delivery, Inlet
 from bot.service import Answer
+from bot.service.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +42,16 @@ MAX_BACKOFF = 60.0
 
 
 def menu_commands(names: tuple[str, ...] | None = None) -> list[BotCommand]:
-    """A command menu in Vietnamese: these commands (by default those every member may run), in registry order."""
-    names = REGISTRY.for_every_member() if names is None else names
-    commands = []
-    for spec in REGISTRY:
-        if spec.name in names:
-            description = text(spec.help_key).split(" – ", 1)[1]
-            commands.append(BotCommand(spec.name, description[0].upper() + description[1:]))
-    return commands
+    """A command menu in Vietnamese: these commands (by default those every member may run), in registry order,
+    each with what it does."""
+    commands = registry()
+    names = commands.for_every_member() if names is None else names
+    menu = []
+    for command in commands:
+        if command.name in names:
+            summary = text(command.summary_key)
+            menu.append(BotCommand(command.name, summary[0].upper() + summary[1:]))
+    return menu
 
 
 def _addressed_elsewhere(message: Message, bot_username: str) -> bool:
@@ -186,7 +188,7 @@ class TelegramChannel:
         update = Update.de_json(payload, self.bot)
         incoming = incoming_of(update, self.bot.username)
         query = update.callback_query
-        if incoming is not None and incoming.attachment and REGISTRY.takes_file(incoming.text):
+        if incoming is not None and incoming.attachment and registry().takes_file(incoming.text):
             incoming = replace(incoming, upload=await self._download(update.effective_message, incoming))
         if incoming is None:
             if query is not None:

@@ -10,9 +10,9 @@ import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.channels.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from bot.core.messages import ChannelProfile, Outgoing
 from bot.core.replies import split_text
+from bot.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 
 CHANNEL = "telegram"
 PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=True, files=True)

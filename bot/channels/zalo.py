@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 
-from bot.channels.ports import Backoff, Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from bot.channels.zalo_webhook import CHANNEL, WebhookReceiver, delivery_of, incoming_of, message_of
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
 from bot.core.replies import split_text
 from bot.core.texts import text
+from bot.ports import Backoff, Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 
 logger = logging.getLogger(__name__)
 

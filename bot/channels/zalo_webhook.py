@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.channels.ports import Delivery
 from bot.core.messages import Incoming
+from bot.ports import Delivery
 
 logger = logging.getLogger(__name__)
 

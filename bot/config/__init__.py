@@ -1,29 +1,33 @@
-"""The one TOML configuration file, validated by pydantic; an error names the key and what is wrong."""
+"""The configuration, validated by pydantic; an error names the file, the key and what is wrong.
+
+One file serves one commune (its `[commune]`, departments, targets… beside the deployment's sections), or a
+whole province: a `[province]` table lists the commune files, each holding what a single-commune file holds for
+its commune, while channels, the database, invites and exports stay in the province file.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from bot.config.channels import TOKEN_ENV, ZALO_TOKEN_ENV, TelegramConfig, ZaloConfig, secret_value
+from bot.config.commune import CommuneConfig, DepartmentConfig, ReportConfig, ReportDocumentConfig, derive_code
 from bot.config.sections import (
     MAX_INVITE_HOURS,
-    BaselineConfig,
-    CommuneConfig,
     DatabaseConfig,
-    DepartmentConfig,
     ExportsConfig,
     InvitesConfig,
+    ProvinceConfig,
     RemindersConfig,
-    ReportConfig,
-    ReportDocumentConfig,
     Section,
-    TargetsConfig,
 )
-from bot.core.reports import ReportKind
-from bot.core.targets import Baseline, Plan
+
+# What belongs to a commune; in a province these live in the commune files and nowhere else.
+COMMUNE_KEYS = ("commune", "departments", "targets", "baseline", "reports", "report_document")
+COMMUNE_REMINDER_KEYS = ("start", "time", "digest_time", "escalate_to")
+DEPLOYMENT_KEYS = ("province", "telegram", "zalo", "database", "invites", "exports", "reminders")
 
 
 class ConfigError(Exception):
@@ -31,73 +35,33 @@ class ConfigError(Exception):
 
 
 class Config(Section):
-    """The whole file."""
+    """The deployment: its channels, database, invites, exports, reminder settings, and its communes."""
 
-    commune: CommuneConfig
-    departments: list[DepartmentConfig] = Field(min_length=1)
+    province: ProvinceConfig | None = None
     telegram: TelegramConfig = TelegramConfig()
     zalo: ZaloConfig = ZaloConfig()
     database: DatabaseConfig = DatabaseConfig()
-    targets: TargetsConfig = TargetsConfig()
-    baseline: dict[int, BaselineConfig] = Field(default_factory=dict)
     invites: InvitesConfig = InvitesConfig()
-    reports: list[ReportConfig] = Field(default_factory=list)
     reminders: RemindersConfig = RemindersConfig()
     exports: ExportsConfig = ExportsConfig()
-    report_document: ReportDocumentConfig | None = None
+    communes: tuple[CommuneConfig, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent_codes(self) -> Config:
-        codes = [d.code for d in self.departments]
+    def _unique_communes(self) -> Config:
+        codes = [c.code for c in self.communes]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
-            raise ValueError(f"mã phòng bị trùng: {', '.join(duplicates)}")
-        report_codes = [r.code for r in self.reports]
-        if len(set(report_codes)) != len(report_codes):
-            raise ValueError("mã kỳ báo cáo bị trùng")
-        for report in self.reports:
-            unknown = sorted(set(report.departments) - set(codes))
-            if unknown:
-                raise ValueError(f"reports.{report.code}.departments: không có phòng {', '.join(unknown)}")
-        for key, code in [
-            ("reminders.escalate_to", self.reminders.escalate_to),
-            ("commune.consolidating_department", self.commune.consolidating_department),
-        ]:
-            if code is not None and code not in codes:
-                raise ValueError(f"{key}: không có phòng {code!r}")
+            raise ValueError(f"mã xã bị trùng: {', '.join(duplicates)}")
         return self
 
-    @field_validator("baseline")
-    @classmethod
-    def _years(cls, value: dict[int, BaselineConfig]) -> dict[int, BaselineConfig]:
-        for year in value:
-            if not 2000 <= year <= 2100:
-                raise ValueError(f"năm không hợp lệ: {year}")
-        return value
-
     @property
-    def consolidating_department(self) -> str | None:
-        """The department that consolidates the plan (`reminders.escalate_to` is its older name)."""
-        return self.commune.consolidating_department or self.reminders.escalate_to
+    def name(self) -> str:
+        """Whom the deployment serves: the province, or its one commune."""
+        return self.province.name if self.province else self.communes[0].commune.name
 
-    @property
-    def department_codes(self) -> tuple[str, ...]:
-        """Every configured department's code, in order."""
-        return tuple(d.code for d in self.departments)
-
-    @property
-    def department_names(self) -> dict[str, str]:
-        """Department code -> full name."""
-        return {d.code: d.name for d in self.departments}
-
-    @property
-    def report_kinds(self) -> tuple[ReportKind, ...]:
-        """The configured reports, as the core sees them."""
-        return tuple(r.to_kind() for r in self.reports)
-
-    def department(self, code: str) -> DepartmentConfig | None:
-        """The department with this code, if configured."""
-        return next((d for d in self.departments if d.code == code), None)
+    def commune(self, code: str) -> CommuneConfig | None:
+        """The commune with this code, if configured."""
+        return next((c for c in self.communes if c.code == code), None)
 
     def token(self) -> str | None:
         """The Telegram bot token from the environment, else the file; never log it."""
@@ -113,56 +77,120 @@ class Config(Section):
         values = (self.token(), self.zalo_token(), hook.get_secret_value() if hook else None)
         return tuple(v for v in values if v)
 
-    def report(self, code: str) -> ReportKind | None:
-        """The report kind with this code, if configured."""
-        return next((r for r in self.report_kinds if r.code == code), None)
 
-    def plan(self) -> Plan:
-        """The plan's targets and baselines, as the core sees them."""
-        baselines = {year: Baseline(b.meetings, b.documents) for year, b in self.baseline.items()}
-        return Plan(self.targets.to_targets(), baselines)
-
-
-def _describe(err: ValidationError) -> str:
+def _describe(err: ValidationError, prefix: str = "") -> str:
     lines = []
     for item in err.errors():
         key = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         # A check across sections names its own key ("commune.consolidating_department: …").
-        lines.append(f"  {key}: {message}" if key else f"  {message}")
+        lines.append(f"  {prefix}{key}: {message}" if key else f"  {prefix}{message}")
     return "\n".join(lines)
 
 
-def parse_config(data: dict) -> Config:
-    """Validate an already-parsed TOML document."""
+def _validate(model, data: dict, where: str | None = None):
     try:
-        return Config.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
-        raise ConfigError("Cấu hình không hợp lệ:\n" + _describe(err)) from None
+        head = f"Cấu hình không hợp lệ ({where}):" if where else "Cấu hình không hợp lệ:"
+        raise ConfigError(head + "\n" + _describe(err)) from None
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate the TOML file at `path`."""
-    path = Path(path)
+def _split_single(data: dict) -> tuple[dict, dict]:
+    """A single-commune document: (the deployment's part, the commune's part)."""
+    commune = {key: data[key] for key in COMMUNE_KEYS if key in data}
+    deployment = {key: value for key, value in data.items() if key not in COMMUNE_KEYS}
+    reminders = dict(deployment.get("reminders") or {})
+    mine = {key: reminders.pop(key) for key in COMMUNE_REMINDER_KEYS if key in reminders}
+    if mine:
+        commune["reminders"] = mine
+    if "reminders" in deployment:
+        deployment["reminders"] = reminders
+    return deployment, commune
+
+
+def parse_config(data: dict) -> Config:
+    """Validate an already-parsed single-commune TOML document."""
+    deployment, commune = _split_single(data)
+    if "province" in deployment:
+        raise ConfigError("Cấu hình không hợp lệ:\n  province: tệp của một tỉnh phải được đọc từ đĩa (load_config)")
+    errors = []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        communes = (_validate(CommuneConfig, commune),)
+    except ConfigError as err:
+        errors.append(str(err).split("\n", 1)[1])
+        communes = ()
+    try:
+        return _validate(Config, {**deployment, "communes": communes})
+    except ConfigError as err:
+        lines = [line for line in str(err).split("\n")[1:] if not line.startswith("  communes")]
+        errors.extend(lines)
+    raise ConfigError("Cấu hình không hợp lệ:\n" + "\n".join(errors))
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"Không tìm thấy tệp cấu hình: {path}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {err}") from None
-    return parse_config(data)
+
+
+def _commune_files(path: Path, patterns: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(p for p in path.parent.glob(pattern) if p.is_file())
+        if not matched:
+            raise ConfigError(f"Cấu hình không hợp lệ ({path}):\n  province.communes: “{pattern}” không khớp tệp nào")
+        files += [p for p in matched if p not in files]
+    return files
+
+
+def _province(path: Path, data: dict) -> Config:
+    """A province file and its commune files; the province's reminder times are each commune's default."""
+    province = _validate(ProvinceConfig, data.get("province") or {}, str(path))
+    stray = [key for key in COMMUNE_KEYS if key in data]
+    if stray:
+        raise ConfigError(f"Cấu hình không hợp lệ ({path}):\n  {stray[0]}: thuộc về tệp của từng xã")
+    deployment = dict(data)
+    reminders = dict(deployment.get("reminders") or {})
+    defaults = {key: reminders.pop(key) for key in ("time", "digest_time") if key in reminders}
+    deployment["reminders"] = reminders
+    communes = []
+    for file in _commune_files(path, province.communes):
+        commune = _read(file)
+        foreign = [key for key in commune if key in DEPLOYMENT_KEYS and key != "reminders"]
+        if foreign:
+            raise ConfigError(f"Cấu hình không hợp lệ ({file}):\n  {foreign[0]}: chỉ khai trong tệp của tỉnh")
+        commune["reminders"] = {**defaults, **(commune.get("reminders") or {})}
+        parsed = _validate(CommuneConfig, commune, str(file))
+        if parsed.commune.code is None:
+            raise ConfigError(f"Cấu hình không hợp lệ ({file}):\n  commune.code: bắt buộc khi dùng cho cả tỉnh")
+        communes.append(parsed)
+    return _validate(Config, {**deployment, "communes": tuple(communes)}, str(path))
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate the TOML file at `path` (a commune's, or a province's with its commune files)."""
+    path = Path(path)
+    data = _read(path)
+    return _province(path, data) if "province" in data else parse_config(data)
 
 
 __all__ = [
     "MAX_INVITE_HOURS",
     "TOKEN_ENV",
     "ZALO_TOKEN_ENV",
+    "CommuneConfig",
     "Config",
     "ConfigError",
     "DepartmentConfig",
     "ReportConfig",
+    "ReportDocumentConfig",
     "TelegramConfig",
     "ZaloConfig",
+    "derive_code",
     "load_config",
     "parse_config",
 ]

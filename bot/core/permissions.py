@@ -7,14 +7,17 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A member's role; focal is held per department, leader and admin commune-wide."""
+    """A member's role; focal is held per department, leader and admin commune-wide, province across communes."""
 
     LEADER = "leader"
     FOCAL = "focal"
     ADMIN = "admin"
+    PROVINCE = "province"  # the Sở Nội vụ's officer: reads every commune, writes nothing
 
 
-ANY_MEMBER = frozenset(Role)
+ANY_MEMBER = frozenset({Role.LEADER, Role.FOCAL, Role.ADMIN})  # every role a commune's people hold
+EVERYONE = frozenset(Role)  # a commune's people and the province officer
+READERS = frozenset({Role.LEADER, Role.ADMIN, Role.PROVINCE})  # the whole commune's files: /xuat, /baocaomau
 MANAGERS = frozenset({Role.LEADER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 FOCAL_OR_ADMIN = frozenset({Role.FOCAL, Role.ADMIN})
@@ -36,6 +39,7 @@ class Actor:
     person_id: int
     name: str
     grants: tuple[Grant, ...]
+    commune_id: int | None = None  # None for the province officer, who belongs to no commune
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -51,6 +55,11 @@ class Actor:
     def focal_departments(self) -> tuple[str, ...]:
         """Codes of the departments this person is the focal person of."""
         return tuple(g.department for g in self.grants if g.role is Role.FOCAL and g.department)
+
+    @property
+    def is_province(self) -> bool:
+        """The province officer: every commune, read only."""
+        return Role.PROVINCE in self.roles
 
     @property
     def is_leader(self) -> bool:
@@ -78,9 +87,11 @@ def may_act_for(actor: Actor, department: str) -> bool:
 
 
 def sees_every_department(actor: Actor, consolidating: str | None = None) -> bool:
-    """Leaders, admins, and the focal people of the department that guides, chases and consolidates the plan
-    (Phòng VH-XH) see every department's figures, tasks and reports."""
-    return actor.is_commune_wide or (consolidating is not None and consolidating in actor.focal_departments)
+    """Leaders, admins, the province officer, and the focal people of the department that guides, chases and
+    consolidates the plan (Phòng VH-XH) see every department's figures, tasks and reports."""
+    if actor.is_commune_wide or actor.is_province:
+        return True
+    return consolidating is not None and consolidating in actor.focal_departments
 
 
 def may_view(actor: Actor, department: str, consolidating: str | None = None) -> bool:

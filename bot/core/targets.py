@@ -7,7 +7,7 @@ projected only from enough days of data and compared exactly; a cap names the ba
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -73,9 +73,49 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Target:
+    """One of the plan's targets, as data every renderer iterates: a count under a cap cut from last year's total
+    (`whole` is None), or a share of `part` in `whole` that must reach a floor."""
+
+    key: str  # names its texts: figure.<key>, unit.<unit>
+    goal: Callable[[Targets], float]  # the cut (a cap) or the floor (a share)
+    part: Callable[[Counts], int]
+    whole: Callable[[Counts], int] | None = None
+    baseline: str | None = None  # the Baseline field a cap is cut from
+    unit: str = ""
+
+    @property
+    def is_cap(self) -> bool:
+        return self.whole is None
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("meetings", lambda t: t.meeting_cut, lambda c: c.meetings, baseline="meetings"),
+    Target(
+        "online", lambda t: t.online_meeting_share, lambda c: c.online_meetings, lambda c: c.meetings, unit="meetings"
+    ),  # fmt: skip
+    Target("documents", lambda t: t.document_cut, lambda c: c.documents, baseline="documents"),
+    Target(
+        "electronic",
+        lambda t: t.electronic_document_share,
+        lambda c: c.electronic_documents,
+        lambda c: c.electronic_documents + c.paper_documents,  # a secret document is counted, never shared
+    ),
+    Target(
+        "dossiers",
+        lambda t: t.digital_dossier_share,
+        lambda c: c.dossiers_online,
+        lambda c: c.dossiers_online + c.dossiers_paper,
+        unit="dossiers",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class CapLine:
     """A count that must stay under a cap derived from last year's total."""
 
+    target: Target
     count: int
     cap: int | None  # the cap for the whole year
     period_cap: Fraction | None  # the cap pro-rated to the period
@@ -91,14 +131,18 @@ class CapLine:
 class ShareLine:
     """A share that must reach a target."""
 
+    target: Target
     part: int
     whole: int
-    target: float
+    floor: float
     mark: Mark
 
     @property
     def share(self) -> Fraction | None:
         return Fraction(self.part, self.whole) if self.whole else None
+
+
+Line = CapLine | ShareLine
 
 
 @dataclass(frozen=True)
@@ -108,11 +152,7 @@ class TargetReport:
     period: Period
     as_of: date
     scope: str
-    meetings: CapLine
-    online_meetings: ShareLine
-    documents: CapLine
-    electronic_documents: ShareLine
-    dossiers: ShareLine
+    lines: tuple[Line, ...]
     secret_documents: int
     data_from: date | None = None  # counting began after the period did: figures are partial
     tasks: TaskCounts | None = None
@@ -121,6 +161,10 @@ class TargetReport:
     @property
     def year(self) -> int:
         return self.period.year
+
+    def line(self, key: str) -> Line:
+        """The line of one target."""
+        return next(line for line in self.lines if line.target.key == key)
 
 
 def compute_cap(baseline: int | None, cut: float) -> int | None:
@@ -139,11 +183,11 @@ def prorated_cap(cap: int | None, period: Period) -> Fraction | None:
 
 
 def compute_cap_line(
-    count: int, baseline: Baseline, field_name: str, cut: float, period: Period, today: date, data_from: date | None
+    target: Target, count: int, baseline: Baseline, cut: float, period: Period, today: date, data_from: date | None
 ) -> CapLine:
     """Mark a capped count. Over the cap is behind; within it at the end is met (never on partial data);
     while the period runs, the exact pace decides once there are enough days of data."""
-    base = getattr(baseline, field_name)
+    base = getattr(baseline, target.baseline)
     cap = compute_cap(base, cut)
     period_cap = prorated_cap(cap, period)
     elapsed = period.elapsed(today, data_from)
@@ -162,15 +206,15 @@ def compute_cap_line(
         mark = Mark.NONE
     else:
         mark = Mark.ON_TRACK if projected <= period_cap else Mark.BEHIND
-    return CapLine(count, cap, period_cap, base, period.year - 1, baseline.source, cut, projected, mark)
+    return CapLine(target, count, cap, period_cap, base, period.year - 1, baseline.source, cut, projected, mark)
 
 
-def compute_share_line(part: int, whole: int, target: float) -> ShareLine:
-    """Mark a share: at or above the target is met; no records, no data."""
+def compute_share_line(target: Target, part: int, whole: int, floor: float) -> ShareLine:
+    """Mark a share: at or above the floor is met; no records, no data."""
     if whole == 0:
-        return ShareLine(part, whole, target, Mark.NO_DATA)
-    met = Fraction(part, whole) >= Fraction(str(target))
-    return ShareLine(part, whole, target, Mark.MET if met else Mark.BEHIND)
+        return ShareLine(target, part, whole, floor, Mark.NO_DATA)
+    met = Fraction(part, whole) >= Fraction(str(floor))
+    return ShareLine(target, part, whole, floor, Mark.MET if met else Mark.BEHIND)
 
 
 def compute_target_report(
@@ -187,24 +231,18 @@ def compute_target_report(
 ) -> TargetReport:
     """The standing of `period` as of `today` against the plan."""
     data_from = data_from if data_from is not None and data_from > period.start else None
-    non_secret = counts.electronic_documents + counts.paper_documents
 
-    def cap_line(count: int, name: str, cut: float) -> CapLine:
-        return compute_cap_line(count, baseline, name, cut, period, today, data_from)
+    def line(target: Target) -> Line:
+        goal = target.goal(targets)
+        if target.whole is None:
+            return compute_cap_line(target, target.part(counts), baseline, goal, period, today, data_from)
+        return compute_share_line(target, target.part(counts), target.whole(counts), goal)
 
     return TargetReport(
         period=period,
         as_of=min(today, period.end),
         scope=scope,
-        meetings=cap_line(counts.meetings, "meetings", targets.meeting_cut),
-        online_meetings=compute_share_line(counts.online_meetings, counts.meetings, targets.online_meeting_share),
-        documents=cap_line(counts.documents, "documents", targets.document_cut),
-        electronic_documents=compute_share_line(
-            counts.electronic_documents, non_secret, targets.electronic_document_share
-        ),
-        dossiers=compute_share_line(
-            counts.dossiers_online, counts.dossiers_online + counts.dossiers_paper, targets.digital_dossier_share
-        ),
+        lines=tuple(line(target) for target in TARGETS),
         secret_documents=counts.secret_documents,
         data_from=data_from,
         tasks=tasks,

@@ -34,7 +34,7 @@ def _meetings(ax: Axes, data: ExportData) -> None:
     in_person = [m.in_person for m in months]
     ax.bar(x, online, color=ONLINE, label=text("chart.online"))
     ax.bar(x, in_person, bottom=online, color=IN_PERSON, label=text("chart.in_person"))
-    cap = data.report.meetings.cap
+    cap = data.report.line("meetings").cap
     for i, month in enumerate(months):
         if month.cap is not None:
             label = text("chart.cap", cap=format_count(cap)) if i == 0 else None
@@ -58,9 +58,9 @@ def _meetings(ax: Axes, data: ExportData) -> None:
 def _share(ax: Axes, row: int, name: str, line: ShareLine) -> None:
     """One share: its name above, a bar (or 'chưa có số liệu', never a bar of 0 %), the target as a black tick."""
     _note(ax, 0, row + 0.27, name, va="bottom", fontsize=FONT)
-    target = line.target * 100
+    target = line.floor * 100
     ax.vlines(target, row - 0.25, row + 0.25, colors=TARGET, linewidth=3)
-    target_label = text("chart.target", target=format_target_percent(line.target))
+    target_label = text("chart.target", target=format_target_percent(line.floor))
     _note(ax, target, row - 0.27, target_label, ha="right", va="top", color=MUTED)
     if line.share is None:
         _note(ax, 1, row, share_label(line), va="center", fontsize=FONT, color=MUTED, style="italic")
@@ -73,15 +73,10 @@ def _share(ax: Axes, row: int, name: str, line: ShareLine) -> None:
 
 
 def _shares(ax: Axes, data: ExportData) -> None:
-    """The three shares the plan sets a floor for, top to bottom."""
-    report = data.report
-    lines = [
-        ("figure.online", report.online_meetings),
-        ("figure.electronic", report.electronic_documents),
-        ("figure.dossiers", report.dossiers),
-    ]
-    for row, (key, line) in enumerate(reversed(lines)):
-        _share(ax, row, text(key), line)
+    """The shares the plan sets a floor for, top to bottom."""
+    lines = [line for line in data.report.lines if isinstance(line, ShareLine)]
+    for row, line in enumerate(reversed(lines)):
+        _share(ax, row, text(f"figure.{line.target.key}"), line)
     ax.set_yticks([])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.7, len(lines) - 0.2)

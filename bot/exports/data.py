@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
+from bot.core.commune import Commune
 from bot.core.periods import Period, months_of, year_before
 from bot.core.reports import ReportKind, open_years
 from bot.core.targets import TargetReport, prorated_cap
@@ -98,15 +98,15 @@ def _overlapping(
     return found
 
 
-def _standing(kind: ReportKind, year: int, config: Config, records: PeriodRecords) -> ReportStanding:
+def _standing(kind: ReportKind, year: int, commune: Commune, records: PeriodRecords) -> ReportStanding:
     due = kind.due(year)
     submitted = {
         s.department: s.submitted_on
         for s in records.submissions
         if (s.report_code, s.report_year) == (kind.code, year) and s.cancelled_on is None
     }
-    names = config.department_names
-    owing = kind.owing(config.department_codes)
+    names = {d.code: d.name for d in commune.departments}
+    owing = kind.owing(commune.codes)
     return ReportStanding(
         kind.code,
         kind.name,
@@ -118,30 +118,35 @@ def _standing(kind: ReportKind, year: int, config: Config, records: PeriodRecord
     )
 
 
-async def _months(session: AsyncSession, period: Period, cap: int | None) -> tuple[MonthMeetings, ...]:
+async def _months(session: AsyncSession, commune_id: int, period: Period, cap: int | None) -> tuple[MonthMeetings, ...]:
     """Meetings per month, counted in SQL as the figures are; the yearly cap pro-rated to each month's days."""
     months = []
     for month in months_of(period):
-        counts = await entries.tally(session, month.start, month.end)
+        counts = await entries.tally(session, commune_id, month.start, month.end)
         share = prorated_cap(cap, month)
         months.append(MonthMeetings(month, counts.online_meetings, counts.meetings - counts.online_meetings, share))
     return tuple(months)
 
 
-async def export_data(session: AsyncSession, config: Config, period: Period, today: date) -> ExportData:
-    """Load a period's figures and rows for the exports; run it in a read-only session, then render."""
-    commune = await target_report(session, config, period, None, today)
-    last_year = await target_report(session, config, year_before(period), None, today)
+async def export_data(session: AsyncSession, commune: Commune, period: Period, today: date) -> ExportData:
+    """Load a commune's figures and rows of a period for the exports; run it in a read-only session, then render."""
+    report = await target_report(session, commune, period, None, today)
+    last_year = await target_report(session, commune, year_before(period), None, today)
     departments = tuple(
         [
-            DepartmentFigures(d.code, d.name, await target_report(session, config, period, d.code, today))
-            for d in config.departments
+            DepartmentFigures(d.code, d.name, await target_report(session, commune, period, d.code, today))
+            for d in commune.departments
         ]
     )
-    since = await counting_since(session, config, today)
-    periods = _overlapping(config.report_kinds, period, since, today)
+    since = await counting_since(session, commune, today)
+    periods = _overlapping(commune.reports, period, since, today)
     records = await period_records(
-        session, period.start, period.end, report_periods=[(k.code, y) for k, y in periods], tz=config.commune.tz
+        session,
+        commune.id,
+        period.start,
+        period.end,
+        report_periods=[(k.code, y) for k, y in periods],
+        tz=commune.tz,
     )
     names = {kind.code: kind.name for kind, _ in periods}  # every submission listed is of one of these periods
     difficulties = tuple(
@@ -150,14 +155,14 @@ async def export_data(session: AsyncSession, config: Config, period: Period, tod
         if s.cancelled_on is None and s.note.strip()
     )
     return ExportData(
-        commune=config.commune.name,
+        commune=commune.name,
         period=period,
         today=today,
-        report=commune,
+        report=report,
         last_year=last_year,
         departments=departments,
-        months=await _months(session, period, commune.meetings.cap),
+        months=await _months(session, commune.id, period, report.line("meetings").cap),
         records=records,
-        reports=tuple(_standing(kind, year, config, records) for kind, year in periods),
+        reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
         difficulties=difficulties,
     )

@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from bot.config import ReportDocumentConfig
+from bot.core.commune import ReportDocument
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import department_cells, target_rows, task_summary
 from bot.core.texts.format import format_count, format_date
@@ -94,7 +94,7 @@ def _grid(document: DocxDocument, widths_mm: list[float], rows: int = 1) -> Tabl
     return table
 
 
-def _letterhead(document: DocxDocument, settings: ReportDocumentConfig, year: int) -> None:
+def _letterhead(document: DocxDocument, settings: ReportDocument, year: int) -> None:
     """Issuing body and number on the left; motto, place and date on the right (Phụ lục I, IV)."""
     table = _grid(document, [LEFT_COLUMN_MM, RIGHT_COLUMN_MM], rows=2)
     issuer, motto = table.cell(0, 0), table.cell(0, 1)
@@ -110,7 +110,7 @@ def _letterhead(document: DocxDocument, settings: ReportDocumentConfig, year: in
     _paragraph(table.cell(1, 1), text("doc.place_date", place=settings.place, year=year), italic=True)
 
 
-def _title(document: DocxDocument, data: ExportData, settings: ReportDocumentConfig, report_name: str) -> None:
+def _title(document: DocxDocument, data: ExportData, settings: ReportDocument, report_name: str) -> None:
     _paragraph(document, "")
     _paragraph(document, text("doc.title"), bold=True)
     plan_date = format_date(settings.plan_date)
@@ -195,7 +195,7 @@ def _difficulties(document: DocxDocument, data: ExportData) -> None:
         )
 
 
-def _signature(document: DocxDocument, settings: ReportDocumentConfig) -> None:
+def _signature(document: DocxDocument, settings: ReportDocument) -> None:
     """Recipients on the left (12 pt bold italic heading, 11 pt list); authority, title and name on the right."""
     table = _grid(document, [80, 85])
     recipients, signer = table.cell(0, 0), table.cell(0, 1)
@@ -232,7 +232,7 @@ def _setup(document: DocxDocument) -> None:
     _page_numbers(document)
 
 
-def draft_report(data: ExportData, settings: ReportDocumentConfig, report_name: str) -> bytes:
+def draft_report(data: ExportData, settings: ReportDocument, report_name: str) -> bytes:
     """The report on the plan for the period, as .docx bytes; `report_name` ends its title ("năm 2026")."""
     document = Document()
     _setup(document)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from bot.core.commands.entries import (
+from bot.core.features.entries import (
     DOCUMENT_KINDS,
     MAX_COUNT,
     MAX_DOCUMENT_NUMBER,
@@ -26,7 +26,7 @@ from bot.core.commands.entries import (
     MeetingMode,
     document_number_key,
 )
-from bot.core.commands.tokens import MAX_SUMMARY, compact, department_code, echo, fold, is_number, past_day_problem
+from bot.core.grammar import MAX_SUMMARY, compact, department_code, echo, fold, is_number, past_day_problem
 from bot.core.texts.catalogue import text
 from bot.core.texts.format import format_count
 from storage.imports import ImportBatch, ImportRow, RowProblem

@@ -46,7 +46,7 @@ def _sheet(book: Workbook, title_key: str, columns: Sequence[Column], rows: Sequ
     a summary typed as '=HYPERLINK(…)' stays words, never a formula."""
     sheet = book.create_sheet(text(title_key))
     sheet.append([text(key) for key, _ in columns])
-    _style_header(sheet[1])
+    style_header(sheet[1])
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
@@ -61,7 +61,7 @@ def _sheet(book: Workbook, title_key: str, columns: Sequence[Column], rows: Sequ
     return sheet
 
 
-def _style_header(cells) -> None:
+def style_header(cells) -> None:
     """Bold on a tint, wrapped, two lines high."""
     cells[0].parent.row_dimensions[cells[0].row].height = 32
     for cell in cells:
@@ -188,40 +188,26 @@ def _target_row(row: int, target: _Target) -> list[Cell]:
         before = text("chart.no_data") if last.mark is Mark.NO_DATA else last.count
         return [text(target.key), *cells, before, mark, line.count, None]
     share = f'=IF(C{row}=0,"{text("chart.no_data")}",B{row}/C{row})'
-    cells = [f"={target.part}", f"={target.whole}", share, line.target, None, None, None, None]
+    cells = [f"={target.part}", f"={target.whole}", share, line.floor, None, None, None, None]
     return [text(target.key), *cells, _share_value(last), mark, line.part, line.whole]
 
 
 def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
-    report, last = data.report, data.last_year
+    """Each target beside the formulas that recount it from the data sheets (part, and whole for a share)."""
     meetings, documents, dossiers = sheets["meetings"], sheets["documents"], sheets["dossiers"]
     electronic = _live_count(documents, ("sheet.col.kind", document_kind_word("electronic")))
     paper = _live_count(documents, ("sheet.col.kind", document_kind_word("paper")))
     online_dossiers = _live_sum(dossiers, "sheet.col.online")
+    formulas: dict[str, tuple[str, str | None]] = {
+        "meetings": (_live_count(meetings), None),
+        "online": (_live_count(meetings, ("sheet.col.mode", meeting_mode_word(True))), _live_count(meetings)),
+        "documents": (_live_count(documents), None),
+        "electronic": (electronic, f"{electronic}+{paper}"),
+        "dossiers": (online_dossiers, f"{online_dossiers}+{_live_sum(dossiers, 'sheet.col.paper')}"),
+    }
     return [
-        _Target("figure.meetings", _live_count(meetings), None, report.meetings, last.meetings),
-        _Target(
-            "figure.online",
-            _live_count(meetings, ("sheet.col.mode", meeting_mode_word(True))),
-            _live_count(meetings),
-            report.online_meetings,
-            last.online_meetings,
-        ),
-        _Target("figure.documents", _live_count(documents), None, report.documents, last.documents),
-        _Target(
-            "figure.electronic",
-            electronic,
-            f"{electronic}+{paper}",
-            report.electronic_documents,
-            last.electronic_documents,
-        ),
-        _Target(
-            "figure.dossiers",
-            online_dossiers,
-            f"{online_dossiers}+{_live_sum(dossiers, 'sheet.col.paper')}",
-            report.dossiers,
-            last.dossiers,
-        ),
+        _Target(f"figure.{line.target.key}", *formulas[line.target.key], line, before)
+        for line, before in zip(data.report.lines, data.last_year.lines, strict=True)
     ]
 
 
@@ -237,7 +223,7 @@ def _summary(sheet: Worksheet, data: ExportData, sheets: dict[str, Worksheet]) -
     sheet.append([])
     keys = ["target", "done", "whole", "share", "plan", "period_cap", "cap", "baseline", "baseline_year"]
     sheet.append([text(f"sheet.sum.{key}") for key in [*keys, "last_year", "mark", "check_done", "check_whole"]])
-    _style_header(sheet[sheet.max_row])
+    style_header(sheet[sheet.max_row])
     for target in _targets(data, sheets):
         row = sheet.max_row + 1
         sheet.append(_target_row(row, target))
@@ -263,22 +249,23 @@ def _departments(sheet: Worksheet, data: ExportData) -> None:
     keys = ["department", "meetings", "online", "online_share", "documents", "electronic", "electronic_share"]
     keys += ["secret", "dossiers_online", "dossiers_paper", "dossiers_share", "tasks_due", "tasks_on_time"]
     sheet.append([text(f"sheet.dep.{key}") for key in keys])
-    _style_header(sheet[sheet.max_row])
+    style_header(sheet[sheet.max_row])
     for department in data.departments:
         report, tasks = department.report, department.report.tasks
+        line = report.line
         sheet.append(
             [
                 department.name,
-                report.meetings.count,
-                report.online_meetings.part,
-                _share_value(report.online_meetings),
-                report.documents.count,
-                report.electronic_documents.part,
-                _share_value(report.electronic_documents),
+                line("meetings").count,
+                line("online").part,
+                _share_value(line("online")),
+                line("documents").count,
+                line("electronic").part,
+                _share_value(line("electronic")),
                 report.secret_documents,
-                report.dossiers.part,
-                report.dossiers.whole - report.dossiers.part,
-                _share_value(report.dossiers),
+                line("dossiers").part,
+                line("dossiers").whole - line("dossiers").part,
+                _share_value(line("dossiers")),
                 tasks.due if tasks else None,
                 tasks.on_time if tasks else None,
             ]

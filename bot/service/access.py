@@ -1,4 +1,4 @@
-"""Getting in: invites and /start, /help, /toi."""
+"""Getting in: invites and /start, /help, /toi, /kenh."""
 
 from __future__ import annotations
 
@@ -10,15 +10,30 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import MAX_INVITE_HOURS
-from bot.core.commands import REGISTRY
-from bot.core.commands.access import NOTIFY_CHANNELS, Help, NotifyVia, Start, WhoAmI
-from bot.core.commands.tokens import Ask, Missing
+from bot.core.commune import Commune
+from bot.core.features.access import (
+    NOTIFY_CHANNELS,
+    Help,
+    HelpView,
+    NotifyVia,
+    Profile,
+    RoleView,
+    Start,
+    Welcome,
+    WhoAmI,
+    parse_help,
+    parse_notify,
+    parse_start,
+    parse_whoami,
+)
+from bot.core.grammar import Ask, Missing
 from bot.core.messages import Option
-from bot.core.permissions import Actor, Grant, Role, may_run
-from bot.core.views import HelpView, Profile, Refusal, RoleView, Say, Welcome
-from bot.service.context import Request, Settings
+from bot.core.outcomes import Refused, Say
+from bot.core.permissions import EVERYONE, Actor, Grant, Role, may_run
+from bot.core.registry import Command, Feature, Registry
+from bot.service.context import Context
 from storage import audit, people
-from storage.models import ChatAccount, Membership
+from storage.models.people import Invite
 
 HOUR = timedelta(hours=1)
 
@@ -38,23 +53,10 @@ def hash_invite_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def grant_of(membership: Membership) -> Grant:
-    """A membership as the core sees it."""
-    return Grant(Role(membership.role), membership.department.code if membership.department else None)
-
-
-def actor_of(account: ChatAccount | None, settings: Settings) -> Actor | None:
-    """The core's view of a chat account: None unless it has an active membership."""
-    if account is None:
-        return None
-    # A department taken out of the config leaves its focal people without that role.
-    grants = tuple(grant_of(m) for m in account.person.memberships if m.department is None or m.department.active)
-    return Actor(account.person.id, account.person.full_name, grants) if grants else None
-
-
-def role_view(grant: Grant, settings: Settings) -> RoleView:
+def role_view(grant: Grant, commune: Commune | None) -> RoleView:
     """A grant as shown, with the department's name."""
-    return RoleView(grant.role, settings.name(grant.department) if grant.department else None)
+    department = commune.department_name(grant.department) if grant.department and commune else grant.department
+    return RoleView(grant.role, department)
 
 
 def may_start(command: object) -> bool:
@@ -62,132 +64,146 @@ def may_start(command: object) -> bool:
     return isinstance(command, Start) and command.code is not None
 
 
-async def start(req: Request, command: Start) -> object:
+async def start(ctx: Context, command: Start) -> object:
     if command.code is None:
-        return Say.of("start.registered", name=req.me.name)
-    incoming, invites = req.incoming, req.settings.config.invites
-    window = req.now - timedelta(minutes=invites.failure_window_minutes)
-    failures = await people.count_invite_failures(req.session, window, incoming.channel, incoming.sender_id)
+        return Say.of("start.registered", name=ctx.me.name)
+    source, invites = ctx.source, ctx.deployment.invites
+    window = ctx.now - timedelta(minutes=invites.failure_window_minutes)
+    failures = await people.count_invite_failures(ctx.session, window, source.channel, source.sender_id)
     if failures >= invites.max_failures:
-        raise Refusal("invite.throttled", minutes=invites.failure_window_minutes)
-    if await people.count_invite_failures(req.session, req.now - HOUR) >= invites.max_failures_per_hour:
-        raise Refusal("invite.busy")  # many wrong codes from many accounts: someone is guessing
-    invite = await people.get_invite(req.session, hash_invite_code(command.code))
+        return Refused.of("invite.throttled", minutes=invites.failure_window_minutes)
+    if await people.count_invite_failures(ctx.session, ctx.now - HOUR) >= invites.max_failures_per_hour:
+        return Refused.of("invite.busy")  # many wrong codes from many accounts: someone is guessing
+    invite = await people.get_invite(ctx.session, hash_invite_code(command.code))
     if invite is None:
-        await people.add_invite_failure(req.session, incoming.channel, incoming.sender_id, req.now, keep=HOUR)
-        raise Refusal("invite.unknown")
+        await people.add_invite_failure(ctx.session, source.channel, source.sender_id, ctx.now, keep=HOUR)
+        return Refused.of("invite.unknown")
     if invite.department is not None and not invite.department.active:
-        raise Refusal("invite.department_gone")  # the code is kept: the department may come back
+        return Refused.of("invite.department_gone")  # the code is kept: the department may come back
     if invite.person_id is not None:
-        return await _link(req, invite)
+        return await _link(ctx, invite)
+    commune = ctx.deployment.communes.get(invite.commune_id)
     grant = Grant(Role(invite.role), invite.department.code if invite.department else None)
     if invite.used_at is not None:
-        if req.actor is not None and grant in req.actor.grants:
-            return Say.of("start.registered", name=req.actor.name)
-        raise Refusal("invite.used")
-    if invite.expires_at <= req.now:
-        raise Refusal("invite.expired")
-    role = role_view(grant, req.settings)
-    if req.actor is not None and grant in req.actor.grants:
-        raise Refusal("invite.duplicate_role", role=role)
-    account = await people.get_account(req.session, incoming.channel, incoming.sender_id)
+        if ctx.actor is not None and grant in ctx.actor.grants:
+            return Say.of("start.registered", name=ctx.actor.name)
+        return Refused.of("invite.used")
+    if invite.expires_at <= ctx.now:
+        return Refused.of("invite.expired")
+    role = role_view(grant, commune)
+    account = await people.identify(ctx.session, source.channel, source.sender_id)
+    if account is not None and account.commune_id != invite.commune_id:
+        elsewhere = ctx.deployment.communes.get(account.commune_id)
+        return Refused.of("invite.other_commune", commune=elsewhere.name if elsewhere else Say.of("role.province"))
+    if ctx.actor is not None and grant in ctx.actor.grants:
+        return Refused.of("invite.duplicate_role", role=role)
     if account is None:
-        account = await people.add_person_with_account(
-            req.session,
-            name=incoming.sender_name[:200] or incoming.sender_id,
-            channel=incoming.channel,
-            external_id=incoming.sender_id,
-            now=req.now,
+        new = await people.add_person_with_account(
+            ctx.session,
+            invite.commune_id,
+            name=source.sender_name[:200] or source.sender_id,
+            channel=source.channel,
+            external_id=source.sender_id,
+            now=ctx.now,
         )
-    if not await people.claim_invite(req.session, invite.id, account_id=account.id, now=req.now):
-        raise Refusal("invite.used")
+        account_id, person_id, name = new.id, new.person_id, new.person.full_name
+    else:
+        person = await people.get_person(ctx.session, account.commune_id, account.person_id)
+        account_id, person_id, name = account.account_id, account.person_id, person.full_name
+    if not await people.claim_invite(ctx.session, invite, account_id=account_id, now=ctx.now):
+        return Refused.of("invite.used")
     await people.add_membership(
-        req.session, person_id=account.person_id, role=grant.role, department=grant.department, now=req.now
+        ctx.session, invite.commune_id, person_id=person_id, role=grant.role, department=grant.department, now=ctx.now
     )
     await audit.add_audit(
-        req.session,
-        now=req.now,
-        actor_id=account.person_id,
-        actor_label=incoming.sender_name,
+        ctx.session,
+        invite.commune_id,
+        now=ctx.now,
+        actor_id=person_id,
+        actor_label=source.sender_name,
         action="register",
         entity="invite",
         entity_id=invite.id,
-        detail={"role": invite.role, "department": grant.department, "channel": incoming.channel},
+        detail={"role": invite.role, "department": grant.department, "channel": source.channel},
     )
-    return Welcome(account.person.full_name if req.actor is None else req.actor.name, role)
+    return Welcome(name if ctx.actor is None else ctx.actor.name, role)
 
 
-def commands_for(actor: Actor, consolidating: str | None = None) -> tuple[str, ...]:
+def commands_for(registry: Registry, actor: Actor, consolidating: str | None = None) -> tuple[str, ...]:
     """The commands a person may use, in the order /help and the command menu list them."""
     return tuple(
-        s.name
-        for s in REGISTRY
-        if not s.public and may_run(actor, s.roles, consolidating=consolidating if s.consolidating else None)
+        c.name
+        for c in registry
+        if not c.public and may_run(actor, c.roles, consolidating=consolidating if c.consolidating else None)
     )
 
 
-async def _link(req: Request, invite) -> Say:
+async def _link(ctx: Context, invite: Invite) -> object:
     """Another app joins an existing member: the same person, entries and roles on both."""
-    incoming = req.incoming
-    app = Say.of(f"app.{incoming.channel}")
-    if req.actor is not None and req.actor.person_id == invite.person_id:
+    source = ctx.source
+    app = Say.of(f"app.{source.channel}")
+    if ctx.actor is not None and ctx.actor.person_id == invite.person_id:
         return Say.of("link_app.already", app=app)
     if invite.used_at is not None:
-        raise Refusal("invite.used")
-    if invite.expires_at <= req.now:
-        raise Refusal("invite.expired")
-    if await people.get_account(req.session, incoming.channel, incoming.sender_id) is not None:
-        raise Refusal("link_app.account_taken", app=app)
-    person = await people.get_active_person(req.session, invite.person_id)
+        return Refused.of("invite.used")
+    if invite.expires_at <= ctx.now:
+        return Refused.of("invite.expired")
+    if await people.identify(ctx.session, source.channel, source.sender_id) is not None:
+        return Refused.of("link_app.account_taken", app=app)
+    person = await people.get_active_person(ctx.session, invite.commune_id, invite.person_id)
     if person is None:
-        raise Refusal("link_app.member_gone")
+        return Refused.of("link_app.member_gone")
     account = await people.add_account(
-        req.session, person_id=person.id, channel=incoming.channel, external_id=incoming.sender_id, now=req.now
+        ctx.session, person_id=person.id, channel=source.channel, external_id=source.sender_id, now=ctx.now
     )
-    if not await people.claim_invite(req.session, invite.id, account_id=account.id, now=req.now):
-        raise Refusal("invite.used")
+    if not await people.claim_invite(ctx.session, invite, account_id=account.id, now=ctx.now):
+        return Refused.of("invite.used")
     await audit.add_audit(
-        req.session,
-        now=req.now,
+        ctx.session,
+        invite.commune_id,
+        now=ctx.now,
         actor_id=person.id,
         actor_label=person.full_name,
         action="link_app",
         entity="person",
         entity_id=person.id,
-        detail={"channel": incoming.channel},
+        detail={"channel": source.channel},
     )
     return Say.of("link_app.done", app=app, name=person.full_name, person_id=person.id)
 
 
-async def help_(req: Request, command: Help) -> HelpView | Say:
+async def help_(ctx: Context, command: Help) -> HelpView | Say | Refused:
+    consolidating = ctx.commune.consolidating if ctx.commune else None
     if command.topic is None:
-        return HelpView(commands_for(req.me, req.settings.consolidating))
-    spec = REGISTRY.get(command.topic)
-    if spec is None:
-        raise Refusal("access.unknown_command", command=command.topic)
-    return Say.of("help.topic", line=Say.of(spec.help_key), usage=Say.of(spec.usage_key))
+        return HelpView(commands_for(ctx.registry, ctx.me, consolidating))
+    found = ctx.registry.get(command.topic)
+    if found is None:
+        return Refused.of("access.unknown_command", command=command.topic)
+    line = Say.of("help.line", command=found.name, summary=Say.of(found.summary_key))
+    return Say.of("help.topic", line=line, usage=Say.of(found.usage_key))
 
 
-async def whoami(req: Request, command: WhoAmI) -> Profile:
-    roles = tuple(role_view(g, req.settings) for g in req.me.grants)
-    person = await people.get_person(req.session, req.me.person_id)
-    apps = tuple(await people.account_channels(req.session, req.me.person_id))
-    return Profile(req.me.person_id, req.me.name, roles, apps, person.notify_channel)
+async def whoami(ctx: Context, command: WhoAmI) -> Profile:
+    roles = tuple(role_view(g, ctx.commune) for g in ctx.me.grants)
+    person = await people.get_person(ctx.session, ctx.me.commune_id, ctx.me.person_id)
+    apps = tuple(await people.account_channels(ctx.session, ctx.me.person_id))
+    commune = ctx.commune.name if ctx.commune is not None and ctx.deployment.several else None
+    return Profile(ctx.me.person_id, ctx.me.name, roles, apps, person.notify_channel, commune)
 
 
-async def notify_via(req: Request, command: NotifyVia) -> Say:
-    apps = await people.account_channels(req.session, req.me.person_id)
+async def notify_via(ctx: Context, command: NotifyVia) -> Say | Refused:
+    apps = await people.account_channels(ctx.session, ctx.me.person_id)
     if command.channel is not None and command.channel not in apps:
-        raise Refusal("notify.not_linked", app=Say.of(f"app.{command.channel}"))
-    await people.set_notify_channel(req.session, req.me.person_id, command.channel)
-    await req.audit("notify_via", "person", req.me.person_id, channel=command.channel)
+        return Refused.of("notify.not_linked", app=Say.of(f"app.{command.channel}"))
+    await people.set_notify_channel(ctx.session, ctx.me.commune_id, ctx.me.person_id, command.channel)
+    await ctx.audit("notify_via", "person", ctx.me.person_id, channel=command.channel)
     where = Say.of(f"app.{command.channel}") if command.channel else Say.of("notify.every_app")
     return Say.of("notify.done", where=where)
 
 
-async def channel_options(req: Request, missing: Missing) -> list[Option]:
+async def channel_options(ctx: Context, missing: Missing) -> list[Option]:
     """The chat apps the person uses that reminders can go to, and all of them."""
-    apps = await people.account_channels(req.session, req.me.person_id)
+    apps = await people.account_channels(ctx.session, ctx.me.person_id)
     chosen = [app for app in apps if app in NOTIFY_CHANNELS.values()]
     options = [Option(Say.of(f"app.{app}"), missing.template.format(app)) for app in chosen]
     return [*options, Option(Say.of("notify.every_app"), missing.template.format("ca_hai"))]
@@ -195,29 +211,30 @@ async def channel_options(req: Request, missing: Missing) -> list[Option]:
 
 async def create_invite(
     session: AsyncSession,
-    settings: Settings,
-    role: Role,
+    commune: Commune | None,
+    role: Role | None,
     department: str | None,
     *,
     created_by: str,
-    ttl_hours: int | None,
+    ttl_hours: int,
     now: datetime,
     person_id: int | None = None,
 ) -> NewInvite:
-    """Make a single-use invite; the code is returned once and only its hash is stored.
+    """Make a single-use invite to a commune (None: the province); the code is returned once, only its hash kept.
 
-    With `person_id`, the code links another app's account to that existing member.
-    """
-    if department is not None and department not in settings.codes:
+    With `person_id`, the code links another app's account to that existing member."""
+    if department is not None and (commune is None or department not in commune.codes):
         raise ValueError(f"không có phòng mã {department!r}")
-    if ttl_hours is not None and not 1 <= ttl_hours <= MAX_INVITE_HOURS:
+    if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
         raise ValueError(f"số giờ hiệu lực phải từ 1 đến {MAX_INVITE_HOURS}")
-    expires_at = now + timedelta(hours=ttl_hours or settings.config.invites.ttl_hours)
+    commune_id = commune.id if commune else None
+    expires_at = now + timedelta(hours=ttl_hours)
     code = secrets.token_urlsafe(24)  # 192 bits, 32 characters of A-Z a-z 0-9 _ -
-    if person_id is not None and await people.get_active_person(session, person_id) is None:
+    if person_id is not None and await people.get_active_person(session, commune_id, person_id) is None:
         raise ValueError(f"không có thành viên đang hoạt động mã {person_id}")
     invite = await people.add_invite(
         session,
+        commune_id,
         code_hash=hash_invite_code(code),
         role="link" if person_id is not None else role,
         department=department,
@@ -228,20 +245,25 @@ async def create_invite(
     )
     await audit.add_audit(
         session,
+        commune_id,
         now=now,
         actor_label=created_by,
         action="invite",
         entity="invite",
         entity_id=invite.id,
-        detail={
-            "role": role,
-            "department": department,
-            "person": person_id,
-            "expires_at": expires_at.isoformat(),
-        },
+        detail={"role": role, "department": department, "person": person_id, "expires_at": expires_at.isoformat()},
     )
     return NewInvite(code, role, department, expires_at)
 
 
-HANDLERS = {Start: start, Help: help_, WhoAmI: whoami, NotifyVia: notify_via}
-ASKS = {Ask.CHANNEL: channel_options}
+FEATURE = Feature(
+    "access",
+    order=10,
+    commands=(
+        Command("start", parse_start, start, EVERYONE, writes=True, public=True),
+        Command("help", parse_help, help_, EVERYONE, writes=False, aliases=("trogiup", "huongdan")),
+        Command("toi", parse_whoami, whoami, EVERYONE, writes=False),
+        Command("kenh", parse_notify, notify_via, EVERYONE, writes=True, aliases=("kenhnhac",)),
+    ),
+    asks={Ask.CHANNEL: channel_options},
+)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from bot.core.commands.tokens import Ask, Missing, YearGuess
-from bot.core.messages import Incoming, Option
-from bot.core.permissions import may_act_for
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.grammar import Ask, Missing, YearGuess
+from bot.core.messages import Option
+from bot.core.outcomes import Question, Refused, Say
+from bot.core.permissions import Actor, may_act_for
 from bot.core.replies import parse_choice_token
-from bot.core.views import Question, Refusal, Say
-from bot.service.context import Request
+from bot.service.context import Context, Source
 from storage import conversations
 
 CHOICE_TTL = timedelta(hours=2)
 
-OptionsFor = Callable[[Request, Missing], Awaitable[list[Option]]]
+OptionsFor = Callable[[Context, Missing], Awaitable[list[Option]]]
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,18 @@ class Picked:
     option: Option | None  # None: the question was answered before
 
 
-async def department_options(req: Request, missing: Missing) -> list[Option]:
-    """The departments the asker may act for."""
-    codes = [code for code in req.settings.codes if may_act_for(req.me, code)]
-    return [Option(req.settings.name(code), missing.template.format(code)) for code in codes]
+async def department_options(ctx: Context, missing: Missing) -> list[Option]:
+    """The departments of the commune the asker may act for."""
+    codes = [code for code in ctx.here.codes if may_act_for(ctx.me, code)]
+    return [Option(ctx.department_name(code), missing.template.format(code)) for code in codes]
 
 
-async def ask(req: Request, missing: Missing, providers: dict[Ask, OptionsFor]) -> Question | Say:
+async def ask(ctx: Context, missing: Missing, providers: Mapping[Ask, OptionsFor]) -> Question | Refused:
     """The question for a missing argument, with its options (or why there is nothing to pick)."""
-    options = await providers[missing.ask](req, missing)
+    provider = department_options if missing.ask is Ask.DEPARTMENT else providers[missing.ask]
+    options = await provider(ctx, missing)
     if not options:
-        raise Refusal(f"ask.{missing.ask}_none", **missing.context)
+        return Refused.of(f"ask.{missing.ask}_none", **missing.context)
     return Question(f"ask.{missing.ask}", tuple(options), dict(missing.context))
 
 
@@ -50,51 +53,49 @@ def confirm_year(guess: YearGuess, message: str) -> Question:
     return Question(guess.key, options, {"day": guess.day})
 
 
-async def remember(req: Request, options: tuple[Option, ...]) -> int:
+async def remember(ctx: Context, options: tuple[Option, ...]) -> int:
     """Store a question's options for the sender in this chat; the id its answers carry."""
     return await conversations.add_choice(
-        req.session,
-        channel=req.incoming.channel,
-        chat_id=req.incoming.chat_id,
-        person_id=req.me.person_id,
+        ctx.session,
+        channel=ctx.source.channel,
+        chat_id=ctx.source.chat_id,
+        person_id=ctx.me.person_id,
         options=[{"label": o.label, "command": o.command, "confirmed": o.confirmed} for o in options],
-        now=req.now,
-        expires_at=req.now + CHOICE_TTL,
+        now=ctx.now,
+        expires_at=ctx.now + CHOICE_TTL,
     )
 
 
-async def answer_of(req: Request) -> Picked | Say | None:
+async def answer_of(
+    session: AsyncSession, source: Source, typed: str, actor: Actor | None, now: datetime
+) -> Picked | Say | None:
     """If the message answers a question (a tapped button, or a bare number), the option picked.
 
-    Say when the answer cannot count (expired, someone else's, already answered); None when the
-    message is not an answer at all.
-    """
-    incoming: Incoming = req.incoming
-    text = incoming.text.strip()
-    token = parse_choice_token(text)
+    Say when the answer cannot count (expired, someone else's, already answered); None when the message is not
+    an answer at all."""
+    typed = typed.strip()
+    token = parse_choice_token(typed)
     if token is not None:
-        choice = await conversations.get_choice(req.session, token[0])
+        choice = await conversations.get_choice(session, token[0])
         number = token[1]
-    elif text.isascii() and text.isdigit() and req.actor is not None and len(text) <= 2:
-        choice = await conversations.latest_open_choice(
-            req.session, incoming.channel, incoming.chat_id, req.actor.person_id, req.now
-        )
+    elif typed.isascii() and typed.isdigit() and actor is not None and len(typed) <= 2:
+        choice = await conversations.latest_open_choice(session, source.channel, source.chat_id, actor.person_id, now)
         if choice is None:
             return None
-        number = int(text)
+        number = int(typed)
     else:
         return None
-    if choice is None or choice.channel != incoming.channel or choice.chat_id != incoming.chat_id:
+    if choice is None or choice.channel != source.channel or choice.chat_id != source.chat_id:
         return Say.of("choice.expired")
-    if req.actor is None or choice.person_id != req.actor.person_id:
+    if actor is None or choice.person_id != actor.person_id:
         return Say.of("choice.not_yours")
     if choice.consumed_at is not None:
         return Picked(choice.id, None)  # answered before: the pipeline repeats that answer
-    if choice.expires_at <= req.now:
+    if choice.expires_at <= now:
         return Say.of("choice.expired")
     if not 1 <= number <= len(choice.options):
         return Say.of("choice.out_of_range", count=len(choice.options))
-    if not await conversations.consume_choice(req.session, choice.id, req.now):
+    if not await conversations.consume_choice(session, choice.id, now):
         return Picked(choice.id, None)
     picked = choice.options[number - 1]
     return Picked(choice.id, Option(picked["label"], picked["command"], picked.get("confirmed", False)))

@@ -1,65 +1,84 @@
-"""What every use case is handed: the settings derived from the configuration, and the request in hand."""
+"""What every use case is handed: who acts, in which commune, through which channel or page (`Source`), and the
+request in hand (`Context`): its session, time, and the deployment's settings. A use case never sees a chat
+message: the chat, the CLI and the web page all reach it through these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
-from bot.core.calendar import CALENDAR, WorkCalendar
-from bot.core.commands.registry import RawCommand
-from bot.core.commands.tokens import Ask, Missing
+from bot.config.sections import ExportsConfig, InvitesConfig
+from bot.core.commune import Commune, Communes
+from bot.core.grammar import Ask, Missing
 from bot.core.messages import Incoming
+from bot.core.outcomes import Refused
 from bot.core.permissions import Actor, may_act_for, resolve_department
-from bot.core.reports import ReportKind
-from bot.core.views import Refusal
-from storage import audit, chats
+from bot.core.registry import RawCommand, Registry
+from storage import audit
+from storage.chats import Group
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The configuration as the use cases need it, derived once."""
+class Deployment:
+    """What use cases need of the deployment besides the commune in hand."""
 
-    config: Config
-    tz: ZoneInfo
-    codes: tuple[str, ...]
-    names: dict[str, str]
-    reports: tuple[ReportKind, ...]
-    consolidating: str | None = None  # the department that guides, chases and consolidates (Phòng VH-XH)
-    calendar: WorkCalendar = CALENDAR
+    communes: Communes
+    invites: InvitesConfig = InvitesConfig()
+    exports: ExportsConfig = ExportsConfig()
+    name: str = ""  # whom it serves: the province, or its one commune
+
+    @property
+    def several(self) -> bool:
+        """Whether it serves more than one commune (a province)."""
+        return len(self.communes) > 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a request comes from: a channel (telegram, zalo, console, web, cli), the chat or page, the request's
+    own id there (what its answer is kept under), and who sent it."""
+
+    channel: str
+    chat_id: str
+    message_id: str
+    sender_id: str
+    sender_name: str = ""
+    is_group: bool = False
+    attachment: str | None = None  # the channel's id of a file sent with it
+    upload: str | None = None  # where the channel saved a file sent for import
 
     @classmethod
-    def of(cls, config: Config) -> Settings:
+    def of(cls, incoming: Incoming) -> Source:
+        """A chat message as a source."""
         return cls(
-            config=config,
-            tz=config.commune.tz,
-            codes=config.department_codes,
-            names=config.department_names,
-            reports=config.report_kinds,
-            consolidating=config.consolidating_department,
+            incoming.channel,
+            incoming.chat_id,
+            incoming.message_id,
+            incoming.sender_id,
+            incoming.sender_name,
+            incoming.is_group,
+            incoming.attachment,
+            incoming.upload,
         )
-
-    def name(self, code: str) -> str:
-        """A department's full name (its code if it is no longer configured)."""
-        return self.names.get(code, code)
 
 
 @dataclass
-class Request:
-    """One message being handled: its session, sender, time and command."""
+class Context:
+    """One request being handled: its session, source, actor and commune, time, and the command as typed."""
 
     session: AsyncSession
-    settings: Settings
-    incoming: Incoming
+    deployment: Deployment
+    source: Source
     actor: Actor | None
+    commune: Commune | None  # the actor's (None: not registered yet, or the province officer)
     now: datetime
-    today: date  # the commune's date of the message
+    today: date  # the commune's date of the request
+    group: Group | None = None  # the department of the actor's commune a group chat is bound to
+    registry: Registry | None = None  # every command, for those that speak of the others (/help)
     raw: RawCommand | None = None
     confirmed: bool = False  # an answer to "are you sure?"
-    jobs: list = field(default_factory=list)  # files to make once the answer is committed
 
     @property
     def me(self) -> Actor:
@@ -67,23 +86,36 @@ class Request:
         assert self.actor is not None
         return self.actor
 
-    async def department_for(self, named: str | None) -> str:
+    @property
+    def here(self) -> Commune:
+        """The commune the request is about (the pipeline lets no one without one past a commune's command)."""
+        assert self.commune is not None
+        return self.commune
+
+    @property
+    def typed(self) -> str:
+        """The command as typed: '/hop tructuyen Giao ban'."""
+        return f"/{self.raw.word} {self.raw.args}".rstrip() if self.raw else ""
+
+    def department_for(self, named: str | None) -> str | Missing | Refused:
         """The department an entry is for (named, the group's, or the sender's only one); asked if unclear."""
-        incoming = self.incoming
-        group = None
-        if incoming.is_group:
-            group = await chats.get_group_department(self.session, incoming.channel, incoming.chat_id)
+        group = self.group.department if self.group is not None else None
         department = resolve_department(self.me, named, group)
         if department is None:
-            raise Missing(Ask.DEPARTMENT, f"/{self.raw.word} {{}} {self.raw.args}".rstrip())
+            return Missing(Ask.DEPARTMENT, f"/{self.raw.word} {{}} {self.raw.args}".rstrip())
         if not may_act_for(self.me, department):
-            raise Refusal("entry.not_your_department", codes=", ".join(self.me.focal_departments))
+            return Refused.of("entry.not_your_department", codes=", ".join(self.me.focal_departments))
         return department
+
+    def department_name(self, code: str) -> str:
+        """A department's full name in this commune."""
+        return self.here.department_name(code)
 
     async def audit(self, action: str, entity: str, entity_id: object = None, **detail: object) -> None:
         """Record a change made by the sender, in this transaction."""
         await audit.add_audit(
             self.session,
+            self.commune.id if self.commune else None,
             now=self.now,
             actor_id=self.me.person_id,
             actor_label=self.me.name,

@@ -1,15 +1,18 @@
-"""Logging meetings, documents and dossier tallies, and cancelling an entry."""
+"""Logging meetings, documents and dossier tallies (/hop, /vanban, /hoso), and cancelling an entry (/huy)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.commands.entries import (
+from bot.core.commune import Commune
+from bot.core.features.cancel import Cancel, CancelTask, EntryCancelled, parse_cancel
+from bot.core.features.entries import (
     DOCUMENT_KIND_WORDS,
     MEETING_MODE_WORDS,
     AskDocumentKind,
     AskMeetingMode,
-    Cancel,
+    EntryLogged,
+    EntryView,
     LogDocument,
     LogDossiers,
     LogMeeting,
@@ -17,26 +20,31 @@ from bot.core.commands.entries import (
     ask_document_kind,
     ask_meeting_mode,
     document_number_key,
+    parse_document,
+    parse_dossiers,
+    parse_meeting,
 )
-from bot.core.commands.tokens import Ask, Missing
+from bot.core.grammar import Ask, Missing
 from bot.core.messages import Option
-from bot.core.permissions import may_cancel
-from bot.core.views import EntryCancelled, EntryLogged, EntryView, Question, Refusal, Say
-from bot.service.context import Request, Settings
+from bot.core.outcomes import Question, Refused, Say
+from bot.core.permissions import ANY_MEMBER, may_cancel
+from bot.core.registry import Command, Feature
+from bot.service import tasks
+from bot.service.context import Context
 from storage import entries
-from storage.models import Document, DossierTally, Entry, Meeting, ReportSubmission
+from storage.models.entries import Document, DossierTally, Entry, Meeting, ReportSubmission
 
 TWIN_WINDOW = timedelta(minutes=15)
 
 
-def entry_view(entry: Entry, settings: Settings, department: str | None = None) -> EntryView:
+def entry_view(entry: Entry, commune: Commune, department: str | None = None) -> EntryView:
     """An entry as users see it."""
     code = department or entry.department.code
-    report = settings.config.report(entry.report_code) if isinstance(entry, ReportSubmission) else None
+    report = commune.report(entry.report_code) if isinstance(entry, ReportSubmission) else None
     return EntryView(
-        id=entry.id,
+        id=entry.number,
         kind=entry.kind,
-        department=settings.name(code),
+        department=commune.department_name(code),
         day=entry.occurred_on,
         summary=entry.summary,
         online=entry.meeting_online,
@@ -50,43 +58,47 @@ def entry_view(entry: Entry, settings: Settings, department: str | None = None) 
     )
 
 
-def new_entry(req: Request, cls: type[Entry], day, **fields) -> Entry:
-    """An entry made by the sender from this message, for `day`."""
-    incoming = req.incoming
+def new_entry(ctx: Context, cls: type[Entry], day, **fields) -> Entry:
+    """An entry made by the sender from this request, for `day`."""
+    source = ctx.source
     return cls(
-        person_id=req.me.person_id,
+        person_id=ctx.me.person_id,
         occurred_on=day,
         year=day.year,
-        created_at=req.now,
-        source_channel=incoming.channel,
-        source_chat_id=incoming.chat_id,
-        source_message_id=incoming.message_id,
+        created_at=ctx.now,
+        source_channel=source.channel,
+        source_chat_id=source.chat_id,
+        source_message_id=source.message_id,
         **fields,
     )
 
 
-async def ask_mode(req: Request, command: AskMeetingMode) -> None:
-    raise ask_meeting_mode(await req.department_for(command.department))
-
-
-async def ask_kind(req: Request, command: AskDocumentKind) -> None:
-    raise ask_document_kind(await req.department_for(command.department))
-
-
-async def log(req: Request, command: LogMeeting | LogDocument | LogDossiers) -> EntryLogged | Question:
-    code = await req.department_for(command.department)
+async def log(
+    ctx: Context, command: LogMeeting | LogDocument | LogDossiers | AskMeetingMode | AskDocumentKind
+) -> object:
+    """Log a meeting, a document or a day's dossiers for a department (asking what is missing)."""
+    code = ctx.department_for(command.department)
+    if not isinstance(code, str):
+        return code
+    session, commune = ctx.session, ctx.here
     match command:
+        case AskMeetingMode():
+            return ask_meeting_mode(code)
+        case AskDocumentKind():
+            return ask_document_kind(code)
         case LogMeeting():
             online = command.mode is MeetingMode.ONLINE
-            if not req.confirmed and (twin := await _same_meeting(req, code, online, command)):
-                return _confirm_twin(req, twin)
-            entry: Entry = new_entry(req, Meeting, command.day, summary=command.summary, meeting_online=online)
+            if not ctx.confirmed and (twin := await _same_meeting(ctx, code, online, command)):
+                return _confirm_twin(ctx, twin)
+            entry: Entry = new_entry(ctx, Meeting, command.day, summary=command.summary, meeting_online=online)
         case LogDocument():
             key = document_number_key(command.number) if command.number else None
-            if key and (existing := await entries.find_document_number(req.session, command.day.year, key)):
-                raise Refusal("document.duplicate", number=command.number, year=command.day.year, id=existing.id)
+            if key and (existing := await entries.find_document_number(session, commune.id, command.day.year, key)):
+                return Refused.of(
+                    "document.duplicate", number=command.number, year=command.day.year, id=existing.number
+                )
             entry = new_entry(
-                req,
+                ctx,
                 Document,
                 command.day,
                 summary=command.summary,
@@ -96,78 +108,85 @@ async def log(req: Request, command: LogMeeting | LogDocument | LogDossiers) -> 
             )
         case LogDossiers():
             entry = new_entry(
-                req, DossierTally, command.day, dossiers_online=command.online, dossiers_paper=command.paper
+                ctx, DossierTally, command.day, dossiers_online=command.online, dossiers_paper=command.paper
             )
-    await entries.add_entry(req.session, entry, code)
-    await req.audit("add", entry.kind, entry.id, department=code, day=command.day.isoformat(), text=req.raw.args[:400])
-    return EntryLogged(entry_view(entry, req.settings, code))
+    await entries.add_entry(session, commune.id, entry, code)
+    await ctx.audit("add", entry.kind, entry.number, department=code, day=command.day.isoformat(), text=ctx.typed[:400])
+    return EntryLogged(entry_view(entry, commune, code))
 
 
-async def _same_meeting(req: Request, code: str, online: bool, command: LogMeeting) -> Entry | None:
+async def _same_meeting(ctx: Context, code: str, online: bool, command: LogMeeting) -> Entry | None:
     """The same department's meeting of the same mode, day and summary, logged within the last minutes."""
     return await entries.find_recent_meeting(
-        req.session,
+        ctx.session,
+        ctx.here.id,
         department=code,
         online=online,
         day=command.day,
         summary=command.summary,
-        since=req.now - TWIN_WINDOW,
+        since=ctx.now - TWIN_WINDOW,
     )
 
 
-def _confirm_twin(req: Request, twin: Entry) -> Question:
+def _confirm_twin(ctx: Context, twin: Entry) -> Question:
     """Asked before logging what looks like the same meeting twice."""
     options = (
-        Option(Say.of("option.log_anyway"), req.incoming.text, confirmed=True),
+        Option(Say.of("option.log_anyway"), ctx.typed, confirmed=True),
         Option(Say.of("option.dont"), ""),
     )
-    return Question("confirm.same_meeting", options, {"id": twin.id, "what": entry_view(twin, req.settings)})
+    return Question("confirm.same_meeting", options, {"id": twin.number, "what": entry_view(twin, ctx.here)})
 
 
-async def cancel(req: Request, command: Cancel) -> EntryCancelled | Question:
-    latest = await entries.get_latest_entry(req.session, req.me.person_id)
+async def cancel(ctx: Context, command: Cancel | CancelTask) -> object:
+    """Cancel the sender's latest entry or a numbered one (the record is kept); a task goes to its feature."""
+    if isinstance(command, CancelTask):
+        return await tasks.cancel_task(ctx, command)
+    session, commune = ctx.session, ctx.here
+    latest = await entries.get_latest_entry(session, commune.id, ctx.me.person_id)
     if command.entry_id is None:
         if latest is None:
-            raise Refusal("cancel.nothing")
+            return Refused.of("cancel.nothing")
         if latest.cancelled_at is not None:  # a second bare /huy never walks back through older entries
-            raise Refusal("cancel.last_already", id=latest.id, what=entry_view(latest, req.settings))
+            return Refused.of("cancel.last_already", id=latest.number, what=entry_view(latest, commune))
         entry = latest
     else:
-        entry = await entries.get_entry(req.session, command.entry_id)
+        entry = await entries.get_entry(session, commune.id, command.entry_id)
         if entry is None:
-            raise Refusal("cancel.not_found", id=command.entry_id)
-        if not may_cancel(req.me, entry.person_id):
-            raise Refusal("cancel.not_yours")
+            return Refused.of("cancel.not_found", id=command.entry_id)
+        if not may_cancel(ctx.me, entry.person_id):
+            return Refused.of("cancel.not_yours")
         if entry.cancelled_at is not None:
-            raise Refusal("cancel.already", id=entry.id)
-        if not req.confirmed and (latest is None or entry.id != latest.id):
+            return Refused.of("cancel.already", id=entry.number)
+        if not ctx.confirmed and (latest is None or entry.id != latest.id):
             options = (
-                Option(Say.of("option.cancel_entry", id=entry.id), f"/huy {entry.id}", confirmed=True),
+                Option(Say.of("option.cancel_entry", id=entry.number), f"/huy {entry.number}", confirmed=True),
                 Option(Say.of("option.dont"), ""),
             )
-            return Question("confirm.cancel", options, {"id": entry.id, "what": entry_view(entry, req.settings)})
-    await entries.cancel_entry(req.session, entry, by_id=req.me.person_id, now=req.now)
-    await req.audit("cancel", entry.kind, entry.id)
-    return EntryCancelled(entry_view(entry, req.settings))
+            return Question("confirm.cancel", options, {"id": entry.number, "what": entry_view(entry, commune)})
+    await entries.cancel_entry(session, entry, by_id=ctx.me.person_id, now=ctx.now)
+    await ctx.audit("cancel", entry.kind, entry.number)
+    return EntryCancelled(entry_view(entry, commune))
 
 
-async def mode_options(req: Request, missing: Missing) -> list[Option]:
+async def mode_options(ctx: Context, missing: Missing) -> list[Option]:
     """Online or in person."""
     labels = {MeetingMode.ONLINE: "option.online", MeetingMode.IN_PERSON: "option.in_person"}
     return [Option(Say.of(labels[m]), missing.template.format(word)) for m, word in MEETING_MODE_WORDS.items()]
 
 
-async def kind_options(req: Request, missing: Missing) -> list[Option]:
+async def kind_options(ctx: Context, missing: Missing) -> list[Option]:
     """Electronic, paper or secret."""
     return [Option(Say.of(f"option.{k}"), missing.template.format(word)) for k, word in DOCUMENT_KIND_WORDS.items()]
 
 
-HANDLERS = {
-    AskMeetingMode: ask_mode,
-    AskDocumentKind: ask_kind,
-    LogMeeting: log,
-    LogDocument: log,
-    LogDossiers: log,
-    Cancel: cancel,
-}
-ASKS = {Ask.MEETING_MODE: mode_options, Ask.DOCUMENT_KIND: kind_options}
+FEATURE = Feature(
+    "entries",
+    order=20,
+    commands=(
+        Command("hop", parse_meeting, log, ANY_MEMBER, writes=True, aliases=("cuochop", "hoihop")),
+        Command("vanban", parse_document, log, ANY_MEMBER, writes=True),
+        Command("hoso", parse_dossiers, log, ANY_MEMBER, writes=True, aliases=("thutuc",)),
+        Command("huy", parse_cancel, cancel, ANY_MEMBER, writes=True),
+    ),
+    asks={Ask.MEETING_MODE: mode_options, Ask.DOCUMENT_KIND: kind_options},
+)

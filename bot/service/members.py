@@ -6,54 +6,74 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.commands.members import ListMembers, Revoke
-from bot.core.commands.tokens import Ask, Missing
+from bot.core.commune import Commune
+from bot.core.features.members import ListMembers, MemberList, MemberRow, Revoke, parse_members, parse_revoke
+from bot.core.grammar import Ask, Missing
 from bot.core.messages import Option
-from bot.core.permissions import may_revoke
-from bot.core.views import MemberList, MemberRow, Refusal, Say
-from bot.service.access import grant_of, role_view
-from bot.service.context import Request, Settings
+from bot.core.outcomes import Refused, Say
+from bot.core.permissions import ADMINS, MANAGERS, Grant, Role, may_revoke
+from bot.core.registry import Command, Feature
+from bot.service.access import role_view
+from bot.service.context import Context
 from storage import audit, people
 
 MAX_OPTIONS = 12
 
 
-async def member_list(session: AsyncSession, settings: Settings) -> MemberList:
-    """Everyone with an active role."""
+async def member_list(session: AsyncSession, commune: Commune | None) -> MemberList:
+    """Everyone with an active role in a commune (None: the province's officers)."""
     rows = []
-    for person in await people.list_active_people(session):
-        roles = tuple(role_view(grant_of(m), settings) for m in person.memberships)
-        rows.append(MemberRow(person.id, person.full_name, roles))
+    for person in await people.list_active_people(session, commune.id if commune else None):
+        grants = (Grant(Role(m.role), m.department.code if m.department else None) for m in person.memberships)
+        rows.append(MemberRow(person.id, person.full_name, tuple(role_view(g, commune) for g in grants)))
     return MemberList(tuple(rows))
 
 
-async def revoke(session: AsyncSession, person_id: int, *, actor_id: int | None, label: str, now: datetime) -> Say:
-    """Take every role from a person; their chat accounts are then treated as unregistered."""
-    person = await people.get_person(session, person_id)
-    if person is None or not await people.revoke_person(session, person_id, by_id=actor_id, now=now):
-        raise Refusal("revoke.not_found", person_id=person_id)
+async def revoke(
+    session: AsyncSession, commune: Commune | None, person_id: int, *, actor_id: int | None, label: str, now: datetime
+) -> Say | Refused:
+    """Take every role from one of the commune's people; their chat accounts are then treated as unregistered."""
+    commune_id = commune.id if commune else None
+    person = await people.get_person(session, commune_id, person_id)
+    if person is None or not await people.revoke_person(session, commune_id, person_id, by_id=actor_id, now=now):
+        return Refused.of("revoke.not_found", person_id=person_id)
     await audit.add_audit(
-        session, now=now, actor_id=actor_id, actor_label=label, action="revoke", entity="person", entity_id=person_id
+        session,
+        commune_id,
+        now=now,
+        actor_id=actor_id,
+        actor_label=label,
+        action="revoke",
+        entity="person",
+        entity_id=person_id,
     )
     return Say.of("revoke.done", name=person.full_name, person_id=person_id)
 
 
-async def list_members(req: Request, command: ListMembers) -> MemberList:
-    return await member_list(req.session, req.settings)
+async def list_members(ctx: Context, command: ListMembers) -> MemberList:
+    return await member_list(ctx.session, ctx.here)
 
 
-async def revoke_member(req: Request, command: Revoke) -> Say:
-    if not may_revoke(req.me, command.person_id):
-        raise Refusal("revoke.self")
-    return await revoke(req.session, command.person_id, actor_id=req.me.person_id, label=req.me.name, now=req.now)
+async def revoke_member(ctx: Context, command: Revoke) -> Say | Refused:
+    if not may_revoke(ctx.me, command.person_id):
+        return Refused.of("revoke.self")
+    return await revoke(ctx.session, ctx.here, command.person_id, actor_id=ctx.me.person_id, label=ctx.me.name,
+                        now=ctx.now)  # fmt: skip
 
 
-async def member_options(req: Request, missing: Missing) -> list[Option]:
+async def member_options(ctx: Context, missing: Missing) -> list[Option]:
     """Active members other than the asker."""
-    members = (await member_list(req.session, req.settings)).members
-    others = [m for m in members if may_revoke(req.me, m.person_id)][:MAX_OPTIONS]
+    members = (await member_list(ctx.session, ctx.here)).members
+    others = [m for m in members if may_revoke(ctx.me, m.person_id)][:MAX_OPTIONS]
     return [Option(f"{m.person_id}. {m.name}", missing.template.format(m.person_id)) for m in others]
 
 
-HANDLERS = {ListMembers: list_members, Revoke: revoke_member}
-ASKS = {Ask.MEMBER: member_options}
+FEATURE = Feature(
+    "members",
+    order=80,
+    commands=(
+        Command("thanhvien", parse_members, list_members, MANAGERS, writes=False),
+        Command("thuhoi", parse_revoke, revoke_member, ADMINS, writes=True),
+    ),
+    asks={Ask.MEMBER: member_options},
+)

@@ -6,40 +6,49 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.commands.reports import AskReportPeriod, ShowReports, Submit
-from bot.core.commands.tokens import Ask, Missing
+from bot.core.commune import Commune
+from bot.core.features.province import OwingCommune, ProvinceReports
+from bot.core.features.reports import (
+    AskReportPeriod,
+    ReportStatus,
+    ShowReports,
+    SubmissionLine,
+    Submit,
+    Untracked,
+    parse_reports,
+    parse_submit,
+)
+from bot.core.grammar import Ask, Missing
 from bot.core.messages import Option
+from bot.core.outcomes import Many, Refused, Say
+from bot.core.permissions import ANY_MEMBER, EVERYONE
+from bot.core.registry import Command, Feature
 from bot.core.reports import ReportKind, current_report_year, oldest_outstanding
-from bot.core.views import Many, Refusal, ReportStatus, Say, SubmissionLine, Untracked
 from bot.figures import counting_since
-from bot.service.context import Request, Settings
+from bot.service.context import Context
 from bot.service.entries import new_entry
 from storage import entries, outbox, reports
-from storage.models import OutboxKind, ReportSubmission
+from storage.models.entries import ReportSubmission
+from storage.models.messaging import OutboxKind
 
 
-async def ask_period(req: Request, command: AskReportPeriod) -> None:
-    code = await req.department_for(command.department)
-    raise Missing(Ask.REPORT_PERIOD, f"/nopbaocao {code} {{}}", department=req.settings.name(code), code=code)
-
-
-async def period_options(req: Request, missing: Missing) -> list[Option]:
+async def period_options(ctx: Context, missing: Missing) -> list[Option]:
     """The periods the department may submit now: for each report, the oldest it still owes."""
-    code = missing.context["code"]
-    start = await counting_since(req.session, req.settings.config, req.today)
+    code, commune = missing.context["code"], ctx.here
+    start = await counting_since(ctx.session, commune, ctx.today)
     options = []
-    for kind in req.settings.reports:
-        if code not in kind.owing(req.settings.codes):
+    for kind in commune.reports:
+        if code not in kind.owing(commune.codes):
             continue
-        done = await reports.submitted_years(req.session, code, kind.code)
-        if (year := oldest_outstanding(kind, done, start, req.today)) is not None:
+        done = await reports.submitted_years(ctx.session, commune.id, code, kind.code)
+        if (year := oldest_outstanding(kind, done, start, ctx.today)) is not None:
             label = Say.of("option.report_period", report=kind.name, year=year)
             options.append(Option(label, missing.template.format(f"{kind.code} {year}")))
     return options
 
 
-async def _submission(req: Request, code: str, kind: ReportKind, year: int) -> ReportSubmission | None:
-    return next(iter(await reports.list_submissions(req.session, kind.code, year, code)), None)
+async def _submission(ctx: Context, code: str, kind: ReportKind, year: int) -> ReportSubmission | None:
+    return next(iter(await reports.list_submissions(ctx.session, ctx.here.id, kind.code, year, code)), None)
 
 
 def _submitted(entry: ReportSubmission, department: str, kind: ReportKind, year: int) -> dict[str, object]:
@@ -50,83 +59,128 @@ def _submitted(entry: ReportSubmission, department: str, kind: ReportKind, year:
         "year": year,
         "day": entry.occurred_on,
         "person": entry.person.full_name,
-        "id": entry.id,
+        "id": entry.number,
     }
 
 
-async def submit(req: Request, command: Submit) -> Say:
-    code = await req.department_for(command.department)
-    kind = req.settings.config.report(command.report)
-    department = req.settings.name(code)
-    if code not in kind.owing(req.settings.codes):
-        raise Refusal("report.not_required", department=department, report=kind.name)
-    start = await counting_since(req.session, req.settings.config, req.today)
-    done = await reports.submitted_years(req.session, code, kind.code)
+async def submit(ctx: Context, command: Submit | AskReportPeriod) -> object:
+    code = ctx.department_for(command.department)
+    if not isinstance(code, str):
+        return code
+    commune = ctx.here
+    department = ctx.department_name(code)
+    if isinstance(command, AskReportPeriod):
+        return Missing(Ask.REPORT_PERIOD, f"/nopbaocao {code} {{}}", department=department, code=code)
+    kind = commune.report(command.report)
+    if code not in kind.owing(commune.codes):
+        return Refused.of("report.not_required", department=department, report=kind.name)
+    start = await counting_since(ctx.session, commune, ctx.today)
+    done = await reports.submitted_years(ctx.session, commune.id, code, kind.code)
     year = command.year
     if year is None:
-        year = oldest_outstanding(kind, done, start, req.today)
+        year = oldest_outstanding(kind, done, start, ctx.today)
         if year is None:
             latest = max(done, default=None)
-            if latest is not None and (entry := await _submission(req, code, kind, latest)) is not None:
-                raise Refusal("report.all_submitted", **_submitted(entry, department, kind, latest))
-            raise Refusal("report.none_outstanding", department=department, report=kind.name)
+            if latest is not None and (entry := await _submission(ctx, code, kind, latest)) is not None:
+                return Refused.of("report.all_submitted", **_submitted(entry, department, kind, latest))
+            return Refused.of("report.none_outstanding", department=department, report=kind.name)
     elif kind.due(year) < start:
-        raise Refusal("report.not_tracked", report=kind.name, year=year, start=start)
-    elif not kind.window(year).has_begun(req.today):
-        raise Refusal("report.not_open", report=kind.name, year=year, start=kind.window(year).start)
+        return Refused.of("report.not_tracked", report=kind.name, year=year, start=start)
+    elif not kind.window(year).has_begun(ctx.today):
+        return Refused.of("report.not_open", report=kind.name, year=year, start=kind.window(year).start)
     if year in done:
-        entry = await _submission(req, code, kind, year)
-        raise Refusal("report.already", **_submitted(entry, department, kind, year))
+        entry = await _submission(ctx, code, kind, year)
+        return Refused.of("report.already", **_submitted(entry, department, kind, year))
     entry = new_entry(
-        req,
+        ctx,
         ReportSubmission,
-        req.today,
+        ctx.today,
         summary=command.note,
         report_code=kind.code,
         report_year=year,
-        file_id=req.incoming.attachment,
+        file_id=ctx.source.attachment,
     )
     entry.year = year
-    await entries.add_entry(req.session, entry, code)
-    await outbox.supersede(req.session, [OutboxKind.REPORT], outbox.report_subject(kind.code, year, code))
-    await req.audit("add", "report", entry.id, department=code, report=kind.code, year=year, file=bool(entry.file_id))
-    on_behalf = code not in req.me.focal_departments
+    await entries.add_entry(ctx.session, commune.id, entry, code)
+    await outbox.supersede(ctx.session, [OutboxKind.REPORT], outbox.report_subject(commune.id, kind.code, year, code))
+    await ctx.audit(
+        "add", "report", entry.number, department=code, report=kind.code, year=year, file=bool(entry.file_id)
+    )
+    on_behalf = code not in ctx.me.focal_departments
     return Say.of(
         "report.submitted",
-        id=entry.id,
+        id=entry.number,
         department=department,
         report=kind.name,
         year=year,
         file=Say.of("report.with_file") if entry.file_id else "",
         note=f": {command.note}" if command.note else "",
-        recorded_by=Say.of("report.recorded_by", name=req.me.name) if on_behalf else "",
+        recorded_by=Say.of("report.recorded_by", name=ctx.me.name) if on_behalf else "",
     )
 
 
-async def report_status(session: AsyncSession, settings_: Settings, kind: ReportKind, year: int | None, today: date):
+async def report_status(
+    session: AsyncSession, commune: Commune, kind: ReportKind, year: int | None, today: date
+) -> ReportStatus | Untracked:
     """Who has submitted a period, when and by whom, and who is late."""
     year = year or current_report_year(kind, today)
     due = kind.due(year)
-    start = await counting_since(session, settings_.config, today)
+    start = await counting_since(session, commune, today)
     if due < start:
         return Untracked(kind.name, year, start)
-    submitted = {s.department.code: s for s in await reports.list_submissions(session, kind.code, year)}
+    submitted = {s.department.code: s for s in await reports.list_submissions(session, commune.id, kind.code, year)}
     lines = []
-    for code in kind.owing(settings_.codes):
+    for code in kind.owing(commune.codes):
+        name = commune.department_name(code)
         if (entry := submitted.get(code)) is not None:
-            lines.append(SubmissionLine(settings_.name(code), entry.occurred_on, entry.person.full_name))
+            lines.append(SubmissionLine(name, entry.occurred_on, entry.person.full_name))
         else:
-            lines.append(SubmissionLine(settings_.name(code), days_late=max((today - due).days, 0)))
+            lines.append(SubmissionLine(name, days_late=max((today - due).days, 0)))
     return ReportStatus(kind.name, year, due, today, tuple(lines))
 
 
-async def show_reports(req: Request, command: ShowReports) -> Many:
-    kinds = [req.settings.config.report(command.report)] if command.report else list(req.settings.reports)
+async def show_reports(ctx: Context, command: ShowReports) -> Many | Refused:
+    """Who has submitted each report period; for the province officer, the communes still owing one."""
+    if ctx.commune is None:
+        return await _province_reports(ctx, command)
+    commune = ctx.here
+    kinds = [commune.report(command.report)] if command.report else list(commune.reports)
     if not kinds:
-        raise Refusal("report.no_reports")
-    statuses = [await report_status(req.session, req.settings, k, command.year, req.today) for k in kinds]
+        return Refused.of("report.no_reports")
+    statuses = [await report_status(ctx.session, commune, k, command.year, ctx.today) for k in kinds]
     return Many(tuple(sorted(statuses, key=lambda s: s.due if isinstance(s, ReportStatus) else date.min)))
 
 
-HANDLERS = {AskReportPeriod: ask_period, Submit: submit, ShowReports: show_reports}
-ASKS = {Ask.REPORT_PERIOD: period_options}
+async def _province_reports(ctx: Context, command: ShowReports) -> Many | Refused:
+    """Each report period across the communes that have it: which of them still owe it, and which departments."""
+    communes = list(ctx.deployment.communes)
+    codes = [command.report] if command.report else list(dict.fromkeys(r.code for c in communes for r in c.reports))
+    views = []
+    for code in codes:
+        statuses = [
+            (commune, await report_status(ctx.session, commune, commune.report(code), command.year, ctx.today))
+            for commune in communes
+            if commune.report(code) is not None
+        ]
+        tracked = [(commune, status) for commune, status in statuses if isinstance(status, ReportStatus)]
+        if not tracked:
+            continue
+        owing = tuple(
+            OwingCommune(commune.name, tuple(line.department for line in status.lines if line.submitted_on is None))
+            for commune, status in tracked
+            if status.done < len(status.lines)
+        )
+        _, first = tracked[0]
+        views.append(ProvinceReports(first.report, first.year, first.due, ctx.today, owing, len(tracked)))
+    return Many(tuple(views)) if views else Refused.of("report.no_reports")
+
+
+FEATURE = Feature(
+    "reports",
+    order=40,
+    commands=(
+        Command("nopbaocao", parse_submit, submit, ANY_MEMBER, writes=True, aliases=("nop",)),
+        Command("baocao", parse_reports, show_reports, EVERYONE, writes=False),
+    ),
+    asks={Ask.REPORT_PERIOD: period_options},
+)

@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
-from bot.core.commands.targets import ShowTargets
-from bot.core.permissions import may_view, sees_every_department
-from bot.core.views import FileJob, Many, Refusal, WithFile
+from dataclasses import replace
+
+from bot.core.features.targets import ShowTargets, parse_targets
+from bot.core.outcomes import FileJob, Many, Refused, WithFile
+from bot.core.permissions import EVERYONE, may_view, sees_every_department
+from bot.core.registry import Command, Feature
 from bot.figures import department_table, target_report
-from bot.service import exports
-from bot.service.context import Request
+from bot.service import province
+from bot.service.context import Context
+from bot.service.files import begun_period
 
 
-async def show_targets(req: Request, command: ShowTargets) -> Many:
-    consolidating = req.settings.consolidating
+async def show_targets(ctx: Context, command: ShowTargets) -> object:
+    """Where the commune (and the asker's departments) stand; for the province officer, every commune."""
+    if ctx.commune is None:
+        if command.commune is None:
+            return await province.table(ctx, command)
+        ctx = replace(ctx, commune=ctx.deployment.communes.by_code(command.commune))  # as its chairman sees it
+    commune = ctx.here
+    consolidating = commune.consolidating
     if command.department is not None:
-        if not may_view(req.me, command.department, consolidating):
-            raise Refusal("view.not_your_department", codes=", ".join(req.me.focal_departments))
+        if not may_view(ctx.me, command.department, consolidating):
+            return Refused.of("view.not_your_department", codes=", ".join(ctx.me.focal_departments))
         scopes: list[str | None] = [command.department]
     else:
-        scopes = [None, *([] if req.me.is_commune_wide else req.me.focal_departments)]
-    period = exports.begun_period(req, command.year, command.report, command.month)
-    config = req.settings.config
-    views = [await target_report(req.session, config, period, s, req.today) for s in scopes]
-    if command.department is None and sees_every_department(req.me, consolidating):
-        views.append(await department_table(req.session, config, period))
+        scopes = [None, *([] if ctx.me.is_commune_wide else ctx.me.focal_departments)]
+    period = begun_period(ctx, command.year, command.report, command.month)
+    if isinstance(period, Refused):
+        return period
+    views = [await target_report(ctx.session, commune, period, s, ctx.today) for s in scopes]
+    if command.department is None and sees_every_department(ctx.me, consolidating):
+        views.append(await department_table(ctx.session, commune, period))
     reports = Many(tuple(views))
-    if config.exports.charts and command.department is None:
-        return WithFile(reports, FileJob("chart", period))  # the commune's figures, drawn
+    if ctx.deployment.exports.charts and command.department is None:
+        return WithFile(reports, FileJob("chart", period, commune_id=commune.id))  # the commune's figures, drawn
     return reports
 
 
-HANDLERS = {ShowTargets: show_targets}
+FEATURE = Feature(
+    "targets",
+    order=30,
+    commands=(Command("chitieu", parse_targets, show_targets, EVERYONE, writes=False, aliases=("baocaochitieu",)),),
+)

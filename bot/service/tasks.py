@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from bot.core.commands.entries import CancelTask
-from bot.core.commands.tasks import Assign, Done, EditTask, ListTasks, Progress
-from bot.core.commands.tokens import Ask, Missing
-from bot.core.messages import Option
-from bot.core.notices import to_body
-from bot.core.permissions import may_manage_tasks, may_update_task, may_view, sees_every_department
-from bot.core.texts import render_notice
-from bot.core.views import (
-    Question,
-    Refusal,
-    Say,
+from bot.core.features.cancel import CancelTask
+from bot.core.features.tasks import (
+    Assign,
+    Done,
+    EditTask,
+    ListTasks,
+    Progress,
     TaskAssigned,
     TaskChanged,
     TaskDone,
     TaskList,
-    TaskNotice,
     TaskProgressed,
     TaskRow,
+    parse_assign,
+    parse_done,
+    parse_edit,
+    parse_progress,
+    parse_tasks,
 )
-from bot.service.context import Request, Settings
+from bot.core.grammar import Ask, Missing
+from bot.core.messages import Option
+from bot.core.notices import TaskNotice, render_notice, to_body
+from bot.core.outcomes import Question, Refused, Say
+from bot.core.permissions import (
+    ANY_MEMBER,
+    LEADER_OR_FOCAL,
+    MANAGERS,
+    may_manage_tasks,
+    may_update_task,
+    may_view,
+    sees_every_department,
+)
+from bot.core.registry import Command, Feature
+from bot.service.context import Context
 from storage import chats, outbox, tasks
-from storage.models import OutboxKind, Task
+from storage.models.messaging import OutboxKind
+from storage.models.tasks import Task
 
 MAX_TASK_LINES = 15
 MAX_OPTIONS = 8
@@ -31,93 +46,101 @@ PERCENT_OPTIONS = (25, 50, 75, 90)
 SETTLED_KINDS = (OutboxKind.TASK, OutboxKind.TASK_ESCALATION, OutboxKind.TASK_NUDGE)
 
 
-def task_row(task: Task, settings: Settings) -> TaskRow:
+def task_row(task: Task, ctx: Context) -> TaskRow:
     """A task as users see it."""
     code = task.department.code
-    return TaskRow(task.id, code, settings.name(code), task.title, task.due_on, task.progress)
+    return TaskRow(task.number, code, ctx.department_name(code), task.title, task.due_on, task.progress)
 
 
-async def _notify(req: Request, row: TaskRow, stage: str) -> None:
+async def _notify(ctx: Context, task: Task, row: TaskRow, stage: str) -> None:
     """Tell the lead department about its task (new, moved to it, or changed), through the outbox."""
     view = TaskNotice("assigned", row)
-    recipients = await chats.list_department_recipients(req.session, [row.department_code])
-    key = outbox.OutboxKey(OutboxKind.TASK_ASSIGNED, outbox.task_subject(row.id), stage, req.today)
-    notice = render_notice(view, req.today)  # and again when it goes, should it wait past today
-    await outbox.enqueue(req.session, key, recipients, notice, due_at=req.now, now=req.now, body=to_body(view))
+    recipients = await chats.list_department_recipients(ctx.session, ctx.here.id, [row.department_code])
+    key = outbox.OutboxKey(OutboxKind.TASK_ASSIGNED, outbox.task_subject(task.id), stage, ctx.today)
+    notice = render_notice(view, ctx.today)  # and again when it goes, should it wait past today
+    await outbox.enqueue(ctx.session, key, recipients, notice, due_at=ctx.now, now=ctx.now, body=to_body(view))
 
 
-async def assign(req: Request, command: Assign) -> TaskAssigned:
-    incoming = req.incoming
+async def assign(ctx: Context, command: Assign) -> TaskAssigned:
+    source = ctx.source
     task = Task(
         title=command.title,
         due_on=command.due,
         progress=0,
-        created_by_id=req.me.person_id,
-        created_at=req.now,
-        source_channel=incoming.channel,
-        source_chat_id=incoming.chat_id,
-        source_message_id=incoming.message_id,
+        created_by_id=ctx.me.person_id,
+        created_at=ctx.now,
+        source_channel=source.channel,
+        source_chat_id=source.chat_id,
+        source_message_id=source.message_id,
     )
-    await tasks.add_task(req.session, task, command.department)
-    await req.audit(
-        "assign", "task", task.id, department=command.department, due=command.due.isoformat(), title=command.title
+    await tasks.add_task(ctx.session, ctx.here.id, task, command.department)
+    await ctx.audit(
+        "assign", "task", task.number, department=command.department, due=command.due.isoformat(), title=command.title
     )
-    row = TaskRow(task.id, command.department, req.settings.name(command.department), task.title, task.due_on, 0)
-    await _notify(req, row, "new")
-    return TaskAssigned(row, due_day_off=not req.settings.calendar.is_working_day(command.due))
+    row = TaskRow(task.number, command.department, ctx.department_name(command.department), task.title, task.due_on, 0)
+    await _notify(ctx, task, row, "new")
+    return TaskAssigned(row, due_day_off=not ctx.here.calendar.is_working_day(command.due))
 
 
-def _scope(req: Request, department: str | None) -> list[str] | None:
+def _scope(ctx: Context, department: str | None) -> list[str] | None | Refused:
     """The departments whose tasks the sender sees: one named, or theirs (None: every department)."""
+    consolidating = ctx.here.consolidating
     if department is not None:
-        if not may_view(req.me, department, req.settings.consolidating):
-            raise Refusal("view.not_your_department", codes=", ".join(req.me.focal_departments))
+        if not may_view(ctx.me, department, consolidating):
+            return Refused.of("view.not_your_department", codes=", ".join(ctx.me.focal_departments))
         return [department]
-    if sees_every_department(req.me, req.settings.consolidating):
+    if sees_every_department(ctx.me, consolidating):
         return None
-    return list(req.me.focal_departments)
+    return list(ctx.me.focal_departments)
 
 
-async def list_tasks(req: Request, command: ListTasks) -> TaskList:
-    open_tasks = await tasks.list_open_tasks(req.session, _scope(req, command.department))
-    rows = tuple(task_row(t, req.settings) for t in open_tasks[:MAX_TASK_LINES])
-    return TaskList(req.today, rows, len(open_tasks))
+async def list_tasks(ctx: Context, command: ListTasks) -> TaskList | Refused:
+    scope = _scope(ctx, command.department)
+    if isinstance(scope, Refused):
+        return scope
+    open_tasks = await tasks.list_open_tasks(ctx.session, ctx.here.id, scope)
+    rows = tuple(task_row(t, ctx) for t in open_tasks[:MAX_TASK_LINES])
+    return TaskList(ctx.today, rows, len(open_tasks))
 
 
-async def _open_task(req: Request, task_id: int) -> Task:
-    task = await tasks.get_task(req.session, task_id)
+async def _open_task(ctx: Context, number: int) -> Task | Refused:
+    task = await tasks.get_task(ctx.session, ctx.here.id, number)
     if task is None or task.cancelled_at is not None:
-        raise Refusal("task.not_found", id=task_id)
+        return Refused.of("task.not_found", id=number)
     if task.completed_on is not None:
-        raise Refusal("task.closed", id=task.id, day=task.completed_on)
+        return Refused.of("task.closed", id=task.number, day=task.completed_on)
     return task
 
 
-async def update(req: Request, command: Progress | Done) -> TaskProgressed | TaskDone:
-    task = await _open_task(req, command.task_id)
-    if not may_update_task(req.me, task.department.code):
-        raise Refusal("task.not_yours", id=task.id)
+async def update(ctx: Context, command: Progress | Done) -> object:
+    task = await _open_task(ctx, command.task_id)
+    if isinstance(task, Refused):
+        return task
+    if not may_update_task(ctx.me, task.department.code):
+        return Refused.of("task.not_yours", id=task.number)
     done = isinstance(command, Done)
     progress = 100 if done else command.percent
     await tasks.add_task_update(
-        req.session,
+        ctx.session,
         task,
-        person_id=req.me.person_id,
+        person_id=ctx.me.person_id,
         progress=progress,
         note=command.note,
-        now=req.now,
-        day=req.today if done else None,
+        now=ctx.now,
+        day=ctx.today if done else None,
     )
-    await req.audit("done" if done else "progress", "task", task.id, progress=progress, note=command.note)
+    await ctx.audit("done" if done else "progress", "task", task.number, progress=progress, note=command.note)
     if not done:
-        return TaskProgressed(task.id, progress, command.note)
-    await outbox.supersede(req.session, SETTLED_KINDS, outbox.task_subject(task.id))
-    return TaskDone(task.id, req.today, req.settings.calendar.working_days_after(task.due_on, req.today))
+        return TaskProgressed(task.number, progress, command.note)
+    await outbox.supersede(ctx.session, SETTLED_KINDS, outbox.task_subject(task.id))
+    return TaskDone(task.number, ctx.today, ctx.here.calendar.working_days_after(task.due_on, ctx.today))
 
 
-async def edit(req: Request, command: EditTask) -> TaskChanged:
-    task = await _open_task(req, command.task_id)
-    before = task_row(task, req.settings)
+async def edit(ctx: Context, command: EditTask) -> object:
+    task = await _open_task(ctx, command.task_id)
+    if isinstance(task, Refused):
+        return task
+    before = task_row(task, ctx)
     if command.due is not None:
         change, detail = "due", {"due": [task.due_on.isoformat(), command.due.isoformat()]}
     elif command.department is not None:
@@ -125,56 +148,62 @@ async def edit(req: Request, command: EditTask) -> TaskChanged:
     else:
         change, detail = "title", {"title": [task.title, command.title]}
     await tasks.change_task(
-        req.session, task, now=req.now, due=command.due, department=command.department, title=command.title
+        ctx.session, task, now=ctx.now, due=command.due, department=command.department, title=command.title
     )
     # Reminders already queued speak of the old task: they are dropped, and the next sweep plans anew.
-    await outbox.supersede(req.session, SETTLED_KINDS, outbox.task_subject(task.id))
-    await req.audit("edit", "task", task.id, **detail)
-    task = await tasks.get_task(req.session, task.id, refresh=True)
-    row = task_row(task, req.settings)
+    await outbox.supersede(ctx.session, SETTLED_KINDS, outbox.task_subject(task.id))
+    await ctx.audit("edit", "task", task.number, **detail)
+    task = await tasks.get_task(ctx.session, ctx.here.id, task.number, refresh=True)
+    row = task_row(task, ctx)
     if row.department_code != before.department_code:
-        await _notify(req, row, f"moved:{row.department_code}")
+        await _notify(ctx, task, row, f"moved:{row.department_code}")
     return TaskChanged(row, change)
 
 
-async def cancel_task(req: Request, command: CancelTask) -> TaskChanged | Question:
-    if not may_manage_tasks(req.me):
-        raise Refusal("task.cancel_not_allowed")
-    task = await _open_task(req, command.task_id)
-    row = task_row(task, req.settings)
-    if not req.confirmed:
+async def cancel_task(ctx: Context, command: CancelTask) -> object:
+    """`/huy V3`: a leader withdraws a task (asked first); the record is kept."""
+    if not may_manage_tasks(ctx.me):
+        return Refused.of("task.cancel_not_allowed")
+    task = await _open_task(ctx, command.task_id)
+    if isinstance(task, Refused):
+        return task
+    row = task_row(task, ctx)
+    if not ctx.confirmed:
         options = (
-            Option(Say.of("option.cancel_task", id=task.id), f"/huy V{task.id}", confirmed=True),
+            Option(Say.of("option.cancel_task", id=task.number), f"/huy V{task.number}", confirmed=True),
             Option(Say.of("option.dont"), ""),
         )
         return Question("confirm.cancel_task", options, {"task": row})
-    await tasks.cancel_task(req.session, task, by_id=req.me.person_id, now=req.now)
-    await outbox.supersede(req.session, (*SETTLED_KINDS, OutboxKind.TASK_ASSIGNED), outbox.task_subject(task.id))
-    await req.audit("cancel", "task", task.id, title=task.title, department=row.department_code)
+    await tasks.cancel_task(ctx.session, task, by_id=ctx.me.person_id, now=ctx.now)
+    await outbox.supersede(ctx.session, (*SETTLED_KINDS, OutboxKind.TASK_ASSIGNED), outbox.task_subject(task.id))
+    await ctx.audit("cancel", "task", task.number, title=task.title, department=row.department_code)
     return TaskChanged(row, "cancelled")
 
 
-async def task_options(req: Request, missing: Missing) -> list[Option]:
+async def task_options(ctx: Context, missing: Missing) -> list[Option]:
     """The open tasks the sender may update, soonest deadline first."""
-    scope = None if req.me.is_commune_wide else list(req.me.focal_departments)
-    open_tasks = await tasks.list_open_tasks(req.session, scope)
+    scope = None if ctx.me.is_commune_wide else list(ctx.me.focal_departments)
+    open_tasks = await tasks.list_open_tasks(ctx.session, ctx.here.id, scope)
     return [
-        Option(Say.of("option.task", id=t.id, title=t.title[:40]), missing.template.format(f"V{t.id}"))
+        Option(Say.of("option.task", id=t.number, title=t.title[:40]), missing.template.format(f"V{t.number}"))
         for t in open_tasks[:MAX_OPTIONS]
     ]
 
 
-async def percent_options(req: Request, missing: Missing) -> list[Option]:
+async def percent_options(ctx: Context, missing: Missing) -> list[Option]:
     """A few round percentages."""
     return [Option(Say.of("option.percent", percent=p), missing.template.format(p)) for p in PERCENT_OPTIONS]
 
 
-HANDLERS = {
-    Assign: assign,
-    ListTasks: list_tasks,
-    Progress: update,
-    Done: update,
-    EditTask: edit,
-    CancelTask: cancel_task,
-}
-ASKS = {Ask.OPEN_TASK: task_options, Ask.PERCENT: percent_options}
+FEATURE = Feature(
+    "tasks",
+    order=60,
+    commands=(
+        Command("giaoviec", parse_assign, assign, MANAGERS, writes=True),
+        Command("viec", parse_tasks, list_tasks, ANY_MEMBER, writes=False, aliases=("congviec", "nhiemvu")),
+        Command("tiendo", parse_progress, update, LEADER_OR_FOCAL, writes=True),
+        Command("xong", parse_done, update, LEADER_OR_FOCAL, writes=True, aliases=("hoanthanh",)),
+        Command("suaviec", parse_edit, edit, MANAGERS, writes=True, aliases=("doiviec",)),
+    ),
+    asks={Ask.OPEN_TASK: task_options, Ask.PERCENT: percent_options},
+)

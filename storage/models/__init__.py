@@ -1,44 +1,16 @@
-"""The tables, one module an aggregate. Instants are stored as UTC; dates are commune dates."""
+"""The tables, one module an aggregate (import a model from its module). Instants are stored as UTC; dates are
+commune dates. Importing this package imports every model module, so `Base.metadata` knows every table."""
+
+import importlib
+import pkgutil
 
 from storage.models.base import NAMING, Base, UTCDateTime
-from storage.models.entries import Document, DossierTally, Entry, Meeting, ReportSubmission
-from storage.models.messaging import (
-    GroupBinding,
-    HandledMessage,
-    InboxUpdate,
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-    PendingChoice,
-)
-from storage.models.people import ChatAccount, Department, Invite, InviteFailure, Membership, Person
-from storage.models.system import AuditEvent, Setting
-from storage.models.tasks import Task, TaskUpdate
 
-__all__ = [
-    "NAMING",
-    "AuditEvent",
-    "Base",
-    "ChatAccount",
-    "Department",
-    "Document",
-    "DossierTally",
-    "Entry",
-    "GroupBinding",
-    "HandledMessage",
-    "InboxUpdate",
-    "Invite",
-    "InviteFailure",
-    "Meeting",
-    "Membership",
-    "OutboxKind",
-    "OutboxMessage",
-    "OutboxStatus",
-    "PendingChoice",
-    "Person",
-    "ReportSubmission",
-    "Setting",
-    "Task",
-    "TaskUpdate",
-    "UTCDateTime",
-]
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+TENANT_TABLES = frozenset(
+    table.name for table in Base.metadata.sorted_tables if "commune_id" in table.columns and table.name != "communes"
+)
+
+__all__ = ["NAMING", "TENANT_TABLES", "Base", "UTCDateTime"]

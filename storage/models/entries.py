@@ -8,19 +8,26 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UTCDateTime
-from storage.models.people import Department, Person
+from storage.models.people import Department, Person, in_commune
 
 
 class Entry(Base):
-    """Something a department logged: a meeting, a document or a dossier tally; #id is its number."""
+    """Something a department logged: a meeting, a document, a dossier tally, a report submission; `number` is the
+    #N users see, counted within the commune."""
 
     __tablename__ = "entries"
     __table_args__ = (
-        UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),
+        UniqueConstraint("commune_id", "number", name="uq_entries_number"),
+        UniqueConstraint(
+            "commune_id", "source_channel", "source_chat_id", "source_message_id", name="uq_entries_source"
+        ),
+        in_commune("departments", name="fk_entries_department", column="department_id"),
+        in_commune("people", name="fk_entries_person", column="person_id"),
         Index("ix_entries_year_department", "year", "department_id"),
         # Covers the period tally (/chitieu, the digest): an index-only scan, no row lookups.
         Index(
             "ix_entries_tally",
+            "commune_id",
             "occurred_on",
             "kind",
             "cancelled_at",
@@ -33,6 +40,7 @@ class Entry(Base):
         Index("ix_entries_department_occurred_on", "department_id", "occurred_on"),
         Index(
             "uq_entries_document_number",
+            "commune_id",
             "year",
             "document_number_key",
             unique=True,
@@ -51,9 +59,11 @@ class Entry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    department_id: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
     occurred_on: Mapped[date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -73,8 +83,12 @@ class Entry(Base):
     report_year: Mapped[int | None] = mapped_column(Integer)
     file_id: Mapped[str | None] = mapped_column(String(200))
 
-    department: Mapped[Department] = relationship()
-    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    department: Mapped[Department] = relationship(
+        primaryjoin="Entry.department_id == Department.id", foreign_keys=[department_id], viewonly=True
+    )
+    person: Mapped[Person] = relationship(
+        primaryjoin="Entry.person_id == Person.id", foreign_keys=[person_id], viewonly=True
+    )
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_abstract": True}
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UTCDateTime
-from storage.models.people import Department
+from storage.models.people import Department, in_commune
 
 
 class OutboxKind(StrEnum):
@@ -89,17 +89,24 @@ class GroupBinding(Base):
     """A group chat bound to a department: its reminders go there too."""
 
     __tablename__ = "group_bindings"
-    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id"),
+        in_commune("departments", name="fk_group_bindings_department", column="department_id"),
+        Index("ix_group_bindings_department_id", "department_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    department_id: Mapped[int] = mapped_column(Integer)
     bound_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     bound_at: Mapped[datetime] = mapped_column(UTCDateTime)
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    department: Mapped[Department] = relationship()
+    department: Mapped[Department] = relationship(
+        primaryjoin="GroupBinding.department_id == Department.id", foreign_keys=[department_id], viewonly=True
+    )
 
 
 class PendingChoice(Base):

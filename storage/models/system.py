@@ -25,6 +25,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))  # None: the deployment's own
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor_label: Mapped[str] = mapped_column(String(100))

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UTCDateTime
-from storage.models.people import Department
+from storage.models.people import Department, in_commune
 
 
 class Task(Base):
     """One task, one lead department, one deadline ("một việc chỉ giao một đầu mối")."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("source_channel", "source_chat_id", "source_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("commune_id", "number", name="uq_tasks_number"),
+        UniqueConstraint("commune_id", "id", name="uq_tasks_commune"),
+        UniqueConstraint("commune_id", "source_channel", "source_chat_id", "source_message_id", name="uq_tasks_source"),
+        in_commune("departments", name="fk_tasks_department", column="department_id"),
+        Index("ix_tasks_department_id", "department_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    number: Mapped[int] = mapped_column(Integer)  # V1, V2… within the commune
+    department_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
@@ -35,16 +43,23 @@ class Task(Base):
     source_chat_id: Mapped[str] = mapped_column(String(64))
     source_message_id: Mapped[str] = mapped_column(String(64))
 
-    department: Mapped[Department] = relationship()
+    department: Mapped[Department] = relationship(
+        primaryjoin="Task.department_id == Department.id", foreign_keys=[department_id], viewonly=True
+    )
 
 
 class TaskUpdate(Base):
     """A progress report on a task (100 with `completes` when it is closed)."""
 
     __tablename__ = "task_updates"
+    __table_args__ = (
+        in_commune("tasks", name="fk_task_updates_task", column="task_id"),
+        Index("ix_task_updates_task_id", "task_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    task_id: Mapped[int] = mapped_column(Integer)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     progress: Mapped[int] = mapped_column(Integer)

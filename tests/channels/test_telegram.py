@@ -9,12 +9,13 @@ import pytest
 from telegram import Chat, Document
 
 from bot.app import App
-from bot.channels.ports import Delivery
 from bot.channels.telegram import TelegramChannel, menu_commands, register_menu
 from bot.core.permissions import Role
 from bot.core.texts import text
+from bot.ports import Delivery
 from tests.fakes.offline_request import RecordingRequest
 from tests.support.updates import bot_message, make_callback_update, make_chat, make_message_update, make_user
+from tests.support.users import new_invite
 
 TOKEN = "123456789:" + "TEST_fake_token_for_handler_tests_" + "x" * 8
 
@@ -45,7 +46,7 @@ def last_text(app) -> str:
 
 async def registered(app, user_id: int, department: str = "vhxh"):
     user = make_user(user_id)
-    invite = await app.service.create_invite(Role.FOCAL, department, created_by="test")
+    invite = await new_invite(app.service, Role.FOCAL, department)
     await feed(app, make_message_update(app.channel.bot, f"/start {invite.code}", user=user))
     return user
 
@@ -149,7 +150,7 @@ async def test_each_persons_menu_shows_what_their_roles_allow(app):
     bot = app.channel.bot
     focal = await registered(app, 21)
     leader = make_user(22, "Hùng")
-    invite = await app.service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(app.service, Role.LEADER, None)
     await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
     menus = {
         call["scope"]["chat_id"]: [c["command"] for c in call["commands"]]
@@ -166,7 +167,7 @@ async def test_each_persons_menu_shows_what_their_roles_allow(app):
 async def test_the_chart_arrives_as_a_photo_and_the_workbook_as_a_document(app):
     bot = app.channel.bot
     leader = make_user(23, "Hùng")
-    invite = await app.service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(app.service, Role.LEADER, None)
     await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
     await feed(app, make_message_update(bot, "/chitieu", user=leader))
     [photo] = app.request.sent("sendPhoto")

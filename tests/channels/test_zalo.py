@@ -14,17 +14,19 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.channels.ports import MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from bot.channels.zalo import ZaloChannel, ZaloError
 from bot.channels.zalo_webhook import incoming_of, strip_mention
 from bot.core.messages import Outgoing
 from bot.core.permissions import Role
 from bot.core.replies import split_text, units
 from bot.core.texts import text
+from bot.ports import MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from storage import outbox
 from storage.chats import Recipient
-from storage.models import InboxUpdate, OutboxKind
+from storage.models.messaging import InboxUpdate, OutboxKind
 from tests.fakes.zalo_api_server import EVENT_IMAGE, EVENT_STICKER, EVENT_TEXT, FakeZaloApi, post_webhook
+from tests.support.db import inspecting
+from tests.support.users import new_invite
 
 USER, OTHER, GROUP = "6ede9afa66b88fe6d6a9", "a1b2c3d4e5f6a7b8c9d0", "ffee00112233445566aa"
 SECRET = "binhlu-webhook-secret-42"
@@ -77,7 +79,7 @@ class Chat:
 
 async def registered(app: App, fake: FakeZaloApi, clock, user: str = USER) -> Chat:
     chat = Chat(fake, clock, user)
-    invite = await app.service.create_invite(Role.FOCAL, "vhxh", created_by="test")
+    invite = await new_invite(app.service, Role.FOCAL, "vhxh")
     assert "Chào mừng Lan Nguyễn" in await chat.say(f"/start {invite.code}")
     return chat
 
@@ -102,7 +104,7 @@ async def test_a_redelivered_message_changes_nothing(app, fake, clock):
     assert (await chat.say("/hop truc_tiep")).startswith("Đã ghi #2"), "the redelivery logged nothing"
     texts = [m["text"] for m in fake.sent(USER)[since:]]
     assert len(texts) == 2 and sum(t.startswith("Đã ghi #1") for t in texts) == 1
-    async with app.db.reading() as session:
+    async with inspecting(app.db, write=False) as session:
         stored = await session.scalar(select(func.count()).select_from(InboxUpdate))
     assert stored == 3, "/start and two /hop: the redelivery was not stored again"
 
@@ -152,7 +154,7 @@ async def test_a_reply_over_2000_units_is_sent_in_parts_that_zalo_accepts(config
         app = await running(config, clock, ZaloChannel(zalo_config(config, fake), fake.token))
         try:
             now = clock()
-            async with app.db.unit_of_work() as session:
+            async with inspecting(app.db) as session:
                 key = outbox.OutboxKey(OutboxKind.TASK, "long", "x", now.date())
                 await outbox.enqueue(session, key, [Recipient("zalo", USER, False)], body, due_at=now, now=now)
                 await session.commit()
@@ -347,7 +349,7 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
             assert fake.calls("deleteWebhook") == []
             url = f"http://127.0.0.1:{port}/zalo"
             fake.add_chat(USER)  # posted here directly, not pushed through the fake
-            invite = await app.service.create_invite(Role.FOCAL, "vhxh", created_by="test")
+            invite = await new_invite(app.service, Role.FOCAL, "vhxh")
             start = {"event_name": EVENT_TEXT, "message": {
                 "from": {"id": USER, "display_name": "Lan Nguyễn", "is_bot": False},
                 "chat": {"id": USER, "chat_type": "PRIVATE"},
@@ -357,7 +359,7 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
             for secret in (None, "sai-bi-mat-\u00e9", SECRET[:-1], SECRET + "x"):
                 status, _ = await asyncio.to_thread(post_webhook, url, start, secret)
                 assert status == 403
-            async with app.db.reading() as session:
+            async with inspecting(app.db, write=False) as session:
                 assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
             for wrap in (True, False):  # the documented wrapped body, and a bare update: one message, once
                 status, _ = await asyncio.to_thread(post_webhook, url, start, SECRET, wrap=wrap)
@@ -369,7 +371,7 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
             assert "Lan Nguyễn" in (await fake.wait_for_async(lambda m: True, since=since))["text"]
             status, _ = await asyncio.to_thread(post_webhook, url, {"not": "an update"}, SECRET)
             assert status == 400
-            async with app.db.reading() as session:
+            async with inspecting(app.db, write=False) as session:
                 assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 2, "/start once, /toi"
         finally:
             await app.stop()

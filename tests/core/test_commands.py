@@ -4,13 +4,11 @@ from datetime import date
 
 import pytest
 
-from bot.core.commands import REGISTRY, ParseContext
-from bot.core.commands.access import Help, Start
-from bot.core.commands.entries import (
+from bot.core.features.access import Help, NotifyVia, Start, WhoAmI
+from bot.core.features.cancel import Cancel, CancelTask
+from bot.core.features.entries import (
     AskDocumentKind,
     AskMeetingMode,
-    Cancel,
-    CancelTask,
     DocumentKind,
     LogDocument,
     LogDossiers,
@@ -18,10 +16,17 @@ from bot.core.commands.entries import (
     MeetingMode,
     document_number_key,
 )
-from bot.core.commands.reports import AskReportPeriod, ShowReports, Submit
-from bot.core.commands.targets import ShowTargets
-from bot.core.commands.tasks import Assign, Done, EditTask, ListTasks, Progress
-from bot.core.commands.tokens import Ask, Missing, NeedInput, ParseError, Tokens, YearGuess, fold
+from bot.core.features.files import DraftReport, ExportWorkbook, ImportFile
+from bot.core.features.groups import LinkGroup
+from bot.core.features.members import ListMembers, Revoke
+from bot.core.features.reports import AskReportPeriod, ShowReports, Submit
+from bot.core.features.targets import ShowTargets
+from bot.core.features.tasks import Assign, Done, EditTask, ListTasks, Progress
+from bot.core.grammar import Ask, Missing, NeedInput, ParseContext, ParseError, Tokens, YearGuess, fold
+from bot.core.texts import CATALOGUE, text
+from bot.service.registry import registry
+
+REGISTRY = registry()
 
 TODAY = date(2026, 11, 27)
 CONTEXT = ParseContext(TODAY, ("vp", "vhxh", "kt", "tthcc"), ("6thang", "nam"))
@@ -29,8 +34,8 @@ CONTEXT = ParseContext(TODAY, ("vp", "vhxh", "kt", "tthcc"), ("6thang", "nam"))
 
 def parse(message: str):
     raw = REGISTRY.split(message)
-    assert raw is not None and raw.spec is not None
-    return raw.spec.parse(Tokens.of(raw.args), CONTEXT)
+    assert raw is not None and raw.command is not None
+    return raw.command.parse(Tokens.of(raw.args), CONTEXT)
 
 
 @pytest.mark.parametrize(
@@ -233,10 +238,10 @@ def test_a_line_break_after_the_command_is_a_space():
 
 
 def test_unknown_command_plain_text_and_a_lone_slash():
-    assert REGISTRY.split("/xyz 1").spec is None
+    assert REGISTRY.split("/xyz 1").command is None
     assert REGISTRY.split("xin chào") is None
     for lone in ("/", " / ", "/\n"):
-        assert REGISTRY.split(lone).spec is None
+        assert REGISTRY.split(lone).command is None
 
 
 def test_fold_and_document_number_key():
@@ -283,28 +288,44 @@ def test_a_bare_command_that_needs_typing_prompts(message):
 def test_aliases_are_declared_once_and_found_with_or_without_diacritics():
     assert REGISTRY.get("Họp").name == "hop" and REGISTRY.get("cuoc_hop").name == "hop"
     assert REGISTRY.get("hoàn thành").name == "xong"
-    names = [spec.name for spec in REGISTRY]
-    assert len(names) == len(set(names)) == 22
+    names = [command.name for command in REGISTRY]
+    assert len(names) == len(set(names))
 
 
-VALID_ARGS = {
-    "suaviec": "V1 vhxh",
-    "baocaomau": "nam",
-    "start": "abcdefghijklmnopqrstuvwxyz",
-    "hop": "truc_tuyen",
-    "vanban": "giay",
-    "hoso": "1 2",
-    "huy": "3",
-    "lienket": "vp",
-    "kenh": "ca_hai",
-    "thuhoi": "4",
-    "nopbaocao": "nam",
-    "giaoviec": "kt 15/12/2026 Rà soát",
-    "tiendo": "1 50",
-    "xong": "1",
+@pytest.mark.parametrize("command", list(REGISTRY), ids=lambda c: c.name)
+def test_every_command_says_what_it_does_and_how_it_is_used(command):
+    assert command.summary_key in CATALOGUE and command.usage_key in CATALOGUE
+    assert text(command.usage_key).startswith(f"/{command.name}") or command.takes_file
+
+
+# What each command's plainest valid arguments make: a parser that answers anything else is wrong.
+VALID = {
+    "start": ("abcdefghijklmnopqrstuvwxyz", Start("abcdefghijklmnopqrstuvwxyz")),
+    "help": ("", Help()),
+    "toi": ("", WhoAmI()),
+    "kenh": ("ca_hai", NotifyVia(None)),
+    "hop": ("truc_tuyen", LogMeeting(None, MeetingMode.ONLINE, TODAY, "")),
+    "vanban": ("giay", LogDocument(None, DocumentKind.PAPER, None, "", TODAY)),
+    "hoso": ("1 2", LogDossiers(None, 1, 2, TODAY)),
+    "huy": ("3", Cancel(3)),
+    "chitieu": ("", ShowTargets(2026, None)),
+    "nopbaocao": ("nam", Submit(None, "nam", None, "")),
+    "baocao": ("", ShowReports(None, None)),
+    "xuat": ("", ExportWorkbook(2026)),
+    "baocaomau": ("nam", DraftReport("nam", 2026)),
+    "nhap": ("", ImportFile()),
+    "giaoviec": ("kt 15/12/2026 Rà soát", Assign("kt", date(2026, 12, 15), "Rà soát")),
+    "viec": ("", ListTasks(None)),
+    "tiendo": ("1 50", Progress(1, 50, "")),
+    "xong": ("1", Done(1, "")),
+    "suaviec": ("V1 vhxh", EditTask(1, department="vhxh")),
+    "lienket": ("vp", LinkGroup("vp")),
+    "thanhvien": ("", ListMembers()),
+    "thuhoi": ("4", Revoke(4)),
 }
 
 
-@pytest.mark.parametrize("spec", list(REGISTRY), ids=lambda s: s.name)
-def test_every_command_has_a_parser(spec):
-    assert spec.parse(Tokens.of(VALID_ARGS.get(spec.name, "")), CONTEXT) is not None
+@pytest.mark.parametrize("command", list(REGISTRY), ids=lambda c: c.name)
+def test_every_command_reads_its_plainest_arguments(command):
+    args, expected = VALID[command.name]
+    assert command.read(args, CONTEXT) == expected

@@ -21,8 +21,8 @@ def cli(config_path: Path, fake: FakeBotApi, *args: str) -> str:
         capture_output=True,
         text=True,
         timeout=60,
-        check=True,
     )
+    assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stderr}"
     return result.stdout
 
 

@@ -20,10 +20,12 @@ from bot.service import Service
 from jobs.sender import OutboxSender
 from storage import chats, outbox
 from storage.db import Database
-from storage.models import OutboxKind, OutboxStatus
+from storage.models.messaging import OutboxKind, OutboxStatus
 from tests.e2e.conftest import environment
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.clock import instant
+from tests.support.db import inspecting
+from tests.support.users import new_invite
 
 KT, VHXH, VP, LEADER, ADMIN = 1001, 1002, 1003, 2001, 3001
 
@@ -64,7 +66,7 @@ def setup(config_path: Path) -> Path:
             (LEADER, Role.LEADER, None),
             (ADMIN, Role.ADMIN, None),
         ]:
-            invite = await service.create_invite(role, department, created_by="test")
+            invite = await new_invite(service, role, department)
             assert "Chào mừng" in await say(service, user, f"/start {invite.code}")
         await service.db.dispose()
 
@@ -80,6 +82,7 @@ def submit(config: Path, user: int, line: str, when: str) -> str:
     async def run() -> str:
         config_ = load_config(config)
         service = Service(config_, Database(config_.database.url), fixed_clock(instant(when)))
+        await service.prepare()
         try:
             return await say(service, user, line)
         finally:
@@ -123,7 +126,7 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
     fake.rate_limit(per_chat_per_second=1, global_per_second=20, group_per_minute=17, retry_after=1)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
     now = service.clock()
-    async with db.unit_of_work() as session:
+    async with inspecting(db) as session:
         everyone = [chats.Recipient("telegram", str(5000 + i), False) for i in range(25)]
         key = outbox.OutboxKey(OutboxKind.TASK, "a", "x", now.date())
         await outbox.enqueue(session, key, everyone, "Tin A", due_at=now, now=now)
@@ -133,11 +136,13 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
             await outbox.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
         await session.commit()
     async with Bot(fake.token, base_url=fake.base_url) as bot:
-        sender = OutboxSender(db, {"telegram": TelegramTransport(bot)}, clock, config.commune.tz, timedelta(hours=24))
+        sender = OutboxSender(
+            db, {"telegram": TelegramTransport(bot)}, clock, config.communes[0].commune.tz, timedelta(hours=24)
+        )
         await sender.drain()
     delivered = fake.sent()
     assert len(delivered) == 28 and len({(m["chat_id"], m["text"]) for m in delivered}) == 28
     assert fake.too_many_requests == 0, "the sender itself kept within every limit"
-    async with db.unit_of_work() as session:
+    async with inspecting(db) as session:
         assert {r.status for r in await outbox.list_outbox(session)} == {OutboxStatus.SENT}
     await db.dispose()

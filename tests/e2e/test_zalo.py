@@ -23,6 +23,7 @@ from storage.db import Database
 from tests.conftest import ROOT
 from tests.fakes.zalo_api_server import EVENT_TEXT, FakeZaloApi, post_webhook
 from tests.support.clock import instant
+from tests.support.users import new_invite
 
 FOCAL, LEADER, STRANGER = "6ede9afa66b88fe6d6a9", "e4ea2cd5189df1c3a88c", "0a0b0c0d0e0f10111213"
 SECRET = "binhlu-webhook-secret-42"
@@ -152,7 +153,7 @@ def register_on_zalo(config_path: Path, user: str, role: Role, department: str |
         config = load_config(config_path)
         service = Service(config, Database(config.database.url), fixed_clock(instant("2026-11-20T10:00")))
         await service.prepare()
-        code = (await service.create_invite(role, department, created_by="test")).code
+        code = (await new_invite(service, role, department)).code
         reply = await service.handle(Incoming("zalo", user, "m1", user, "Lan Nguyễn", f"/start {code}"))
         assert "Chào mừng" in reply.text
         await service.db.dispose()
@@ -237,9 +238,9 @@ def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, 
             await service.db.dispose()
 
     async def register(service: Service) -> None:
-        code = (await service.create_invite(Role.FOCAL, "vhxh", created_by="test")).code
+        code = (await new_invite(service, Role.FOCAL, "vhxh")).code
         assert "Chào mừng" in await chat(service, "telegram", str(TELEGRAM_USER), f"/start {code}")
-        link = await service.create_invite(None, None, created_by="test", person_id=1)
+        link = await new_invite(service, None, None, person_id=1)
         assert "Đã liên kết Zalo" in await chat(service, "zalo", FOCAL, f"/start {link.code}")
 
     async def only_zalo(service: Service) -> None:

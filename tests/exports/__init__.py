@@ -11,12 +11,11 @@ from sqlalchemy import update
 
 from bot.core.periods import year_period
 from bot.core.permissions import Role
-from bot.core.texts import exports as _exports_texts  # noqa: F401 - the exports' strings, until texts imports them
 from bot.exports.data import ExportData, export_data
-from storage import settings
-from storage.models import Setting
+from storage.models.people import Commune
 from tests.support.clock import instant
-from tests.support.users import User, register
+from tests.support.db import inspecting
+from tests.support.users import User, first_commune, register
 
 TODAY = date(2026, 11, 27)
 
@@ -25,8 +24,8 @@ async def log_a_year(service, clock) -> User:
     """Meetings, documents (one secret), dossiers, a task done on time, one open, a cancelled meeting, a
     meeting of 2025, and two half-year reports, one on time and one late, each with a note; the bot counts
     from 1 January, so the half-year report is tracked. Returns the leader."""
-    async with service.db.unit_of_work() as session:
-        started = update(Setting).where(Setting.key == settings.TRACKING_START).values(value="2026-01-01")
+    async with inspecting(service.db) as session:
+        started = update(Commune).values(started_on=date(2026, 1, 1))
         await session.execute(started)
         await session.commit()
     vhxh = await register(service, "101", Role.FOCAL, "vhxh")
@@ -62,8 +61,8 @@ async def log_a_year(service, clock) -> User:
 
 async def year_data(service) -> ExportData:
     """2026 as of 27/11/2026, loaded in a read-only session as the callers will."""
-    async with service.db.reading() as session:
-        return await export_data(session, service.config, year_period(2026), TODAY)
+    async with inspecting(service.db, write=False) as session:
+        return await export_data(session, first_commune(service), year_period(2026), TODAY)
 
 
 async def convert(source: Path, fmt: str, folder: Path) -> Path:

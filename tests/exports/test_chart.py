@@ -35,6 +35,6 @@ async def test_the_chart_is_a_png_a_phone_shows_at_full_width(service, clock):
 
 async def test_shares_without_data_are_no_bars_at_all(service):
     data = await year_data(service)
-    assert data.report.online_meetings.share is None and data.report.dossiers.share is None
+    assert data.report.line("online").share is None and data.report.line("dossiers").share is None
     image = pixels(render_chart(data))
     assert not has(image, MET) and not has(image, BEHIND), "nothing drawn as 0 % or 100 %"

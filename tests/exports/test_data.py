@@ -11,18 +11,22 @@ from bot.core.texts import render
 from bot.exports.data import export_data
 from bot.figures import target_report
 from tests.exports import TODAY, log_a_year, year_data
+from tests.support.db import inspecting
+from tests.support.users import first_commune
 
 
 async def test_the_figures_are_the_ones_chitieu_shows(service, clock):
     leader = await log_a_year(service, clock)
     data = await year_data(service)
-    async with service.db.reading() as session:
-        assert data.report == await target_report(session, service.config, year_period(2026), None, TODAY)
+    async with inspecting(service.db, write=False) as session:
+        assert data.report == await target_report(session, first_commune(service), year_period(2026), None, TODAY)
     assert render(data.report) in await leader.say("/chitieu 2026")
-    assert (data.report.meetings.count, data.report.online_meetings.part) == (4, 2), "the cancelled one is not counted"
-    assert data.last_year.period == year_period(2025) and data.last_year.meetings.count == 1
-    assert [d.code for d in data.departments] == list(service.config.department_codes)
-    assert {d.code: d.report.meetings.count for d in data.departments}["vhxh"] == 3
+    assert (data.report.line("meetings").count, data.report.line("online").part) == (4, 2), (
+        "the cancelled one is not counted"
+    )
+    assert data.last_year.period == year_period(2025) and data.last_year.line("meetings").count == 1
+    assert [d.code for d in data.departments] == [d.code for d in service.config.communes[0].departments]
+    assert {d.code: d.report.line("meetings").count for d in data.departments}["vhxh"] == 3
 
 
 async def test_months_split_online_and_in_person_against_the_prorated_cap(service, clock):
@@ -64,10 +68,10 @@ async def test_reports_due_in_the_period_say_who_submitted_on_time_and_what_they
 
 async def test_a_month_has_its_own_cap_and_no_report_of_next_year(service, clock):
     await log_a_year(service, clock)
-    async with service.db.reading() as session:
-        data = await export_data(session, service.config, month_period(2026, 3), TODAY)
+    async with inspecting(service.db, write=False) as session:
+        data = await export_data(session, first_commune(service), month_period(2026, 3), TODAY)
     assert [(m.online, m.in_person) for m in data.months] == [(1, 1)]
-    assert data.report.meetings.count == 2 and data.last_year.meetings.count == 1
+    assert data.report.line("meetings").count == 2 and data.last_year.line("meetings").count == 1
     assert [(r.name, r.year) for r in data.reports] == [("Báo cáo 6 tháng", 2026), ("Báo cáo năm", 2026)]
 
 

@@ -13,9 +13,10 @@ from bot.core.permissions import Role
 from bot.exports.importer import UnreadableFile, read_rows
 from bot.figures import target_report
 from storage.imports import import_rows
-from storage.models import Person
+from storage.models.people import Person
 from tests.exports import TODAY
-from tests.support.users import register
+from tests.support.db import inspecting
+from tests.support.users import first_commune, register
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 REFUSED = [
@@ -29,14 +30,15 @@ REFUSED = [
 
 def read(service, content: bytes, name: str):
     """The file's rows, checked against the configured departments as of 27/11/2026."""
-    return read_rows(content, name, departments=service.config.department_names, today=TODAY)
+    departments = {d.code: d.name for d in service.config.communes[0].departments}
+    return read_rows(content, name, departments=departments, today=TODAY)
 
 
 async def store(service, batch):
     """Import as the admin who uploaded the file, committed as the caller will."""
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         person = await session.scalar(select(Person.id).where(Person.full_name == "Người dùng 301"))
-        result = await import_rows(session, batch, person_id=person, now=service.clock())
+        result = await import_rows(session, 1, batch, person_id=person, now=service.clock())
         await session.commit()
     return result
 
@@ -50,11 +52,11 @@ async def test_the_sample_imports_its_good_rows_once_and_says_why_the_others_are
     assert [p.line for p in first.refused] == [8, 9, 10, 11, 12]
     again = await store(service, read(service, (SAMPLES / name).read_bytes(), name))
     assert again.imported == () and again.present == first.imported
-    async with service.db.reading() as session:
-        report = await target_report(session, service.config, year_period(2026), None, TODAY)
-    assert (report.meetings.count, report.online_meetings.part) == (3, 2)
-    assert (report.documents.count, report.electronic_documents.part, report.secret_documents) == (3, 1, 1)
-    assert (report.dossiers.part, report.dossiers.whole) == (45, 47)
+    async with inspecting(service.db, write=False) as session:
+        report = await target_report(session, first_commune(service), year_period(2026), None, TODAY)
+    assert (report.line("meetings").count, report.line("online").part) == (3, 2)
+    assert (report.line("documents").count, report.line("electronic").part, report.secret_documents) == (3, 1, 1)
+    assert (report.line("dossiers").part, report.line("dossiers").whole) == (45, 47)
 
 
 async def test_the_same_rows_from_the_other_format_add_nothing(service, admin):

@@ -57,11 +57,11 @@ async def test_the_summary_formulas_give_the_bots_figures(book):
     rows = {row[0].value: row for row in summary.iter_rows() if row[0].value}
     report = data.report
     lines = {
-        "Cuộc họp": report.meetings,
-        "Họp trực tuyến": report.online_meetings,
-        "Văn bản ban hành": report.documents,
-        "Văn bản điện tử (trừ mật)": report.electronic_documents,
-        "Hồ sơ TTHC trực tuyến": report.dossiers,
+        "Cuộc họp": report.line("meetings"),
+        "Họp trực tuyến": report.line("online"),
+        "Văn bản ban hành": report.line("documents"),
+        "Văn bản điện tử (trừ mật)": report.line("electronic"),
+        "Hồ sơ TTHC trực tuyến": report.line("dossiers"),
     }
     for name, line in lines.items():
         row = rows[name]
@@ -125,8 +125,8 @@ async def test_a_spreadsheet_program_computes_the_same_figures(book, tmp_path):
     summary = load_workbook(out / "chi-tieu.xlsx", data_only=True)["Tổng hợp"]
     rows = {row[0]: row for row in summary.iter_rows(values_only=True) if row[0]}
     report = data.report
-    assert rows["Cuộc họp"][1] == report.meetings.count
-    assert rows["Họp trực tuyến"][1:4] == (2, 4, pytest.approx(float(report.online_meetings.share)))
+    assert rows["Cuộc họp"][1] == report.line("meetings").count
+    assert rows["Họp trực tuyến"][1:4] == (2, 4, pytest.approx(float(report.line("online").share)))
     assert rows["Hồ sơ TTHC trực tuyến"][3] == pytest.approx(70 / 73)
     assert isinstance(rows["Số liệu đến ngày"][1], datetime | date)
 

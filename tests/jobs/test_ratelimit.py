@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.ports import Limits
+from bot.ports import Limits
 from jobs.ratelimit import RateLimiter
 
 

@@ -6,23 +6,23 @@ import pytest
 
 from bot.core.permissions import Role
 from jobs import sweep as sweeping
-from jobs.snapshot import ReminderSettings
 from storage import outbox as stored
-from storage.models import OutboxKind
+from storage.models.messaging import OutboxKind
 from tests.support.clock import instant
-from tests.support.users import register
+from tests.support.db import inspecting
+from tests.support.users import register, reminder_settings
 
 
 async def outbox(service, **where):
     """Reminders in the outbox (replies to the users' own messages left out)."""
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         rows = await stored.list_outbox(session)
     rows = [r for r in rows if r.kind != OutboxKind.REPLY]
     return [r for r in rows if all(getattr(r, k) == v for k, v in where.items())]
 
 
 async def sweep(service, now, **kwargs):
-    return await sweeping.sweep(service.db, ReminderSettings.of(service.config), now, **kwargs)
+    return await sweeping.sweep(service.db, reminder_settings(service), now, **kwargs)
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_three_days_before_the_annual_report(service, people, clock):
     result, _ = await sweep(service, instant("2026-11-27T08:00"))
     rows = await outbox(service, kind="report", stage="before")
     kt = [r for r in rows if r.chat_id == "1001"]
-    assert len(kt) == 1 and kt[0].subject == "nam:2026:kt" and kt[0].status == "pending"
+    assert len(kt) == 1 and kt[0].subject == "1:nam:2026:kt" and kt[0].status == "pending"
     assert "Thứ Hai, 30/11/2026 – còn 3 ngày" in kt[0].text and "/nopbaocao nam 2026" in kt[0].text
     assert not [r for r in rows if r.chat_id == "1002"], "a department that submitted is not chased"
     assert result.queued == len(rows)
@@ -86,21 +86,21 @@ async def test_a_submission_settles_what_is_still_queued(service, people, clock)
     await sweep(service, instant("2026-11-27T08:00"))
     clock.now = instant("2026-11-27T08:01")
     await people["kt"].say("/nopbaocao nam")
-    assert {r.status for r in await outbox(service, subject="nam:2026:kt")} == {"superseded"}
-    assert {r.status for r in await outbox(service, subject="nam:2026:vhxh")} == {"pending"}
+    assert {r.status for r in await outbox(service, subject="1:nam:2026:kt")} == {"superseded"}
+    assert {r.status for r in await outbox(service, subject="1:nam:2026:vhxh")} == {"pending"}
 
 
 async def test_group_gets_one_message_for_the_department(service, people):
     await people["kt"].say("/lienket kt", chat_id="-500")
     await sweep(service, instant("2026-11-27T08:00"))
-    rows = await outbox(service, kind="report", subject="nam:2026:kt")
+    rows = await outbox(service, kind="report", subject="1:nam:2026:kt")
     assert sorted((r.chat_id, r.is_group) for r in rows) == [("-500", True), ("1001", False)]
 
 
 async def test_periods_before_tracking_started_are_never_chased(service, people):
     await sweep(service, instant("2026-11-27T08:00"))
-    assert await outbox(service, subject="nam:2026:kt")
-    assert not [r for r in await outbox(service) if r.subject.startswith("6thang:2026")], "due 31/5, before 27/11"
+    assert await outbox(service, subject="1:nam:2026:kt")
+    assert not [r for r in await outbox(service) if r.subject.startswith("1:6thang:2026")], "due 31/5, before 27/11"
     assert "trước ngày bắt đầu theo dõi" in await people["kt"].say("/nopbaocao 6thang 2026")
 
 

@@ -6,14 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.channels.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
 from bot.core.permissions import Role
+from bot.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
 from jobs.sender import OutboxSender
 from storage import chats, outbox
-from storage.models import OutboxKind
+from storage.models.messaging import OutboxKind
 from tests.support.clock import Ticks
+from tests.support.db import inspecting
 from tests.support.transport import FakeTransport
-from tests.support.users import register, settle_replies
+from tests.support.users import register, reminder_settings, settle_replies
 
 NOW = datetime.fromisoformat("2026-11-27T08:00+07:00")
 
@@ -31,12 +32,12 @@ def ticks() -> Ticks:
 @pytest.fixture
 def sender(service, transport, clock, ticks) -> OutboxSender:
     clock.now = NOW
-    tz = service.config.commune.tz
+    tz = service.config.communes[0].commune.tz
     return OutboxSender(service.db, {"test": transport}, clock, tz, timedelta(hours=24), monotonic=ticks)
 
 
 async def put(service, *chat_ids: str, subject: str = "s") -> None:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         recipients = [chats.Recipient("test", chat, chat.startswith("-")) for chat in chat_ids]
         key = outbox.OutboxKey(OutboxKind.TASK, subject, "st", NOW.date())
         await outbox.enqueue(session, key, recipients, "Nhắc", due_at=NOW, now=NOW)
@@ -45,7 +46,7 @@ async def put(service, *chat_ids: str, subject: str = "s") -> None:
 
 async def statuses(service) -> dict[str, str]:
     """The status of each reminder by chat (the users' own replies left out)."""
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return {r.chat_id: r.status for r in await outbox.list_outbox(session) if r.kind != OutboxKind.REPLY}
 
 
@@ -74,8 +75,8 @@ async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(
     assert states["1"] == "unreachable" and states["900"] == "sent"
     assert states["2"] == states["3"] == "sent"
     assert any(chat == "900" and "Người dùng 1" in text for chat, text in sent(transport))
-    async with service.db.unit_of_work() as session:
-        assert await chats.list_department_recipients(session, ["kt"]) == []
+    async with inspecting(service.db) as session:
+        assert await chats.list_department_recipients(session, 1, ["kt"]) == []
 
 
 async def test_retry_after_pauses_everything_then_resends(service, sender, transport, clock, ticks):
@@ -94,8 +95,10 @@ async def test_a_pause_on_one_channel_holds_only_that_channel(service, clock, ti
     zalo.failures["z1"] = [RetryLater(60)]
     clock.now = NOW
     both = {"telegram": telegram, "zalo": zalo}
-    sender = OutboxSender(service.db, both, clock, service.config.commune.tz, timedelta(hours=24), monotonic=ticks)
-    async with service.db.unit_of_work() as session:
+    sender = OutboxSender(
+        service.db, both, clock, service.config.communes[0].commune.tz, timedelta(hours=24), monotonic=ticks
+    )
+    async with inspecting(service.db) as session:
         recipients = [chats.Recipient("zalo", "z1", False), chats.Recipient("zalo", "z2", False)]
         recipients += [chats.Recipient("telegram", "t1", False)]
         await outbox.enqueue(
@@ -130,13 +133,13 @@ async def test_a_migrated_group_gets_its_new_id_and_one_retry(service, sender, t
     await put(service, "-10")
     await sender.drain()
     assert ("-10010", "Nhắc") in sent(transport) and ("-10", "Nhắc") not in sent(transport)
-    async with service.db.unit_of_work() as session:
-        assert await chats.get_group_department(session, "test", "-10010") == "vhxh"
+    async with inspecting(service.db) as session:
+        assert await chats.get_group(session, "test", "-10010") == chats.Group(1, "vhxh")
 
 
 async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, transport):
     await put(service, "1")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         row = (await outbox.list_outbox(session))[0]
         assert await outbox.claim_message(session, row.id)
         await session.commit()
@@ -172,12 +175,11 @@ async def test_connect_failures_never_lose_the_message(service, sender, transpor
 
 
 async def test_a_reminder_says_what_is_true_when_it_goes_out(service, sender, transport, clock):
-    from jobs.snapshot import ReminderSettings
     from jobs.sweep import sweep
 
     await register(service, "1", Role.FOCAL, "kt")
     await settle_replies(service)
-    settings = ReminderSettings.of(service.config)
+    settings = reminder_settings(service)
     await sweep(service.db, settings, datetime.fromisoformat("2026-11-27T08:00+07:00"))  # Friday: "còn 3 ngày"
     clock.now = datetime.fromisoformat("2026-11-28T07:00+07:00")  # the bot was down until Saturday morning
     await sender.drain()
@@ -198,12 +200,11 @@ async def test_a_new_task_notice_that_waited_says_what_is_true_when_it_goes_out(
 
 
 async def test_a_last_day_reminder_is_dropped_the_day_after(service, sender, transport, clock):
-    from jobs.snapshot import ReminderSettings
     from jobs.sweep import sweep
 
     await register(service, "1", Role.FOCAL, "kt")
     await settle_replies(service)
-    await sweep(service.db, ReminderSettings.of(service.config), datetime.fromisoformat("2026-11-30T08:00+07:00"))
+    await sweep(service.db, reminder_settings(service), datetime.fromisoformat("2026-11-30T08:00+07:00"))
     clock.now = datetime.fromisoformat("2026-12-01T07:30+07:00")
     await sender.drain()
     assert sent(transport) == [] and set((await statuses(service)).values()) == {"expired"}

@@ -10,12 +10,13 @@ from bot.core.permissions import Role
 from bot.core.texts import CATALOGUE, text
 from bot.service import Service
 from storage.db import Database
-from storage.models import Entry, Meeting
+from storage.models.entries import Entry, Meeting
+from tests.support.db import inspecting
 from tests.support.users import User, register
 
 
 async def count(service, model=Entry) -> int:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return await session.scalar(select(func.count()).select_from(model))
 
 
@@ -58,7 +59,7 @@ async def test_in_a_group_only_the_asker_answers(service, focal):
     assert refused.text == text("choice.not_yours") and refused.alert and refused.outbox_ids == ()
     assert await count(service) == 0
     assert "Đã ghi #1" in await focal.say("1", chat_id="-50")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         [meeting] = (await session.scalars(select(Meeting).options(selectinload(Meeting.department)))).all()
     assert meeting.person_id == 1 and meeting.department.code == "vhxh"
 
@@ -98,8 +99,8 @@ async def test_a_tap_on_the_command_menu_never_ends_in_an_error(service, role, c
 
 async def _token(service) -> str:
     """The token a button of the latest question sends back."""
-    from storage.models import PendingChoice
+    from storage.models.messaging import PendingChoice
 
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         choice = await session.scalar(select(PendingChoice).order_by(PendingChoice.id.desc()))
     return f"c:{choice.id}:1"

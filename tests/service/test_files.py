@@ -16,9 +16,11 @@ from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.service import Service
 from storage.db import Database
-from storage.models import Entry, OutboxMessage
-from tests.conftest import ROOT
-from tests.support.users import User, register
+from storage.models.entries import Entry
+from storage.models.messaging import OutboxMessage
+from tests.conftest import ROOT, commune_changed
+from tests.support.db import inspecting
+from tests.support.users import User, new_invite, register
 
 FILES = ChannelProfile("files", buttons=True, files=True)
 TEXT_ONLY = ChannelProfile("textonly", max_text=2000)
@@ -42,13 +44,13 @@ async def service(config, clock, tmp_path):
 
 async def user(service, user_id: str, role: Role, department: str | None = None, channel: str = "files") -> User:
     person = User(service, user_id, f"Người dùng {user_id}", channel)
-    invite = await service.create_invite(role, department, created_by="test")
+    invite = await new_invite(service, role, department)
     assert "Chào mừng" in await person.say(f"/start {invite.code}")
     return person
 
 
 async def attachments(service, answer) -> list[OutboxMessage]:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
     return [row for row in rows if row.attachment] or [row for row in rows if row.stage.startswith(("chart", "work"))]
 
@@ -87,7 +89,7 @@ async def test_chitieu_comes_with_a_chart_where_the_channel_shows_pictures(servi
 async def test_an_app_without_files_is_told_where_the_file_is(service):
     leader = await user(service, "6", Role.LEADER, channel="textonly")
     answer = await leader.send("/xuat")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
     assert any("Ứng dụng này không nhận tệp" in row.text and ".xlsx" in row.text for row in rows)
 
@@ -102,7 +104,7 @@ async def test_an_admin_imports_a_file_twice_and_each_good_row_counts_once(servi
     assert "Dòng 8: ngày “31/02/2026” không hợp lệ" in first
     again = await admin.say("/nhap", upload=str(upload))
     assert again.startswith("Đã nhập 0 dòng; 7 dòng đã có")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         assert len((await session.scalars(select(Entry).where(Entry.source_channel == "import"))).all()) == 7
     focal = await register(service, "8", Role.FOCAL, "kt")
     assert await focal.say("/nhap") == text("access.denied", command="nhap")
@@ -112,7 +114,7 @@ async def test_a_draft_with_a_year_that_is_not_one_or_no_reports_configured_is_a
     leader = await user(service, "6", Role.LEADER)
     for typed in ("/baocaomau nam ²²²²", "/baocaomau nam 20²6", "/baocaomau nam 1999"):
         assert (await leader.say(typed)).startswith(text("parse.bad_year", value=typed.split()[-1]))
-    bare = Service(config.model_copy(update={"reports": []}), service.db, clock, profiles={"files": FILES})
+    bare = Service(commune_changed(config, reports=[]), service.db, clock, profiles={"files": FILES})
     await bare.prepare()
     alone = await user(bare, "7", Role.LEADER)
     assert await alone.say("/baocaomau") == text("ask.report_kind_none")

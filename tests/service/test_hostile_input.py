@@ -8,8 +8,9 @@ from sqlalchemy import select
 from bot.core.permissions import Role
 from bot.core.replies import units
 from bot.core.texts import text
-from storage.models import OutboxKind, OutboxMessage
-from tests.support.users import User
+from storage.models.messaging import OutboxKind, OutboxMessage
+from tests.support.db import inspecting
+from tests.support.users import User, new_invite
 
 
 @pytest.mark.parametrize("message", ["/", " / ", "/\n", "/  "])
@@ -30,11 +31,11 @@ async def test_an_enormous_echo_is_shortened(service, focal, message):
 async def test_a_long_reply_is_split_under_the_channels_limit(service, admin):
     for n in range(60):
         user = User(service, str(5000 + n), "Nguyễn Văn " + "Thành " * 12 + str(n))
-        invite = await service.create_invite(Role.FOCAL, "vhxh", created_by="test")
+        invite = await new_invite(service, Role.FOCAL, "vhxh")
         await user.say(f"/start {invite.code}")
     answer = await admin.send("/thanhvien")
     assert units(answer.text) > 4096
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         parts = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
     assert (
         len(parts) > 1 and all(units(p.text) <= 4096 for p in parts) and {p.kind for p in parts} == {OutboxKind.REPLY}

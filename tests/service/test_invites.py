@@ -10,18 +10,20 @@ from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.logs import RedactTokens
 from bot.service import Service
-from storage.models import Invite, InviteFailure
-from tests.support.users import User
+from storage.models.people import Invite, InviteFailure
+from tests.conftest import commune_changed
+from tests.support.db import inspecting
+from tests.support.users import User, new_invite
 
 
 async def count(service, model, *where) -> int:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 async def test_an_invite_for_a_department_removed_from_the_config_is_refused_and_kept(service, config, clock):
-    invite = await service.create_invite(Role.FOCAL, "qs", created_by="test")
-    smaller = config.model_copy(update={"departments": [d for d in config.departments if d.code != "qs"]})
+    invite = await new_invite(service, Role.FOCAL, "qs")
+    smaller = commune_changed(config, departments=[d for d in config.communes[0].departments if d.code != "qs"])
     shrunk = Service(smaller, service.db, clock)
     await shrunk.prepare()
     user = User(shrunk, "40", "An")
@@ -53,9 +55,10 @@ async def test_old_wrong_codes_are_forgotten(service, clock):
 async def test_many_accounts_guessing_hit_a_ceiling_for_everyone(service, config, clock):
     guarded = config.model_copy(update={"invites": config.invites.model_copy(update={"max_failures_per_hour": 5})})
     strict = Service(guarded, service.db, clock)
+    await strict.prepare()
     for n in range(5):
         assert await User(strict, str(100 + n), "X").say("/start " + "D" * 32) == text("invite.unknown")
-    invite = await strict.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(strict, Role.LEADER)
     assert await User(strict, "200", "Y").say(f"/start {invite.code}") == text("invite.busy")
     clock.advance(hours=1, minutes=1)
     assert "Chào mừng" in await User(strict, "200", "Y").say(f"/start {invite.code}")
@@ -76,10 +79,10 @@ def test_invite_codes_never_reach_the_logs(line):
 
 async def test_the_welcome_and_a_role_already_held_name_the_role_and_its_department(service):
     user = User(service, "60", "Lan")
-    first = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    first = await new_invite(service, Role.FOCAL, "kt")
     assert await user.say(f"/start {first.code}") == (
         "Chào mừng Lan! Bạn đã được đăng ký: đầu mối – Phòng Kinh tế.\nGõ /help để xem các lệnh."
     )
-    again = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    again = await new_invite(service, Role.FOCAL, "kt")
     assert await user.say(f"/start {again.code}") == "Bạn đã là đầu mối – Phòng Kinh tế; mã mời chưa được dùng."
     assert await count(service, Invite, Invite.used_at.is_(None)) == 1

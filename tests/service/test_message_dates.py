@@ -7,14 +7,15 @@ from datetime import UTC, date
 from sqlalchemy import select
 
 from bot.core.texts import text
-from storage.models import Entry
+from storage.models.entries import Entry
 from tests.support.clock import instant
+from tests.support.db import inspecting
 
 MEETINGS_NONE = text("targets.no_data", what=text("figure.meetings"))
 
 
 async def occurred_on(service) -> list[date]:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return list(await session.scalars(select(Entry.occurred_on).order_by(Entry.id)))
 
 

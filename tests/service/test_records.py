@@ -9,13 +9,17 @@ from sqlalchemy.orm import selectinload
 
 from bot.core.permissions import Role
 from bot.core.texts import text
-from storage.models import AuditEvent, Entry, Meeting, OutboxMessage, Task
+from storage.models.entries import Entry, Meeting
+from storage.models.messaging import OutboxMessage
+from storage.models.system import AuditEvent
+from storage.models.tasks import Task
 from tests.support.clock import instant
+from tests.support.db import inspecting
 from tests.support.users import register
 
 
 async def rows(service, model, *where, options=()):
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return (await session.scalars(select(model).where(*where).options(*options))).all()
 
 
@@ -117,5 +121,5 @@ async def test_the_meeting_of_a_twin_check_is_the_departments(service, focal):
 async def test_one_count_per_question(service, focal):
     await focal.send("/hop")
     await focal.say("1")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         assert await session.scalar(select(func.count()).select_from(Entry)) == 1

@@ -10,6 +10,7 @@ from bot.core.permissions import Role
 from bot.core.texts import text
 from storage import reports
 from tests.support.clock import instant
+from tests.support.db import inspecting
 from tests.support.users import register
 
 
@@ -66,8 +67,8 @@ async def test_tasks_one_lead_progress_and_close(service, kt, focal, leader, adm
 async def test_a_report_sent_as_a_file_keeps_its_file(service, kt):
     reply = await service.handle(replace(kt.incoming("/nopbaocao nam"), attachment="FILE-1"))
     assert "(kèm tệp)" in reply.text
-    async with service.db.unit_of_work() as session:
-        assert (await reports.list_submissions(session, "nam", 2026))[0].file_id == "FILE-1"
+    async with inspecting(service.db) as session:
+        assert (await reports.list_submissions(session, 1, "nam", 2026))[0].file_id == "FILE-1"
 
 
 async def test_a_period_before_tracking_is_shown_as_untracked(service, leader):

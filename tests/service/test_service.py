@@ -8,18 +8,22 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.commands import REGISTRY
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.service.access import hash_invite_code
-from storage.models import AuditEvent, Entry, Invite, Membership, Person
-from tests.support.users import User, register
+from bot.service.registry import registry
+from storage.models.entries import Entry
+from storage.models.people import Invite, Membership, Person
+from storage.models.system import AuditEvent
+from tests.conftest import commune_changed
+from tests.support.db import inspecting
+from tests.support.users import User, new_invite, register
 
 UNREGISTERED = text("access.unregistered")
 
 
 async def count(service, model, *where) -> int:
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
@@ -38,11 +42,11 @@ async def test_group_chatter_is_ignored(service, focal):
     assert await focal.send("chào cả nhà", chat_id="-100") is None
 
 
-# Who may run what, written out by hand (L leader, F focal, A admin): the declarations must match it.
+# Who may run what, written out by hand (L leader, F focal, A admin, P province): the declarations must match it.
 ALLOWED = {
-    "help": "LFA",
-    "toi": "LFA",
-    "kenh": "LFA",
+    "help": "LFAP",
+    "toi": "LFAP",
+    "kenh": "LFAP",
     "hop": "LFA",
     "vanban": "LFA",
     "hoso": "LFA",
@@ -62,7 +66,7 @@ ALLOWED = {
     "baocaomau": "LA",
     "nhap": "A",
 }
-LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A"}
+LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P"}
 SAMPLE = {
     "help": "/help",
     "toi": "/toi",
@@ -98,7 +102,7 @@ async def test_permission_table_over_every_role_and_command(service, role, comma
 
 
 def test_the_declared_roles_are_the_table_above():
-    declared = {s.name: "".join(LETTER[r] for r in Role if r in s.roles) for s in REGISTRY if not s.public}
+    declared = {s.name: "".join(LETTER[r] for r in Role if r in s.roles) for s in registry() if not s.public}
     assert declared == ALLOWED
 
 
@@ -106,7 +110,7 @@ def test_the_declared_roles_are_the_table_above():
 
 
 async def test_invite_is_single_use_and_bound_to_its_user(service):
-    invite = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    invite = await new_invite(service, Role.FOCAL, "kt")
     first, second = User(service, "1", "An"), User(service, "2", "Bình")
     assert "Chào mừng An" in await first.say(f"/start {invite.code}")
     assert await second.say(f"/start {invite.code}") == text("invite.used")
@@ -115,7 +119,7 @@ async def test_invite_is_single_use_and_bound_to_its_user(service):
 
 
 async def test_expired_unknown_and_malformed_codes_register_nothing(service, clock):
-    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(service, Role.LEADER, None)
     clock.advance(hours=73)
     user = User(service, "3", "Cường")
     assert await user.say(f"/start {invite.code}") == text("invite.expired")
@@ -125,10 +129,10 @@ async def test_expired_unknown_and_malformed_codes_register_nothing(service, clo
 
 
 async def test_invite_code_shape_and_storage(service):
-    invite = await service.create_invite(Role.ADMIN, None, created_by="test")
+    invite = await new_invite(service, Role.ADMIN, None)
     assert 22 <= len(invite.code) <= 64  # ≥128 bits of randomness, fits a deep link
     assert all(c.isalnum() or c in "_-" for c in invite.code)
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         stored = (await session.scalars(select(Invite))).all()
         audit = (await session.scalars(select(AuditEvent))).all()
     assert [i.code_hash for i in stored] == [hash_invite_code(invite.code)]
@@ -136,7 +140,7 @@ async def test_invite_code_shape_and_storage(service):
 
 
 async def test_two_users_redeeming_at_once_exactly_one_wins(service):
-    invite = await service.create_invite(Role.FOCAL, "vp", created_by="test")
+    invite = await new_invite(service, Role.FOCAL, "vp")
     users = [User(service, str(700 + i), f"U{i}") for i in range(2)]
     replies = await asyncio.gather(*(u.say(f"/start {invite.code}") for u in users))
     assert sum("Chào mừng" in r for r in replies) == 1
@@ -147,7 +151,7 @@ async def test_wrong_codes_are_slowed_down(service, clock):
     user = User(service, "4", "Dũng")
     for _ in range(5):
         assert await user.say("/start " + "B" * 32) == text("invite.unknown")
-    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(service, Role.LEADER, None)
     assert await user.say(f"/start {invite.code}") == text("invite.throttled", minutes=15)
     clock.advance(minutes=16)
     assert "Chào mừng" in await user.say(f"/start {invite.code}")
@@ -254,7 +258,7 @@ async def test_undo_keeps_the_record_and_audits_who(service, focal, leader):
     assert question.text == "Hủy #1: họp trực tuyến ngày 27/11/2026?" and len(question.options) == 2
     assert "Đã hủy #1" in await focal.say("1")
     assert await count(service, Entry) == 2
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions.count("add") == 2 and actions.count("cancel") == 2
 
@@ -309,13 +313,13 @@ async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, c
 
 
 async def test_invites_expire_after_the_configured_hours(service, clock):
-    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(service, Role.LEADER, None)
     assert invite.expires_at - clock.now == timedelta(hours=72)
 
 
 async def test_a_department_removed_from_the_config_takes_its_focal_role_away(service, config, clock, leader):
     qs = await register(service, "600", Role.FOCAL, "qs")
-    smaller = config.model_copy(update={"departments": [d for d in config.departments if d.code != "qs"]})
+    smaller = commune_changed(config, departments=[d for d in config.communes[0].departments if d.code != "qs"])
     from bot.service import Service
 
     shrunk = Service(smaller, service.db, clock)

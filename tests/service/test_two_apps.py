@@ -15,18 +15,19 @@ from bot.service import Service
 from storage import chats
 from storage.db import Database
 from tests.support.clock import MutableClock
-from tests.support.users import User
+from tests.support.db import inspecting
+from tests.support.users import User, new_invite, revoke
 
 
 async def focal_on_telegram(service) -> User:
     user = User(service, "700", "Lò Văn Minh", channel="telegram")
-    invite = await service.create_invite(Role.FOCAL, "kt", created_by="test")
+    invite = await new_invite(service, Role.FOCAL, "kt")
     assert "Chào mừng" in await user.say(f"/start {invite.code}")
     return user
 
 
 async def link(service, person_id: int, user: User) -> str:
-    invite = await service.create_invite(None, None, created_by="test", person_id=person_id)
+    invite = await new_invite(service, None, None, person_id=person_id)
     return await user.say(f"/start {invite.code}")
 
 
@@ -36,8 +37,8 @@ async def person_id_of(user: User) -> int:
 
 
 async def recipients(service) -> list[tuple[str, str]]:
-    async with service.db.unit_of_work() as session:
-        return [(r.channel, r.chat_id) for r in await chats.list_department_recipients(session, ["kt"])]
+    async with inspecting(service.db) as session:
+        return [(r.channel, r.chat_id) for r in await chats.list_department_recipients(session, 1, ["kt"])]
 
 
 async def test_a_linked_app_is_the_same_member_with_the_same_roles_and_entries(service):
@@ -58,33 +59,33 @@ async def test_a_linked_app_is_the_same_member_with_the_same_roles_and_entries(s
 async def test_a_link_code_is_single_use_and_never_takes_over_a_registered_account(service, clock):
     telegram = await focal_on_telegram(service)
     member = await person_id_of(telegram)
-    invite = await service.create_invite(None, None, created_by="test", person_id=member)
+    invite = await new_invite(service, None, None, person_id=member)
     zalo = User(service, "z1", "Minh", channel="zalo")
     assert "Đã liên kết" in await zalo.say(f"/start {invite.code}")
     assert await zalo.say(f"/start {invite.code}") == text("link_app.already", app="Zalo")
     assert await User(service, "z2", "Kẻ khác", channel="zalo").say(f"/start {invite.code}") == text("invite.used")
 
     other = User(service, "z3", "Người khác", channel="zalo")
-    leader = await service.create_invite(Role.LEADER, None, created_by="test")
+    leader = await new_invite(service, Role.LEADER, None)
     assert "Chào mừng" in await other.say(f"/start {leader.code}")
-    second = await service.create_invite(None, None, created_by="test", person_id=member)
+    second = await new_invite(service, None, None, person_id=member)
     assert await other.say(f"/start {second.code}") == text("link_app.account_taken", app="Zalo")
     assert "lãnh đạo" in await other.say("/toi") and "đầu mối" not in await other.say("/toi")
 
-    clock.advance(hours=service.settings.config.invites.ttl_hours + 1)
+    clock.advance(hours=service.config.invites.ttl_hours + 1)
     assert await User(service, "z4", "Muộn", channel="zalo").say(f"/start {second.code}") == text("invite.expired")
 
 
 async def test_a_link_code_for_a_member_revoked_since_is_refused(service):
     telegram = await focal_on_telegram(service)
     member = await person_id_of(telegram)
-    invite = await service.create_invite(None, None, created_by="test", person_id=member)
-    await service.revoke_from_cli(member, label="test")
+    invite = await new_invite(service, None, None, person_id=member)
+    await revoke(service, member)
     assert await User(service, "z5", "Minh", channel="zalo").say(f"/start {invite.code}") == text(
         "link_app.member_gone"
     )
     with pytest.raises(ValueError, match="không có thành viên đang hoạt động"):
-        await service.create_invite(None, None, created_by="test", person_id=member)
+        await new_invite(service, None, None, person_id=member)
 
 
 async def test_kenh_offers_the_linked_apps_and_routes_reminders_there(service):
@@ -120,7 +121,7 @@ async def test_reminders_fall_back_to_the_other_app_when_the_chosen_one_is_block
     zalo = User(service, "z7", "Minh", channel="zalo")
     await link(service, await person_id_of(telegram), zalo)
     await zalo.say("/kenh zalo")
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         await chats.mark_unreachable(session, "zalo", "z7", clock())
         await session.commit()
     assert await recipients(service) == [("telegram", "700")]
@@ -153,7 +154,7 @@ def test_the_cli_prints_a_link_code_last_and_refuses_an_unknown_member(tmp_path,
 
 async def test_kenh_offers_only_apps_reminders_can_go_to(service):
     console = User(service, "c1", "Chủ tịch", channel="console")
-    invite = await service.create_invite(Role.LEADER, None, created_by="test")
+    invite = await new_invite(service, Role.LEADER, None)
     assert "Chào mừng" in await console.say(f"/start {invite.code}")
     question = await console.send("/kenh")
     assert [o.label for o in question.options] == [text("notify.every_app")]

@@ -13,12 +13,14 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.core.permissions import Role
 from storage.migrate import alembic_config
-from storage.models import Base, Department
-from tests.support.users import register
+from storage.models.base import Base
+from storage.models.people import Department
+from tests.support.db import inspecting
+from tests.support.users import member_list, register
 
 
 async def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_and_a_busy_timeout(service):
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         values = [
             (await session.execute(text(f"PRAGMA {name}"))).scalar_one()
             for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
@@ -37,20 +39,20 @@ async def test_upgrade_twice_keeps_the_data_and_stays_at_head(service):
     await service.db.upgrade()
     await service.prepare()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    async with service.db.unit_of_work() as session:
+    async with inspecting(service.db) as session:
         version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         departments = await session.scalar(select(func.count()).select_from(Department))
     assert version == head
-    assert departments == len(service.config.departments)
-    assert "Người dùng 1" in await service.list_members()
+    assert departments == len(service.config.communes[0].departments)
+    assert "Người dùng 1" in await member_list(service)
 
 
 async def test_a_reader_does_not_wait_for_a_writer(service):
-    async with service.db.unit_of_work() as writer:
+    async with inspecting(service.db) as writer:
         await writer.execute(text("UPDATE settings SET value = value"))  # holds the write lock
-        async with service.db.reading() as reader:
+        async with inspecting(service.db, write=False) as reader:
             count = await asyncio.wait_for(reader.scalar(select(func.count()).select_from(Department)), timeout=5)
-    assert count == len(service.config.departments)
+    assert count == len(service.config.communes[0].departments)
 
 
 def test_schema_compiles_for_postgresql():

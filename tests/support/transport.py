@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.channels.ports import Limits
 from bot.core.messages import ChannelProfile, Outgoing
+from bot.ports import Limits
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,10 @@ class FakeChannel:
         self.dispatch = dispatch
 
     async def stop(self) -> None:
+        pass
+
+    async def handle(self, payload: dict, dispatch) -> None:
+        pass
+
+    async def apologise(self, payload: dict) -> None:
         pass

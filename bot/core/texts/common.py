@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 
+from bot.core.outcomes import Many, Question, Refused, Say
 from bot.core.texts.catalogue import add_strings, render, text
-from bot.core.views import HelpView, Many, Question, Say
 
 add_strings(
     {
@@ -20,6 +20,7 @@ add_strings(
         "error.not_saved": "Xin lỗi, tin nhắn vừa rồi chưa được ghi do lỗi hệ thống. Vui lòng gửi lại sau ít phút.",
         # help
         "help.header": "Các lệnh bạn dùng được (gõ /help <lệnh> để xem cách dùng):",
+        "help.line": "/{command} – {summary}",
         "help.topic": "{line}\nCách dùng: {usage}",
         "view.not_your_department": "Bạn chỉ xem được số liệu của phòng mình ({codes}).",
         "usage": "Cách dùng: {usage}",
@@ -64,6 +65,11 @@ def _say(view: Say) -> str:
 
 
 @render.register
+def _refused(view: Refused) -> str:
+    return text(view.key, **_filled(view.values))
+
+
+@render.register
 def _question(view: Question) -> str:
     return text(view.key, **_filled(view.values))
 
@@ -73,6 +79,6 @@ def _many(view: Many) -> str:
     return "\n\n".join(render(v) for v in view.views)
 
 
-@render.register
-def _help(view: HelpView) -> str:
-    return "\n".join([text("help.header"), *(text(f"help.{name}") for name in view.commands)])
+def help_line(command: str) -> str:
+    """'/hop – ghi một cuộc họp': a command and what it does, as /help lists it."""
+    return text("help.line", command=command, summary=text(f"summary.{command}"))

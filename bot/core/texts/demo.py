@@ -7,7 +7,9 @@ from bot.core.texts.catalogue import add_strings
 add_strings(
     {
         "demo.welcome": "Dùng thử trợ lý của {commune} – bạn là: {name}.",
-        "demo.data": "Dữ liệu mẫu: {path}. Gõ /help để xem lệnh, /thoat để thoát.",
+        "demo.data": (
+            "Dữ liệu mẫu và các tệp bot tạo nằm trong {path} (xóa khi thoát). Gõ /help để xem lệnh, /thoat để thoát."
+        ),
         "demo.choices": "Khi bot hỏi kèm các lựa chọn đánh số, gõ số để chọn.",
         "demo.preview": "— Tin nhắc bot sẽ gửi bạn lúc {time} ngày {day} —",
         "demo.preview_none": "(tuần tới bot không có tin nhắc nào cho bạn)",

@@ -7,11 +7,11 @@ import math
 from datetime import date
 from fractions import Fraction
 
+from bot.core.features.targets import period_name
 from bot.core.periods import Period
 from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
 from bot.core.texts.catalogue import add_strings, text
 from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
-from bot.core.texts.targets import period_name
 
 add_strings(
     {
@@ -115,8 +115,8 @@ add_strings(
         "doc.plan_cap": "Tối đa {cap} (giảm ≥{cut} so với {baseline} năm {year})",
         "doc.plan_no_baseline": "Giảm ≥{cut} (chưa có số liệu năm {year})",
         "doc.plan_share": "≥{target}",
-        "doc.meetings": "{count} cuộc",
-        "doc.documents": "{count} văn bản",
+        "doc.count.meetings": "{count} cuộc",
+        "doc.count.documents": "{count} văn bản",
         "doc.dep_tasks": "{on_time}/{due}",
         "doc.dep_no_tasks": "–",
         "doc.tasks": (
@@ -255,43 +255,38 @@ def _cap_plan(line: CapLine) -> str:
     return text("doc.plan_cap", cap=cap, cut=cut, baseline=baseline, year=line.baseline_year)
 
 
-def _cap_count(line: CapLine, unit: str) -> str:
-    return text("chart.no_data") if line.mark is Mark.NO_DATA else text(unit, count=format_count(line.count))
+def _cap_count(line: CapLine) -> str:
+    if line.mark is Mark.NO_DATA:
+        return text("chart.no_data")
+    return text(f"doc.count.{line.target.key}", count=format_count(line.count))
 
 
 def _share_plan(line: ShareLine) -> str:
-    target = format_target_percent(line.target)
-    return target if line.target >= 1 else text("doc.plan_share", target=target)
+    floor = format_target_percent(line.floor)
+    return floor if line.floor >= 1 else text("doc.plan_share", target=floor)
 
 
-def _target_cells(line: CapLine | ShareLine, before: CapLine | ShareLine, unit: str) -> list[str]:
+def _target_cells(line: CapLine | ShareLine, before: CapLine | ShareLine) -> list[str]:
     if isinstance(line, CapLine):
-        return [_cap_plan(line), _cap_count(line, unit), _cap_count(before, unit)]
+        return [_cap_plan(line), _cap_count(line), _cap_count(before)]
     return [_share_plan(line), share_label(line), share_label(before)]
 
 
 def target_rows(report: TargetReport, last_year: TargetReport) -> list[list[str]]:
-    """The five targets as rows of a report's table: number, name, plan, this period, a year earlier, mark."""
-    lines = [
-        ("figure.meetings", report.meetings, last_year.meetings, "doc.meetings"),
-        ("figure.online", report.online_meetings, last_year.online_meetings, ""),
-        ("figure.documents", report.documents, last_year.documents, "doc.documents"),
-        ("figure.electronic", report.electronic_documents, last_year.electronic_documents, ""),
-        ("figure.dossiers", report.dossiers, last_year.dossiers, ""),
-    ]
+    """The targets as rows of a report's table: number, name, plan, this period, a year earlier, mark."""
     return [
-        [str(i), text(key), *_target_cells(line, before, unit), mark_word(line.mark)]
-        for i, (key, line, before, unit) in enumerate(lines, start=1)
+        [str(i), text(f"figure.{line.target.key}"), *_target_cells(line, before), mark_word(line.mark)]
+        for i, (line, before) in enumerate(zip(report.lines, last_year.lines, strict=True), start=1)
     ]
 
 
 def department_cells(report: TargetReport) -> list[str]:
     """A department's meetings (online), documents (electronic), dossier share and tasks on time, as table cells."""
     tasks = report.tasks
-    counts = [report.meetings.count, report.online_meetings.part, report.documents.count]
-    counts.append(report.electronic_documents.part)
+    line = report.line
+    counts = [line("meetings").count, line("online").part, line("documents").count, line("electronic").part]
     on_time = text("doc.dep_tasks", on_time=tasks.on_time, due=tasks.due) if tasks and tasks.due else ""
-    return [*(format_count(n) for n in counts), share_label(report.dossiers), on_time or text("doc.dep_no_tasks")]
+    return [*(format_count(n) for n in counts), share_label(line("dossiers")), on_time or text("doc.dep_no_tasks")]
 
 
 def task_summary(tasks: TaskCounts | None) -> str:

@@ -1,0 +1,78 @@
+"""What every command-line command shares: the commune it is for, the app's lifetime, and how a refusal is
+printed. The command line is one more edge: it finds the commune and calls the same use cases the chat does."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import App
+from bot.config import TOKEN_ENV, ZALO_TOKEN_ENV, Config
+
+logger = logging.getLogger("bot")
+
+NO_TOKEN = f"""Chưa có mã bot (token) của Telegram hay Zalo; cần ít nhất một.
+Telegram:
+  1. Nhắn @BotFather lệnh /newbot, đặt tên, nhận token.
+  2. Đặt biến môi trường {TOKEN_ENV}=<token> (hoặc khóa [telegram] token trong tệp cấu hình).
+Zalo:
+  1. Trên Zalo, tìm tài khoản chính thức "Zalo Bot Manager", chọn "Zalo Bot Creator", tạo bot, nhận token.
+  2. Đặt biến môi trường {ZALO_TOKEN_ENV}=<token> (hoặc khóa [zalo] token trong tệp cấu hình).
+Muốn dùng thử không cần token: make demo"""
+
+
+class Refusal(Exception):  # noqa: N818 - an answer to print, not a failure
+    """What the command line says when it cannot do what was asked; exit status 2."""
+
+
+def channels_of(config: Config) -> list:
+    """Every channel the configuration has a token for: Telegram, Zalo, or both in one process."""
+    channels = []
+    if token := config.token():
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(config.telegram, token, uploads=Path(config.exports.files_dir) / "uploads"))
+    if token := config.zalo_token():
+        from bot.channels.zalo import ZaloChannel
+
+        channels.append(ZaloChannel(config.zalo, token))
+    return channels
+
+
+def commune_code(config: Config, code: str | None) -> str:
+    """The commune a command is for: the one named (checked), or the only one there is."""
+    if code is None:
+        if len(config.communes) > 1:
+            raise Refusal(f"Cần --commune <mã xã>. Các mã: {', '.join(c.code for c in config.communes)}.")
+        return config.communes[0].code
+    if config.commune(code) is None:
+        raise Refusal(f"Không có xã mã {code!r}. Các mã: {', '.join(c.code for c in config.communes)}.")
+    return code
+
+
+def run_with_app(app: App, work):
+    """Open the app (database brought up to date, channels connected), do `work`, and always close it."""
+
+    async def lifetime():
+        await app.open()
+        try:
+            return await work(app)
+        finally:
+            await app.stop()
+
+    return asyncio.run(lifetime())
+
+
+def main_of(command):
+    """A command's entry point: what it refuses is printed on stderr with exit status 2."""
+
+    def entry(args, config: Config) -> int:
+        try:
+            return command(args, config)
+        except Refusal as refusal:
+            print(refusal, file=sys.stderr)
+            return 2
+
+    return entry
