@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
+
+from bot.core.words import compact, fold
 
 T = TypeVar("T")
 
@@ -58,18 +59,6 @@ class NeedInput(Exception):  # noqa: N818 - a prompt, not a failure
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
-
-
-def fold(value: str) -> str:
-    """Lower case without Vietnamese diacritics: 'Trực Tuyến' -> 'truc tuyen'."""
-    value = value.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
-
-
-def compact(value: str) -> str:
-    """Folded, without spaces, '_' or '-': the key every alias is looked up by."""
-    return re.sub(r"[\s_\-]+", "", fold(value))
 
 
 def echo(value: str) -> str:
