@@ -10,14 +10,17 @@ add_strings(
     {
         "usage.hop": (
             "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, trực tiếp)\n"
-            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần"
+            "Ngày: 12/11, hôm qua, hôm kia, thứ hai, thứ sáu tuần trước, sáng nay…\n"
+            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop tructuyen hôm qua Giao ban"
         ),
         "usage.vanban": (
             "/vanban dientu|giay|mat [ngày] [số ký hiệu] [trích yếu]\n"
-            "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền\n"
+            "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền, /vanban giay hôm qua 16/TB-UBND …\n"
             "Văn bản mật: chỉ /vanban mat [ngày], không ghi số hay trích yếu."
         ),
-        "usage.hoso": "/hoso <số trực tuyến> <số trực tiếp> [ngày]\nVí dụ: /hoso 19 1, /hoso 19 1 hôm qua",
+        "usage.hoso": (
+            "/hoso <số trực tuyến> <số trực tiếp> [ngày]\nVí dụ: /hoso 19 1, /hoso 19 1 hôm qua, /hoso 3 0 thứ hai"
+        ),
         "usage.huy": "/huy [số mục | số việc]\nVí dụ: /huy (mục vừa ghi), /huy 12, /huy V3 (lãnh đạo hủy việc)",
         "help.hop": "/hop – ghi một cuộc họp",
         "help.vanban": "/vanban – ghi một văn bản đã ban hành",
