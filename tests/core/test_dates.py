@@ -3,8 +3,11 @@
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
+from bot.config import DepartmentConfig
 from bot.core.commands import REGISTRY, ParseContext
+from bot.core.commands.access import NotifyVia
 from bot.core.commands.entries import DocumentKind, LogDocument, LogDossiers, LogMeeting, MeetingMode
 from bot.core.commands.tokens import ParseError, Tokens, YearGuess
 from bot.core.dates import DayForm, UnclearDate, read_day
@@ -201,7 +204,7 @@ def parse(message: str, today: date):
     [
         ("/hop tructuyen hôm kia Họp", LogMeeting(None, MeetingMode.ONLINE, date(2026, 12, 4), "Họp")),
         ("/hop kt truc_tiep thu hai tuan truoc", LogMeeting("kt", MeetingMode.IN_PERSON, date(2026, 11, 23), "")),
-        ("/hop online sáng nay Giao ban", LogMeeting(None, MeetingMode.ONLINE, SUNDAY, "Giao ban")),
+        ("/hop zoom sáng nay Giao ban", LogMeeting(None, MeetingMode.ONLINE, SUNDAY, "Giao ban")),
         ("/hoso 3 1 đầu tuần", LogDossiers(None, 3, 1, MONDAY)),
         (
             "/vanban giay hôm qua 16/TB-UBND Thông báo",
@@ -241,3 +244,22 @@ def test_a_year_less_date_in_words_is_asked_about(message):
         parse(message, WEDNESDAY)
     assert (guess.value.day, guess.value.key) == (date(2025, 12, 30), "confirm.last_year")
     assert guess.value.token in message
+
+
+@pytest.mark.parametrize(
+    "mode", ["zoom", "Zoom", "teams", "google meet", "Google Meet", "meet", "zalo", "qua Zalo", "trực tuyến qua Zalo"]
+)
+def test_meeting_platforms_are_online(mode):
+    assert parse(f"/hop {mode} hôm qua Giao ban", WEDNESDAY) == LogMeeting(
+        None, MeetingMode.ONLINE, date(2026, 12, 1), "Giao ban"
+    )
+
+
+def test_zalo_as_a_meeting_mode_leaves_kenh_alone():
+    assert parse("/kenh zalo", WEDNESDAY) == NotifyVia("zalo")
+
+
+@pytest.mark.parametrize("code", ["zalo", "zoom", "teams", "meet", "google_meet", "qua_zalo"])
+def test_a_platform_cannot_be_a_department_code(code):
+    with pytest.raises(ValidationError, match="trùng với một từ khóa"):
+        DepartmentConfig(code=code, name="Phòng thử")

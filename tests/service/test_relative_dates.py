@@ -34,8 +34,8 @@ async def test_hom_kia_is_two_days_before_the_message_and_not_part_of_the_summar
 @pytest.mark.parametrize(
     "message,day,summary",
     [
-        ("/hop online thứ hai tuần trước Giao ban", date(2026, 11, 23), "Giao ban"),
-        ("/hop truc tuyen sang nay Giao ban", date(2026, 12, 2), "Giao ban"),
+        ("/hop zoom thứ hai tuần trước Giao ban", date(2026, 11, 23), "Giao ban"),
+        ("/hop truc tuyen qua Zalo sang nay Giao ban", date(2026, 12, 2), "Giao ban"),
         ("/hop tructiep chiều qua", date(2026, 12, 1), ""),
         ("/hoso 4 1 đầu tuần", date(2026, 11, 30), ""),
         ("/vanban dientu T2 17/KH-UBND Kế hoạch", date(2026, 11, 30), "Kế hoạch"),

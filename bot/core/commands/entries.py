@@ -44,9 +44,12 @@ class DocumentKind(StrEnum):
     SECRET = "secret"
 
 
+ONLINE_APPS = ("zoom", "teams", "msteams", "googlemeet", "meet", "zalo")
 MEETING_MODES: dict[str, MeetingMode] = {
     "tructuyen": MeetingMode.ONLINE,
     "online": MeetingMode.ONLINE,
+    # the platform named instead: 'zoom', 'qua Zalo', 'trực tuyến qua Google Meet' ('/kenh zalo' has its own words)
+    **{f"{way}{app}": MeetingMode.ONLINE for way in ("", "qua", "tructuyenqua") for app in ONLINE_APPS},
     "tructiep": MeetingMode.IN_PERSON,
     "offline": MeetingMode.IN_PERSON,
 }

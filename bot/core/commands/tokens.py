@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 MAX_SUMMARY = 300
 ECHO = 30  # characters of user input repeated in an error
+ALIAS_WORDS = 5  # the most words an alias is written in: 'trực tuyến qua Google Meet'
 DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -128,12 +129,13 @@ class Tokens:
         return checked_year(self.take()[0], today)
 
     def alias(self, table: Mapping[str, T]) -> T | None:
-        """Match one word, or two words written apart ('truc tuyen'), against an alias table."""
-        for n in (1, 2):
-            words = self.raw[:n]
-            if len(words) == n and compact("".join(words)) in table:
+        """Match the longest run of up to ALIAS_WORDS words, written together or apart ('truc tuyen',
+        'trực tuyến qua Zalo'), against an alias table."""
+        for n in range(min(ALIAS_WORDS, len(self.raw)), 0, -1):
+            key = compact("".join(self.raw[:n]))
+            if key in table:
                 self.take(n)
-                return table[compact("".join(words))]
+                return table[key]
         return None
 
     def summary(self) -> str:

@@ -9,9 +9,9 @@ from bot.core.views import EntryCancelled, EntryLogged, EntryView
 add_strings(
     {
         "usage.hop": (
-            "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, trực tiếp)\n"
+            "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, zoom, zalo, trực tiếp)\n"
             "Ngày: 12/11, hôm qua, hôm kia, thứ hai, thứ sáu tuần trước, sáng nay…\n"
-            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop tructuyen hôm qua Giao ban"
+            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop zoom hôm qua Giao ban"
         ),
         "usage.vanban": (
             "/vanban dientu|giay|mat [ngày] [số ký hiệu] [trích yếu]\n"
