@@ -10,7 +10,7 @@ add_strings(
     {
         "usage.hop": (
             "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, zoom, zalo, trực tiếp)\n"
-            "Ngày: 12/11, hôm qua, hôm kia, thứ hai, thứ sáu tuần trước, sáng nay…\n"
+            "Ngày: 12/11, hôm qua, thứ sáu tuần trước…\n"
             "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop zoom hôm qua Giao ban"
         ),
         "usage.vanban": (
