@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.core.dates import DATE_TOKEN as DATE_TOKEN  # a whole typed date, as /suaviec recognises one
+from bot.core.dates import DayForm, UnclearDate, day_month_year, read_day
+from bot.core.words import compact, fold
+
 T = TypeVar("T")
 
 MAX_SUMMARY = 300
 ECHO = 30  # characters of user input repeated in an error
-DATE_TOKEN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?$")
-LOOKS_LIKE_DATE = re.compile(r"^\d{1,4}[/.-]\d")  # read as a date, and refused if it is not one
+ALIAS_WORDS = 5  # the most words an alias is written in: 'trực tuyến qua Google Meet'
 DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -68,18 +70,6 @@ class NeedInput(Exception):  # noqa: N818 - a prompt, not a failure
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
-
-
-def fold(value: str) -> str:
-    """Lower case without Vietnamese diacritics: 'Trực Tuyến' -> 'truc tuyen'."""
-    value = value.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
-
-
-def compact(value: str) -> str:
-    """Folded, without spaces, '_' or '-': the key every alias is looked up by."""
-    return re.sub(r"[\s_\-]+", "", fold(value))
 
 
 def echo(value: str) -> str:
@@ -149,12 +139,13 @@ class Tokens:
         return checked_year(self.take()[0], today)
 
     def alias(self, table: Mapping[str, T]) -> T | None:
-        """Match one word, or two words written apart ('truc tuyen'), against an alias table."""
-        for n in (1, 2):
-            words = self.raw[:n]
-            if len(words) == n and compact("".join(words)) in table:
+        """Match the longest run of up to ALIAS_WORDS words, written together or apart ('truc tuyen',
+        'trực tuyến qua Zalo'), against an alias table."""
+        for n in range(min(ALIAS_WORDS, len(self.raw)), 0, -1):
+            key = compact("".join(self.raw[:n]))
+            if key in table:
                 self.take(n)
-                return table[compact("".join(words))]
+                return table[key]
         return None
 
     def summary(self) -> str:
@@ -178,9 +169,6 @@ def positive_int(token: str, key: str) -> int:
     return int(digits)
 
 
-DAY_WORDS = {"homnay": 0, "homqua": -1}
-
-
 class YearGuess(Exception):  # noqa: N818 - a question, not a failure
     """A date typed without its year that lands outside the current year: asked, never guessed."""
 
@@ -193,11 +181,10 @@ class YearGuess(Exception):  # noqa: N818 - a question, not a failure
 
 def _read_date(token: str) -> tuple[int, int, int | None]:
     """(day, month, year or None) of a typed date."""
-    match = DATE_TOKEN.match(token)
-    if not match:
+    parts = day_month_year(token)
+    if parts is None:
         raise ParseError("parse.bad_date", value=echo(token))
-    year = match[3]
-    return int(match[1]), int(match[2]), None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    return parts
 
 
 def _date(year: int, month: int, day: int, token: str) -> date:
@@ -215,23 +202,6 @@ def is_task_ref(token: str) -> bool:
 def task_ref(token: str) -> int:
     """A task's number as typed: 'V3', 'v3', '#3' or '3'."""
     return positive_int(token[1:] if is_task_ref(token) else token, "parse.bad_task_id")
-
-
-def parse_date(token: str, today: date) -> date:
-    """The day something happened: today or earlier, not before 1 January of last year.
-
-    A year-less date later this year is asked about (it would be last year's), never guessed.
-    """
-    day, month, year = _read_date(token)
-    if year is None:
-        result = _date(today.year, month, day, token)
-        if result > today:
-            raise YearGuess(token, _date(today.year - 1, month, day, token), "confirm.last_year")
-        return result
-    result = _date(year, month, day, token)
-    if problem := past_day_problem(result, today):
-        raise ParseError(f"parse.{problem[0]}", **problem[1])
-    return result
 
 
 def past_day_problem(day: date, today: date) -> tuple[str, dict[str, object]] | None:
@@ -261,15 +231,26 @@ def parse_deadline(token: str, today: date) -> date:
 
 
 def optional_date(tokens: Tokens, today: date, *, strict: bool = False) -> date:
-    """A date at the front ('12/11', '12/11/2026', 'hôm nay', 'hôm qua') if one is there, else today.
+    """The day something happened, if the words at the front name one ('12/11', 'hôm kia', 'thứ hai tuần trước',
+    'sáng nay', 'ngày 12 tháng 11'), else today: today or earlier, not before 1 January of last year.
 
-    A token that looks like a date but is none is an error, never part of a summary; `strict` takes
-    only a whole date (a document number such as 12/2026/QĐ-UBND is not one).
+    Words that look like a date but name none are an error, never part of a summary or filed under today; a
+    year-less date later this year is asked about (it would be last year's), never guessed; `strict` takes
+    only a whole date from digits (a document number such as 12/2026/QĐ-UBND is not one).
     """
-    offset = tokens.alias(DAY_WORDS)
-    if offset is not None:
-        return date.fromordinal(today.toordinal() + offset)
-    first = tokens.peek()
-    if first is not None and (DATE_TOKEN if strict else LOOKS_LIKE_DATE).match(first):
-        return parse_date(tokens.take()[0], today)
-    return today
+    try:
+        spoken = read_day(tokens.raw, today, strict=strict)
+    except UnclearDate as unclear:
+        raise ParseError(unclear.key, value=echo(unclear.typed)) from None
+    if spoken is None:
+        return today
+    tokens.take(spoken.consumed)
+    day = spoken.day
+    if spoken.form is DayForm.DAY_MONTH and day > today:
+        raise YearGuess(spoken.text, _date(day.year - 1, day.month, day.day, spoken.text), "confirm.last_year")
+    if problem := past_day_problem(day, today):
+        key, values = problem
+        if key == "future_date" and spoken.form is DayForm.RELATIVE:
+            raise ParseError("parse.future_spoken", typed=echo(spoken.text), **values)
+        raise ParseError(f"parse.{key}", **values)
+    return day

@@ -42,9 +42,12 @@ class DocumentKind(StrEnum):
     SECRET = "secret"
 
 
+ONLINE_APPS = ("zoom", "teams", "msteams", "googlemeet", "meet", "zalo")
 MEETING_MODES: dict[str, MeetingMode] = {
     "tructuyen": MeetingMode.ONLINE,
     "online": MeetingMode.ONLINE,
+    # the platform named instead: 'zoom', 'qua Zalo', 'trực tuyến qua Google Meet' ('/kenh zalo' has its own words)
+    **{f"{way}{app}": MeetingMode.ONLINE for way in ("", "qua", "tructuyenqua") for app in ONLINE_APPS},
     "tructiep": MeetingMode.IN_PERSON,
     "offline": MeetingMode.IN_PERSON,
 }
@@ -201,15 +204,18 @@ class EntryLogged:
 add_strings(
     {
         "usage.hop": (
-            "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, trực tiếp)\n"
-            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần"
+            "/hop tructuyen|tructiep [ngày] [nội dung] (cũng nhận: online, trực tuyến, zoom, zalo, trực tiếp)\n"
+            "Ngày: 12/11, hôm qua, thứ sáu tuần trước…\n"
+            "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop zoom hôm qua Giao ban"
         ),
         "usage.vanban": (
             "/vanban dientu|giay|mat [ngày] [số ký hiệu] [trích yếu]\n"
-            "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền\n"
+            "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền, /vanban giay hôm qua 16/TB-UBND …\n"
             "Văn bản mật: chỉ /vanban mat [ngày], không ghi số hay trích yếu."
         ),
-        "usage.hoso": "/hoso <số trực tuyến> <số trực tiếp> [ngày]\nVí dụ: /hoso 19 1, /hoso 19 1 hôm qua",
+        "usage.hoso": (
+            "/hoso <số trực tuyến> <số trực tiếp> [ngày]\nVí dụ: /hoso 19 1, /hoso 19 1 hôm qua, /hoso 3 0 thứ hai"
+        ),
         "summary.hop": "ghi một cuộc họp",
         "summary.vanban": "ghi một văn bản đã ban hành",
         "summary.hoso": "ghi số hồ sơ TTHC tiếp nhận",

@@ -28,6 +28,9 @@ add_strings(
         # parsing, shared by several commands
         "parse.bad_date": "Ngày “{value}” không hợp lệ.",
         "parse.future_date": "Ngày {value} chưa tới; chỉ ghi việc đã diễn ra.",
+        "parse.future_spoken": "“{typed}” là ngày {value}, chưa tới; chỉ ghi việc đã diễn ra.",
+        "parse.unclear_date": "Chưa rõ ngày “{value}”. Hãy gõ như: hôm qua, thứ hai tuần trước, 12/11.",
+        "parse.week_not_day": "“{value}” là cả một tuần: ngày nào? Ví dụ: thứ hai tuần trước, 23/11.",
         "parse.too_old": "Ngày {value} quá xa: chỉ ghi việc từ 01/01/{year} trở đi.",
         "confirm.last_year": "Ngày {day:%d/%m} năm nay chưa tới. Ý bạn là {day:%d/%m/%Y} (năm trước)?",
         "confirm.next_year": "Ngày {day:%d/%m} năm nay đã qua. Ý bạn là {day:%d/%m/%Y} (năm sau)?",
