@@ -14,9 +14,9 @@ from tests.support.transport import FakeChannel
 class Channel(FakeChannel):
     """A fake channel that can hang or fail while connecting, and remembers being stopped."""
 
-    def __init__(self, *, opening=None) -> None:
+    def __init__(self, *, opening=None, starting=None) -> None:
         super().__init__("test")
-        self.opening = opening
+        self.opening, self.starting = opening, starting
         self.started = self.stopped = False
 
     async def open(self) -> None:
@@ -25,6 +25,8 @@ class Channel(FakeChannel):
 
     async def start(self, dispatch) -> None:
         self.started = True
+        if self.starting is not None:
+            self.starting()
 
     async def stop(self) -> None:
         self.stopped = True
@@ -43,9 +45,14 @@ async def run(app: App, stop: asyncio.Event) -> None:
 
 
 async def test_a_stop_while_still_connecting_is_obeyed(config, clock):
-    channel = Channel(opening=never)
-    app, stop = App(config, [channel], clock=clock), asyncio.Event()
-    asyncio.get_running_loop().call_later(0.05, stop.set)
+    stop = asyncio.Event()
+
+    async def signalled_while_connecting() -> None:
+        stop.set()
+        await never()
+
+    channel = Channel(opening=signalled_while_connecting)
+    app = App(config, [channel], clock=clock)
     await run(app, stop)
     assert channel.stopped and not channel.started
 
@@ -59,8 +66,8 @@ async def test_a_refusal_at_start_ends_the_run_and_shuts_everything_down(config,
 
 
 async def test_a_normal_run_starts_then_stops_on_the_signal(config, clock):
-    channel = Channel()
-    app, stop = App(config, [channel], clock=clock), asyncio.Event()
-    asyncio.get_running_loop().call_later(0.05, stop.set)
+    stop = asyncio.Event()
+    channel = Channel(starting=stop.set)  # the signal comes once everything runs
+    app = App(config, [channel], clock=clock)
     await run(app, stop)
     assert channel.started and channel.stopped

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,8 +116,10 @@ class TelegramChannel:
         request: BaseRequest | None = None,
         get_updates_request: BaseRequest | None = None,
         uploads: Path | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.config = config
+        self._sleep = sleep  # how it waits before trying Telegram again
         self.uploads = uploads  # where a file sent for import (/nhap) is saved
         files = {"base_file_url": config.base_file_url} if config.base_file_url else {}
         self.bot = Bot(
@@ -138,7 +141,7 @@ class TelegramChannel:
             except TelegramError as err:
                 delay = backoff.next()
                 logger.warning("Telegram is not reachable (%s); retrying in %.0fs", err, delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
         await register_menu(self.bot)
 
     async def start(self, inlet: Inlet) -> None:
@@ -176,7 +179,7 @@ class TelegramChannel:
                 delay = backoff.next()
                 logger.warning("receiving failed (%s); retrying in %.0fs", err, delay, exc_info=not unreachable)
                 inlet.polled(CHANNEL, ok=False)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
                 continue
             backoff.reset()
             if updates:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -141,8 +143,17 @@ class ZaloChannel:
     profile = PROFILE
     first_backoff, max_backoff = 1.0, 60.0  # seconds between attempts while Zalo cannot be reached
 
-    def __init__(self, config: ZaloConfig, token: str, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        config: ZaloConfig,
+        token: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config
+        self._sleep, self._monotonic = sleep, monotonic  # how it waits between attempts, and times a poll
         self._own_http = http is None
         self.http = http if http is not None else httpx.AsyncClient(timeout=SEND_TIMEOUT)
         self.api = ZaloApi(self.http, config.base_url, token)
@@ -211,15 +222,14 @@ class ZaloChannel:
                 problem = self.api.describe(err)
             delay = backoff.next()
             logger.warning("Zalo did not answer %s (%s); retrying in %.0fs", method, problem, delay)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
     async def _poll(self, inlet: Inlet) -> None:
         """Long-poll one update at a time; commit each to the inbox before asking for the next."""
         backoff, timeout = Backoff(self.first_backoff, self.max_backoff), self.config.poll_timeout
         limits = httpx.Timeout(timeout + POLL_MARGIN, connect=5.0)
-        loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
-            began = loop.time()
+            began = self._monotonic()
             try:
                 result = await self.api.call("getUpdates", {"timeout": str(timeout)}, limits=limits)
             except Exception as err:
@@ -237,7 +247,7 @@ class ZaloChannel:
                 await self._store(inlet, update)  # what follows an idle poll is live: a backlog is not "late"
             if not updates:
                 inlet.polled(CHANNEL, ok=True)  # the queue was empty: what comes next was sent after now
-                if (spent := loop.time() - began) < MIN_IDLE_POLL:
+                if (spent := self._monotonic() - began) < MIN_IDLE_POLL:
                     await self._pause(MIN_IDLE_POLL - spent)
 
     async def _store(self, inlet: Inlet, update: dict) -> None:
@@ -253,8 +263,12 @@ class ZaloChannel:
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, waking at once when the channel stops."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+        waits = (asyncio.ensure_future(self._sleep(seconds)), asyncio.ensure_future(self._stopping.wait()))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
     async def handle(self, payload: dict, dispatch) -> None:
         """One stored update: a person's message answered through the outbox; anything else ignored."""

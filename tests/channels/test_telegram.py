@@ -13,6 +13,7 @@ from bot.channels.telegram import TelegramChannel, menu_commands, register_menu
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.ports import Delivery
+from tests.channels.doubles import Pauses
 from tests.fakes.offline_request import RecordingRequest
 from tests.support.updates import bot_message, make_callback_update, make_chat, make_message_update, make_user
 from tests.support.users import new_invite
@@ -25,11 +26,11 @@ async def app(config, clock, tmp_path):
     config = config.model_copy(
         update={"exports": config.exports.model_copy(update={"files_dir": str(tmp_path / "files")})}
     )
-    request = RecordingRequest()
-    channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request)
+    request, pauses = RecordingRequest(), Pauses()
+    channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request, sleep=pauses)
     app = App(config, [channel], clock=clock)
     await app.open()
-    app.request, app.channel = request, channel
+    app.request, app.channel, app.pauses = request, channel, pauses
     yield app
     await app.stop()
 
@@ -183,13 +184,11 @@ class Inlet:
 
     def __init__(self) -> None:
         self.attempts: list[list[str]] = []
-        self.kept = asyncio.Event()
 
     async def accept(self, channel, deliveries) -> None:
         self.attempts.append([d.key for d in deliveries])
         if len(self.attempts) == 1:
             raise RuntimeError("database is locked")
-        self.kept.set()
 
     def polled(self, channel, *, ok: bool) -> None:
         pass
@@ -198,19 +197,20 @@ class Inlet:
 async def test_a_batch_that_could_not_be_saved_is_not_acknowledged_and_polling_goes_on(app, monkeypatch, caplog):
     update = make_message_update(app.channel.bot, "/toi", user=make_user(31))
     offsets = []
+    acknowledged = asyncio.Event()
 
     async def get_updates(self, offset=None, **_):
         offsets.append(offset)
         if offset is None:
             return [update]
+        acknowledged.set()
         await asyncio.Event().wait()  # nothing more to say
 
     monkeypatch.setattr(type(app.channel.bot), "get_updates", get_updates)
-    app.channel.first_backoff = 0.01
     inlet = Inlet()
     await app.channel.start(inlet)
-    await asyncio.wait_for(inlet.kept.wait(), 5)
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(acknowledged.wait(), 10)
     assert inlet.attempts == [[str(update.update_id)]] * 2, "the same batch again, nothing skipped"
     assert offsets == [None, None, update.update_id + 1], "acknowledged only once it was saved"
+    assert app.pauses.asked == [1.0], "one wait before trying again: no busy loop"
     assert "database is locked" in caplog.text

@@ -1,11 +1,12 @@
-"""The Zalo adapter against a fake Zalo Bot API on 127.0.0.1, in both of its error modes."""
+"""The Zalo adapter against the Zalo Bot API mocked at the HTTP layer (httpx.MockTransport), in both of its error
+modes; its waits and its clock are injected, so nothing here waits on real time."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
-import time
 from datetime import UTC, datetime
 
 import httpx
@@ -24,7 +25,8 @@ from bot.ports import MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from storage import outbox
 from storage.chats import Recipient
 from storage.models.messaging import InboxUpdate, OutboxKind
-from tests.fakes.zalo_api_server import EVENT_IMAGE, EVENT_STICKER, EVENT_TEXT, FakeZaloApi, post_webhook
+from tests.channels.doubles import MockZalo, Pauses
+from tests.fakes.zalo_api_server import EVENT_IMAGE, EVENT_STICKER, EVENT_TEXT, post_webhook
 from tests.support.db import inspecting
 from tests.support.users import new_invite
 
@@ -34,151 +36,158 @@ SAMPLE_DATE = 1750316131602  # the documentation's sample message: 19/6/2025 06:
 
 
 @pytest.fixture(params=["200", "code"])
-def fake(request):
-    """The fake in each error mode: errors as HTTP 200, or as HTTP <error_code>."""
-    with FakeZaloApi(error_status=request.param) as server:
-        yield server
-    assert server.errors == []
+async def zalo(request, clock):
+    """Zalo in each error mode: errors as HTTP 200, or as HTTP <error_code>."""
+    mock = MockZalo(clock, error_status=request.param)
+    yield mock
+    await mock.http.aclose()
+    assert mock.errors == []
 
 
-def zalo_config(config, fake: FakeZaloApi, **more):
-    return config.zalo.model_copy(update={"base_url": fake.base_url, "poll_timeout": 1, **more})
+def zalo_config(config, **more):
+    return config.zalo.model_copy(update={"poll_timeout": 1, **more})
 
 
-async def running(config, clock, channel: ZaloChannel) -> App:
+@contextlib.asynccontextmanager
+async def running(config, clock, zalo: MockZalo, *, worker: bool = True, **more):
+    """An App receiving from Zalo through the channel (and handling what it receives, with `worker`)."""
+    channel = ZaloChannel(zalo_config(config, **more), zalo.token, http=zalo.http)
     app = App(config.model_copy(update={"zalo": channel.config}), [channel], clock=clock)
-    await app.open()
-    await app.start(sweep=False)
-    return app
+    try:
+        await app.open()
+        if worker:
+            await app.start(sweep=False)
+        else:
+            await channel.start(app.inbox)
+        yield app
+    finally:
+        zalo.hang_up()  # the poll in flight ends, as Zalo ends one whose time is up
+        await app.stop()
 
 
 @pytest.fixture
-async def app(config, clock, fake):
-    app = await running(config, clock, ZaloChannel(zalo_config(config, fake), fake.token))
-    yield app
-    await app.stop()
+async def app(config, clock, zalo):
+    async with running(config, clock, zalo) as app:
+        yield app
 
 
 class Chat:
-    """A Zalo user writing to the bot through the fake, waiting for each answer."""
+    """A Zalo user writing to the bot (in a group, if given), waiting for each answer."""
 
-    def __init__(self, fake: FakeZaloApi, clock, user: str = USER, name: str = "Lan Nguyễn", group: str | None = None):
-        self.fake, self.clock, self.user, self.name, self.group = fake, clock, user, name, group
+    def __init__(self, zalo: MockZalo, user: str = USER, group: str | None = None) -> None:
+        self.zalo, self.user, self.group = zalo, user, group
 
     def push(self, line: str) -> str:
-        date_ms = int(self.clock().timestamp() * 1000)  # dated by the test's clock: no clock-skew alarm
-        where = {"chat_id": self.group, "group": True} if self.group else {}
-        return self.fake.push_text(self.user, line, display_name=self.name, date_ms=date_ms, **where)
+        return self.zalo.push(self.user, chat=self.group, text=line)
 
     async def say(self, line: str) -> str:
-        since = len(self.fake.sent())
+        since = len(self.zalo.sent)
         self.push(line)
-        chat = self.group or self.user
-        return (await self.fake.wait_for_async(lambda m: m["chat_id"] == chat, since=since))["text"]
+        return await self.zalo.reply(self.group or self.user, since=since)
 
 
-async def registered(app: App, fake: FakeZaloApi, clock, user: str = USER) -> Chat:
-    chat = Chat(fake, clock, user)
+async def registered(app: App, zalo: MockZalo) -> Chat:
+    chat = Chat(zalo)
     invite = await new_invite(app.service, Role.FOCAL, "vhxh")
     assert "Chào mừng Lan Nguyễn" in await chat.say(f"/start {invite.code}")
     return chat
 
 
-async def test_register_then_log_a_meeting_by_its_number(app, fake, clock):
-    chat = await registered(app, fake, clock)
+async def test_register_then_log_a_meeting_by_its_number(app, zalo):
+    chat = await registered(app, zalo)
     question = await chat.say("/hop")
     assert question.splitlines()[-2:] == ["1. Trực tuyến", "2. Trực tiếp"]
     assert (await chat.say("1")).startswith("Đã ghi #1: họp trực tuyến")
     assert (await chat.say("/hop truc_tiep")).startswith("Đã ghi #2: họp trực tiếp")
-    params = fake.sent()[-1]["params"]
+    params = zalo.sent[-1]["params"]
     assert set(params) == {"chat_id", "text"} and params["chat_id"] == USER  # no buttons, no quoting
-    assert {r["method"] for r in fake.requests()} >= {"getMe", "deleteWebhook", "getUpdates", "sendMessage"}
+    assert {name for name, _ in zalo.calls} == {"getMe", "deleteWebhook", "getUpdates", "sendMessage"}
 
 
-async def test_a_redelivered_message_changes_nothing(app, fake, clock):
-    chat = await registered(app, fake, clock)
-    since = len(fake.sent())
+async def test_a_redelivered_message_changes_nothing(app, zalo):
+    chat = await registered(app, zalo)
+    since = len(zalo.sent)
     message_id = chat.push("/hop truc_tuyen")
-    await fake.wait_for_async(lambda m: m["text"].startswith("Đã ghi #1"), since=since)
-    fake.redeliver(message_id)
+    assert (await zalo.reply(USER, since=since)).startswith("Đã ghi #1")
+    zalo.redeliver(message_id)
     assert (await chat.say("/hop truc_tiep")).startswith("Đã ghi #2"), "the redelivery logged nothing"
-    texts = [m["text"] for m in fake.sent(USER)[since:]]
-    assert len(texts) == 2 and sum(t.startswith("Đã ghi #1") for t in texts) == 1
+    texts = zalo.sent_to(USER)[-2:]
+    assert len(zalo.sent) == since + 2 and sum(t.startswith("Đã ghi #1") for t in texts) == 1
     async with inspecting(app.db, write=False) as session:
         stored = await session.scalar(select(func.count()).select_from(InboxUpdate))
     assert stored == 3, "/start and two /hop: the redelivery was not stored again"
 
 
-async def test_in_a_group_the_mention_is_stripped_and_the_reply_goes_to_the_group(app, fake, clock):
-    await registered(app, fake, clock)
-    group = Chat(fake, clock, group=GROUP)
-    assert "Lan Nguyễn" in await group.say(f"@{fake.display_name} /toi")
-    assert "Lan Nguyễn" in await group.say(f"@{fake.account_name}   /toi")
+async def test_in_a_group_the_mention_is_stripped_and_the_reply_goes_to_the_group(app, zalo):
+    await registered(app, zalo)
+    group = Chat(zalo, group=GROUP)
+    assert "Lan Nguyễn" in await group.say(f"@{zalo.display_name} /toi")
+    assert "Lan Nguyễn" in await group.say(f"@{zalo.account_name}   /toi")
 
 
-async def test_a_sticker_gets_the_commands_hint_and_an_image_caption_is_a_command(app, fake, clock):
-    await registered(app, fake, clock)
-    since = len(fake.sent())
-    fake.push_event(EVENT_STICKER, USER, sticker="abc")
-    assert (await fake.wait_for_async(lambda m: True, since=since))["text"] == text("access.not_a_command")
+async def test_a_sticker_gets_the_commands_hint_and_an_image_caption_is_a_command(app, zalo):
+    await registered(app, zalo)
+    since = len(zalo.sent)
+    zalo.push(USER, event=EVENT_STICKER, sticker="abc")
+    assert await zalo.reply(USER, since=since) == text("access.not_a_command")
     for key in ("photo_url", "photo"):
-        since = len(fake.sent())
-        fake.push_event(EVENT_IMAGE, USER, photo_url="https://img.zalo.example/a.jpg", photo_key=key, caption="/toi")
-        assert "Lan Nguyễn" in (await fake.wait_for_async(lambda m: True, since=since))["text"]
+        since = len(zalo.sent)
+        zalo.push(USER, event=EVENT_IMAGE, caption="/toi", **{key: "https://img.zalo.example/a.jpg"})
+        assert "Lan Nguyễn" in await zalo.reply(USER, since=since)
 
 
-async def test_a_failing_update_is_retried_then_apologised_for(app, fake, clock, monkeypatch, caplog):
-    tried = asyncio.Event()
-
+async def test_a_failing_update_is_retried_then_apologised_for(config, clock, zalo, monkeypatch, caplog):
     async def broken(incoming):
-        tried.set()
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(app.service, "handle", broken)
-    with caplog.at_level(logging.ERROR):
-        Chat(fake, clock).push("/chitieu")
-        await asyncio.wait_for(tried.wait(), 10)  # the worker's first attempt; it tries again in 30 s
-        assert fake.sent() == [], "a first failure is retried, not apologised for"
-        await app.inbox.drain()
-        await app.inbox.drain()
-    await fake.wait_for_async(lambda m: m["text"] == text("error.not_saved"))
-    assert "database went away" in caplog.text and fake.token not in caplog.text
+    async with running(config, clock, zalo, worker=False) as app:  # the test drains the inbox itself
+        monkeypatch.setattr(app.service, "handle", broken)
+        Chat(zalo).push("/chitieu")
+        await zalo.until(lambda: len(zalo.calls_of("getUpdates")) == 2, "the update committed to the inbox")
+        with caplog.at_level(logging.ERROR):
+            for _ in range(2):
+                await app.inbox.drain()
+            assert zalo.sent == [], "a failure is retried, not apologised for"
+            await app.inbox.drain()
+    assert zalo.sent_to(USER) == [text("error.not_saved")], "the third failure is the last: told once"
+    assert [str(r.exc_info[1]) for r in caplog.records if r.exc_info] == ["database went away"] * 3
+    assert zalo.token not in caplog.text
 
 
-async def test_a_reply_over_2000_units_is_sent_in_parts_that_zalo_accepts(config, clock):
+async def test_a_reply_over_2000_units_is_sent_in_parts_that_zalo_accepts(config, clock, zalo):
     body = "\n".join(f"Dòng {n} 📌 " + "chữ " * 30 for n in range(80))  # ~10,000 UTF-16 units, emoji counting two
     expected = split_text(body, 2000)
-    with FakeZaloApi(length_unit="utf16") as fake:
-        fake.add_chat(USER)
-        fake.add_chat(OTHER)
-        app = await running(config, clock, ZaloChannel(zalo_config(config, fake), fake.token))
-        try:
-            now = clock()
-            async with inspecting(app.db) as session:
-                key = outbox.OutboxKey(OutboxKind.TASK, "long", "x", now.date())
-                await outbox.enqueue(session, key, [Recipient("zalo", USER, False)], body, due_at=now, now=now)
-                await session.commit()
-            app.sender.wake()
-            parts = await fake.wait_for_count_async(USER, len(expected))
-            # The transport cuts too, should a caller hand it a whole text.
-            await app.channels[0].transport.send(OTHER, Outgoing(body))
-        finally:
-            await app.stop()
-    assert len(expected) > 4 and [p["text"] for p in parts] == expected
-    assert all(units(p["text"]) <= 2000 for p in parts)
-    assert [m["text"] for m in fake.sent(OTHER)] == expected
-    assert len(fake.calls("sendMessage")) == len(fake.sent()), "no send was refused"
+    async with running(config, clock, zalo) as app:
+        now = clock()
+        async with inspecting(app.db) as session:
+            key = outbox.OutboxKey(OutboxKind.TASK, "long", "x", now.date())
+            await outbox.enqueue(session, key, [Recipient("zalo", USER, False)], body, due_at=now, now=now)
+            await session.commit()
+        app.sender.wake()
+        await zalo.until(lambda: len(zalo.sent_to(USER)) >= len(expected), "every part sent")
+        # The transport cuts too, should a caller hand it a whole text.
+        await app.channels[0].transport.send(OTHER, Outgoing(body))
+    assert len(expected) > 4 and zalo.sent_to(USER) == expected
+    assert all(units(part) <= 2000 for part in expected)
+    assert zalo.sent_to(OTHER) == expected
+    assert len(zalo.calls_of("sendMessage")) == len(zalo.sent), "no send was refused"
 
 
 # ----------------------------------------------------------------- the transport's errors
 
 
 @pytest.fixture
-async def channel(config, fake):
+def pauses(zalo) -> Pauses:
+    """The channel's waits, recorded and never waited, on the mock's monotonic clock."""
+    return Pauses(zalo.ticks)
+
+
+@pytest.fixture
+async def channel(config, zalo, pauses):
     """A channel that is not receiving: its transport, and its calls made directly."""
-    channel = ZaloChannel(zalo_config(config, fake), fake.token)
-    fake.add_chat(USER)
+    channel = ZaloChannel(zalo_config(config), zalo.token, http=zalo.http, sleep=pauses, monotonic=zalo.ticks)
     yield channel
+    zalo.hang_up()
     await channel.stop()
 
 
@@ -186,60 +195,64 @@ async def channel(config, fake):
     ("code", "error"),
     [(429, RetryLater), (403, Unreachable), (400, Rejected), (404, Rejected), (500, NotSent), (502, NotSent)],
 )
-async def test_send_failures_are_read_from_the_envelope(channel, fake, code, error):
-    fake.fail_next("sendMessage", code, "quota exceeded" if code == 429 else "some description")
+async def test_send_failures_are_read_from_the_envelope(channel, zalo, code, error):
+    zalo.fail_next("sendMessage", code, "quota exceeded" if code == 429 else "some description")
     with pytest.raises(error):
         await channel.transport.send(USER, Outgoing("Xin chào"))
-    assert fake.sent() == []
+    assert zalo.sent == []
     assert await channel.transport.send(USER, Outgoing("Xin chào")), "the next one goes, with Zalo's message id"
 
 
-async def test_an_error_code_sent_as_a_string_or_with_another_http_status_is_read_the_same(channel, fake):
-    fake.respond_next("sendMessage", {"ok": False, "error_code": "403", "description": "blocked"}, status=200)
+async def test_an_error_code_sent_as_a_string_or_with_another_http_status_is_read_the_same(channel, zalo):
+    zalo.respond_next("sendMessage", {"ok": False, "error_code": "403", "description": "blocked"}, status=200)
     with pytest.raises(Unreachable):
         await channel.transport.send(USER, Outgoing("a"))
-    fake.respond_next("sendMessage", {"ok": False, "error_code": 400, "description": "bad"}, status=500)
+    zalo.respond_next("sendMessage", {"ok": False, "error_code": 400, "description": "bad"}, status=500)
     with pytest.raises(Rejected):
         await channel.transport.send(USER, Outgoing("a"))
-    fake.respond_next("sendMessage", {"message": "Bad Gateway"}, status=502)  # a proxy's page, not Zalo's
+    zalo.respond_next("sendMessage", {"message": "Bad Gateway"}, status=502)  # a proxy's page, not Zalo's
     with pytest.raises(NotSent):
         await channel.transport.send(USER, Outgoing("a"))
 
 
-async def test_quota_pauses_grow_while_zalo_keeps_refusing_and_reset_after_a_success(channel, fake):
+async def test_quota_pauses_grow_while_zalo_keeps_refusing_and_reset_after_a_success(channel, zalo):
     pauses = []
     for _ in range(3):
-        fake.fail_next("sendMessage", 429, "quota exceeded")
+        zalo.fail_next("sendMessage", 429, "quota exceeded")
         with pytest.raises(RetryLater) as caught:
             await channel.transport.send(USER, Outgoing("a"))
         pauses.append(caught.value.seconds)
     assert pauses == [10.0, 20.0, 40.0]
     await channel.transport.send(USER, Outgoing("a"))
-    fake.fail_next("sendMessage", 429, "quota exceeded")
+    zalo.fail_next("sendMessage", 429, "quota exceeded")
     with pytest.raises(RetryLater) as caught:
         await channel.transport.send(USER, Outgoing("a"))
     assert caught.value.seconds == 10.0
 
 
-async def test_a_slow_answer_may_have_been_sent_and_a_refused_connection_was_not(config, fake):
-    fake.add_chat(USER)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(0.3)) as http:
-        channel = ZaloChannel(zalo_config(config, fake), fake.token, http=http)
-        fake.delay_next("sendMessage", 1.0)
-        with pytest.raises(MaybeSent) as caught:
-            await channel.transport.send(USER, Outgoing("chậm"))
-        assert fake.token not in str(caught.value)
-        arrived = await fake.wait_for_async(lambda m: m["text"] == "chậm")
-        assert arrived["chat_id"] == USER, "it did arrive: resending it blindly would repeat it"
-        with socket.socket() as closed:
-            closed.bind(("127.0.0.1", 0))
-            nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}/bot"
-        channel = ZaloChannel(zalo_config(config, fake, base_url=nowhere), fake.token, http=http)
-        with pytest.raises(NotSent) as caught:
-            await channel.transport.send(USER, Outgoing("không tới"))
-        assert fake.token not in str(caught.value)
-        await channel.stop()
-        assert not http.is_closed, "a client handed in belongs to the caller"
+@pytest.mark.parametrize(
+    ("error", "arrived", "outcome"),
+    [
+        (httpx.ReadTimeout, True, MaybeSent),
+        (httpx.RemoteProtocolError, True, MaybeSent),
+        (httpx.ConnectError, False, NotSent),
+        (httpx.ConnectTimeout, False, NotSent),
+        (httpx.PoolTimeout, False, NotSent),
+    ],
+)
+async def test_a_lost_answer_may_have_been_sent_and_a_refused_connection_was_not(
+    channel, zalo, error, arrived, outcome
+):
+    zalo.break_next("sendMessage", error, arrived=arrived)
+    with pytest.raises(outcome) as caught:
+        await channel.transport.send(USER, Outgoing("chậm"))
+    assert zalo.token not in str(caught.value), "httpx quotes the URL, and the URL holds the token"
+    assert zalo.sent_to(USER) == (["chậm"] if arrived else []), "what arrived must not be resent blindly"
+
+
+async def test_a_client_handed_in_belongs_to_the_caller(channel, zalo):
+    await channel.stop()
+    assert not zalo.http.is_closed
 
 
 # ----------------------------------------------------------------- receiving by long polling
@@ -251,80 +264,92 @@ class Inlet:
     def __init__(self) -> None:
         self.accepted: list = []
         self.polls: list[bool] = []
-        self.arrived = asyncio.Event()
 
     async def accept(self, channel, deliveries) -> None:
         self.accepted += deliveries
-        self.arrived.set()
 
     def polled(self, channel, *, ok: bool) -> None:
         self.polls.append(ok)
 
 
-async def polling_for(channel: ZaloChannel, fake: FakeZaloApi, seconds: float) -> tuple[Inlet, int]:
-    """Let the channel poll for `seconds`; what it handed in, and how many getUpdates it made."""
+async def polled(channel: ZaloChannel, zalo: MockZalo, times: int) -> Inlet:
+    """Start receiving and wait until getUpdates has been called `times` times (the last one is held)."""
     inlet = Inlet()
-    before = len(fake.calls("getUpdates"))
     await channel.start(inlet)
-    await asyncio.sleep(seconds)  # a window of real time, to count calls in: nothing to wait for instead
-    return inlet, len(fake.calls("getUpdates")) - before
+    await zalo.until(lambda: len(zalo.calls_of("getUpdates")) >= times, f"{times} polls")
+    return inlet
 
 
-async def test_an_idle_poll_408_is_normal_and_updates_are_committed_with_their_date(channel, fake, caplog):
-    sent_ms = int(time.time() * 1000) - 5000
-    message_id = fake.push_text(USER, "/toi", date_ms=sent_ms)
+async def test_an_update_is_committed_with_its_date_and_an_idle_408_is_a_good_poll(
+    channel, zalo, pauses, clock, caplog
+):
+    zalo.fail_next("getUpdates", 408, "Request timeout", times=2, taking=1.0)  # two polls held for their second
+    message_id = zalo.push(USER, text="/toi")
     with caplog.at_level(logging.WARNING):
-        inlet, calls = await polling_for(channel, fake, 2.5)
+        inlet = await polled(channel, zalo, 4)
     [delivery] = inlet.accepted
     assert delivery.key == message_id and delivery.payload["message"]["text"] == "/toi"
-    assert delivery.sent_at.timestamp() == pytest.approx(sent_ms / 1000)
-    assert 2 <= calls <= 4 and inlet.polls and all(inlet.polls), "one second per idle poll, each a good one"
+    assert delivery.sent_at == clock()
+    assert inlet.polls == [True, True] and pauses.asked == [], "a poll that held its second is followed at once"
     assert "getUpdates" not in caplog.text
-    assert fake.calls("getUpdates")[0][1] == {"timeout": "1"}
+    assert zalo.calls_of("getUpdates")[0] == {"timeout": "1"}
 
 
-async def test_an_idle_answer_that_comes_at_once_does_not_spin(channel, fake):
-    fake.respond_next("getUpdates", {"ok": False, "error_code": "408", "description": "Request timeout"}, times=100)
-    inlet, calls = await polling_for(channel, fake, 2.0)
-    assert calls <= 3 and inlet.polls and all(inlet.polls)
+@pytest.mark.parametrize(("taking", "pause"), [(0.0, 1.0), (0.25, 0.75), (1.0, None)])
+async def test_an_idle_answer_sooner_than_a_second_is_followed_by_a_pause_never_a_spin(
+    channel, zalo, pauses, taking, pause
+):
+    idle = {"ok": False, "error_code": "408", "description": "Request timeout"}  # the code as a string, too
+    zalo.respond_next("getUpdates", idle, times=3, taking=taking)
+    inlet = await polled(channel, zalo, 4)
+    assert inlet.polls == [True] * 3 and inlet.accepted == []
+    assert pauses.asked == ([] if pause is None else [pause] * 3)
 
 
-async def test_polling_backs_off_on_errors_and_recovers(channel, fake, caplog):
-    fake.fail_next("getUpdates", 500, "Internal Server Error", times=2)
-    fake.push_text(USER, "/toi")
+async def test_polling_backs_off_on_errors_and_recovers(channel, zalo, pauses, caplog):
+    zalo.fail_next("getUpdates", 500, "Internal Server Error")
+    zalo.break_next("getUpdates", httpx.ConnectError, arrived=False)
+    zalo.push(USER, text="/toi")
     with caplog.at_level(logging.WARNING):
-        inlet, calls = await polling_for(channel, fake, 2.5)
-        assert calls == 2 and inlet.polls == [False, False], "waits 1 s, then 2 s: no busy loop"
-        assert inlet.accepted == []
-        await asyncio.wait_for(inlet.arrived.wait(), 3)  # the third call, at 3 s, gets the update
+        inlet = await polled(channel, zalo, 4)
     assert [d.payload["message"]["text"] for d in inlet.accepted] == ["/toi"]
-    assert "getUpdates failed" in caplog.text and fake.token not in caplog.text
+    assert inlet.polls == [False, False] and pauses.asked == [1.0, 2.0], "waits 1 s, then 2 s: no busy loop"
+    assert "getUpdates failed" in caplog.text and zalo.token not in caplog.text
 
 
-async def test_stopping_lets_a_poll_in_flight_land(channel, fake):
-    inlet = Inlet()
-    await channel.start(inlet)
-    await fake.wait_for_call_async("getUpdates")
+async def test_stopping_lets_a_poll_in_flight_land(channel, zalo):
+    inlet = await polled(channel, zalo, 1)
     stopping = asyncio.create_task(channel.stop())
     await asyncio.sleep(0)  # the stop has begun: no new poll will start
-    fake.push_text(USER, "/toi")  # Zalo hands it to the poll in flight and forgets it
+    zalo.push(USER, text="/toi")  # Zalo hands it to the poll in flight and forgets it
     await stopping
     assert [d.payload["message"]["text"] for d in inlet.accepted] == ["/toi"]
-    assert len(fake.calls("getUpdates")) == 1
+    assert len(zalo.calls_of("getUpdates")) == 1
 
 
-async def test_open_waits_for_zalo_removes_a_webhook_and_a_refused_token_is_fatal(channel, fake):
+async def test_a_stop_ends_a_pause_at_once(config, zalo):
+    pauses = Pauses(zalo.ticks, hold=True)  # a pause that would never end by itself
+    channel = ZaloChannel(zalo_config(config), zalo.token, http=zalo.http, sleep=pauses, monotonic=zalo.ticks)
+    zalo.fail_next("getUpdates", 500, "Internal Server Error")
+    await channel.start(Inlet())
+    await asyncio.wait_for(pauses.began.wait(), 10)
+    polling = channel._polling
+    await channel.stop()
+    assert polling.done() and not polling.cancelled(), "the loop ended by itself, not cut off after a wait"
+    assert len(zalo.calls_of("getUpdates")) == 1
+
+
+async def test_open_waits_for_zalo_removes_a_webhook_and_a_refused_token_is_fatal(channel, zalo, pauses):
     await channel.api.call("setWebhook", {"url": "https://binhlu.example/zalo", "secret_token": SECRET})
-    channel.first_backoff = 0.05
-    fake.fail_next("getMe", 502, "Bad Gateway", times=2)
+    zalo.fail_next("getMe", 502, "Bad Gateway", times=2)
     await channel.open()
-    assert len(fake.calls("getMe")) == 3 and channel.bot_names == (fake.display_name, fake.account_name)
-    assert fake.webhook is None, "a webhook would keep getUpdates silent"
-    wrong = ZaloChannel(channel.config, fake.bot_id + ":wrong-secret")
+    assert len(zalo.calls_of("getMe")) == 3 and pauses.asked == [1.0, 2.0]
+    assert channel.bot_names == (zalo.display_name, zalo.account_name)
+    assert zalo.webhook is None, "a webhook would keep getUpdates silent"
+    wrong = ZaloChannel(channel.config, zalo.token.split(":")[0] + ":wrong-secret", http=zalo.http)
     with pytest.raises(ZaloError) as caught:
         await wrong.open()
-    await wrong.stop()
-    assert caught.value.code == 401
+    assert caught.value.code == 401 and len(zalo.calls_of("getMe")) == 3
 
 
 # ----------------------------------------------------------------- receiving by webhook
@@ -336,46 +361,39 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_answering(config, clock):
-    with FakeZaloApi() as fake:
-        port = free_port()
-        hook = config.zalo.webhook.model_copy(
-            update={"port": port, "public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
-        )
-        channel = ZaloChannel(zalo_config(config, fake, mode="webhook", webhook=hook), fake.token)
-        app = await running(config, clock, channel)
-        try:
-            assert fake.webhook["url"] == "https://binhlu.example/zalo" and fake.webhook["secret_token"] == SECRET
-            assert fake.calls("deleteWebhook") == []
-            url = f"http://127.0.0.1:{port}/zalo"
-            fake.add_chat(USER)  # posted here directly, not pushed through the fake
-            invite = await new_invite(app.service, Role.FOCAL, "vhxh")
-            start = {"event_name": EVENT_TEXT, "message": {
-                "from": {"id": USER, "display_name": "Lan Nguyễn", "is_bot": False},
-                "chat": {"id": USER, "chat_type": "PRIVATE"},
-                "text": f"/start {invite.code}", "message_id": "2d758cb5e222177a4e35",
-                "date": int(clock().timestamp() * 1000),
-            }}  # fmt: skip
-            for secret in (None, "sai-bi-mat-\u00e9", SECRET[:-1], SECRET + "x"):
-                status, _ = await asyncio.to_thread(post_webhook, url, start, secret)
-                assert status == 403
-            async with inspecting(app.db, write=False) as session:
-                assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
-            for wrap in (True, False):  # the documented wrapped body, and a bare update: one message, once
-                status, _ = await asyncio.to_thread(post_webhook, url, start, SECRET, wrap=wrap)
-                assert status == 200
-            await fake.wait_for_async(lambda m: "Chào mừng Lan Nguyễn" in m["text"])
-            fake.push_text(USER, "/toi")  # queued while the webhook is set: only deliver_webhook hands it out
-            since = len(fake.sent())
-            assert await asyncio.to_thread(fake.deliver_webhook, url) == (200, '{"ok": true}')
-            assert "Lan Nguyễn" in (await fake.wait_for_async(lambda m: True, since=since))["text"]
-            status, _ = await asyncio.to_thread(post_webhook, url, {"not": "an update"}, SECRET)
-            assert status == 400
-            async with inspecting(app.db, write=False) as session:
-                assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 2, "/start once, /toi"
-        finally:
-            await app.stop()
-        assert fake.errors == [] and len(fake.sent()) == 2
+async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_answering(config, clock, zalo):
+    port = free_port()
+    hook = config.zalo.webhook.model_copy(
+        update={"port": port, "public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
+    )
+    async with running(config, clock, zalo, mode="webhook", webhook=hook) as app:
+        assert zalo.webhook == {"url": "https://binhlu.example/zalo", "secret_token": SECRET}
+        assert zalo.calls_of("deleteWebhook") == [] and zalo.calls_of("getUpdates") == []
+        url = f"http://127.0.0.1:{port}/zalo"
+        invite = await new_invite(app.service, Role.FOCAL, "vhxh")
+        start = {"event_name": EVENT_TEXT, "message": {
+            "from": {"id": USER, "display_name": "Lan Nguyễn", "is_bot": False},
+            "chat": {"id": USER, "chat_type": "PRIVATE"},
+            "text": f"/start {invite.code}", "message_id": "2d758cb5e222177a4e35",
+            "date": int(clock().timestamp() * 1000),
+        }}  # fmt: skip
+        for secret in (None, "sai-bi-mat-\u00e9", SECRET[:-1], SECRET + "x"):
+            status, _ = await asyncio.to_thread(post_webhook, url, start, secret)
+            assert status == 403
+        async with inspecting(app.db, write=False) as session:
+            assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
+        for wrap in (True, False):  # the documented wrapped body, and a bare update: one message, once
+            status, _ = await asyncio.to_thread(post_webhook, url, start, SECRET, wrap=wrap)
+            assert status == 200
+        assert "Chào mừng Lan Nguyễn" in await zalo.reply(USER, since=0)
+        toi = {**start, "message": {**start["message"], "text": "/toi", "message_id": "2d758cb5e222177a4e36"}}
+        assert await asyncio.to_thread(post_webhook, url, toi, SECRET) == (200, '{"ok": true}')
+        assert "Lan Nguyễn" in await zalo.reply(USER, since=1)
+        status, _ = await asyncio.to_thread(post_webhook, url, {"not": "an update"}, SECRET)
+        assert status == 400
+        async with inspecting(app.db, write=False) as session:
+            assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 2, "/start once, /toi"
+    assert len(zalo.sent) == 2
 
 
 # ----------------------------------------------------------------- reading updates
