@@ -1,7 +1,7 @@
 """The test-only guard of commune isolation: any statement the code runs on a table of commune rows must carry a
 commune condition, unless it reaches a row by its primary key or loads the relations of rows a scoped query found
-(the ORM's own loads and flushes), or says it spans communes on purpose (`execution_options(all_communes=True)`: the edge, where a chat
-or an invite code decides the commune)."""
+(the ORM's own loads and flushes), or says it spans communes on purpose (`execution_options(all_communes=True)`:
+the edge, where a chat or an invite code decides the commune)."""
 
 from __future__ import annotations
 
