@@ -15,6 +15,7 @@ from bot.core.texts import text
 from bot.ports import Delivery
 from tests.channels.doubles import Pauses
 from tests.fakes.offline_request import RecordingRequest
+from tests.support.texts import receipt
 from tests.support.updates import bot_message, make_callback_update, make_chat, make_message_update, make_user
 from tests.support.users import new_invite
 
@@ -62,7 +63,7 @@ async def test_register_log_and_tap_a_button(app):
     user = await registered(app, 12)
     assert "Chào mừng Lan Nguyễn" in last_text(app)
     await feed(app, make_message_update(bot, "/hop@binhlu_test_bot truc_tuyen", user=user))
-    assert last_text(app).startswith("Đã ghi #1: họp trực tuyến")
+    assert last_text(app).startswith(receipt(1) + ": họp trực tuyến")
     await feed(app, make_message_update(bot, "/hop", user=user))
     question = app.request.sent()[-1]
     keyboard = question["reply_markup"]["inline_keyboard"]
@@ -100,7 +101,7 @@ async def test_in_a_group_only_the_asker_may_answer(app):
     assert answer["text"] == text("choice.not_yours") and answer["show_alert"] is True
     assert app.request.sent("editMessageText") == []
     await feed(app, make_callback_update(bot, data, user=asker, message=asked))
-    assert "Đã ghi #1" in app.request.sent("editMessageText")[0]["text"]
+    assert receipt(1) in app.request.sent("editMessageText")[0]["text"]
 
 
 async def test_commands_for_another_bot_are_ignored_in_groups(app):

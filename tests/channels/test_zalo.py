@@ -28,6 +28,7 @@ from storage.models.messaging import InboxUpdate, OutboxKind
 from tests.channels.doubles import MockZalo, Pauses
 from tests.fakes.zalo_api_server import EVENT_IMAGE, EVENT_STICKER, EVENT_TEXT, post_webhook
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import new_invite
 
 USER, OTHER, GROUP = "6ede9afa66b88fe6d6a9", "a1b2c3d4e5f6a7b8c9d0", "ffee00112233445566aa"
@@ -97,8 +98,8 @@ async def test_register_then_log_a_meeting_by_its_number(app, zalo):
     chat = await registered(app, zalo)
     question = await chat.say("/hop")
     assert question.splitlines()[-2:] == ["1. Trực tuyến", "2. Trực tiếp"]
-    assert (await chat.say("1")).startswith("Đã ghi #1: họp trực tuyến")
-    assert (await chat.say("/hop truc_tiep")).startswith("Đã ghi #2: họp trực tiếp")
+    assert (await chat.say("1")).startswith(receipt(1) + ": họp trực tuyến")
+    assert (await chat.say("/hop truc_tiep")).startswith(receipt(2) + ": họp trực tiếp")
     params = zalo.sent[-1]["params"]
     assert set(params) == {"chat_id", "text"} and params["chat_id"] == USER  # no buttons, no quoting
     assert {name for name, _ in zalo.calls} == {"getMe", "deleteWebhook", "getUpdates", "sendMessage"}
@@ -108,11 +109,11 @@ async def test_a_redelivered_message_changes_nothing(app, zalo):
     chat = await registered(app, zalo)
     since = len(zalo.sent)
     message_id = chat.push("/hop truc_tuyen")
-    assert (await zalo.reply(USER, since=since)).startswith("Đã ghi #1")
+    assert (await zalo.reply(USER, since=since)).startswith(receipt(1))
     zalo.redeliver(message_id)
-    assert (await chat.say("/hop truc_tiep")).startswith("Đã ghi #2"), "the redelivery logged nothing"
+    assert (await chat.say("/hop truc_tiep")).startswith(receipt(2)), "the redelivery logged nothing"
     texts = zalo.sent_to(USER)[-2:]
-    assert len(zalo.sent) == since + 2 and sum(t.startswith("Đã ghi #1") for t in texts) == 1
+    assert len(zalo.sent) == since + 2 and sum(t.startswith(receipt(1)) for t in texts) == 1
     async with inspecting(app.db, write=False) as session:
         stored = await session.scalar(select(func.count()).select_from(InboxUpdate))
     assert stored == 3, "/start and two /hop: the redelivery was not stored again"

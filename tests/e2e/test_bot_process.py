@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.e2e.conftest import environment
 from tests.fakes.bot_api_server import FakeBotApi
+from tests.support.texts import receipt
 
 FOCAL, LEADER = 1001, 2001
 
@@ -104,7 +105,7 @@ def test_register_log_kill_restart_nothing_lost(tmp_path, fake, config_path):
         receipts = [focal.say(WORKED_EXAMPLE[0])]
         first_hop = fake.last_update_id
         receipts += [focal.say(line) for line in WORKED_EXAMPLE[1:]]
-        assert all(r.startswith(f"Đã ghi #{n}:") for n, r in enumerate(receipts, 1)), receipts
+        assert all(r.startswith(f"{receipt(n)}:") for n, r in enumerate(receipts, 1)), receipts
         assert_worked_example(leader.say("/chitieu"))
         assert fake.registered_commands(), "the command menu was registered at start"
         bot.kill()

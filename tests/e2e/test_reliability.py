@@ -7,6 +7,7 @@ import re
 
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.fakes.bot_api_server import FakeBotApi
+from tests.support.texts import receipt
 
 FOCAL, LEADER = 1001, 2001
 BURST = 60
@@ -65,8 +66,8 @@ def test_a_receipt_that_fails_to_send_is_retried_never_turned_into_a_second_entr
         assert "Chào mừng" in leader.say(f"/start {leader_code}")
         for failure in [(429, "Too Many Requests: retry after 1", {"retry_after": 1}), (502, "Bad Gateway", None)]:
             fake.fail_next("sendMessage", *failure)
-        receipt = focal.say("/hoso 19 1", timeout=60)
-        assert receipt.startswith("Đã ghi #") and "19 trực tuyến, 1 trực tiếp" in receipt
+        answer = focal.say("/hoso 19 1", timeout=60)
+        assert answer.startswith(receipt()) and "19 trực tuyến, 1 trực tiếp" in answer
         assert not any("Xin lỗi" in m["text"] for m in fake.sent(FOCAL)), "no apology for what was saved"
         assert "19/20 hồ sơ" in leader.say("/chitieu"), "counted once"
         assert bot.terminate() == 0

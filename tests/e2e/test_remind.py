@@ -25,6 +25,7 @@ from tests.e2e.conftest import environment
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.clock import instant
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import new_invite
 
 KT, VHXH, VP, LEADER, ADMIN = 1001, 1002, 1003, 2001, 3001
@@ -101,7 +102,7 @@ def test_remind_delivers_once_stops_after_submission_and_escalates(setup, fake):
     remind(setup, fake, "2026-11-27T08:00")
     assert len(fake.sent()) == first, "a second run at the same moment sends nothing"
 
-    assert "Đã ghi #" in submit(setup, VHXH, "/nopbaocao nam", "2026-11-27T10:00")
+    assert receipt() in submit(setup, VHXH, "/nopbaocao nam", "2026-11-27T10:00")
     remind(setup, fake, "2026-11-30T08:00")
     assert texts_to(fake, VHXH, first) == []
     assert any("hạn cuối hôm nay" in t for t in texts_to(fake, KT, first))

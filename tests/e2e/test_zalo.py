@@ -23,6 +23,7 @@ from storage.db import Database
 from tests.conftest import ROOT
 from tests.fakes.zalo_api_server import EVENT_TEXT, FakeZaloApi, post_webhook
 from tests.support.clock import instant
+from tests.support.texts import receipt
 from tests.support.users import new_invite
 
 FOCAL, LEADER, STRANGER = "6ede9afa66b88fe6d6a9", "e4ea2cd5189df1c3a88c", "0a0b0c0d0e0f10111213"
@@ -134,10 +135,10 @@ def test_register_log_by_number_and_ask_for_the_targets(tmp_path, zalo, config_p
         assert "Chào mừng Lan Nguyễn" in focal.say(f"/start {focal_code}", timeout=30)
         assert "Chào mừng Trần Hùng" in leader.say(f"/start {leader_code}")
         assert "chưa được đăng ký" in Conversation(zalo, STRANGER, "Khách").say("/toi")
-        assert focal.say("/hop truc_tuyen Giao ban").startswith("Đã ghi #1:")
+        assert focal.say("/hop truc_tuyen Giao ban").startswith(receipt(1) + ":")
         assert focal.say("/hop").splitlines()[-2:] == ["1. Trực tuyến", "2. Trực tiếp"]
-        assert focal.say("2").startswith("Đã ghi #2: họp trực tiếp")
-        assert not focal.say("2").startswith("Đã ghi"), "a choice is answered once"
+        assert focal.say("2").startswith(receipt(2) + ": họp trực tiếp")
+        assert not focal.say("2").startswith(receipt()), "a choice is answered once"
         report = leader.say("/chitieu")
         assert "Cuộc họp: 2" in report and "1/2 cuộc" in report, report
         assert bot.terminate() == 0

@@ -15,6 +15,7 @@ from bot.exports.data import ExportData, export_data
 from storage.models.people import Commune
 from tests.support.clock import instant
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import User, first_commune, register
 
 TODAY = date(2026, 11, 27)
@@ -43,17 +44,17 @@ async def log_a_year(service, clock) -> User:
         "/vanban mat 05/03/2026",
         "/nopbaocao 6thang Thiếu thiết bị họp trực tuyến ở các thôn xa",
     ):
-        assert "Đã ghi" in await vhxh.say(command), command
-    assert "Đã ghi" in await kt.say("/hop truc_tiep 06/04/2026 Họp rà soát đất đai")
-    assert "Đã ghi" in await centre.say("/hoso 40 2 15/04/2026")
-    assert "Đã ghi" in await centre.say("/hoso 30 1 16/04/2026")
+        assert receipt() in await vhxh.say(command), command
+    assert receipt() in await kt.say("/hop truc_tiep 06/04/2026 Họp rà soát đất đai")
+    assert receipt() in await centre.say("/hoso 40 2 15/04/2026")
+    assert receipt() in await centre.say("/hoso 30 1 16/04/2026")
     assert "V1" in await leader.say("/giaoviec vhxh 25/05/2026 Báo cáo công tác tuyên truyền")
     clock.now = instant("2026-05-24T09:00")
     assert "V1" in await vhxh.say("/xong V1")
     clock.now = instant("2026-06-05T09:00")
-    assert "Đã ghi" in await kt.say("/nopbaocao 6thang Đường truyền internet yếu; chữ ký số hết hạn")
+    assert receipt() in await kt.say("/nopbaocao 6thang Đường truyền internet yếu; chữ ký số hết hạn")
     clock.now = instant("2026-11-27T10:00")
-    assert "Đã ghi" in await kt.say("/hop truc_tuyen Họp ghi nhầm")
+    assert receipt() in await kt.say("/hop truc_tuyen Họp ghi nhầm")
     assert "Đã hủy" in await kt.say("/huy")
     assert "V2" in await leader.say("/giaoviec kt 30/11/2026 Rà soát hồ sơ đất đai")
     return leader

@@ -16,6 +16,7 @@ from storage.imports import import_rows
 from storage.models.people import Person
 from tests.exports import TODAY
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import first_commune, register
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -67,7 +68,7 @@ async def test_the_same_rows_from_the_other_format_add_nothing(service, admin):
 
 async def test_a_document_already_logged_in_chat_is_not_imported_again(service, admin):
     focal = await register(service, "102", Role.FOCAL, "vp")
-    assert "Đã ghi" in await focal.say("/vanban dientu 06/03/2026 15/kh-ubnd Kế hoạch cải cách hành chính")
+    assert receipt() in await focal.say("/vanban dientu 06/03/2026 15/kh-ubnd Kế hoạch cải cách hành chính")
     csv = "Số ký hiệu,Ngày ban hành,Trích yếu,Đơn vị,Hình thức\n15/KH-UBND,06/03/2026,Kế hoạch,vp,Điện tử\n"
     result = await store(service, read(service, csv.encode(), "vbdh.csv"))
     assert result.imported == () and result.present == (2,)

@@ -10,6 +10,7 @@ from storage import outbox as stored
 from storage.models.messaging import OutboxKind
 from tests.support.clock import instant
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import register, reminder_settings
 
 
@@ -74,7 +75,7 @@ async def test_late_departments_are_chased_and_escalated(service, people, clock)
     await sweep(service, instant("2026-12-02T08:00"))
     assert len(await outbox(service, kind="report_escalation")) == 2, "escalation is weekly, not daily"
     clock.now = instant("2026-12-02T09:00")
-    assert "Đã ghi #" in await people["kt"].say("/nopbaocao nam")
+    assert receipt() in await people["kt"].say("/nopbaocao nam")
     await sweep(service, instant("2026-12-03T08:00"))
     assert [r.day.isoformat() for r in await outbox(service, kind="report", stage="late", chat_id="1001")] == [
         "2026-12-01",

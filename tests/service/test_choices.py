@@ -12,6 +12,7 @@ from bot.service import Service
 from storage.db import Database
 from storage.models.entries import Entry, Meeting
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import User, register
 
 
@@ -24,7 +25,7 @@ async def test_a_choice_answered_twice_counts_once(service, focal):
     question = await focal.send("/hop")
     assert question.text == text("ask.meeting_mode") and len(question.options) == 2
     first = await focal.say("1")
-    assert first.startswith("Đã ghi #1: họp trực tuyến")
+    assert first.startswith(receipt(1) + ": họp trực tuyến")
     assert await focal.say("1") == text("access.not_a_command"), "a bare number with no question open is no answer"
     assert await count(service) == 1
 
@@ -34,7 +35,7 @@ async def test_a_tapped_button_answered_twice_gets_the_same_receipt(service, foc
     token = await _token(service)
     first = await focal.send(token, edit_message_id="77")
     again = await focal.send(token, edit_message_id="77")
-    assert first.text == again.text and "Đã ghi #1" in first.text and not again.alert
+    assert first.text == again.text and receipt(1) in first.text and not again.alert
     assert await count(service) == 1
 
 
@@ -58,7 +59,7 @@ async def test_in_a_group_only_the_asker_answers(service, focal):
     refused = await other.send(token, chat_id="-50", edit_message_id="5")
     assert refused.text == text("choice.not_yours") and refused.alert and refused.outbox_ids == ()
     assert await count(service) == 0
-    assert "Đã ghi #1" in await focal.say("1", chat_id="-50")
+    assert receipt(1) in await focal.say("1", chat_id="-50")
     async with inspecting(service.db) as session:
         [meeting] = (await session.scalars(select(Meeting).options(selectinload(Meeting.department)))).all()
     assert meeting.person_id == 1 and meeting.department.code == "vhxh"
@@ -76,7 +77,7 @@ async def test_an_expired_choice_is_refused(service, focal, clock):
 async def test_a_number_out_of_range_says_which_are_valid(service, focal):
     await focal.send("/hop")
     assert await focal.say("7") == text("choice.out_of_range", count=2)
-    assert "Đã ghi #1" in await focal.say("2")
+    assert receipt(1) in await focal.say("2")
 
 
 PARSE_ERRORS = [value.split("{")[0] for key, value in CATALOGUE.items() if key.startswith("parse.")]

@@ -16,6 +16,7 @@ from bot.core.texts import text
 from storage.models.entries import Entry
 from storage.models.people import Commune, Department
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import new_invite, register
 
 
@@ -26,9 +27,9 @@ async def commune_id(service, code: str) -> int:
 async def test_two_communes_with_the_same_department_codes_keep_their_own_numbers_and_figures(province):
     binhlu = await register(province, "11", Role.FOCAL, "vhxh", commune="binhlu")
     tamduong = await register(province, "21", Role.FOCAL, "vhxh", commune="tamduong")
-    assert "Đã ghi #1" in await binhlu.say("/hop tructuyen Giao ban Bình Lư")
-    assert "Đã ghi #2" in await binhlu.say("/hop tructiep Họp dân")
-    assert "Đã ghi #1" in await tamduong.say("/hop tructuyen Giao ban Tam Đường"), "numbers are counted per commune"
+    assert receipt(1) in await binhlu.say("/hop tructuyen Giao ban Bình Lư")
+    assert receipt(2) in await binhlu.say("/hop tructiep Họp dân")
+    assert receipt(1) in await tamduong.say("/hop tructuyen Giao ban Tam Đường"), "numbers are counted per commune"
     assert "Bình Lư" in await binhlu.say("/chitieu") and "Tam Đường" not in await binhlu.say("/chitieu")
     assert "Cuộc họp: 1 " in await tamduong.say("/chitieu")
     assert (await tamduong.say("/huy 2")) == text("cancel.not_found", id=2), "#2 is Bình Lư's, not found here"

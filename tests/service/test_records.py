@@ -15,6 +15,7 @@ from storage.models.system import AuditEvent
 from storage.models.tasks import Task
 from tests.support.clock import instant
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import register
 
 
@@ -65,14 +66,14 @@ async def test_a_deadline_on_a_day_off_is_flagged(service, leader):
 
 
 async def test_the_same_meeting_twice_is_asked_about(service, focal, clock):
-    assert "Đã ghi #1" in await focal.say("/hop truc_tuyen Giao ban tuần")
+    assert receipt(1) in await focal.say("/hop truc_tuyen Giao ban tuần")
     clock.advance(minutes=3)
     question = await focal.send("/hop tructuyen Giao ban tuần")
     assert question.text.startswith("Cuộc họp này vừa được ghi (#1: họp trực tuyến ngày 27/11/2026)")
-    assert "Đã ghi #2" in await focal.say("1"), "confirmed: logged"
+    assert receipt(2) in await focal.say("1"), "confirmed: logged"
     clock.advance(minutes=30)
-    assert "Đã ghi #3" in await focal.say("/hop truc_tuyen Giao ban tuần"), "long after: not a twin"
-    assert "Đã ghi #4" in await focal.say("/hop truc_tiep Giao ban tuần"), "another mode: not a twin"
+    assert receipt(3) in await focal.say("/hop truc_tuyen Giao ban tuần"), "long after: not a twin"
+    assert receipt(4) in await focal.say("/hop truc_tiep Giao ban tuần"), "another mode: not a twin"
 
 
 async def test_secret_documents_are_counted_only(service, focal):

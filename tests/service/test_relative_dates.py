@@ -12,6 +12,7 @@ from bot.core.texts.common import usage
 from storage.models.entries import Entry
 from tests.support.clock import instant
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 
 SENT = instant("2026-12-02T23:50")  # a Wednesday, handled after midnight
 
@@ -27,8 +28,8 @@ async def entries(service) -> list[tuple[date, str]]:
 
 
 async def test_hom_kia_is_two_days_before_the_message_and_not_part_of_the_summary(service, focal):
-    receipt = await focal.say("/hop tructuyen hôm kia Họp", sent_at=SENT)
-    assert receipt.startswith("Đã ghi #1: họp trực tuyến ngày 30/11/2026") and receipt.endswith(": Họp.")
+    answer = await focal.say("/hop tructuyen hôm kia Họp", sent_at=SENT)
+    assert answer.startswith(receipt(1) + ": họp trực tuyến ngày 30/11/2026") and answer.endswith(": Họp.")
     assert await entries(service) == [(date(2026, 11, 30), "Họp")]
 
 

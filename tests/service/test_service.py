@@ -17,6 +17,7 @@ from storage.models.people import Invite, Membership, Person
 from storage.models.system import AuditEvent
 from tests.conftest import commune_changed
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import User, new_invite, register
 
 UNREGISTERED = text("access.unregistered")
@@ -177,13 +178,13 @@ WORKED_MEETINGS = [
 
 async def test_worked_example_through_the_chat(service, focal, leader):
     for line in WORKED_MEETINGS:
-        assert "Đã ghi #" in await focal.say(line)
+        assert receipt() in await focal.say(line)
     for n in range(9):
         assert "điện tử" in await focal.say(f"/vanban dien_tu {n + 1}/UBND-VHXH")
     await focal.say("/vanban giay")
     await focal.say("/vanban mat")
-    receipt = await focal.say("/hoso 19 1")
-    assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in receipt
+    dossiers = await focal.say("/hoso 19 1")
+    assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in dossiers
     commune, departments = (await leader.say("/chitieu")).split("\n\n")
     report = commune.splitlines()
     assert report[1].startswith("• Cuộc họp: 5 – tối đa 108 = 120 năm 2025 − 10%")
@@ -199,7 +200,7 @@ async def test_worked_example_through_the_chat(service, focal, leader):
 
 async def test_receipt_repeats_what_was_understood(service, focal):
     assert await focal.say("/hop truc_tuyen 12/11 Giao ban tuần") == (
-        "Đã ghi #1: họp trực tuyến ngày 12/11/2026 – Phòng Văn hóa – Xã hội: Giao ban tuần."
+        receipt(1) + ": họp trực tuyến ngày 12/11/2026 – Phòng Văn hóa – Xã hội: Giao ban tuần."
     )
 
 
@@ -235,7 +236,7 @@ async def test_same_document_number_twice_a_year_is_refused(service, focal, lead
     assert "#1" in await leader.say("/vanban vp giay 125/qd-ubnd")
     assert await count(service, Entry) == 1
     await focal.say("/huy 1")
-    assert "Đã ghi #" in await leader.say("/vanban vp giay 125/qd-ubnd")
+    assert receipt() in await leader.say("/vanban vp giay 125/qd-ubnd")
 
 
 async def test_a_redelivered_message_changes_nothing_and_gets_the_same_receipt(service, focal):
@@ -307,7 +308,7 @@ async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, c
     replies = await asyncio.gather(
         *(u.say(f"/hop truc_tuyen Giao ban tổ {n}") for n, u in enumerate(users)), return_exceptions=True
     )
-    assert [r for r in replies if not isinstance(r, str) or "Đã ghi #" not in r] == []
+    assert [r for r in replies if not isinstance(r, str) or receipt() not in r] == []
     assert await count(service, Entry) == 40
     assert len({r.split(":")[0] for r in replies}) == 40  # forty distinct numbers
 

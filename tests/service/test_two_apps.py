@@ -16,6 +16,7 @@ from storage import chats
 from storage.db import Database
 from tests.support.clock import MutableClock
 from tests.support.db import inspecting
+from tests.support.texts import receipt
 from tests.support.users import User, new_invite, revoke
 
 
@@ -51,8 +52,8 @@ async def test_a_linked_app_is_the_same_member_with_the_same_roles_and_entries(s
     assert done == text("link_app.done", app="Zalo", name="Lò Văn Minh", person_id=member)
     assert await zalo.say("/toi") == await telegram.say("/toi")
     assert "Ứng dụng: Telegram, Zalo; nhắc việc gửi qua: mọi ứng dụng đã liên kết." in await zalo.say("/toi")
-    assert "Đã ghi" in await zalo.say("/hop truc_tuyen")
-    assert "Đã ghi" in await telegram.say("/hop truc_tiep")
+    assert receipt() in await zalo.say("/hop truc_tuyen")
+    assert receipt() in await telegram.say("/hop truc_tiep")
     assert "Họp trực tuyến: 1/2 cuộc" in await zalo.say("/chitieu"), "both apps' meetings count for one department"
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from bot.core.permissions import Role
 from bot.core.texts import CATALOGUE, text
-from tests.support.users import register
+from tests.support.texts import receipt, receipts_agree
+from tests.support.users import User, register
 
 
 @pytest.fixture
@@ -51,8 +52,8 @@ async def test_baocao_lists_the_period_due_soonest_first(service, kt):
 
 
 async def test_a_submission_recorded_by_a_leader_says_who_recorded_it(service, leader):
-    receipt = await leader.say("/nopbaocao kt nam Bản ký số")
-    assert receipt == "Đã ghi #1: Phòng Kinh tế đã nộp Báo cáo năm 2026: Bản ký số, do Người dùng 201 ghi nhận."
+    answer = await leader.say("/nopbaocao kt nam Bản ký số")
+    assert answer == receipt(1) + ": Phòng Kinh tế đã nộp Báo cáo năm 2026: Bản ký số, do Người dùng 201 ghi nhận."
 
 
 async def test_only_the_departments_the_plan_names_owe_reports(service):
@@ -60,27 +61,35 @@ async def test_only_the_departments_the_plan_names_owe_reports(service):
     assert await ca.say("/nopbaocao nam") == text("report.not_required", department="Công an xã", report="Báo cáo năm")
 
 
-@pytest.mark.parametrize(
-    "key,fragment",
-    [
-        ("targets.share", "chỉ tiêu"),
-        ("targets.tasks_none", "• Nhiệm vụ: chưa có việc đến hạn"),
-        ("remind.task_late", "Khi hoàn thành, gõ: /xong V{id}"),
-        ("what.dossiers", "hồ sơ ({online} trực tuyến, {paper} trực tiếp)"),
-        ("access.unregistered", "Văn phòng HĐND và UBND xã"),
-        ("parse.count_too_big", "tối đa {limit}"),
-        ("report.recorded_by", "do {name} ghi nhận"),
-        ("mark.on_track", "🟢"),
-    ],
-)
-def test_the_wording_officials_asked_for(key, fragment):
-    assert fragment in CATALOGUE[key]
+async def test_the_wording_officials_asked_for(service, focal, leader, clock):
+    """Said in replies, not only kept in the catalogue: the words each kind of official asked for."""
+    assert "• Nhiệm vụ: chưa có việc đến hạn" in await leader.say("/chitieu")
+    assert "hồ sơ (19 trực tuyến, 1 trực tiếp)" in (await focal.say("/hoso 19 1"), await focal.say("/huy"))[1]
+    assert "Văn phòng HĐND và UBND xã" in await User(service, "999", "Khách").say("/toi")
+    assert "do Người dùng 201 ghi nhận" in await leader.say("/nopbaocao kt nam")
+    for n in range(1, 6):
+        await focal.say(f"/hop tructuyen {n:02d}/10/2026 Họp {n}")  # two months of data: a pace can be told
+    targets = await focal.say("/chitieu")
+    assert "chỉ tiêu ≥60%" in targets and "🟢 đúng tiến độ" in targets
+    await leader.say("/giaoviec vhxh 30/11/2026 Tổng hợp")
+    clock.advance(days=7)
+    from bot.core.features.tasks import TaskRow
+    from bot.core.notices import TaskNotice, render_notice
+
+    late = render_notice(
+        TaskNotice("late", TaskRow(1, "vhxh", "Phòng Văn hóa – Xã hội", "Tổng hợp", clock().date(), 0)), clock().date()
+    )
+    assert "Khi hoàn thành, gõ: /xong V1" in late
 
 
 def test_retired_wording_is_gone():
     every = "\n".join(CATALOGUE.values())
     for old in ["Thiếu hình thức.", "(={target})", "Xong rồi, gõ", "quá hạn chưa xong: 0", "{online} + {paper}", "🟡"]:
         assert old not in every, old
+
+
+def test_every_receipt_of_an_entry_begins_alike():
+    assert receipts_agree() and receipt(7) == "Đã ghi #7"
 
 
 async def test_a_dossier_count_over_the_limit_says_the_limit(service, focal):
