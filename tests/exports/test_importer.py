@@ -15,6 +15,7 @@ from bot.figures import target_report
 from storage.imports import import_rows
 from storage.models import Person
 from tests.exports import TODAY
+from tests.exports.sheets import inline, sheet, workbook
 from tests.support.users import register
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -122,9 +123,9 @@ def test_each_bad_row_is_refused_with_its_line_and_why(service, row, reason):
         (
             b"Ngay,Phong\n" + b"01/11/2026,vp\n" * 5001,
             "x.csv",
-            "Tệp có 5.001 dòng; mỗi lần nhập tối đa 5.000 dòng, hãy chia nhỏ tệp.",
+            "Tệp có hơn 5.000 dòng số liệu; mỗi lần nhập tối đa 5.000 dòng, hãy chia nhỏ tệp.",
         ),
-        (b"Ngay,Phong\n" + b"x" * 200_000, "x.csv", "Không đọc được tệp “x.csv”: tệp hỏng hoặc không đúng định dạng."),
+        (b"Ngay,Phong\n" + b"x" * 200_000, "x.csv", "Dòng 2 có ô dài quá 32.767 ký tự."),
         (b"%PDF-1.4", "x.pdf", "Chỉ nhận tệp .xlsx hoặc .csv."),
     ],
 )
@@ -132,3 +133,23 @@ def test_a_file_that_cannot_be_read_is_refused_whole(service, content, name, mes
     with pytest.raises(UnreadableFile) as refused:
         read(service, content, name)
     assert str(refused.value) == message
+
+
+async def test_the_whole_sheet_is_imported_whatever_its_dimension_says(service, admin):
+    rows = [
+        f'<row r="{n}">{inline(f"A{n}", "Họp")}{inline(f"B{n}", f"{n:02}/11/2026")}{inline(f"C{n}", "vp")}'
+        f"{inline(f'D{n}', 'Trực tuyến')}</row>"
+        for n in range(2, 12)
+    ]
+    header = "".join(
+        inline(f"{c}1", name) for c, name in zip("ABCD", ["Loại", "Ngày", "Phòng", "Hình thức"], strict=True)
+    )
+    content = workbook(sheet([f'<row r="1">{header}</row>', *rows], dimension="A1:D2"))
+    result = await store(service, read(service, content, "x.xlsx"))
+    assert result.imported == tuple(range(2, 12))
+
+
+async def test_text_from_a_file_is_stored_clean(service, admin):
+    csv = "Loại;Ngày;Phòng;Hình thức;Trích yếu\nHọp;03/11/2026;vp;Trực tuyến;Giao ban\x01\u202e tuần\r\n"
+    batch = read(service, csv.encode(), "x.csv")
+    assert [row.summary for row in batch.rows] == ["Giao ban tuần"]
