@@ -136,6 +136,13 @@ def _key(*parts: object) -> str:
     return f"{parts[0]}:{digest}"
 
 
+def _nth(seen: Counter, *fields: object) -> str:
+    """The key of a record by all its fields: the n-th row of a file alike in every field is the n-th record so
+    (two meetings on one day, two tallies of a department), and importing the file again finds each one."""
+    seen[fields] += 1
+    return _key(*fields, seen[fields])
+
+
 def _department(value: object, departments: Mapping[str, str]) -> str:
     """A department by its code or its full name."""
     if value == "":
@@ -176,27 +183,24 @@ def _row(
     if kind == "meeting":
         if (meeting := MEETING_MODES.get(compact(mode))) is None:
             raise Refused("import.bad_mode", value=echo(mode))
-        key = _key(kind, day, department, fold(summary))
+        key = _nth(seen, kind, day, department, meeting, fold(summary))
         return ImportRow(line, kind, department, day, key, summary, online=meeting is MeetingMode.ONLINE)
     if kind == "dossiers":
         online, paper = _count(_cell(row, columns, "online")), _count(_cell(row, columns, "paper"))
         if online == paper == 0:
             raise Refused("import.zero_counts")
-        return ImportRow(
-            line, kind, department, day, _key(kind, day, department), dossiers_online=online, dossiers_paper=paper
-        )
+        key = _nth(seen, kind, day, department, online, paper)
+        return ImportRow(line, kind, department, day, key, dossiers_online=online, dossiers_paper=paper)
     if (document := DOCUMENT_KINDS.get(compact(mode))) is None:
         raise Refused("import.bad_document_kind", value=echo(mode))
     number = _text(_cell(row, columns, "number"), COLUMNS["number"][0], MAX_DOCUMENT_NUMBER) or None
     if document is DocumentKind.SECRET and (number or summary):
         raise Refused("import.secret_details")
-    if number is not None:
+    if number is None:
+        number_key, key = None, _nth(seen, kind, day, department, document, fold(summary))
+    else:  # a số ký hiệu names one document a year: the same row again is that document, never a second one
         number_key = document_number_key(number)
-        key = _key(kind, day.year, number_key)
-    else:  # nothing names it: the n-th alike row of the file is the n-th alike document
-        number_key, identity = None, (kind, day, department, document, fold(summary))
-        seen[identity] += 1
-        key = _key(*identity, seen[identity])
+        key = _key(kind, day, department, document, number_key, fold(summary))
     return ImportRow(
         line, kind, department, day, key, summary, document_kind=document, number=number, number_key=number_key
     )
@@ -218,4 +222,4 @@ def read_rows(content: bytes, filename: str, *, departments: Mapping[str, str], 
             rows.append(_row(line, row, columns, departments, today, seen))
         except Refused as refusal:
             refused.append(RowProblem(line, text("import.row", line=format_count(line), reason=str(refusal))))
-    return ImportBatch(tuple(rows), tuple(refused))
+    return ImportBatch(tuple(rows), tuple(refused), read=len(body))

@@ -106,9 +106,11 @@ async def import_from_cli(db: Database, config: Config, path: Path, now: datetim
 
 def import_summary(result: ImportResult) -> Say:
     """How an import went, with the first refused lines and why."""
-    lines = [
-        text("import.result", imported=len(result.imported), present=len(result.present), refused=len(result.refused))
-    ]
+    present, numbered = len(result.present), len(result.numbered)
+    imported, refused = len(result.imported), len(result.refused)
+    lines = [text("import.result", read=result.read, imported=imported, skipped=present + numbered, refused=refused)]
+    if present + numbered:
+        lines.append(text("import.skipped", present=present, numbered=numbered))
     if result.refused:
         lines.append(text("import.refused_header"))
         lines += [problem.reason for problem in result.refused[:MAX_REFUSED_LINES]]

@@ -47,7 +47,7 @@ async def test_the_sample_imports_its_good_rows_once_and_says_why_the_others_are
     batch = read(service, (SAMPLES / name).read_bytes(), name)
     assert [p.reason for p in batch.refused] == REFUSED
     first = await store(service, batch)
-    assert first.imported == (2, 3, 4, 5, 6, 7, 13) and first.present == ()
+    assert (first.read, first.imported, first.present, first.numbered) == (12, (2, 3, 4, 5, 6, 7, 13), (), ())
     assert [p.line for p in first.refused] == [8, 9, 10, 11, 12]
     again = await store(service, read(service, (SAMPLES / name).read_bytes(), name))
     assert again.imported == () and again.present == first.imported
@@ -69,7 +69,7 @@ async def test_a_document_already_logged_in_chat_is_not_imported_again(service, 
     assert "Đã ghi" in await focal.say("/vanban dientu 06/03/2026 15/kh-ubnd Kế hoạch cải cách hành chính")
     csv = "Số ký hiệu,Ngày ban hành,Trích yếu,Đơn vị,Hình thức\n15/KH-UBND,06/03/2026,Kế hoạch,vp,Điện tử\n"
     result = await store(service, read(service, csv.encode(), "vbdh.csv"))
-    assert result.imported == () and result.present == (2,)
+    assert (result.imported, result.present, result.numbered) == ((), (), (2,))
 
 
 def test_a_document_system_export_needs_no_kind_column(service):
@@ -135,6 +135,44 @@ def test_a_file_that_cannot_be_read_is_refused_whole(service, content, name, mes
     assert str(refused.value) == message
 
 
+def test_five_thousand_rows_and_blank_lines_between_them_are_read():
+    csv = "Ngay,Phong\n\n" + "01/11/2026,vp\n,\n" * 5000
+    assert read_rows(csv.encode(), "x.csv", departments={"vp": "Văn phòng"}, today=TODAY).read == 5000
+
+
+async def test_rows_alike_but_in_one_field_are_each_a_record(service, admin):
+    csv = (
+        "Loại;Ngày;Phòng;Hình thức;Trích yếu;Trực tuyến;Trực tiếp\n"
+        "Hồ sơ;02/11/2026;tthcc;;;40;2\n"
+        "Hồ sơ;02/11/2026;tthcc;;;5;0\n"  # the same day and department, other counts: a second tally
+        "Họp;03/11/2026;vp;Trực tuyến;Giao ban;;\n"
+        "Họp;03/11/2026;vp;Trực tiếp;Giao ban;;\n"  # the same meeting's title, held otherwise
+    )
+    first = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (first.read, first.imported, first.present) == (4, (2, 3, 4, 5), ())
+    again = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (again.imported, again.present) == ((), (2, 3, 4, 5))
+
+
+async def test_the_nth_row_alike_in_every_field_is_the_nth_record(service, admin):
+    header, row = "Loại;Ngày;Phòng;Trực tuyến;Trực tiếp\n", "Hồ sơ;02/11/2026;tthcc;3;1\n"
+    first = await store(service, read(service, (header + row * 2).encode(), "x.csv"))
+    assert first.imported == (2, 3), "two tallies alike are two tallies, as two /hoso would be"
+    third = await store(service, read(service, (header + row * 3).encode(), "x.csv"))
+    assert (third.imported, third.present) == ((4,), (2, 3))
+
+
+async def test_a_number_given_twice_in_a_file_is_one_document(service, admin):
+    csv = (
+        "Số ký hiệu;Ngày ban hành;Trích yếu;Đơn vị;Hình thức\n"
+        "15/KH-UBND;06/03/2026;Kế hoạch;vp;Điện tử\n"
+        "15/KH-UBND;06/03/2026;Kế hoạch;vp;Điện tử\n"
+        "15/kh-ubnd;09/03/2026;Kế hoạch (sửa);vp;Điện tử\n"
+    )
+    result = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (result.imported, result.present, result.numbered) == ((2,), (3,), (4,))
+
+
 async def test_the_whole_sheet_is_imported_whatever_its_dimension_says(service, admin):
     rows = [
         f'<row r="{n}">{inline(f"A{n}", "Họp")}{inline(f"B{n}", f"{n:02}/11/2026")}{inline(f"C{n}", "vp")}'
@@ -146,7 +184,7 @@ async def test_the_whole_sheet_is_imported_whatever_its_dimension_says(service, 
     )
     content = workbook(sheet([f'<row r="1">{header}</row>', *rows], dimension="A1:D2"))
     result = await store(service, read(service, content, "x.xlsx"))
-    assert result.imported == tuple(range(2, 12))
+    assert (result.read, result.imported) == (10, tuple(range(2, 12)))
 
 
 async def test_text_from_a_file_is_stored_clean(service, admin):
