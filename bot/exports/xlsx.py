@@ -38,6 +38,7 @@ Event = tuple[str, str, Mapping[str, str] | str]  # start|end|text, local name, 
 CHUNK = 64 * 1024  # bytes fed to expat at a time: the events of one chunk are all that is held
 MAX_ELEMENTS = 1_500_000  # in one part: 5,000 rows of 64 text cells take about a million
 MAX_DEPTH = 64  # elements open at once: SpreadsheetML nests about ten deep
+SHEET, VALUES = frozenset({"row", "c", "rPh"}), frozenset({"v", "t"})  # what of a sheet is read
 LAST_SERIAL = 2_958_465  # 31/12/9999 as an Excel date
 DATE_FORMATS = frozenset(key for key, code in BUILTIN_FORMATS.items() if is_date_format(code))
 # What a broken or crafted file makes the zip, the parser or a conversion raise: ValueError also stands for a
@@ -61,7 +62,7 @@ def sheet_cells(content: bytes, filename: str, limits: Limits) -> Iterator[Cell]
         line = column = 0
         cell: Mapping[str, str] = {}
         wanted, texts, phonetic = "", [], False  # the element whose text is the cell's value, and that text
-        for event, name, value in _events(archive, sheet):
+        for event, name, value in _events(archive, sheet, SHEET, texts=VALUES):
             if event == "text":
                 if name == wanted and not phonetic:
                     texts.append(value)
@@ -109,9 +110,12 @@ def _refuse_dtd(*_: object) -> None:
     raise _Malformed("DTD")
 
 
-def _events(archive: zipfile.ZipFile, part: str) -> Iterator[Event]:
-    """A part's XML as events (a text's name is that of the element around it), parsed chunk by chunk; a DTD,
-    nesting deeper than MAX_DEPTH or more than MAX_ELEMENTS elements is refused as it comes."""
+def _events(
+    archive: zipfile.ZipFile, part: str, starts: frozenset[str], texts: frozenset[str] = frozenset()
+) -> Iterator[Event]:
+    """A part's XML as events, parsed chunk by chunk: the start and end of the elements named in `starts`, and
+    the text of those named in `texts` (named so). A DTD, nesting deeper than MAX_DEPTH or more than MAX_ELEMENTS
+    elements is refused as it comes."""
     parser = pyexpat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     events: list[Event] = []
@@ -121,15 +125,22 @@ def _events(archive: zipfile.ZipFile, part: str) -> Iterator[Event]:
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal elements
         elements += 1
-        names.append(_local(name))
+        names.append(local := _local(name))
         if len(names) > MAX_DEPTH or elements > MAX_ELEMENTS:
             raise _Malformed(part)
-        events.append(("start", names[-1], attributes))
+        if local in starts:
+            events.append(("start", local, attributes))
+
+    def end(_: str) -> None:
+        if (local := names.pop()) in starts:
+            events.append(("end", local, ""))
+
+    def text(content: str) -> None:
+        if names and names[-1] in texts:
+            events.append(("text", names[-1], content))
 
     parser.StartDoctypeDeclHandler = _refuse_dtd
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda _: events.append(("end", names.pop(), ""))
-    parser.CharacterDataHandler = lambda content: events.append(("text", names[-1] if names else "", content))
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     with archive.open(part) as stream:
         while chunk := stream.read(CHUNK):
             parser.Parse(chunk, False)
@@ -142,7 +153,8 @@ def _events(archive: zipfile.ZipFile, part: str) -> Iterator[Event]:
 def _relations(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str | None, str, str]]:
     """(id, type's last word, member) of a part's relationships within the package ('' for the package's own)."""
     folder = posixpath.dirname(part)
-    for event, name, value in _events(archive, posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")):
+    rels = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
+    for event, name, value in _events(archive, rels, frozenset({"Relationship"})):
         if event == "start" and name == "Relationship" and value.get("TargetMode") != "External":
             target = value.get("Target") or ""
             member = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
@@ -155,7 +167,7 @@ def _workbook(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, da
     if workbook is None:
         raise _Malformed("no workbook")
     first, epoch = None, WINDOWS_EPOCH
-    for event, name, value in _events(archive, workbook):
+    for event, name, value in _events(archive, workbook, frozenset({"workbookPr", "sheet"})):
         if event == "start" and name == "workbookPr" and value.get("date1904") in ("1", "true"):
             epoch = MAC_EPOCH  # some workbooks made on a Mac
         elif event == "start" and name == "sheet":
@@ -179,9 +191,9 @@ def _shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) -> list
     strings: list[str] = []
     texts: list[str] = []
     phonetic = False
-    for event, name, value in _events(archive, part):
+    for event, name, value in _events(archive, part, frozenset({"si", "rPh"}), texts=frozenset({"t"})):
         if event == "text":
-            if name == "t" and not phonetic:
+            if not phonetic:
                 texts.append(value)
         elif name == "rPh":
             phonetic = event == "start"
@@ -198,7 +210,7 @@ def _date_styles(archive: zipfile.ZipFile, part: str) -> list[bool]:
     formats: dict[int, bool] = {}
     styles: list[bool] = []
     section = ""
-    for event, name, value in _events(archive, part):
+    for event, name, value in _events(archive, part, frozenset({"numFmts", "numFmt", "cellXfs", "xf"})):
         if name in ("numFmts", "cellXfs"):
             section = name if event == "start" else ""
         elif event == "start" and name == "numFmt" and section == "numFmts":

@@ -97,6 +97,13 @@ def test_text_is_cleaned_and_cells_of_spaces_hold_nothing():
     assert read_table(workbook(sheet([HEADER, row])), "x.xlsx")[1] == (2, ("Họp giao ban", None, "vp"))
 
 
+def test_a_rich_string_reads_as_its_runs_without_its_phonetic_guide():
+    rich = b"<si><r><t>H\xe1\xbb\x8dp </t></r><r><rPr><b/></rPr><t>giao ban</t></r><rPh><t>HOP</t></rPh></si>"
+    runs = '<c r="B2" t="inlineStr"><is><r><t>v</t></r><r><t>p</t></r></is></c>'
+    row = f'<row r="2"><c r="A2" t="s"><v>0</v></c>{runs}</row>'
+    assert read_table(workbook(sheet([HEADER, row]), [rich]), "x.xlsx")[1] == (2, ("Họp giao ban", "vp"))
+
+
 def strings_of(*values: str) -> list[bytes]:
     return [f"<si><t>{value}</t></si>".encode() for value in values]
 
