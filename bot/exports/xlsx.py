@@ -225,6 +225,8 @@ def _value(cell: Mapping[str, str], content: str, strings: list[str], dates: lis
     """A cell's value from its attributes and its text (a formula's cached result)."""
     kind = cell.get("t", "n")
     if kind == "s":
+        if not content.strip().isdigit():  # int() would take "-1", the last string
+            raise _Malformed("shared string index")
         return strings[int(content)]
     if kind == "b":
         return content.strip() in ("1", "true")

@@ -170,13 +170,14 @@ def test_a_part_packed_far_tighter_than_any_sheet_is_refused():
         sheet(["<row>" + "<a>" * 100 + "</a>" * 100 + "</row>"]),  # nested past any sheet
         f'<worksheet xmlns="{MAIN}"><sheetData><row>',  # cut short
         sheet(['<row r="2"><c r="2A"><v>1</v></c></row>']),  # a cell reference that is none
-        sheet(['<row r="2"><c r="A2" t="s"><v>9</v></c></row>']),  # a shared string that is not there
+        sheet(['<row r="2"><c r="A2" t="s"><v>1</v></c></row>']),  # a shared string that is not there
+        sheet(['<row r="2"><c r="A2" t="s"><v>-1</v></c></row>']),  # nor is this one (not the last)
         '<!DOCTYPE worksheet [<!ENTITY vp "vp">]>' + sheet([f'<row r="2">{inline("A2", "&vp;")}</row>']),  # a DTD
     ],
 )
 def test_a_broken_sheet_is_refused_as_broken(part):
     with pytest.raises(UnreadableFile) as refused:
-        read_table(workbook(part), "hong.xlsx")
+        read_table(workbook(part, strings_of("vp")), "hong.xlsx")
     assert str(refused.value) == "Không đọc được tệp “hong.xlsx”: tệp hỏng hoặc không đúng định dạng."
 
 
