@@ -7,9 +7,18 @@ import re
 
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[TOKEN]"
-# An invite code wherever it travels: "/start <code>" in a message (or a JSON payload), "?start=<code>" in a link.
-INVITE_CODE = re.compile(r"(/start(?:@\w+)?(?:\s|\\n|%20|\+)+|start=)[A-Za-z0-9_-]{16,64}")
-REDACTED_CODE = r"\1[MÃ MỜI]"
+# What separates two words as a log shows them: any space (a no-break one too), or one escaped in JSON ("\n",
+# "\u00a0") or in a URL ("%20", "%C2%A0", "+").
+GAP = r"(?:\s|\\[nrt]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\+)"
+# Every invite code the bot makes is secrets.token_urlsafe(24): 32 characters of A-Z a-z 0-9 _ -. Any run of
+# exactly that many, alone or right after an escaped space, is masked wherever it stands: in a bare message, after
+# a command however spelt (/Start, /START, /bat_dau), in a JSON payload or in a link. A word or an identifier
+# (snake_case, CamelCase), a document number (125/UBND-VP) or an id is shorter, longer or broken by other marks.
+ALONE = r"(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt])|(?<=\\u[0-9A-Fa-f]{4})|(?<=%[0-9A-Fa-f]{2}))"  # escapes: fixed widths
+INVITE_SHAPE = re.compile(rf"{ALONE}[A-Za-z0-9_-]{{32}}(?![A-Za-z0-9_-])")
+# A code of another length (the parser takes 16 to 64 characters) after /start in any case, or "start=" in a link.
+INVITE_AFTER = re.compile(rf"((?i:/start|/bat_?dau)(?:@\w+)?{GAP}+|start(?:group)?=)[A-Za-z0-9_-]{{16,64}}")
+REDACTED_CODE = "[MÃ MỜI]"
 QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic.runtime.plugins")
 
 
@@ -24,7 +33,8 @@ class RedactTokens(logging.Filter):
         """The string with every token and invite code masked."""
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)
-        return INVITE_CODE.sub(REDACTED_CODE, TOKEN_SHAPE.sub(REDACTED, value))
+        value = INVITE_AFTER.sub(rf"\1{REDACTED_CODE}", TOKEN_SHAPE.sub(REDACTED, value))
+        return INVITE_SHAPE.sub(REDACTED_CODE, value)
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

@@ -21,8 +21,8 @@ CHUNK = 500  # keys looked up per query, well under SQLite's limit on bound para
 class ImportRow:
     """One valid row: a meeting, a document or a dossier tally, and the key it is stored under.
 
-    `key` is derived from what identifies the record (a document's số ký hiệu and year; a meeting's date,
-    department and title; a tally's date and department), so the same row always gets the same key."""
+    `key` is derived from all the row's fields (and, but for a document with a số ký hiệu, from how many rows
+    alike in every field come before it in the file), so the same row always gets the same key."""
 
     line: int
     kind: str  # meeting | document | dossiers
@@ -48,18 +48,24 @@ class RowProblem:
 
 @dataclass(frozen=True)
 class ImportBatch:
-    """A file read: the rows to store and the rows refused."""
+    """A file read: the rows to store, the rows refused, and how many rows below the header held something."""
 
     rows: tuple[ImportRow, ...]
     refused: tuple[RowProblem, ...]
+    read: int
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The lines stored, the lines already there (from an earlier import or from chat), and the lines refused."""
+    """What became of each row read: stored, skipped as already there, or refused with why.
 
+    `present`: the same row was stored before (by an earlier import, or higher up in this file); `numbered`: a
+    document whose số ký hiệu is already logged that year (in chat, or by another row)."""
+
+    read: int
     imported: tuple[int, ...]
     present: tuple[int, ...]
+    numbered: tuple[int, ...]
     refused: tuple[RowProblem, ...]
 
 
@@ -98,16 +104,19 @@ async def _stored_numbers(
 async def import_rows(
     session: AsyncSession, commune_id: int, batch: ImportBatch, *, person_id: int, now: datetime
 ) -> ImportResult:
-    """Store the batch's rows not stored before, as entries logged by `person_id`; a document whose number is
-    already logged that year (by chat) counts as present. Does not commit."""
+    """Store the batch's rows not stored before, as entries logged by `person_id`, and say of the others why:
+    the same row already stored, or a document whose number is already logged that year. Does not commit."""
     seen = await _stored_keys(session, commune_id, [row.key for row in batch.rows])
     numbers = list({(row.occurred_on.year, row.number_key) for row in batch.rows if row.number_key})
     numbered = await _stored_numbers(session, commune_id, numbers)
-    imported, present = [], []
+    imported, present, same_number = [], [], []
     for row in batch.rows:
         number = (row.occurred_on.year, row.number_key)
-        if row.key in seen or (row.number_key and number in numbered):
+        if row.key in seen:
             present.append(row.line)
+            continue
+        if row.number_key and number in numbered:
+            same_number.append(row.line)
             continue
         seen.add(row.key)
         if row.number_key:
@@ -130,4 +139,4 @@ async def import_rows(
         )
         await entries.add_entry(session, commune_id, entry, row.department)
         imported.append(row.line)
-    return ImportResult(tuple(imported), tuple(present), batch.refused)
+    return ImportResult(batch.read, tuple(imported), tuple(present), tuple(same_number), batch.refused)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.core.texts import text
 from tests.conftest import ROOT
 from tests.support.texts import receipt
 
@@ -94,7 +95,7 @@ def test_export_draft_and_import_from_the_command_line(config_file, tmp_path, ca
     assert main(["import", "--config", str(config_file), str(sample)]) == 0
     assert "Đã nhập 7 dòng" in capsys.readouterr().out
     assert main(["import", "--config", str(config_file), str(sample)]) == 0
-    assert "Đã nhập 0 dòng; 7 dòng đã có" in capsys.readouterr().out
+    assert text("import.result", read=12, imported=0, skipped=7, refused=5) in capsys.readouterr().out
     assert main(["export", "--config", str(config_file), "--year", "2026", "--out", str(tmp_path / "a.xlsx")]) == 0
     assert (tmp_path / "a.xlsx").read_bytes()[:2] == b"PK"
     out = tmp_path / "b.docx"

@@ -17,6 +17,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from bot.core.cleaning import xml_safe
 from bot.core.commune import ReportDocument
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import department_cells, target_rows, task_summary
@@ -57,7 +58,7 @@ def _paragraph(
     paragraph.paragraph_format.space_after = Pt(after)
     if indent:
         paragraph.paragraph_format.first_line_indent = Mm(12.7)
-    run = paragraph.add_run(content)
+    run = paragraph.add_run(xml_safe(content))  # text stored before cleaning existed, or from the config
     run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
     return paragraph
 

@@ -1,22 +1,17 @@
 """Reading meetings, documents and dossier tallies from a file exported by a document-management system or the
-public-service portal (.xlsx, or .csv in UTF-8 with commas or semicolons). Columns are found by their headers,
-with or without diacritics; each row is checked as the chat commands check it, and refused with its line and why."""
+public-service portal (.xlsx, or .csv in UTF-8 with commas or semicolons), within the limits of
+`bot.exports.limits`. Columns are found by their headers, with or without diacritics; each row is checked as the
+chat commands check it, and refused with its line and why."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import warnings
-import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
+from bot.core.cleaning import clean_line
 from bot.core.features.entries import (
     DOCUMENT_KINDS,
     MAX_COUNT,
@@ -29,6 +24,8 @@ from bot.core.features.entries import (
 from bot.core.grammar import MAX_SUMMARY, compact, department_code, echo, fold, is_number, past_day_problem
 from bot.core.texts.catalogue import text
 from bot.core.texts.format import format_count
+from bot.exports.limits import UnreadableFile
+from bot.exports.tables import read_table
 from storage.imports import ImportBatch, ImportRow, RowProblem
 
 COLUMNS = {
@@ -42,7 +39,6 @@ COLUMNS = {
     "paper": ("Trực tiếp", "Hồ sơ trực tiếp", "Số hồ sơ trực tiếp", "Hồ sơ giấy"),
 }
 REQUIRED = ("day", "department")
-MAX_ROWS = 5_000  # one import is one transaction: a larger file is split, so the writers are not held up long
 KINDS = {
     **dict.fromkeys(["hop", "cuochop", "hoihop", "hoinghi", "meeting"], "meeting"),
     **dict.fromkeys(["vanban", "vb", "document"], "document"),
@@ -50,10 +46,6 @@ KINDS = {
 }
 DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-class UnreadableFile(Exception):
-    """The file as a whole cannot be read; the message says why, in Vietnamese."""
 
 
 class Refused(Exception):  # noqa: N818 - a row's answer, not a failure
@@ -71,35 +63,7 @@ def _norm(header: object) -> str:
 HEADERS = {_norm(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
-def _table(content: bytes, filename: str) -> list[list[object]]:
-    """The first sheet of an .xlsx, or the rows of a .csv, as lists of cell values."""
-    suffix = filename.lower().rsplit(".", 1)[-1]
-    if suffix == "xlsx":
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl's remarks on other systems' styles are no concern here
-                book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            try:
-                return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-            finally:
-                book.close()
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError):
-            raise UnreadableFile(text("import.bad_file", name=filename)) from None
-    if suffix == "csv":
-        try:
-            decoded = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnreadableFile(text("import.bad_encoding")) from None
-        first = decoded.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        try:
-            return [list(row) for row in csv.reader(io.StringIO(decoded), delimiter=delimiter)]
-        except csv.Error:
-            raise UnreadableFile(text("import.bad_file", name=filename)) from None
-    raise UnreadableFile(text("import.bad_type"))
-
-
-def _columns(header: list[object]) -> dict[str, list[int]]:
+def _columns(header: tuple[object, ...]) -> dict[str, list[int]]:
     """Each field's columns (a file may carry both 'Trích yếu' and 'Nội dung'); unknown headers are ignored."""
     found: dict[str, list[int]] = {}
     for index, cell in enumerate(header):
@@ -107,11 +71,11 @@ def _columns(header: list[object]) -> dict[str, list[int]]:
             found.setdefault(name, []).append(index)
     for name in REQUIRED:
         if name not in found:
-            raise UnreadableFile(text("import.missing_column", column=COLUMNS[name][0]))
+            raise UnreadableFile("import.missing_column", column=COLUMNS[name][0])
     return found
 
 
-def _cell(row: list[object], columns: Mapping[str, list[int]], name: str) -> object:
+def _cell(row: tuple[object, ...], columns: Mapping[str, list[int]], name: str) -> object:
     """The first non-empty cell of a field in a row, or ''."""
     for index in columns.get(name, ()):
         value = row[index] if index < len(row) else None
@@ -159,7 +123,8 @@ def _count(value: object) -> int:
 
 
 def _text(value: object, what: str, limit: int) -> str:
-    content = " ".join(str(value).split())
+    """A one-line field: its whitespace folded to single spaces, no longer than `limit`."""
+    content = clean_line(str(value))
     if len(content) > limit:
         raise Refused("import.too_long", what=what, limit=limit)
     return content
@@ -169,6 +134,13 @@ def _key(*parts: object) -> str:
     """A stable key of at most 64 characters for what identifies a record."""
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
     return f"{parts[0]}:{digest}"
+
+
+def _nth(seen: Counter, *fields: object) -> str:
+    """The key of a record by all its fields: the n-th row of a file alike in every field is the n-th record so
+    (two meetings on one day, two tallies of a department), and importing the file again finds each one."""
+    seen[fields] += 1
+    return _key(*fields, seen[fields])
 
 
 def _department(value: object, departments: Mapping[str, str]) -> str:
@@ -184,7 +156,7 @@ def _department(value: object, departments: Mapping[str, str]) -> str:
     raise Refused("import.bad_department", value=echo(str(value)), codes=", ".join(departments))
 
 
-def _kind(row: list[object], columns: Mapping[str, list[int]]) -> str:
+def _kind(row: tuple[object, ...], columns: Mapping[str, list[int]]) -> str:
     """The row's kind from the 'Loại' column, else from its mode (a meeting's or a document's) or its counts."""
     if (given := _cell(row, columns, "kind")) != "":
         if (kind := KINDS.get(compact(str(given)))) is None:
@@ -201,7 +173,7 @@ def _kind(row: list[object], columns: Mapping[str, list[int]]) -> str:
 
 
 def _row(
-    line: int, row: list[object], columns, departments: Mapping[str, str], today: date, seen: Counter
+    line: int, row: tuple[object, ...], columns, departments: Mapping[str, str], today: date, seen: Counter
 ) -> ImportRow:
     kind = _kind(row, columns)
     department = _department(_cell(row, columns, "department"), departments)
@@ -211,51 +183,43 @@ def _row(
     if kind == "meeting":
         if (meeting := MEETING_MODES.get(compact(mode))) is None:
             raise Refused("import.bad_mode", value=echo(mode))
-        key = _key(kind, day, department, fold(summary))
+        key = _nth(seen, kind, day, department, meeting, fold(summary))
         return ImportRow(line, kind, department, day, key, summary, online=meeting is MeetingMode.ONLINE)
     if kind == "dossiers":
         online, paper = _count(_cell(row, columns, "online")), _count(_cell(row, columns, "paper"))
         if online == paper == 0:
             raise Refused("import.zero_counts")
-        return ImportRow(
-            line, kind, department, day, _key(kind, day, department), dossiers_online=online, dossiers_paper=paper
-        )
+        key = _nth(seen, kind, day, department, online, paper)
+        return ImportRow(line, kind, department, day, key, dossiers_online=online, dossiers_paper=paper)
     if (document := DOCUMENT_KINDS.get(compact(mode))) is None:
         raise Refused("import.bad_document_kind", value=echo(mode))
     number = _text(_cell(row, columns, "number"), COLUMNS["number"][0], MAX_DOCUMENT_NUMBER) or None
     if document is DocumentKind.SECRET and (number or summary):
         raise Refused("import.secret_details")
-    if number is not None:
+    if number is None:
+        number_key, key = None, _nth(seen, kind, day, department, document, fold(summary))
+    else:  # a số ký hiệu names one document a year: the same row again is that document, never a second one
         number_key = document_number_key(number)
-        key = _key(kind, day.year, number_key)
-    else:  # nothing names it: the n-th alike row of the file is the n-th alike document
-        number_key, identity = None, (kind, day, department, document, fold(summary))
-        seen[identity] += 1
-        key = _key(*identity, seen[identity])
+        key = _key(kind, day, department, document, number_key, fold(summary))
     return ImportRow(
         line, kind, department, day, key, summary, document_kind=document, number=number, number_key=number_key
     )
 
 
 def read_rows(content: bytes, filename: str, *, departments: Mapping[str, str], today: date) -> ImportBatch:
-    """Read a file's rows: each one either to import (with its key) or refused with its line and why.
+    """Read a file's rows: each one either to import (with its key) or refused with its line and why; the whole
+    file is refused (UnreadableFile) if it is broken or over a limit.
 
     `departments` maps code to name (either is accepted in the file); dates after `today` are refused."""
-    table = _table(content, filename)
-    start = next((i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)), None)
-    if start is None:
-        raise UnreadableFile(text("import.no_header"))
-    columns = _columns(table[start])
-    if len(table) - start - 1 > MAX_ROWS:
-        raise UnreadableFile(
-            text("import.too_many_rows", count=format_count(len(table) - start - 1), limit=format_count(MAX_ROWS))
-        )
+    table = read_table(content, filename)
+    if not table:
+        raise UnreadableFile("import.no_header")
+    (_, header), *body = table
+    columns = _columns(header)
     rows, refused, seen = [], [], Counter()
-    for line, row in enumerate(table[start + 1 :], start=start + 2):
-        if not any(str(c or "").strip() for c in row):
-            continue
+    for line, row in body:
         try:
             rows.append(_row(line, row, columns, departments, today, seen))
         except Refused as refusal:
-            refused.append(RowProblem(line, text("import.row", line=line, reason=str(refusal))))
-    return ImportBatch(tuple(rows), tuple(refused))
+            refused.append(RowProblem(line, text("import.row", line=format_count(line), reason=str(refusal))))
+    return ImportBatch(tuple(rows), tuple(refused), read=len(body))

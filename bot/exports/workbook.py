@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.core.cleaning import xml_safe
 from bot.core.targets import CapLine, Mark, ShareLine
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import (
@@ -45,12 +46,12 @@ def _sheet(book: Workbook, title_key: str, columns: Sequence[Column], rows: Sequ
     """A data sheet: Vietnamese headers on a frozen first row, widths set, dates as real dates, and text as text:
     a summary typed as '=HYPERLINK(…)' stays words, never a formula."""
     sheet = book.create_sheet(text(title_key))
-    sheet.append([text(key) for key, _ in columns])
+    _append(sheet, [text(key) for key, _ in columns])
     style_header(sheet[1])
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
-        sheet.append(list(row))
+        _append(sheet, row)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, date):
@@ -59,6 +60,11 @@ def _sheet(book: Workbook, title_key: str, columns: Sequence[Column], rows: Sequ
                 cell.data_type = "s"
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def _append(sheet: Worksheet, cells: Sequence[Cell]) -> None:
+    """Every row goes in through here: text (stored, typed in the config) loses what XML cannot hold."""
+    sheet.append([xml_safe(cell) if isinstance(cell, str) else cell for cell in cells])
 
 
 def style_header(cells) -> None:
@@ -214,28 +220,28 @@ def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
 def _summary(sheet: Worksheet, data: ExportData, sheets: dict[str, Worksheet]) -> None:
     """The five targets as formulas over the data sheets, each beside the bot's figure, then tasks and departments."""
     report = data.report
-    sheet.append([report_title(report)])
+    _append(sheet, [report_title(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([text("sheet.as_of"), report.as_of])
+    _append(sheet, [text("sheet.as_of"), report.as_of])
     sheet["B2"].number_format = DATE_FORMAT
     if report.data_from is not None:
-        sheet.append([text("sheet.partial", day=format_date(report.data_from))])
-    sheet.append([])
+        _append(sheet, [text("sheet.partial", day=format_date(report.data_from))])
+    _append(sheet, [])
     keys = ["target", "done", "whole", "share", "plan", "period_cap", "cap", "baseline", "baseline_year"]
-    sheet.append([text(f"sheet.sum.{key}") for key in [*keys, "last_year", "mark", "check_done", "check_whole"]])
+    _append(sheet, [text(f"sheet.sum.{key}") for key in [*keys, "last_year", "mark", "check_done", "check_whole"]])
     style_header(sheet[sheet.max_row])
     for target in _targets(data, sheets):
         row = sheet.max_row + 1
-        sheet.append(_target_row(row, target))
+        _append(sheet, _target_row(row, target))
         if isinstance(target.line, ShareLine):
             for column in "DEJ":
                 sheet[f"{column}{row}"].number_format = PERCENT_FORMAT
     secret = _live_count(sheets["documents"], ("sheet.col.kind", document_kind_word("secret")))
-    sheet.append([text("sheet.secret"), f"={secret}", *[None] * 9, report.secret_documents])
+    _append(sheet, [text("sheet.secret"), f"={secret}", *[None] * 9, report.secret_documents])
     if (tasks := report.tasks) is not None:
-        sheet.append([])
+        _append(sheet, [])
         for key, value in (("due", tasks.due), ("on_time", tasks.on_time), ("overdue", tasks.overdue_open)):
-            sheet.append([text(f"sheet.tasks.{key}"), value])
+            _append(sheet, [text(f"sheet.tasks.{key}"), value])
     _departments(sheet, data)
     for index, width in enumerate([34, 12, 12, 14, 13, 12, 12, 14, 9, 14, 16, 14, 14], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -243,17 +249,18 @@ def _summary(sheet: Worksheet, data: ExportData, sheets: dict[str, Worksheet]) -
 
 def _departments(sheet: Worksheet, data: ExportData) -> None:
     """Each department's figures (values from its own standing), below the commune's."""
-    sheet.append([])
-    sheet.append([text("sheet.by_department")])
+    _append(sheet, [])
+    _append(sheet, [text("sheet.by_department")])
     sheet["A" + str(sheet.max_row)].font = BOLD
     keys = ["department", "meetings", "online", "online_share", "documents", "electronic", "electronic_share"]
     keys += ["secret", "dossiers_online", "dossiers_paper", "dossiers_share", "tasks_due", "tasks_on_time"]
-    sheet.append([text(f"sheet.dep.{key}") for key in keys])
+    _append(sheet, [text(f"sheet.dep.{key}") for key in keys])
     style_header(sheet[sheet.max_row])
     for department in data.departments:
         report, tasks = department.report, department.report.tasks
         line = report.line
-        sheet.append(
+        _append(
+            sheet,
             [
                 department.name,
                 line("meetings").count,
@@ -268,7 +275,7 @@ def _departments(sheet: Worksheet, data: ExportData) -> None:
                 _share_value(line("dossiers")),
                 tasks.due if tasks else None,
                 tasks.on_time if tasks else None,
-            ]
+            ],
         )
         for column in "DGK":
             sheet[f"{column}{sheet.max_row}"].number_format = PERCENT_FORMAT

@@ -84,13 +84,12 @@ async def import_file(ctx: Context, command: ImportFile) -> Say | Refused:
     """Read a file sent (or named, on the command line) and store its good rows, in this transaction."""
     if ctx.source.upload is None:
         return Refused.of("import.need_file")
-    from bot.exports.importer import UnreadableFile, read_rows
+    from bot.exports.limits import UnreadableFile
 
     upload, commune = Path(ctx.source.upload), ctx.here
-    content = await asyncio.to_thread(upload.read_bytes)
     departments = {d.code: d.name for d in commune.departments}
     try:
-        batch = read_rows(content, upload.name, departments=departments, today=ctx.today)
+        batch = await asyncio.to_thread(_read_upload, upload, departments, ctx.today)
     except UnreadableFile as err:
         return Refused.of("plain", text=str(err))
     result = await import_rows(ctx.session, commune.id, batch, person_id=ctx.me.person_id, now=ctx.now)
@@ -98,11 +97,23 @@ async def import_file(ctx: Context, command: ImportFile) -> Say | Refused:
     return import_summary(result)
 
 
+def _read_upload(upload: Path, departments: dict[str, str], today: date):
+    """A file's rows, read off the event loop; one over the size limit is refused before it is read."""
+    from bot.exports.importer import read_rows
+    from bot.exports.limits import LIMITS, UnreadableFile, size_text
+
+    if (size := upload.stat().st_size) > LIMITS.file_bytes:
+        raise UnreadableFile("import.file_too_big", size=size_text(size), limit=size_text(LIMITS.file_bytes))
+    return read_rows(upload.read_bytes(), upload.name, departments=departments, today=today)
+
+
 def import_summary(result: ImportResult) -> Say:
     """How an import went, with the first refused lines and why."""
-    lines = [
-        text("import.result", imported=len(result.imported), present=len(result.present), refused=len(result.refused))
-    ]
+    present, numbered = len(result.present), len(result.numbered)
+    imported, refused = len(result.imported), len(result.refused)
+    lines = [text("import.result", read=result.read, imported=imported, skipped=present + numbered, refused=refused)]
+    if present + numbered:
+        lines.append(text("import.skipped", present=present, numbered=numbered))
     if result.refused:
         lines.append(text("import.refused_header"))
         lines += [problem.reason for problem in result.refused[:MAX_REFUSED_LINES]]

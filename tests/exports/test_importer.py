@@ -15,6 +15,7 @@ from bot.figures import target_report
 from storage.imports import import_rows
 from storage.models.people import Person
 from tests.exports import TODAY
+from tests.exports.sheets import inline, sheet, workbook
 from tests.support.db import inspecting
 from tests.support.texts import receipt
 from tests.support.users import first_commune, register
@@ -49,7 +50,7 @@ async def test_the_sample_imports_its_good_rows_once_and_says_why_the_others_are
     batch = read(service, (SAMPLES / name).read_bytes(), name)
     assert [p.reason for p in batch.refused] == REFUSED
     first = await store(service, batch)
-    assert first.imported == (2, 3, 4, 5, 6, 7, 13) and first.present == ()
+    assert (first.read, first.imported, first.present, first.numbered) == (12, (2, 3, 4, 5, 6, 7, 13), (), ())
     assert [p.line for p in first.refused] == [8, 9, 10, 11, 12]
     again = await store(service, read(service, (SAMPLES / name).read_bytes(), name))
     assert again.imported == () and again.present == first.imported
@@ -71,7 +72,7 @@ async def test_a_document_already_logged_in_chat_is_not_imported_again(service, 
     assert receipt() in await focal.say("/vanban dientu 06/03/2026 15/kh-ubnd Kế hoạch cải cách hành chính")
     csv = "Số ký hiệu,Ngày ban hành,Trích yếu,Đơn vị,Hình thức\n15/KH-UBND,06/03/2026,Kế hoạch,vp,Điện tử\n"
     result = await store(service, read(service, csv.encode(), "vbdh.csv"))
-    assert result.imported == () and result.present == (2,)
+    assert (result.imported, result.present, result.numbered) == ((), (), (2,))
 
 
 def test_a_document_system_export_needs_no_kind_column(service):
@@ -125,9 +126,9 @@ def test_each_bad_row_is_refused_with_its_line_and_why(service, row, reason):
         (
             b"Ngay,Phong\n" + b"01/11/2026,vp\n" * 5001,
             "x.csv",
-            "Tệp có 5.001 dòng; mỗi lần nhập tối đa 5.000 dòng, hãy chia nhỏ tệp.",
+            "Tệp có hơn 5.000 dòng số liệu; mỗi lần nhập tối đa 5.000 dòng, hãy chia nhỏ tệp.",
         ),
-        (b"Ngay,Phong\n" + b"x" * 200_000, "x.csv", "Không đọc được tệp “x.csv”: tệp hỏng hoặc không đúng định dạng."),
+        (b"Ngay,Phong\n" + b"x" * 200_000, "x.csv", "Dòng 2 có ô dài quá 32.767 ký tự."),
         (b"%PDF-1.4", "x.pdf", "Chỉ nhận tệp .xlsx hoặc .csv."),
     ],
 )
@@ -135,3 +136,61 @@ def test_a_file_that_cannot_be_read_is_refused_whole(service, content, name, mes
     with pytest.raises(UnreadableFile) as refused:
         read(service, content, name)
     assert str(refused.value) == message
+
+
+def test_five_thousand_rows_and_blank_lines_between_them_are_read():
+    csv = "Ngay,Phong\n\n" + "01/11/2026,vp\n,\n" * 5000
+    assert read_rows(csv.encode(), "x.csv", departments={"vp": "Văn phòng"}, today=TODAY).read == 5000
+
+
+async def test_rows_alike_but_in_one_field_are_each_a_record(service, admin):
+    csv = (
+        "Loại;Ngày;Phòng;Hình thức;Trích yếu;Trực tuyến;Trực tiếp\n"
+        "Hồ sơ;02/11/2026;tthcc;;;40;2\n"
+        "Hồ sơ;02/11/2026;tthcc;;;5;0\n"  # the same day and department, other counts: a second tally
+        "Họp;03/11/2026;vp;Trực tuyến;Giao ban;;\n"
+        "Họp;03/11/2026;vp;Trực tiếp;Giao ban;;\n"  # the same meeting's title, held otherwise
+    )
+    first = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (first.read, first.imported, first.present) == (4, (2, 3, 4, 5), ())
+    again = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (again.imported, again.present) == ((), (2, 3, 4, 5))
+
+
+async def test_the_nth_row_alike_in_every_field_is_the_nth_record(service, admin):
+    header, row = "Loại;Ngày;Phòng;Trực tuyến;Trực tiếp\n", "Hồ sơ;02/11/2026;tthcc;3;1\n"
+    first = await store(service, read(service, (header + row * 2).encode(), "x.csv"))
+    assert first.imported == (2, 3), "two tallies alike are two tallies, as two /hoso would be"
+    third = await store(service, read(service, (header + row * 3).encode(), "x.csv"))
+    assert (third.imported, third.present) == ((4,), (2, 3))
+
+
+async def test_a_number_given_twice_in_a_file_is_one_document(service, admin):
+    csv = (
+        "Số ký hiệu;Ngày ban hành;Trích yếu;Đơn vị;Hình thức\n"
+        "15/KH-UBND;06/03/2026;Kế hoạch;vp;Điện tử\n"
+        "15/KH-UBND;06/03/2026;Kế hoạch;vp;Điện tử\n"
+        "15/kh-ubnd;09/03/2026;Kế hoạch (sửa);vp;Điện tử\n"
+    )
+    result = await store(service, read(service, csv.encode(), "x.csv"))
+    assert (result.imported, result.present, result.numbered) == ((2,), (3,), (4,))
+
+
+async def test_the_whole_sheet_is_imported_whatever_its_dimension_says(service, admin):
+    rows = [
+        f'<row r="{n}">{inline(f"A{n}", "Họp")}{inline(f"B{n}", f"{n:02}/11/2026")}{inline(f"C{n}", "vp")}'
+        f"{inline(f'D{n}', 'Trực tuyến')}</row>"
+        for n in range(2, 12)
+    ]
+    header = "".join(
+        inline(f"{c}1", name) for c, name in zip("ABCD", ["Loại", "Ngày", "Phòng", "Hình thức"], strict=True)
+    )
+    content = workbook(sheet([f'<row r="1">{header}</row>', *rows], dimension="A1:D2"))
+    result = await store(service, read(service, content, "x.xlsx"))
+    assert (result.read, result.imported) == (10, tuple(range(2, 12)))
+
+
+async def test_text_from_a_file_is_stored_clean(service, admin):
+    csv = "Loại;Ngày;Phòng;Hình thức;Trích yếu\nHọp;03/11/2026;vp;Trực tuyến;Giao ban\x01\u202e tuần\r\n"
+    batch = read(service, csv.encode(), "x.csv")
+    assert [row.summary for row in batch.rows] == ["Giao ban tuần"]

@@ -100,10 +100,11 @@ async def test_an_admin_imports_a_file_twice_and_each_good_row_counts_once(servi
     upload = tmp_path / "import_sample.xlsx"
     shutil.copyfile(ROOT / "samples" / "import_sample.xlsx", upload)
     first = await admin.say("/nhap", upload=str(upload))
-    assert first.startswith("Đã nhập 7 dòng; 0 dòng đã có (bỏ qua); 5 dòng bị từ chối.")
+    assert first.startswith(text("import.result", read=12, imported=7, skipped=0, refused=5) + "\n")
     assert "Dòng 8: ngày “31/02/2026” không hợp lệ" in first
     again = await admin.say("/nhap", upload=str(upload))
-    assert again.startswith("Đã nhập 0 dòng; 7 dòng đã có")
+    skipped = text("import.skipped", present=7, numbered=0)
+    assert again.startswith(text("import.result", read=12, imported=0, skipped=7, refused=5) + "\n" + skipped)
     async with inspecting(service.db) as session:
         assert len((await session.scalars(select(Entry).where(Entry.source_channel == "import"))).all()) == 7
     focal = await register(service, "8", Role.FOCAL, "kt")

@@ -78,7 +78,10 @@ add_strings(
         "export.no_document_settings": "Chưa khai báo [report_document] trong cấu hình: chưa dự thảo được báo cáo.",
         "import.cli_person": "Nhập từ tệp (dòng lệnh)",
         "import.need_file": "Hãy gửi tệp .xlsx hoặc .csv kèm chú thích /nhap (trên Telegram).",
-        "import.result": "Đã nhập {imported} dòng; {present} dòng đã có (bỏ qua); {refused} dòng bị từ chối.",
+        "import.result": (
+            "Đã nhập {imported} dòng trong {read} dòng đọc được; bỏ qua {skipped} dòng đã có; từ chối {refused} dòng."
+        ),
+        "import.skipped": "Đã có: {present} dòng đã nhập trước đó, {numbered} văn bản có số ký hiệu đã ghi trong năm.",
         "import.refused_header": "Các dòng bị từ chối:",
         "import.refused_more": "… và {count} dòng khác.",
     }
