@@ -17,11 +17,12 @@ from typing import Any
 import httpx
 
 from bot.channels.ports import Backoff, Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
-from bot.channels.zalo_webhook import CHANNEL, WebhookReceiver, delivery_of, incoming_of, message_of
+from bot.channels.zalo_webhook import CHANNEL, delivery_of, incoming_of, message_of, receiver
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
 from bot.core.replies import split_text
 from bot.core.texts import text
+from bot.http_server import HttpServer
 
 logger = logging.getLogger(__name__)
 
@@ -141,14 +142,27 @@ class ZaloChannel:
     profile = PROFILE
     first_backoff, max_backoff = 1.0, 60.0  # seconds between attempts while Zalo cannot be reached
 
-    def __init__(self, config: ZaloConfig, token: str, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        config: ZaloConfig,
+        token: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        server: HttpServer | None = None,
+    ) -> None:
+        """`server` is the process's HTTP server the webhook is mounted on; without one, the channel runs its own."""
         self.config = config
         self._own_http = http is None
         self.http = http if http is not None else httpx.AsyncClient(timeout=SEND_TIMEOUT)
         self.api = ZaloApi(self.http, config.base_url, token)
         self.transport = ZaloTransport(self.api, config.messages_per_second)
         self.bot_names: tuple[str, ...] = ()  # how a group @mentions the bot
-        self.webhook: WebhookReceiver | None = None
+        hook = config.webhook
+        self.webhook = receiver(hook.secret_value) if config.mode == "webhook" else None
+        self._own_server = self.webhook is not None and server is None
+        self.server = HttpServer(hook.listen, hook.port) if self._own_server else server
+        if self.webhook is not None:
+            self.webhook.mount(self.server, hook.path)
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
 
@@ -161,24 +175,19 @@ class ZaloChannel:
             await self._until_done("deleteWebhook")
 
     async def start(self, inlet: Inlet) -> None:
-        """Begin receiving into `inlet`: poll, or listen and then register the webhook with Zalo."""
+        """Begin receiving into `inlet`: poll, or take the webhook's calls and then register it with Zalo.
+
+        A shared server is started by its owner before this; the channel's own one is started here.
+        """
         self._stopping.clear()
-        if self.config.mode == "polling":
+        if self.webhook is None:
             self._polling = asyncio.create_task(self._poll(inlet), name="zalo-polling")
             return
+        self.webhook.open(inlet.accept)
+        if self._own_server:
+            await self.server.start()  # listening before Zalo is told where to post
         hook = self.config.webhook
-        secret = hook.secret.get_secret_value() if hook.secret else ""
-
-        async def receive(update: dict) -> None:
-            await inlet.accept(CHANNEL, [delivery_of(update)])
-
-        self.webhook = WebhookReceiver(hook.listen, hook.port, hook.path, secret, receive)
-        await self.webhook.start()  # listening before Zalo is told where to post
-        try:
-            await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": secret})
-        except BaseException:
-            await self.webhook.stop()
-            raise
+        await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
 
     async def stop(self) -> None:
         """Stop receiving (a poll in flight may carry an update that exists nowhere else: let it land) and close."""
@@ -191,8 +200,9 @@ class ZaloChannel:
                 await self._polling
             self._polling = None
         if self.webhook is not None:
-            await self.webhook.stop()
-            self.webhook = None
+            self.webhook.close()  # from now on Zalo is answered 503 and keeps what it sends
+        if self._own_server:
+            await self.server.stop()
         if self._own_http:
             await self.http.aclose()
 

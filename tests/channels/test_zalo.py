@@ -21,6 +21,7 @@ from bot.core.messages import Outgoing
 from bot.core.permissions import Role
 from bot.core.replies import split_text, units
 from bot.core.texts import text
+from bot.http_server import HttpServer
 from storage import outbox
 from storage.chats import Recipient
 from storage.models import InboxUpdate, OutboxKind
@@ -374,6 +375,29 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
         finally:
             await app.stop()
         assert fake.errors == [] and len(fake.sent()) == 2
+
+
+async def test_a_webhook_on_the_shared_server_is_mounted_there_and_the_server_left_to_its_owner(config, clock):
+    with FakeZaloApi() as fake:
+        hook = config.zalo.webhook.model_copy(
+            update={"public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
+        )
+        server = HttpServer("127.0.0.1", 0)
+        channel = ZaloChannel(zalo_config(config, fake, mode="webhook", webhook=hook), fake.token, server=server)
+        await server.start()  # the owner starts it before the channels
+        try:
+            app = await running(config, clock, channel)
+            fake.add_chat(USER)
+            fake.push_text(USER, "/toi")
+            url = f"http://127.0.0.1:{server.port}/zalo"
+            assert await asyncio.to_thread(fake.deliver_webhook, url) == (200, '{"ok": true}')
+            await app.stop()
+            assert server.port != 0, "still listening: the channel does not own the shared server"
+            fake.push_text(USER, "/toi")
+            status, _ = await asyncio.to_thread(fake.deliver_webhook, url)
+            assert status == 503, "a stopped channel stores nothing: Zalo keeps it"
+        finally:
+            await server.stop()
 
 
 # ----------------------------------------------------------------- reading updates
