@@ -125,12 +125,7 @@ class TelegramChannel:
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
         self.transport = TelegramTransport(self.bot)
-        hook = config.webhook
-        self.webhook = receiver(hook.secret_value) if config.mode == "webhook" else None
-        self._own_server = self.webhook is not None and server is None
-        self.server = HttpServer(hook.listen, hook.port) if self._own_server else server
-        if self.webhook is not None:
-            self.webhook.mount(self.server, hook.path)
+        self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there
 
@@ -152,24 +147,20 @@ class TelegramChannel:
     async def start(self, inlet: Inlet) -> None:
         """Begin receiving into `inlet`: poll, or take the webhook's calls and then register it with Telegram.
 
-        A shared server is started by its owner before this; the channel's own one is started here.
+        A shared server is started by its owner before this; a webhook's own one is started here.
         """
         if self.webhook is None:
             with contextlib.suppress(TelegramError):
                 await use_polling(self.bot)
             self._polling = asyncio.create_task(self._poll(inlet), name="telegram-polling")
             return
-        self.webhook.open(inlet.accept)
-        if self._own_server:
-            await self.server.start()  # listening before Telegram is told where to post
+        await self.webhook.open(inlet.accept)  # listening before Telegram is told where to post
         await register_webhook(self.bot, self.config.webhook, ALLOWED_UPDATES, first_backoff=self.first_backoff)
 
     async def stop(self) -> None:
         """Stop receiving and close the connection (the webhook stays registered: Telegram keeps what comes)."""
         if self.webhook is not None:
-            self.webhook.close()
-        if self._own_server:
-            await self.server.stop()
+            await self.webhook.close()
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):

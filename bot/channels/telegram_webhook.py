@@ -19,6 +19,7 @@ from bot.channels.ports import Backoff, Delivery
 from bot.channels.telegram_send import CHANNEL
 from bot.channels.webhook import WebhookReceiver
 from bot.config.channels import WebhookConfig
+from bot.http_server import HttpServer
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +49,9 @@ def read_body(body: object) -> Delivery | None:
         return None
 
 
-def receiver(secret: str) -> WebhookReceiver:
+def receiver(hook: WebhookConfig, server: HttpServer | None = None) -> WebhookReceiver:
     """Telegram's webhook: the secret in SECRET_HEADER, one Update per body."""
-    return WebhookReceiver(CHANNEL, SECRET_HEADER, secret, read_body)
+    return WebhookReceiver(CHANNEL, SECRET_HEADER, read_body, hook, server)
 
 
 async def register_webhook(

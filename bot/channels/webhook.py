@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from bot.channels.ports import Delivery
+from bot.config.channels import WebhookConfig
 from bot.http_server import HttpServer, read_json
 
 logger = logging.getLogger(__name__)
@@ -30,25 +31,33 @@ def answer(status: int, description: str | None = None) -> web.Response:
 
 
 class WebhookReceiver:
-    """One channel's webhook: mounted on the server at construction, fed to the inbox once `open`."""
+    """One channel's webhook at `hook.path`: mounted on the process's server, fed to the inbox once `open`.
 
-    def __init__(self, channel: str, header: str, secret: str, read: Read) -> None:
+    Given no server (nobody shares one with this channel), it runs its own on `hook.listen:hook.port`.
+    """
+
+    def __init__(
+        self, channel: str, header: str, read: Read, hook: WebhookConfig, server: HttpServer | None = None
+    ) -> None:
         self.channel, self.header = channel, header
-        self._secret = secret.encode()
+        self._secret = hook.secret_value.encode()
         self._read = read
         self._accept: Accept | None = None
+        self._own_server = server is None
+        self.server = HttpServer(hook.listen, hook.port) if server is None else server
+        self.server.add_route("POST", hook.path, self._post)  # before the server starts
 
-    def mount(self, server: HttpServer, path: str) -> None:
-        """Serve POST `path` on `server` (before it starts)."""
-        server.add_route("POST", path, self._post)
-
-    def open(self, accept: Accept) -> None:
-        """Store what arrives through `accept` (the inbox's) from now on."""
+    async def open(self, accept: Accept) -> None:
+        """Store what arrives through `accept` (the inbox's) from now on; listening, when the server is our own."""
         self._accept = accept
+        if self._own_server:
+            await self.server.start()
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Refuse (503) what arrives from now on: the platform keeps it and sends it again."""
         self._accept = None
+        if self._own_server:
+            await self.server.stop()
 
     def authentic(self, given: str | None) -> bool:
         """Whether the request carries our secret (compared in constant time)."""

@@ -157,12 +157,7 @@ class ZaloChannel:
         self.api = ZaloApi(self.http, config.base_url, token)
         self.transport = ZaloTransport(self.api, config.messages_per_second)
         self.bot_names: tuple[str, ...] = ()  # how a group @mentions the bot
-        hook = config.webhook
-        self.webhook = receiver(hook.secret_value) if config.mode == "webhook" else None
-        self._own_server = self.webhook is not None and server is None
-        self.server = HttpServer(hook.listen, hook.port) if self._own_server else server
-        if self.webhook is not None:
-            self.webhook.mount(self.server, hook.path)
+        self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
 
@@ -177,15 +172,13 @@ class ZaloChannel:
     async def start(self, inlet: Inlet) -> None:
         """Begin receiving into `inlet`: poll, or take the webhook's calls and then register it with Zalo.
 
-        A shared server is started by its owner before this; the channel's own one is started here.
+        A shared server is started by its owner before this; a webhook's own one is started here.
         """
         self._stopping.clear()
         if self.webhook is None:
             self._polling = asyncio.create_task(self._poll(inlet), name="zalo-polling")
             return
-        self.webhook.open(inlet.accept)
-        if self._own_server:
-            await self.server.start()  # listening before Zalo is told where to post
+        await self.webhook.open(inlet.accept)  # listening before Zalo is told where to post
         hook = self.config.webhook
         await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
 
@@ -200,9 +193,7 @@ class ZaloChannel:
                 await self._polling
             self._polling = None
         if self.webhook is not None:
-            self.webhook.close()  # from now on Zalo is answered 503 and keeps what it sends
-        if self._own_server:
-            await self.server.stop()
+            await self.webhook.close()  # from now on Zalo is answered 503 and keeps what it sends
         if self._own_http:
             await self.http.aclose()
 

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 
 from bot.channels.ports import Delivery
 from bot.channels.webhook import WebhookReceiver
+from bot.config.channels import WebhookConfig
 from bot.core.messages import Incoming
+from bot.http_server import HttpServer
 
 CHANNEL = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -116,6 +118,6 @@ def read_body(body: object) -> Delivery | None:
     return delivery_of(update) if update is not None else None
 
 
-def receiver(secret: str) -> WebhookReceiver:
+def receiver(hook: WebhookConfig, server: HttpServer | None = None) -> WebhookReceiver:
     """Zalo's webhook: the secret in SECRET_HEADER, one update (wrapped or bare) per body."""
-    return WebhookReceiver(CHANNEL, SECRET_HEADER, secret, read_body)
+    return WebhookReceiver(CHANNEL, SECRET_HEADER, read_body, hook, server)

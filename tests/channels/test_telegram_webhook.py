@@ -129,7 +129,7 @@ async def test_a_channel_given_no_server_listens_on_its_own(config, clock):
     await app.open()
     try:
         await channel.start(app.inbox)
-        port = channel.server.port
+        port = channel.webhook.server.port
         assert await post(port, update_from(2002, "/chitieu", 4)) == 200
         assert await app.inbox.drain() == 1
     finally:

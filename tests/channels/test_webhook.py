@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 
 from bot.channels import telegram_webhook, zalo_webhook
 from bot.channels.ports import Delivery
+from bot.config.channels import WebhookConfig
 from bot.http_server import MAX_BODY, MAX_DEPTH, HttpServer, Limits
 
 SECRET = "binhlu-webhook-secret-42"
@@ -42,7 +44,7 @@ ZALO_UPDATE = {
 @dataclass(frozen=True)
 class Platform:
     name: str
-    make: object  # secret -> WebhookReceiver
+    make: object  # (hook, server) -> WebhookReceiver
     header: str
     body: dict
     key: str
@@ -87,10 +89,9 @@ def platform(request) -> Platform:
 async def hook(platform):
     """The platform's receiver mounted at /hook on a running server, fed to a Store."""
     server = HttpServer("127.0.0.1", 0, limits=Limits(body_timeout=60.0))  # a body waited for would hang the test
-    receiver = platform.make(SECRET)
-    receiver.mount(server, "/hook")
+    receiver = platform.make(WebhookConfig(path="/hook", secret=SecretStr(SECRET)), server)
     store = Store()
-    receiver.open(store.accept)
+    await receiver.open(store.accept)
     await server.start()
     yield server, receiver, store
     await server.stop()
@@ -184,14 +185,14 @@ async def test_while_the_store_fails_the_answer_is_503_so_the_platform_retries(h
 
 async def test_before_the_channel_starts_and_after_it_stops_the_answer_is_503(hook, platform):
     server, receiver, store = hook
-    receiver.close()
+    await receiver.close()
     status, _ = await post(server, json.dumps(platform.body).encode(), signed(platform))
     assert status == 503 and store.accepted == []
-    receiver.open(store.accept)
+    await receiver.open(store.accept)
     status, _ = await post(server, json.dumps(platform.body).encode(), signed(platform))
     assert status == 200
 
 
 def test_a_receiver_without_a_secret_accepts_no_call(platform):
-    receiver = platform.make("")
+    receiver = platform.make(WebhookConfig(path="/hook"), HttpServer("127.0.0.1", 0))
     assert not receiver.authentic("") and not receiver.authentic(None)
