@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -44,6 +45,13 @@ async def post(server: HttpServer, data: bytes | io.BytesIO, path: str = "/echo"
         session.post(f"http://127.0.0.1:{server.port}{path}", data=data, headers=headers) as response,
     ):
         return response.status, await response.text()
+
+
+async def hang_up(writer: asyncio.StreamWriter) -> None:
+    """Close our end and wait until it is closed (no transport left for the loop's end to find)."""
+    writer.close()
+    with contextlib.suppress(ConnectionError):
+        await writer.wait_closed()
 
 
 async def closed_by_server(reader: asyncio.StreamReader) -> bytes:
@@ -97,14 +105,14 @@ async def test_a_client_that_never_finishes_its_headers_is_disconnected(serve):
     writer.write(b"POST /echo HTTP/1.1\r\nHost: bot\r\nContent-Le")  # ... and nothing more
     await writer.drain()
     assert await closed_by_server(reader) == b""
-    writer.close()
+    await hang_up(writer)
 
 
 async def test_a_connection_that_sends_nothing_is_disconnected(serve):
     server = await serve(header_timeout=SHORT)
     reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
     assert await closed_by_server(reader) == b""
-    writer.close()
+    await hang_up(writer)
 
 
 async def test_a_body_that_never_arrives_in_full_is_408(serve):
@@ -114,7 +122,7 @@ async def test_a_body_that_never_arrives_in_full_is_408(serve):
     await writer.drain()
     answer = await closed_by_server(reader)
     assert answer.startswith(b"HTTP/1.1 408 ")
-    writer.close()
+    await hang_up(writer)
 
 
 async def exchange(server: HttpServer, request: bytes) -> bytes:
@@ -126,7 +134,7 @@ async def exchange(server: HttpServer, request: bytes) -> bytes:
     except ConnectionResetError:  # refused before our request was read
         return b""
     finally:
-        writer.close()
+        await hang_up(writer)
 
 
 ONE_SHOT = b"POST /echo HTTP/1.1\r\nHost: bot\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
@@ -139,8 +147,7 @@ async def test_a_connection_past_the_cap_is_503_and_closed(serve):
     await writer.drain()
     assert (await reader.readuntil(b"\r\n")).startswith(b"HTTP/1.1 200 ")
     assert (await exchange(server, ONE_SHOT)).startswith(b"HTTP/1.1 503 ")
-    writer.close()
-    await writer.wait_closed()
+    await hang_up(writer)
     async with asyncio.timeout(WAIT):  # once the first one is gone (the server sees it a few turns later): served
         while not (await exchange(server, ONE_SHOT)).startswith(b"HTTP/1.1 200 "):
             pass

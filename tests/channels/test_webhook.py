@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 from collections.abc import Sequence
@@ -129,6 +130,8 @@ async def test_the_secret_is_checked_before_the_body_is_read(hook, platform):
     async with asyncio.timeout(WAIT):
         assert (await reader.readuntil(b"\r\n")).startswith(b"HTTP/1.1 403 ")
     writer.close()
+    with contextlib.suppress(ConnectionError):
+        await writer.wait_closed()
     assert store.accepted == []
 
 
