@@ -63,6 +63,12 @@ def minimal(**extra) -> dict:
         (minimal(zalo={"webhook": {"secret": "short"}}), "zalo.webhook.secret"),
         (minimal(zalo={"webhook": {"public_url": "http://x.vn/zalo"}}), "zalo.webhook.public_url"),
         (minimal(zalo={"mode": "webhook"}), "zalo"),
+        (minimal(zalo={"webhook": {"path": "zalo?secret=1"}}), "zalo.webhook.path"),
+        (minimal(telegram={"webhook": {"secret": "có dấu-không-được"}}), "telegram.webhook.secret"),
+        (minimal(telegram={"webhook": {"public_url": "http://x.vn/telegram"}}), "telegram.webhook.public_url"),
+        (minimal(telegram={"webhook": {"path": "/a b"}}), "telegram.webhook.path"),
+        (minimal(telegram={"mode": "webhook", "webhook": {"secret": "s3cret-webhook"}}), "telegram"),
+        (minimal(telegram={"mode": "push"}), "telegram.mode"),
     ],
 )
 def test_errors_name_the_key(data, key):
@@ -93,9 +99,11 @@ def test_every_secret_is_known_to_the_log_filter(monkeypatch):
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     monkeypatch.setenv(ZALO_TOKEN_ENV, "333:zalo-env")
     zalo = {"token": "444:zalo-file", "webhook": {"secret": "s3cret-webhook", "public_url": "https://x.vn/zalo"}}
-    config = parse_config(minimal(telegram={"token": "111:file"}, zalo={**zalo, "mode": "webhook"}))
+    telegram = {"token": "111:file", "webhook": {"secret": "telegram-hook-secret", "public_url": "https://x.vn/tg"}}
+    config = parse_config(minimal(telegram={**telegram, "mode": "webhook"}, zalo={**zalo, "mode": "webhook"}))
     assert "s3cret-webhook" not in repr(config) and "444:zalo-file" not in repr(config)
-    assert config.secrets() == ("111:file", "333:zalo-env", "s3cret-webhook")
+    assert "telegram-hook-secret" not in repr(config)
+    assert config.secrets() == ("111:file", "333:zalo-env", "s3cret-webhook", "telegram-hook-secret")
     monkeypatch.delenv(ZALO_TOKEN_ENV)
     assert parse_config(minimal()).secrets() == ()
 
@@ -165,3 +173,9 @@ def test_a_glob_matching_nothing_is_refused(tmp_path):
 def test_two_communes_may_share_department_codes(tmp_path):
     config = load_config(province(tmp_path, {"a.toml": commune_file("a"), "b.toml": commune_file("b")}))
     assert [[d.code for d in c.departments] for c in config.communes] == [["vp"], ["vp"]]
+
+
+def test_each_webhook_keeps_its_own_path_when_its_table_names_only_a_port():
+    config = parse_config(minimal(telegram={"webhook": {"port": 9000}}, zalo={"webhook": {"port": 9000}}))
+    assert (config.telegram.webhook.path, config.zalo.webhook.path) == ("/telegram", "/zalo")
+    assert config.telegram.mode == "polling" and config.telegram.webhook.secret_value == ""

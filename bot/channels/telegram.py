@@ -1,4 +1,4 @@
-"""Telegram: long polling with python-telegram-bot's Bot, updates turned into Incoming, replies sent back.
+"""Telegram: long polling or a webhook with python-telegram-bot's Bot, updates turned into Incoming, replies sent.
 
 Handlers only translate; the service decides. The outbox sender sends every reply through
 `TelegramTransport`, which says precisely how a send failed.
@@ -29,10 +29,12 @@ from telegram.error import (
 from telegram.request import BaseRequest
 
 from bot.channels.telegram_send import CHANNEL, PROFILE, TelegramTransport
+from bot.channels.telegram_webhook import delivery_of, receiver, register_webhook, use_polling
 from bot.config import TelegramConfig
 from bot.core.messages import Incoming
 from bot.core.texts import text
-from bot.ports import Backoff, Delivery, Inlet
+from bot.http_server import HttpServer
+from bot.ports import Backoff, Inlet
 from bot.service import Answer
 from bot.service.registry import registry
 
@@ -102,7 +104,7 @@ def incoming_of(update: Update, bot_username: str) -> Incoming | None:
 
 
 class TelegramChannel:
-    """Receives updates by long polling into the inbox; handles each stored update; sends through its transport."""
+    """Receives updates by long polling or webhook into the inbox; handles each stored update; sends replies."""
 
     name = CHANNEL
     profile = PROFILE
@@ -117,7 +119,9 @@ class TelegramChannel:
         get_updates_request: BaseRequest | None = None,
         uploads: Path | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        server: HttpServer | None = None,
     ) -> None:
+        """`server` is the process's HTTP server the webhook is mounted on; without one, the channel runs its own."""
         self.config = config
         self._sleep = sleep  # how it waits before trying Telegram again
         self.uploads = uploads  # where a file sent for import (/nhap) is saved
@@ -126,6 +130,7 @@ class TelegramChannel:
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
         self.transport = TelegramTransport(self.bot)
+        self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there
 
@@ -145,13 +150,22 @@ class TelegramChannel:
         await register_menu(self.bot)
 
     async def start(self, inlet: Inlet) -> None:
-        """Begin receiving into `inlet`."""
-        with contextlib.suppress(TelegramError):
-            await self.bot.delete_webhook(drop_pending_updates=False)
-        self._polling = asyncio.create_task(self._poll(inlet), name="telegram-polling")
+        """Begin receiving into `inlet`: poll, or take the webhook's calls and then register it with Telegram.
+
+        A shared server is started by its owner before this; a webhook's own one is started here.
+        """
+        if self.webhook is None:
+            with contextlib.suppress(TelegramError):
+                await use_polling(self.bot)
+            self._polling = asyncio.create_task(self._poll(inlet), name="telegram-polling")
+            return
+        await self.webhook.open(inlet.accept)  # listening before Telegram is told where to post
+        await register_webhook(self.bot, self.config.webhook, ALLOWED_UPDATES, first_backoff=self.first_backoff)
 
     async def stop(self) -> None:
-        """Stop receiving and close the connection."""
+        """Stop receiving and close the connection (the webhook stays registered: Telegram keeps what comes)."""
+        if self.webhook is not None:
+            await self.webhook.close()
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -170,7 +184,7 @@ class TelegramChannel:
                     read_timeout=self.config.poll_timeout + 10,
                 )
                 if updates:
-                    await inlet.accept(CHANNEL, [Delivery(str(u.update_id), u.to_dict(), _sent_at(u)) for u in updates])
+                    await inlet.accept(CHANNEL, [delivery_of(u) for u in updates])
             except InvalidToken:
                 logger.error("Telegram refused the bot token; stopped receiving")
                 return
@@ -231,12 +245,6 @@ class TelegramChannel:
             self._menus[chat_id] = commands
         except TelegramError:
             logger.warning("could not set a chat's command menu", exc_info=True)
-
-
-def _sent_at(update: Update):
-    """When the user sent what this update carries (a tap has no date of its own)."""
-    message = update.message or update.edited_message
-    return message.date if message is not None else None
 
 
 async def _answer_tap(query: CallbackQuery, alert: str | None = None) -> None:

@@ -18,11 +18,12 @@ from typing import Any
 
 import httpx
 
-from bot.channels.zalo_webhook import CHANNEL, WebhookReceiver, delivery_of, incoming_of, message_of
+from bot.channels.zalo_webhook import CHANNEL, delivery_of, incoming_of, message_of, receiver
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
 from bot.core.replies import split_text
 from bot.core.texts import text
+from bot.http_server import HttpServer
 from bot.ports import Backoff, Inlet, Limits, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 
 logger = logging.getLogger(__name__)
@@ -151,7 +152,9 @@ class ZaloChannel:
         http: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        server: HttpServer | None = None,
     ) -> None:
+        """`server` is the process's HTTP server the webhook is mounted on; without one, the channel runs its own."""
         self.config = config
         self._sleep, self._monotonic = sleep, monotonic  # how it waits between attempts, and times a poll
         self._own_http = http is None
@@ -159,7 +162,7 @@ class ZaloChannel:
         self.api = ZaloApi(self.http, config.base_url, token)
         self.transport = ZaloTransport(self.api, config.messages_per_second)
         self.bot_names: tuple[str, ...] = ()  # how a group @mentions the bot
-        self.webhook: WebhookReceiver | None = None
+        self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
 
@@ -172,24 +175,17 @@ class ZaloChannel:
             await self._until_done("deleteWebhook")
 
     async def start(self, inlet: Inlet) -> None:
-        """Begin receiving into `inlet`: poll, or listen and then register the webhook with Zalo."""
+        """Begin receiving into `inlet`: poll, or take the webhook's calls and then register it with Zalo.
+
+        A shared server is started by its owner before this; a webhook's own one is started here.
+        """
         self._stopping.clear()
-        if self.config.mode == "polling":
+        if self.webhook is None:
             self._polling = asyncio.create_task(self._poll(inlet), name="zalo-polling")
             return
+        await self.webhook.open(inlet.accept)  # listening before Zalo is told where to post
         hook = self.config.webhook
-        secret = hook.secret.get_secret_value() if hook.secret else ""
-
-        async def receive(update: dict) -> None:
-            await inlet.accept(CHANNEL, [delivery_of(update)])
-
-        self.webhook = WebhookReceiver(hook.listen, hook.port, hook.path, secret, receive)
-        await self.webhook.start()  # listening before Zalo is told where to post
-        try:
-            await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": secret})
-        except BaseException:
-            await self.webhook.stop()
-            raise
+        await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
 
     async def stop(self) -> None:
         """Stop receiving (a poll in flight may carry an update that exists nowhere else: let it land) and close."""
@@ -202,8 +198,7 @@ class ZaloChannel:
                 await self._polling
             self._polling = None
         if self.webhook is not None:
-            await self.webhook.stop()
-            self.webhook = None
+            await self.webhook.close()  # from now on Zalo is answered 503 and keeps what it sends
         if self._own_http:
             await self.http.aclose()
 

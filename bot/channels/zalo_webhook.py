@@ -1,33 +1,26 @@
-"""What Zalo sends the bot: updates read into Delivery and Incoming, and the webhook endpoint (aiohttp).
+"""What Zalo sends the bot: updates read into Delivery and Incoming, by polling or through the webhook.
 
 An update is `{event_name, message: {from, chat, message_id, date, text | caption | photo_url ...}}`. Zalo
 posts one update per request, as `{"ok": true, "result": update}` (the documented sample) or as the bare
-update (what some clients assume); both are accepted. A request without the right secret is refused with 403
-before its body is read, so nothing it carries is stored.
+update (what some clients assume); both are accepted. The webhook itself is bot/channels/webhook.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from aiohttp import web
-
+from bot.channels.webhook import WebhookReceiver
+from bot.config.channels import WebhookConfig
 from bot.core.messages import Incoming
+from bot.http_server import HttpServer
 from bot.ports import Delivery
-
-logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_ATTACHMENT = 200  # the length an attachment reference is stored with
 MAX_KEY = 128  # the length an inbox key is stored with
-
-Receive = Callable[[dict], Awaitable[None]]
 
 
 def _sent_at(value: object) -> datetime | None:
@@ -119,56 +112,12 @@ def unwrap(body: object) -> dict | None:
     return body if isinstance(body.get("message"), dict) else None
 
 
-class WebhookReceiver:
-    """Listens on one local address for Zalo's POSTs (behind the reverse proxy that terminates HTTPS)."""
+def read_body(body: object) -> Delivery | None:
+    """The update a webhook body carries, for the inbox; None when it carries none."""
+    update = unwrap(body)
+    return delivery_of(update) if update is not None else None
 
-    def __init__(self, listen: str, port: int, path: str, secret: str, receive: Receive) -> None:
-        self.listen, self.port, self.path = listen, port, path
-        self._secret = secret.encode()
-        self._receive = receive
-        self._runner: web.AppRunner | None = None
 
-    async def start(self) -> None:
-        """Bind the address and serve until `stop`."""
-        app = web.Application(client_max_size=256 * 1024)
-        app.router.add_post(self.path, self._post)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.listen, self.port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        logger.info("listening for Zalo on %s:%d%s", self.listen, self.port, self.path)
-
-    async def stop(self) -> None:
-        """Stop listening; a request in hand is finished first."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    def authentic(self, given: str | None) -> bool:
-        """Whether the request carries our secret (compared in constant time)."""
-        return (
-            bool(self._secret)
-            and given is not None
-            and hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self._secret)
-        )
-
-    async def _post(self, request: web.Request) -> web.StreamResponse:
-        if not self.authentic(request.headers.get(SECRET_HEADER)):
-            logger.warning("refused a webhook call without the right secret")
-            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
-        try:
-            update = unwrap(await request.json())
-        except ValueError:
-            update = None
-        if update is None:
-            return web.json_response({"ok": False, "description": "Bad request"}, status=400)
-        try:
-            await self._receive(update)  # committed to the inbox before Zalo hears that it arrived
-        except Exception:
-            logger.exception("could not store a Zalo update; answering 500 so that Zalo may send it again")
-            return web.json_response({"ok": False, "description": "Internal error"}, status=500)
-        return web.json_response({"ok": True})
+def receiver(hook: WebhookConfig, server: HttpServer | None = None) -> WebhookReceiver:
+    """Zalo's webhook: the secret in SECRET_HEADER, one update (wrapped or bare) per body."""
+    return WebhookReceiver(CHANNEL, SECRET_HEADER, read_body, hook, server)

@@ -72,9 +72,8 @@ class Config(Section):
         return secret_value(ZALO_TOKEN_ENV, self.zalo.token)
 
     def secrets(self) -> tuple[str, ...]:
-        """Every secret the logs must never show: the bots' tokens and the webhook's secret."""
-        hook = self.zalo.webhook.secret
-        values = (self.token(), self.zalo_token(), hook.get_secret_value() if hook else None)
+        """Every secret the logs must never show: the bots' tokens and the webhooks' secrets."""
+        values = (self.token(), self.zalo_token(), self.zalo.webhook.secret_value, self.telegram.webhook.secret_value)
         return tuple(v for v in values if v)
 
 

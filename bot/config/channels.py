@@ -14,32 +14,31 @@ TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 ZALO_TOKEN_ENV = "ZALO_BOT_TOKEN"
 
 
-class TelegramConfig(Section):
-    """`[telegram]`: the bot token (or TELEGRAM_BOT_TOKEN) and the Bot API server."""
-
-    token: SecretStr | None = None
-    base_url: str = "https://api.telegram.org/bot"
-    base_file_url: str | None = None
-    poll_timeout: int = Field(default=30, ge=0, le=60)
-
-
 SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
+PATH = re.compile(r"/[A-Za-z0-9._~/-]*")  # a plain path: no query, no space, nothing to escape
 
 
-class ZaloWebhookConfig(Section):
-    """`[zalo.webhook]`: where Zalo posts updates when `zalo.mode = "webhook"`."""
+class WebhookConfig(Section):
+    """Where a platform posts updates when its channel's mode is "webhook"; each channel's table sets the path."""
 
     listen: str = "127.0.0.1"  # behind the reverse proxy that terminates HTTPS
     port: int = Field(default=8081, ge=1, le=65535)
-    path: str = "/zalo"
-    public_url: str | None = None  # https://… the URL registered with Zalo (the proxy's)
-    secret: SecretStr | None = None  # 8–256 characters; Zalo sends it in X-Bot-Api-Secret-Token
+    path: str
+    public_url: str | None = None  # https://… the URL registered with the platform (the proxy's)
+    secret: SecretStr | None = None  # 8–256 characters; the platform sends it in a header with every call
+
+    @field_validator("path")
+    @classmethod
+    def _plain_path(cls, value: str) -> str:
+        if not PATH.fullmatch(value):
+            raise ValueError("đường dẫn bắt đầu bằng /, chỉ gồm chữ cái không dấu, chữ số và . _ ~ / -")
+        return value
 
     @field_validator("public_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
-            raise ValueError("Zalo chỉ gửi tới địa chỉ https://")
+            raise ValueError("địa chỉ webhook phải bắt đầu bằng https://")
         return value
 
     @field_validator("secret")
@@ -49,6 +48,44 @@ class ZaloWebhookConfig(Section):
         if value is not None and not SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("mã bí mật phải dài 8–256 ký tự, chỉ gồm chữ cái không dấu, chữ số, _ và -")
         return value
+
+    def required_by(self, section: str, mode: str) -> None:
+        """In webhook mode the platform needs the public URL and the secret: say which section lacks them."""
+        if mode == "webhook" and (self.public_url is None or self.secret is None):
+            raise ValueError(f'{section}.mode = "webhook" cần {section}.webhook.public_url và {section}.webhook.secret')
+
+    @property
+    def secret_value(self) -> str:
+        """The secret itself (empty when none is set: then every call is refused); never log it."""
+        return self.secret.get_secret_value() if self.secret is not None else ""
+
+
+class TelegramWebhookConfig(WebhookConfig):
+    """`[telegram.webhook]`: Telegram sends the secret in X-Telegram-Bot-Api-Secret-Token."""
+
+    path: str = "/telegram"
+
+
+class ZaloWebhookConfig(WebhookConfig):
+    """`[zalo.webhook]`: Zalo sends the secret in X-Bot-Api-Secret-Token."""
+
+    path: str = "/zalo"
+
+
+class TelegramConfig(Section):
+    """`[telegram]`: the bot token (or TELEGRAM_BOT_TOKEN), the Bot API server, polling or webhook."""
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    poll_timeout: int = Field(default=30, ge=0, le=60)
+    webhook: TelegramWebhookConfig = TelegramWebhookConfig()
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> TelegramConfig:
+        self.webhook.required_by("telegram", self.mode)
+        return self
 
 
 class ZaloConfig(Section):
@@ -63,8 +100,7 @@ class ZaloConfig(Section):
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> ZaloConfig:
-        if self.mode == "webhook" and (self.webhook.public_url is None or self.webhook.secret is None):
-            raise ValueError('zalo.mode = "webhook" cần zalo.webhook.public_url và zalo.webhook.secret')
+        self.webhook.required_by("zalo", self.mode)
         return self
 
 

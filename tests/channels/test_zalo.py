@@ -21,6 +21,7 @@ from bot.core.messages import Outgoing
 from bot.core.permissions import Role
 from bot.core.replies import split_text, units
 from bot.core.texts import text
+from bot.http_server import HttpServer
 from bot.ports import MaybeSent, NotSent, Rejected, RetryLater, Unreachable
 from storage import outbox
 from storage.chats import Recipient
@@ -395,6 +396,32 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
         async with inspecting(app.db, write=False) as session:
             assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 2, "/start once, /toi"
     assert len(zalo.sent) == 2
+
+
+async def test_a_webhook_on_the_shared_server_is_mounted_there_and_the_server_left_to_its_owner(config, clock, zalo):
+    hook = config.zalo.webhook.model_copy(
+        update={"public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
+    )
+    server = HttpServer("127.0.0.1", 0)
+    channel = ZaloChannel(zalo_config(config, mode="webhook", webhook=hook), zalo.token, http=zalo.http, server=server)
+    app = App(config.model_copy(update={"zalo": channel.config}), [channel], clock=clock)
+    await server.start()  # the owner starts it before the channels
+    try:
+        await app.open()
+        await app.start(sweep=False)
+        url = f"http://127.0.0.1:{server.port}/zalo"
+        toi = {"event_name": EVENT_TEXT, "message": {
+            "from": {"id": USER, "display_name": "Lan", "is_bot": False}, "chat": {"id": USER, "chat_type": "PRIVATE"},
+            "text": "/toi", "message_id": "m-shared-1", "date": int(clock().timestamp() * 1000),
+        }}  # fmt: skip
+        assert await asyncio.to_thread(post_webhook, url, toi, SECRET) == (200, '{"ok": true}')
+        await app.stop()
+        assert server.port != 0, "still listening: the channel does not own the shared server"
+        again = {**toi, "message": {**toi["message"], "message_id": "m-shared-2"}}
+        status, _ = await asyncio.to_thread(post_webhook, url, again, SECRET)
+        assert status == 503, "a stopped channel stores nothing: Zalo keeps it"
+    finally:
+        await server.stop()
 
 
 # ----------------------------------------------------------------- reading updates
