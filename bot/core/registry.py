@@ -34,6 +34,7 @@ class Command:
     public: bool = False  # may be sent before registering (only /start)
     consolidating: bool = False  # also the focal people of the department that consolidates the plan
     takes_file: bool = False  # a file sent with it is saved for it (/nhap)
+    private: bool = False  # answered in a private chat only: what it shows is not for everyone in a group
 
     @property
     def usage_key(self) -> str:

@@ -70,10 +70,13 @@ async def start(ctx: Context, command: Start) -> object:
     source, invites = ctx.source, ctx.deployment.invites
     window = ctx.now - timedelta(minutes=invites.failure_window_minutes)
     failures = await people.count_invite_failures(ctx.session, window, source.channel, source.sender_id)
-    if failures >= invites.max_failures:
+    # Many wrong codes from everyone together: someone is guessing. Each account then gets one try a window,
+    # which slows the guessers down; a newcomer with a valid code is never turned away for what others did.
+    guessing = await people.count_invite_failures(ctx.session, ctx.now - HOUR) >= invites.max_failures_per_hour
+    if failures >= (1 if guessing else invites.max_failures):
+        # A try while held back counts too: who keeps guessing stays held back, who waits gets their tries again.
+        await people.add_invite_failure(ctx.session, source.channel, source.sender_id, ctx.now, keep=HOUR)
         return Refused.of("invite.throttled", minutes=invites.failure_window_minutes)
-    if await people.count_invite_failures(ctx.session, ctx.now - HOUR) >= invites.max_failures_per_hour:
-        return Refused.of("invite.busy")  # many wrong codes from many accounts: someone is guessing
     invite = await people.get_invite(ctx.session, hash_invite_code(command.code))
     if invite is None:
         await people.add_invite_failure(ctx.session, source.channel, source.sender_id, ctx.now, keep=HOUR)

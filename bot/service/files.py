@@ -206,9 +206,25 @@ FEATURE = Feature(
     order=50,
     commands=(
         Command(
-            "xuat", parse_export, export_workbook, READERS, writes=False, aliases=("xuatexcel",), consolidating=True
+            "xuat",
+            parse_export,
+            export_workbook,
+            READERS,
+            writes=False,
+            aliases=("xuatexcel",),
+            consolidating=True,
+            private=True,
         ),
-        Command("baocaomau", parse_draft, draft, MANAGERS, writes=False, aliases=("duthao",), consolidating=True),
+        Command(
+            "baocaomau",
+            parse_draft,
+            draft,
+            MANAGERS,
+            writes=False,
+            aliases=("duthao",),
+            consolidating=True,
+            private=True,
+        ),
         Command("nhap", parse_import, import_file, ADMINS, writes=True, aliases=("nhapdulieu",), takes_file=True),
     ),
     asks={Ask.REPORT_KIND: report_kind_options},

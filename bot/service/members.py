@@ -72,7 +72,7 @@ FEATURE = Feature(
     "members",
     order=80,
     commands=(
-        Command("thanhvien", parse_members, list_members, MANAGERS, writes=False),
+        Command("thanhvien", parse_members, list_members, MANAGERS, writes=False, private=True),
         Command("thuhoi", parse_revoke, revoke_member, ADMINS, writes=True),
     ),
     asks={Ask.MEMBER: member_options},

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Config
+from bot.core.cleaning import SURROGATE, clean_line, clean_text, has_lone_surrogate
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune, Communes
 from bot.core.grammar import Missing, NeedInput, ParseContext, ParseError, YearGuess, echo
@@ -111,6 +112,14 @@ class Service:
 
     async def _handle(self, incoming: Incoming) -> Answer | None:
         now = self.clock()
+        unreadable = has_lone_surrogate(incoming.text) or has_lone_surrogate(incoming.sender_name)
+        unreadable = unreadable and (not incoming.is_group or incoming.text.lstrip().startswith("/"))
+        # Cleaned at the door: one Unicode form, no control characters, so nothing stored can break a file.
+        incoming = replace(
+            incoming,
+            text=clean_text(SURROGATE.sub("", incoming.text)),
+            sender_name=clean_line(SURROGATE.sub("", incoming.sender_name)),
+        )
         async with self.db.unit_of_work() as session:
             account = await people.identify(session, incoming.channel, incoming.sender_id)
             actor = account.actor if account else None
@@ -126,7 +135,10 @@ class Service:
                           self.registry)  # fmt: skip
             if account is not None and account.unreachable and not incoming.is_group:
                 await chats.clear_account_unreachable(session, incoming.channel, incoming.sender_id)
-            reply, jobs = await self._answer(ctx, incoming)
+            if unreadable:
+                reply, jobs = Reply(text("input.unreadable")), []
+            else:
+                reply, jobs = await self._answer(ctx, incoming)
             if incoming.inbox_id is not None:
                 await inbox.mark_handled(session, incoming.inbox_id, now)  # with its effects, or not at all
             if reply is None or isinstance(reply, Answer):
@@ -151,9 +163,10 @@ class Service:
             attachment = await files.make_file(self.db, self.deployment, job, today)
         except Exception:
             logger.exception("making a %s failed", job.kind)
-            return []
-        caption, attached = files.delivery_of(job, attachment, self.deployment, profile)
-        part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
+            part = outbox.ReplyPart(text("file.failed"))  # it was promised: say it will not come
+        else:
+            caption, attached = files.delivery_of(job, attachment, self.deployment, profile)
+            part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
         async with self.db.unit_of_work() as session:
             recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)
             subject = outbox.reply_subject(incoming.chat_id, incoming.message_id)
@@ -221,6 +234,8 @@ class Service:
         consolidating = ctx.commune.consolidating if ctx.commune is not None and command.consolidating else None
         if not may_run(actor, command.roles, public=command.public, consolidating=consolidating):
             return Reply(text("access.unregistered" if actor is None else "access.denied", command=command.name))
+        if command.private and source.is_group:
+            return Reply(text("access.private_only", command=command.name))
         parsed = command.read(raw.args, self._parse_context(ctx))
         if isinstance(parsed, ParseError):
             return Reply(text(parsed.key, **parsed.values) + "\n" + usage(command.name))

@@ -95,6 +95,13 @@ def _scope(ctx: Context, department: str | None) -> list[str] | None | Refused:
 
 
 async def list_tasks(ctx: Context, command: ListTasks) -> TaskList | Refused:
+    """The open tasks the asker sees; in a group, only its department's (nobody else's are for that group)."""
+    if ctx.source.is_group:
+        if ctx.group is None:
+            return Refused.of("access.private_only", command="viec")
+        if command.department not in (None, ctx.group.department):
+            return Refused.of("task.group_department", department=ctx.department_name(ctx.group.department))
+        command = ListTasks(ctx.group.department)
     scope = _scope(ctx, command.department)
     if isinstance(scope, Refused):
         return scope

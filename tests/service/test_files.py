@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.core.messages import ChannelProfile
 from bot.core.permissions import Role
@@ -119,3 +119,28 @@ async def test_a_draft_with_a_year_that_is_not_one_or_no_reports_configured_is_a
     await bare.prepare()
     alone = await user(bare, "7", Role.LEADER)
     assert await alone.say("/baocaomau") == text("ask.report_kind_none")
+
+
+async def test_a_file_that_fails_to_be_made_is_said_to_have_failed(service, monkeypatch):
+    import bot.exports.workbook
+
+    def broken(data):
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.setattr(bot.exports.workbook, "build_workbook", broken)
+    leader = await user(service, "1", Role.LEADER)
+    answer = await leader.send("/xuat")
+    async with inspecting(service.db) as session:
+        rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(answer.outbox_ids)))).all()
+    assert [row.text for row in rows][-1] == text("file.failed"), "the promised file is said not to come"
+
+
+async def test_a_control_character_in_a_stored_entry_never_breaks_the_workbook(service):
+    leader = await user(service, "1", Role.LEADER)
+    await leader.say("/hop kt tructuyen Giao ban")
+    async with inspecting(service.db) as session:  # as stored before text was cleaned at the door
+        await session.execute(update(Entry).values(summary="Họp giao ban\x01tuần\x0b"))
+        await session.commit()
+    [row] = await attachments(service, await leader.send("/xuat"))
+    book = load_workbook(io.BytesIO(stored(row.attachment)))
+    assert book["Cuộc họp"]["F2"].value == "Họp giao bantuần"

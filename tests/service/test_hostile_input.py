@@ -66,3 +66,38 @@ async def test_fuzzed_commands_get_their_answer_and_write_nothing(service, focal
         assert reply.startswith(expected), reply
     async with inspecting(service.db) as session:
         assert await session.scalar(select(func.count()).select_from(Entry)) == 0
+
+
+@pytest.mark.parametrize("command", ["/thanhvien", "/xuat", "/baocaomau nam"])
+async def test_what_is_not_for_a_whole_group_is_answered_in_private_only(service, leader, command):
+    assert await leader.say(command, chat_id="-900") == text("access.private_only", command=command.split()[0][1:])
+    assert await leader.say(command) != text("access.private_only", command=command.split()[0][1:])
+
+
+async def test_in_a_group_the_tasks_listed_are_that_groups_departments_only(service, leader, admin):
+    await leader.say("/giaoviec kt 15/12/2026 Rà soát đất đai")
+    await leader.say("/giaoviec vp 15/12/2026 Tổng hợp")
+    assert await leader.say("/viec", chat_id="-901") == text("access.private_only", command="viec"), "bound to none"
+    await admin.say("/lienket kt", chat_id="-902")
+    listed = await leader.say("/viec", chat_id="-902")
+    assert "Rà soát đất đai" in listed and "Tổng hợp" not in listed
+    assert "Tổng hợp" in await leader.say("/viec"), "in private, every department's"
+
+
+@pytest.mark.parametrize(
+    "message,stored",
+    [
+        ("/hop tructuyen Họp giao ban\x01tuần", "Họp giao bantuần"),
+        ("/hop tructuyen Ca\u0301 nhân", "Cá nhân"),  # decomposed diacritics stored composed (NFC)
+        ("/hop tructuyen Họp\u202e dân", "Họp dân"),  # no right-to-left override to reorder what is shown
+    ],
+)
+async def test_text_is_cleaned_at_the_door(service, focal, message, stored):
+    assert (await focal.say(message)).endswith(f": {stored}.")
+
+
+async def test_a_lone_surrogate_is_refused_clearly_and_a_retype_works(service, focal):
+    assert await focal.say("/hop tructuyen Họp \ud800 dân") == text("input.unreadable")
+    async with inspecting(service.db) as session:
+        assert await session.scalar(select(func.count()).select_from(Entry)) == 0
+    assert (await focal.say("/hop tructuyen Họp dân")).endswith(": Họp dân.")

@@ -112,7 +112,6 @@ add_strings(
         "invite.used": "Mã mời này đã được sử dụng. Vui lòng xin mã mới.",
         "invite.expired": "Mã mời đã hết hạn. Vui lòng xin mã mới.",
         "invite.throttled": "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
-        "invite.busy": "Có quá nhiều lần nhập sai mã mời trong một giờ qua; tạm ngừng nhận mã. Vui lòng thử lại sau.",
         "invite.department_gone": (
             "Phòng của mã mời này không còn trong cấu hình; mã chưa bị dùng. "
             "Vui lòng liên hệ Văn phòng HĐND và UBND xã."

@@ -209,6 +209,9 @@ add_strings(
         "task.list_header": "📌 Việc đang làm ({count}):",
         "task.list_more": "… và {count} việc khác.",
         "task.none": "Không có việc nào đang mở.",
+        "task.group_department": (
+            "Nhóm này của {department}: ở đây chỉ xem việc của phòng. Xem việc khác: chat riêng với bot."
+        ),
         "task.not_found": "Không có việc V{id} đang mở.",
         "task.closed": "Việc V{id} đã hoàn thành ngày {day:%d/%m/%Y}.",
         "task.not_yours": "Chỉ phòng chủ trì việc V{id} hoặc lãnh đạo mới cập nhật được.",

@@ -15,8 +15,12 @@ add_strings(
             "vui lòng liên hệ Văn phòng HĐND và UBND xã để nhận mã mời."
         ),
         "access.denied": "Bạn không có quyền dùng lệnh /{command}.",
+        "access.private_only": "Lệnh /{command} chỉ dùng trong chat riêng với bot: nội dung không dành cho cả nhóm.",
         "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
         "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
+        "input.unreadable": (
+            "Tin nhắn có ký tự không đọc được (thường do dán từ ứng dụng khác); chưa ghi gì. Vui lòng gõ lại."
+        ),
         "error.not_saved": "Xin lỗi, tin nhắn vừa rồi chưa được ghi do lỗi hệ thống. Vui lòng gửi lại sau ít phút.",
         # help
         "help.header": "Các lệnh bạn dùng được (gõ /help <lệnh> để xem cách dùng):",
