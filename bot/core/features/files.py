@@ -64,7 +64,9 @@ add_strings(
         "ask.report_kind_none": "Chưa khai báo kỳ báo cáo nào ([[reports]] trong tệp cấu hình).",
         "option.report_kind": "{name} {year}",
         "parse.whole_commune": "Bảng tính là của toàn xã: hãy bỏ mã phòng.",
-        "file.failed": "⚠️ Chưa tạo được tệp do lỗi hệ thống (đã ghi vào nhật ký). Vui lòng thử lại sau; vẫn lỗi thì báo quản trị.",
+        "file.failed": (
+            "⚠️ Chưa tạo được tệp do lỗi hệ thống (đã ghi vào nhật ký). Vui lòng thử lại sau; vẫn lỗi thì báo quản trị."
+        ),
         "file.making": "⏳ Đang tạo {what}; tệp sẽ tới ngay sau tin này.",
         "file.what.workbook": "bảng tính {period}",
         "file.what.document": "dự thảo báo cáo {report}",
