@@ -20,6 +20,7 @@ from bot.core.texts import text
 from bot.inbox import ClockWatch, Inbox
 from bot.ports import Channel
 from bot.service import Answer, Service
+from jobs.province import ProvinceSettings
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
@@ -79,10 +80,15 @@ class App:
         """Each commune as the reminder planner sees it."""
         return [ReminderSettings(commune, self.catch_up) for commune in self.communes]
 
+    def province(self) -> ProvinceSettings:
+        """The province officers' weekly digest: the deployment's communes, at the first commune's digest time."""
+        first = next(iter(self.communes))
+        return ProvinceSettings(self.communes, self.config.name, self.tz, first.reminders.digest_at, self.catch_up)
+
     async def open(self) -> None:
         """The database brought up to date, and every channel connected."""
         await self.service.prepare()
-        self.jobs.plan(self.reminders())
+        self.jobs.plan(self.reminders(), self.province())
         for channel in self.channels:
             await channel.open()
 

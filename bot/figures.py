@@ -8,11 +8,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.commune import Commune
+from bot.core.commune import Commune, Communes
+from bot.core.features.province import CommuneStanding
 from bot.core.features.targets import DepartmentTable
-from bot.core.periods import Period, year_period
+from bot.core.periods import Period, month_period, year_period
 from bot.core.reports import tracking_start
-from bot.core.targets import Counts, TargetReport, compute_target_report
+from bot.core.targets import CapLine, Counts, TargetReport, compute_target_report
 from storage import communes, entries, tasks
 
 
@@ -58,3 +59,38 @@ async def department_table(session: AsyncSession, commune: Commune, period: Peri
     """Every configured department's counts over `period`, in one query."""
     counts = await entries.tally_by_department(session, commune.id, period.start, period.end)
     return DepartmentTable(tuple((code, counts.get(code, Counts())) for code in commune.codes))
+
+
+def commune_period(commune: Commune, year: int, report: str | None, month: int | None) -> Period | None:
+    """The period a province-wide command names, in one commune (None: that commune has no such report)."""
+    if report is not None:
+        kind = commune.report(report)
+        return kind.window(year) if kind is not None else None
+    return month_period(year, month) if month is not None else year_period(year)
+
+
+async def standings(
+    session: AsyncSession, communes: Communes, year: int, report: str | None, month: int | None, today: date
+) -> list[CommuneStanding]:
+    """Every commune's figures over the period the command names, in the configured order."""
+    found = []
+    for commune in communes:
+        period = commune_period(commune, year, report, month)
+        if period is not None and period.has_begun(today):
+            report_of = await target_report(session, commune, period, None, today)
+            found.append(CommuneStanding(commune.code, commune.name, report_of))
+    return found
+
+
+def totals(rows: list[CommuneStanding]) -> tuple[tuple[str, int, int | None], ...]:
+    """The province's counts, and its shares pooled from the communes' parts and wholes."""
+    if not rows:
+        return ()
+    result = []
+    for index, line in enumerate(rows[0].report.lines):
+        lines = [row.report.lines[index] for row in rows]
+        if isinstance(line, CapLine):
+            result.append((line.target.key, sum(x.count for x in lines), None))
+        else:
+            result.append((line.target.key, sum(x.part for x in lines), sum(x.whole for x in lines)))
+    return tuple(result)

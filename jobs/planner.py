@@ -17,7 +17,16 @@ from typing import TypeVar
 
 from bot.core.calendar import TASK_OFFSETS, current_stage, is_escalation_day, last_weekly, report_reminder_days
 from bot.core.features.tasks import TaskRow
-from bot.core.notices import Digest, PendingReport, ReportEscalation, ReportReminder, TaskNotice, render_notice, to_body
+from bot.core.notices import (
+    Digest,
+    PendingReport,
+    ProvinceDigest,
+    ReportEscalation,
+    ReportReminder,
+    TaskNotice,
+    render_notice,
+    to_body,
+)
 from jobs.snapshot import DIGEST_WEEKDAY, ReminderSettings, World
 from storage import outbox
 from storage.chats import Recipient
@@ -47,7 +56,7 @@ class Planned:
     @property
     def body(self) -> dict | None:
         """The notice, kept to be rendered again when sent (the digest is what it was when first written)."""
-        return None if isinstance(self.view, Digest) else to_body(self.view)
+        return None if isinstance(self.view, Digest | ProvinceDigest) else to_body(self.view)
 
 
 def latest_moment(

@@ -14,10 +14,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock, utc_now
+from jobs.province import ProvinceSettings, plan_province_digest
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from jobs.sweep import Sweeper
+from jobs.sweep import Sweeper, SweepResult
+from storage import outbox
 from storage.db import Database
+from storage.models.messaging import OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +50,14 @@ class JobsRuntime:
         self.scheduler = AsyncIOScheduler(timezone=tz)
         self._sender_task: asyncio.Task | None = None
         self.sweepers = [Sweeper(db, s) for s in settings]
+        self.province: ProvinceSettings | None = None
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
 
-    def plan(self, settings: Sequence[ReminderSettings]) -> None:
-        """Sweep these communes from now on (known only once the database has given them their ids)."""
+    def plan(self, settings: Sequence[ReminderSettings], province: ProvinceSettings | None = None) -> None:
+        """Sweep these communes (and the province's digest) from now on: they are known only once the database
+        has given them their ids."""
         self.sweepers = [Sweeper(self.db, s) for s in settings]
+        self.province = province
 
     async def job_sweep_reminders(self) -> None:
         """Derive and enqueue what is due in every commune; safe to run twice, from any number of processes."""
@@ -67,10 +73,30 @@ class JobsRuntime:
                     logger.exception("the reminder sweep of a commune failed; the next run will try again")
                     continue
                 queued, expired = queued + result.queued, expired + result.expired
+            if self.province is not None:
+                try:
+                    result = await self._write_province(self.clock())
+                except Exception:
+                    logger.exception("planning the province digest failed; the next run will try again")
+                else:
+                    queued, expired = queued + result.queued, expired + result.expired
         if queued or expired:
             logger.info("reminders: %d queued, %d expired", queued, expired)
         if queued:
             self.sender.wake()
+
+    async def _write_province(self, now) -> SweepResult:
+        """The province officers' digest of this week, written once."""
+        planned = await plan_province_digest(self.db, self.province, now)
+        if not planned:
+            return SweepResult(0, 0)
+        (item,) = planned
+        async with self.db.unit_of_work() as session:
+            message = (item.key, item.recipients, item.text, item.due_at, None)
+            written = await outbox.enqueue_many(session, [message], status=item.status, now=now)
+            await session.commit()
+        pending = item.status is OutboxStatus.PENDING
+        return SweepResult(written if pending else 0, 0 if pending else written)
 
     async def start(self, *, sweep: bool = True) -> None:
         """Recover interrupted sends and start the sender; with `sweep`, derive reminders at once, then regularly."""

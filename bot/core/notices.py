@@ -64,6 +64,14 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class ProvinceDigest:
+    """The province officer's Monday digest: the communes, who is behind first, and the province's totals."""
+
+    day: date
+    table: object  # a ProvinceTable
+
+
+@dataclass(frozen=True)
 class Unreachable:
     """Admins are told that a chat no longer receives the bot's messages."""
 
@@ -149,6 +157,7 @@ add_strings(
         "remind.digest_tasks": "Việc quá hạn: {count}",
         "remind.digest_reports": "Báo cáo chưa nộp:",
         "remind.digest_report_line": "• {report} {year}: {count} phòng ({left})",
+        "remind.province_digest": "📋 Tổng hợp tuần các xã – {weekday}, {day}",
         "remind.digest_nothing": "Không có việc quá hạn hay báo cáo chưa nộp.",
         "remind.unreachable": (
             "⚠️ Không gửi được nhắc việc tới {who}: người nhận đã chặn bot hoặc bot không còn trong nhóm. "
@@ -203,6 +212,9 @@ def render_notice(view: object, today: date) -> str:
             )
         case Digest():
             return _digest(view)
+        case ProvinceDigest():
+            heading = text("remind.province_digest", weekday=format_weekday(view.day), day=format_date(view.day))
+            return heading + "\n" + render(view.table)
         case Unreachable():
             who = view.person or (text("who.group", department=view.department) if view.department else view.chat_id)
             return text("remind.unreachable", who=who)

@@ -23,6 +23,7 @@ from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import ADMINS, MANAGERS, READERS
 from bot.core.registry import Command, Feature
 from bot.core.texts import text
+from bot.figures import commune_period, standings
 from bot.service.context import Context, Deployment
 from storage.db import Database
 from storage.imports import ImportResult, import_rows
@@ -53,8 +54,6 @@ def report_title(commune: Commune, report: str, year: int) -> str:
 async def export_workbook(ctx: Context, command: ExportWorkbook) -> WithFile | Refused:
     """The commune's workbook of a period; for the province officer, the province's (a sheet a commune)."""
     if ctx.commune is None:
-        from bot.service.province import commune_period
-
         period = commune_period(next(iter(ctx.deployment.communes)), command.year, command.report, command.month)
         if period is None or not period.has_begun(ctx.today):
             return Refused.of("parse.future_period", value=str(command.year))
@@ -133,8 +132,6 @@ async def report_kind_options(ctx: Context, missing: Missing) -> list[Option]:
 
 async def _data(session: AsyncSession, deployment: Deployment, job: FileJob, today: date):
     if job.kind == "province":
-        from bot.service.province import standings
-
         period = job.period
         return await standings(session, deployment.communes, period.year, job.report_name or None, period.month, today)
     from bot.exports.data import export_data

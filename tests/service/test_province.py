@@ -122,3 +122,29 @@ async def test_a_province_invite_belongs_to_no_commune():
     with pytest.raises(Refusal, match="Không có xã mã 'xyz'"):
         commune_code(config, "xyz")
     assert commune_code(config, "tamduong") == "tamduong"
+
+
+async def test_the_province_officer_gets_a_weekly_digest_of_the_communes_once(province, clock):
+    from datetime import timedelta
+
+    from jobs.province import ProvinceSettings, plan_province_digest
+    from tests.support.clock import instant
+
+    await register(province, "900", Role.PROVINCE)
+    focal = await register(province, "101", Role.FOCAL, "vhxh", commune="tamduong")
+    await focal.say("/hop tructuyen Giao ban")
+    settings = ProvinceSettings(
+        province.communes, "Tỉnh Lai Châu", province.communes.by_code("binhlu").tz,
+        province.communes.by_code("binhlu").reminders.digest_at, timedelta(hours=24),
+    )  # fmt: skip
+    monday = instant("2026-11-30T07:45")
+    (planned,) = await plan_province_digest(province.db, settings, monday)
+    assert [r.chat_id for r in planned.recipients] == ["900"] and planned.key.day.isoformat() == "2026-11-30"
+    assert planned.text.startswith("📋 Tổng hợp tuần các xã – Thứ Hai, 30/11/2026")
+    assert all(name in planned.text for name in ("Bình Lư", "Tam Đường", "Đoàn Kết"))
+    async with province.db.unit_of_work() as session:
+        from storage import outbox
+
+        await outbox.enqueue(session, planned.key, planned.recipients, planned.text, due_at=monday, now=monday)
+        await session.commit()
+    assert await plan_province_digest(province.db, settings, monday + timedelta(hours=2)) == [], "once a week"
