@@ -48,6 +48,13 @@ def create_engine(url: str, *, writer: bool = True) -> AsyncEngine:
     return engine
 
 
+def _foreign_keys(connection, *, on: bool) -> None:
+    """Turn SQLite's foreign keys on or off on this connection, outside any transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
+
+
 class Database:
     """The engines and session factories; `unit_of_work()` and `reading()` are the only ways to a session."""
 
@@ -79,11 +86,25 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied."""
+        """Apply every Alembic migration not yet applied.
+
+        On SQLite a migration that alters a table copies it (Alembic's batch mode), which foreign keys would
+        refuse while rows point at it: they are off during the migration and every reference is checked before
+        it commits (as SQLite's own documentation on altering tables prescribes)."""
         from storage.migrate import upgrade_connection
 
-        async with self.engine.begin() as connection:
-            await connection.run_sync(upgrade_connection)
+        sqlite = self.engine.dialect.name == "sqlite"
+        async with self.engine.connect() as connection:
+            if sqlite:
+                await connection.run_sync(_foreign_keys, on=False)  # outside a transaction, or it does nothing
+            try:
+                async with connection.begin():
+                    await connection.run_sync(upgrade_connection)
+                    if sqlite and (broken := (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()):
+                        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+            finally:
+                if sqlite:
+                    await connection.run_sync(_foreign_keys, on=True)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
