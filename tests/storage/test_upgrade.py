@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from bot.core.texts import text
 from bot.service import Service
 from jobs.sweep import sweep
 from storage.db import Database
@@ -73,5 +74,33 @@ async def test_reminders_already_queued_are_not_planned_again(tmp_path):
         later = datetime.fromisoformat("2026-11-30T08:30+07:00")
         result, _ = await sweep(service.db, reminder_settings(service), later)
         assert result.queued > 0, "and the next reminders are planned as before"
+    finally:
+        await service.db.dispose()
+
+
+async def test_rows_imported_by_the_old_release_are_found_again_by_every_field(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "old.db"
+    shutil.copyfile(OLD, database)
+    with sqlite3.connect(database) as old:  # two identical meeting rows, imported under the old keys
+        department = old.execute("SELECT id FROM departments WHERE code = 'kt'").fetchone()[0]
+        for n, key in enumerate(("meeting:old-a", "meeting:old-b"), start=10):
+            old.execute(
+                "INSERT INTO entries (id, kind, department_id, person_id, occurred_on, year, summary, created_at, "
+                "source_channel, source_chat_id, source_message_id, meeting_online) VALUES "
+                "(?, 'meeting', ?, 1, '2026-11-02', 2026, 'Họp rà soát', '2026-11-20 03:00:00', "
+                "'import', 'import', ?, 1)",
+                (n, department, key),
+            )
+    csv = tmp_path / "lai.csv"
+    csv.write_text("Loại;Ngày;Phòng;Hình thức;Nội dung\n" + "Họp;02/11/2026;kt;Trực tuyến;Họp rà soát\n" * 3, "utf-8")
+    db = Database(f"sqlite+aiosqlite:///{database}")
+    service = Service(example_config(database), db, MutableClock(instant("2026-11-27T10:00")))
+    await service.prepare()
+    try:
+        admin = User(service, "3001", "Cán bộ 3001", "telegram")
+        reply = await admin.say("/nhap", upload=str(csv))
+        assert reply.startswith(text("import.result", read=3, imported=1, skipped=2, refused=0)), reply
     finally:
         await service.db.dispose()

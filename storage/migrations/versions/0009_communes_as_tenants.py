@@ -10,6 +10,8 @@ Revises: 0008
 Create Date: 2026-12-01 21:00:00
 """
 
+import hashlib
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -54,6 +56,40 @@ def _first_commune(bind) -> None:
     bind.execute(sa.text("DELETE FROM settings WHERE key = 'reminders_start'"))
 
 
+def _fold(value: str) -> str:
+    """Lower case without Vietnamese diacritics, as the importer compares texts (frozen here as it was)."""
+    value = value.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", value) if unicodedata.category(c) != "Mn").lower()
+
+
+def _import_keys(bind) -> None:
+    """Imported rows are known again by every field they have (a row a duplicate only when all its fields match,
+    the n-th alike row the n-th record), so importing an old file again adds nothing and drops nothing."""
+    rows = bind.execute(
+        sa.text(
+            "SELECT e.id, e.kind, e.occurred_on, d.code, e.meeting_online, e.document_kind, e.document_number_key, "
+            "e.summary, e.dossiers_online, e.dossiers_paper FROM entries e JOIN departments d ON d.id = e.department_id "
+            "WHERE e.source_channel = 'import' ORDER BY e.id"
+        )
+    ).all()
+    seen: dict[tuple, int] = {}
+    for id_, kind, day, code, online, document, number_key, summary, dossiers_online, dossiers_paper in rows:
+        day = day if isinstance(day, str) else day.isoformat()
+        if kind == "meeting":
+            fields: tuple = (kind, day, code, "online" if online else "in_person", _fold(summary or ""))
+        elif kind == "dossiers":
+            fields = (kind, day, code, dossiers_online or 0, dossiers_paper or 0)
+        elif number_key:
+            fields = (kind, day, code, document, number_key, _fold(summary or ""))
+        else:
+            fields = (kind, day, code, document, _fold(summary or ""))
+        if kind != "document" or not number_key:
+            seen[fields] = seen.get(fields, 0) + 1
+            fields = (*fields, seen[fields])
+        key = f"{kind}:{hashlib.sha256('|'.join(str(p) for p in fields).encode()).hexdigest()[:40]}"
+        bind.execute(sa.text("UPDATE entries SET source_message_id = :key WHERE id = :id"), {"key": key, "id": id_})
+
+
 def _commune_column(batch_op, table: str, *, nullable: bool = False) -> None:
     batch_op.alter_column("commune_id", existing_type=sa.Integer(), nullable=nullable)
     batch_op.create_foreign_key(batch_op.f(f"fk_{table}_commune_id_communes"), "communes", ["commune_id"], ["id"])
@@ -82,6 +118,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("number", sa.Integer(), nullable=True))
     _first_commune(op.get_bind())
+    _import_keys(op.get_bind())
 
     with op.batch_alter_table("departments") as batch_op:
         _commune_column(batch_op, "departments")
