@@ -33,6 +33,7 @@ from bot.channels.telegram_webhook import delivery_of, receiver, register_webhoo
 from bot.config import TelegramConfig
 from bot.core.messages import Incoming
 from bot.core.texts import text
+from bot.exports.limits import LIMITS
 from bot.http_server import HttpServer
 from bot.ports import Backoff, Inlet
 from bot.service import Answer
@@ -206,7 +207,7 @@ class TelegramChannel:
         incoming = incoming_of(update, self.bot.username)
         query = update.callback_query
         if incoming is not None and incoming.attachment and registry().takes_file(incoming.text):
-            incoming = replace(incoming, upload=await self._download(update.effective_message, incoming))
+            incoming = await self._download(update.effective_message, incoming)
         if incoming is None:
             if query is not None:
                 await _answer_tap(query)
@@ -217,16 +218,19 @@ class TelegramChannel:
         if answer is not None and answer.commands and not incoming.is_group:
             await self._set_menu(incoming.chat_id, answer.commands)
 
-    async def _download(self, message: Message, incoming: Incoming) -> str | None:
-        """Save a file sent for import; its path on the server."""
-        if self.uploads is None or message.document is None:
-            return None
-        telegram_file = await self.bot.get_file(message.document.file_id)
-        name = Path(message.document.file_name or "tep").name
+    async def _download(self, message: Message, incoming: Incoming) -> Incoming:
+        """Save a file sent for import, unless Telegram says it is over the size an import may be."""
+        document = message.document
+        if self.uploads is None or document is None:
+            return incoming
+        if document.file_size is not None and document.file_size > LIMITS.file_bytes:
+            return replace(incoming, upload_bytes=document.file_size)  # refused by its size, never fetched
+        telegram_file = await self.bot.get_file(document.file_id)
+        name = Path(document.file_name or "tep").name
         path = self.uploads / f"{incoming.chat_id}-{incoming.message_id}-{name}"
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
         await telegram_file.download_to_drive(path)
-        return str(path)
+        return replace(incoming, upload=str(path), upload_bytes=document.file_size)
 
     async def apologise(self, payload: dict) -> None:
         """The update could not be saved: say so, so the official sends it again."""

@@ -22,6 +22,7 @@ class Incoming:
     edit_message_id: str | None = None  # a tapped question, replaced by its answer where the channel can
     inbox_id: int | None = None  # the stored update it came from: marked handled with its effects
     upload: str | None = None  # where the channel saved a file sent for import
+    upload_bytes: int | None = None  # its size as the channel announced it, known before (or instead of) saving it
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,9 @@ def size_text(size: int) -> str:
     """A size the Vietnamese way: '950 KB', '10 MB', '12,5 MB'."""
     unit, name = (MIB, "MB") if size >= MIB else (1024, "KB")
     return f"{size / unit:.1f}".removesuffix(".0").replace(".", ",") + " " + name
+
+
+def check_size(size: int | None, limits: Limits = LIMITS) -> None:
+    """Refuse a file over the size an import may be, by its size alone (None: not known yet)."""
+    if size is not None and size > limits.file_bytes:
+        raise UnreadableFile("import.file_too_big", size=size_text(size), limit=size_text(limits.file_bytes))

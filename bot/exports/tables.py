@@ -12,7 +12,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from bot.core.cleaning import clean_text
 from bot.core.texts.format import format_count
-from bot.exports.limits import LIMITS, Limits, UnreadableFile, size_text
+from bot.exports.limits import LIMITS, Limits, UnreadableFile, check_size
 from bot.exports.xlsx import Cell, sheet_cells
 
 Row = tuple[int, tuple[object, ...]]  # (line, cells from column A to the last one holding something)
@@ -23,8 +23,7 @@ def read_table(content: bytes, filename: str, limits: Limits = LIMITS) -> list[R
     suffix = filename.lower().rpartition(".")[2]
     if suffix not in ("xlsx", "csv"):
         raise UnreadableFile("import.bad_type")
-    if len(content) > limits.file_bytes:
-        raise UnreadableFile("import.file_too_big", size=size_text(len(content)), limit=size_text(limits.file_bytes))
+    check_size(len(content), limits)
     table = _Table(limits)
     table.add_cells(sheet_cells(content, filename, limits) if suffix == "xlsx" else _csv_cells(content, limits))
     return table.rows

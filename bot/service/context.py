@@ -48,6 +48,7 @@ class Source:
     is_group: bool = False
     attachment: str | None = None  # the channel's id of a file sent with it
     upload: str | None = None  # where the channel saved a file sent for import
+    upload_bytes: int | None = None  # its size as announced: a file over the limit is refused unsaved
 
     @classmethod
     def of(cls, incoming: Incoming) -> Source:
@@ -61,6 +62,7 @@ class Source:
             incoming.is_group,
             incoming.attachment,
             incoming.upload,
+            incoming.upload_bytes,
         )
 
 

@@ -81,10 +81,14 @@ async def draft(ctx: Context, command: DraftReport) -> WithFile | Refused:
 
 async def import_file(ctx: Context, command: ImportFile) -> Say | Refused:
     """Read a file sent (or named, on the command line) and store its good rows, in this transaction."""
+    from bot.exports.limits import UnreadableFile, check_size
+
+    try:
+        check_size(ctx.source.upload_bytes)
+    except UnreadableFile as err:
+        return Refused.of("plain", text=str(err))
     if ctx.source.upload is None:
         return Refused.of("import.need_file")
-    from bot.exports.limits import UnreadableFile
-
     upload, commune = Path(ctx.source.upload), ctx.here
     departments = {d.code: d.name for d in commune.departments}
     try:
@@ -99,10 +103,9 @@ async def import_file(ctx: Context, command: ImportFile) -> Say | Refused:
 def _read_upload(upload: Path, departments: dict[str, str], today: date):
     """A file's rows, read off the event loop; one over the size limit is refused before it is read."""
     from bot.exports.importer import read_rows
-    from bot.exports.limits import LIMITS, UnreadableFile, size_text
+    from bot.exports.limits import check_size
 
-    if (size := upload.stat().st_size) > LIMITS.file_bytes:
-        raise UnreadableFile("import.file_too_big", size=size_text(size), limit=size_text(LIMITS.file_bytes))
+    check_size(upload.stat().st_size)
     return read_rows(upload.read_bytes(), upload.name, departments=departments, today=today)
 
 

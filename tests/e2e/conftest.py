@@ -20,7 +20,10 @@ def fake():
 @pytest.fixture
 def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    example = example.replace('base_url = "https://api.telegram.org/bot"', f'base_url = "{fake.base_url}"')
+    example = example.replace(
+        'base_url = "https://api.telegram.org/bot"',
+        f'base_url = "{fake.base_url}"\nbase_file_url = "{fake.base_file_url}"',
+    )
     example = example.replace("poll_timeout = 30", "poll_timeout = 1")
     # The bot process runs on the real clock: its own reminders would interleave with the replies checked here.
     example = example.replace("enabled = true ", "enabled = false")

@@ -33,13 +33,21 @@ def invite(config_path: Path, fake: FakeBotApi, *args: str) -> str:
     return output[-1]
 
 
-class BotProcess:
-    """The bot in a child process, its log in a file."""
+# `python -m bot` in an address space of argv[1] bytes, set before anything is imported.
+CAPPED = (
+    "import resource, runpy, sys; cap = int(sys.argv.pop(1)); resource.setrlimit(resource.RLIMIT_AS, (cap, cap)); "
+    "runpy.run_module('bot', run_name='__main__', alter_sys=True)"
+)
 
-    def __init__(self, config_path: Path, fake: FakeBotApi, log: Path) -> None:
+
+class BotProcess:
+    """The bot in a child process, its log in a file; `memory` caps its address space."""
+
+    def __init__(self, config_path: Path, fake: FakeBotApi, log: Path, *, memory: int | None = None) -> None:
+        start = [sys.executable, "-m", "bot"] if memory is None else [sys.executable, "-c", CAPPED, str(memory)]
         with log.open("ab") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--config", str(config_path)],
+                [*start, "run", "--config", str(config_path)],
                 env=environment(fake),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,

@@ -49,3 +49,17 @@ def workbook(worksheet: str, shared_strings: Iterable[bytes] = (), **parts: str)
                 strings.write(chunk)
             strings.write(b"</sst>")
     return buffer.getvalue()
+
+
+HEADER = '<row r="1">' + inline("A1", "Ngày") + inline("B1", "Phòng") + "</row>"
+
+
+def bomb_corner() -> bytes:
+    """2 KB: a sheet claiming A1:XFD1048576, its one data cell in that corner."""
+    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    return workbook(sheet([HEADER, far], dimension="A1:XFD1048576"))
+
+
+def bomb_strings() -> bytes:
+    """1.4 MB: 320 shared strings of 1 MiB each, 320 MiB unpacked."""
+    return workbook(sheet([HEADER]), (b"<si><t>" + b"a" * (1 << 20) + b"</t></si>" for _ in range(320)))

@@ -20,10 +20,9 @@ from bot.core.texts.format import format_count
 from bot.exports.limits import Limits, UnreadableFile, size_text
 from bot.exports.tables import read_table
 from tests.conftest import ROOT
-from tests.exports.sheets import MAIN, inline, sheet, workbook
+from tests.exports.sheets import HEADER, MAIN, bomb_corner, bomb_strings, inline, sheet, workbook
 
 CAP = 300 << 20  # the reader's address space in the subprocess: importing it takes about 200 MB of it
-HEADER = '<row r="1">' + inline("A1", "Ngày") + inline("B1", "Phòng") + "</row>"
 CAPPED_READ = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
@@ -37,17 +36,6 @@ except UnreadableFile as refusal:
     print(refusal)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)
 """
-
-
-def bomb_corner() -> bytes:
-    """2 KB: a sheet claiming A1:XFD1048576, its one data cell in that corner."""
-    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-    return workbook(sheet([HEADER, far], dimension="A1:XFD1048576"))
-
-
-def bomb_strings() -> bytes:
-    """1.4 MB: 320 shared strings of 1 MiB each, 320 MiB unpacked."""
-    return workbook(sheet([HEADER]), (b"<si><t>" + b"a" * (1 << 20) + b"</t></si>" for _ in range(320)))
 
 
 def bomb_lying_directory() -> bytes:

@@ -35,6 +35,8 @@ Behaviour worth knowing:
 * PTB >= 22.2 emits a PTBDeprecationWarning whenever a RetryAfter is *constructed* (its
   ``__init__`` reads ``retry_after``) unless ``PTB_TIMEDELTA=1`` is set: with
   ``filterwarnings = error`` every 429 becomes that warning, so set the variable in such tests.
+* ``push_document`` sends a file as a user does; ``getFile`` answers its path and the file is served at
+  ``base_file_url + token + "/" + path``, as Telegram serves files to bots.
 * Any exception inside the fake is answered with HTTP 500 and kept in ``errors``.
 
 The HTTP side (server thread, request parsing, ``calls`` / ``wait_for*``) is ``tests.fakes.http_fake``.
@@ -51,12 +53,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fakes.http_fake import Call as Call  # re-exported: the type of calls() items
 from tests.fakes.http_fake import HttpFake, JSONDict, Response, SendWindow, parse_params
 
 DEFAULT_TOKEN = "123456:TEST-fake-token-xxxxxxxxxxxxxxxxxxxxxxxx"
 DEFAULT_USERNAME = "binhlu_test_bot"
+FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>documents/[A-Za-z0-9_.-]+)$")
 LONG_POLL_CAP = 2.0
 MAX_MESSAGE_LENGTH = 4096
 
@@ -196,6 +200,8 @@ class FakeBotApi(HttpFake):
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
 
         self._documents: list[JSONDict] = []
+        self._files: dict[str, bytes] = {}  # what users sent, by file_id
+        self._fetched: list[str] = []
 
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
@@ -217,6 +223,7 @@ class FakeBotApi(HttpFake):
                 "deleteMyCommands": self._delete_my_commands,
                 "sendMessage": self._send_message,
                 "sendDocument": self._send_document,
+                "getFile": self._get_file,
                 "sendChatAction": self._true,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -258,6 +265,58 @@ class FakeBotApi(HttpFake):
             self._messages[(chat["id"], message_id)] = message
             self._enqueue({"message": message})
             return message_id
+
+    def push_document(
+        self,
+        user_id: int,
+        content: bytes,
+        file_name: str,
+        caption: str = "",
+        *,
+        first_name: str = "Test",
+        file_size: int | None = None,
+    ) -> int:
+        """Queue a file sent in a private chat, with a caption (a /command gets its entity); its message id.
+
+        ``file_size`` is what Telegram announces in the update, the content's length unless given.
+        """
+        with self._cond:
+            file_id = f"upload{len(self._files) + 1}"
+            self._files[file_id] = content
+            user, chat = self._user(user_id, first_name), self._chat(user_id, "private")
+            message_id = self._next_message_id(chat["id"])
+            document = {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": file_name,
+                "mime_type": "application/octet-stream",
+                "file_size": len(content) if file_size is None else file_size,
+            }
+            message: JSONDict = {
+                "message_id": message_id,
+                "from": user,
+                "chat": chat,
+                "date": int(time.time()),
+                "document": document,
+            }
+            if caption:
+                message["caption"] = caption
+            if caption.startswith("/"):
+                length = _utf16_len(caption.split(maxsplit=1)[0])
+                message["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            self._messages[(chat["id"], message_id)] = message
+            self._enqueue({"message": message})
+            return message_id
+
+    @property
+    def base_file_url(self) -> str:
+        """Where files are served, as python-telegram-bot's ``base_file_url`` (the token appended)."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def downloads(self) -> list[str]:
+        """The file ids whose content the bot fetched, in order."""
+        with self._cond:
+            return list(self._fetched)
 
     def push_callback(
         self,
@@ -661,6 +720,29 @@ class FakeBotApi(HttpFake):
             }
         )
         return ok(message)
+
+    def _get_file(self, params: JSONDict) -> Response:
+        file_id = params.get("file_id")
+        if file_id not in self._files:
+            return error(400, "Bad Request: invalid file_id")
+        size = len(self._files[file_id])
+        if size > 20 * 1024 * 1024:  # what Telegram lets a bot download
+            return error(400, "Bad Request: file is too big")
+        path = f"documents/{file_id}"
+        return ok({"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size, "file_path": path})
+
+    def _download(self, path: str) -> Response | None:
+        match = FILE_PATH.match(unquote(path))  # python-telegram-bot quotes the path: the token's ":" is %3A
+        if match is None:
+            return None
+        if match["token"] != self.token:
+            return error(401, "Unauthorized")
+        file_id = match["path"].removeprefix("documents/")
+        with self._cond:
+            if file_id not in self._files:
+                return error(404, "Not Found")
+            self._fetched.append(file_id)
+            return 200, self._files[file_id]
 
     def _send_generic(self, params: JSONDict) -> Response:
         chat = self._target_chat(params)

@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 JSONDict = dict[str, Any]
 Call = tuple[str, JSONDict]
-Response = tuple[int, JSONDict]
+Response = tuple[int, JSONDict | bytes]  # bytes: a file's content, served as it is
 
 T = TypeVar("T")
 
@@ -212,9 +212,10 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the fake: surface it instead of hanging the bot
             fake._record_error(traceback.format_exc())
             status, payload = 500, {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc!r}"}
-        data = json.dumps(payload, ensure_ascii=False).encode()
+        raw = isinstance(payload, bytes)
+        data = payload if raw else json.dumps(payload, ensure_ascii=False).encode()
         self.send_response(status)
-        self.send_header("Content-Type", fake.content_type)
+        self.send_header("Content-Type", "application/octet-stream" if raw else fake.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -266,6 +267,10 @@ class HttpFake:
     def _chat_key(self, chat_id: Any) -> Any:
         """The form of a chat id given by a test that recorded ``chat_id`` values are compared with."""
         return chat_id
+
+    def _download(self, path: str) -> Response | None:
+        """A file the platform serves off the call paths (Telegram's /file/bot<token>/<path>); None: not one."""
+        return None
 
     def _record_request(
         self, method: str, http_method: str, content_type: str, params: JSONDict, *, authorized: bool
@@ -389,7 +394,7 @@ class HttpFake:
         split = urlsplit(path)
         match = self.path_pattern.match(split.path)
         if match is None:
-            return self._error(404, "Not Found")
+            return self._download(split.path) or self._error(404, "Not Found")
         method = match["method"]
         if match["token"] != self.token:
             self._record_request(method, http_method, content_type, {}, authorized=False)
