@@ -13,6 +13,7 @@ from bot.core.permissions import Role
 from bot.logs import setup_logging
 
 REPO_EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+PROVINCE_EXAMPLE = REPO_EXAMPLE.parent / "examples" / "province" / "province.toml"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, func, help_text: str, config_required: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--config", required=config_required, default=None if config_required else str(REPO_EXAMPLE))
+        p.add_argument("--config", required=config_required)
         p.set_defaults(func=func)
         return p
 
@@ -70,6 +71,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: validate the config first; a bad config stops everything with the key named."""
     args = parser().parse_args(argv)
+    if args.command == "demo" and args.config is None:  # the province officer tries it on the province's example
+        args.config = str(PROVINCE_EXAMPLE if args.as_role == Role.PROVINCE.value else REPO_EXAMPLE)
     if args.command != "run":
         setup_logging(logging.WARNING)
     try:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel, ConsoleChat, repl
 from bot.config import Config
 from bot.core.clock import local_date
+from bot.core.commune import Commune
 from bot.core.permissions import Role
 from bot.core.texts import format_date, text
 from bot.service.access import create_invite
@@ -25,6 +26,7 @@ DEMO_PEOPLE = {
 }
 # Dossiers are received by the public service centre (§IV.4), so its focal person logs them.
 DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
+PROVINCE_OFFICER = ("demo-province", "Cán bộ Sở Nội vụ (demo)", None)
 
 
 def demo_config(config: Config, folder: Path) -> Config:
@@ -34,9 +36,12 @@ def demo_config(config: Config, folder: Path) -> Config:
     return config.model_copy(update={"database": database, "exports": exports})
 
 
-async def _chat(app: App, console: ConsoleChannel, role: Role, person: tuple[str, str, str | None]) -> ConsoleChat:
+async def _chat(
+    app: App, console: ConsoleChannel, commune: Commune | None, role: Role, person: tuple[str, str, str | None]
+) -> ConsoleChat:
     user_id, name, department = person
-    commune = next(iter(app.communes))
+    if commune is not None and app.service.deployment.several:
+        user_id = f"{commune.code}-{user_id}"  # one console user per commune and role
     async with app.db.unit_of_work() as session:
         invite = await create_invite(
             session, commune, role, department, created_by="demo", ttl_hours=1, now=app.clock()
@@ -47,32 +52,48 @@ async def _chat(app: App, console: ConsoleChannel, role: Role, person: tuple[str
     return chat
 
 
-async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
-    """Register the demo people through real invites and log a few weeks of sample work, through the chat."""
-    chats = {role: await _chat(app, console, role, person) for role, person in DEMO_PEOPLE.items()}
-    clerk = await _chat(app, console, Role.FOCAL, DOSSIER_CLERK)
-    today = local_date(app.clock(), app.tz)
-    focal, leader = chats[Role.FOCAL], chats[Role.LEADER]
+def sample(today: date, rank: int) -> tuple[list[str], list[str], list[str]]:
+    """A few weeks of a commune's work, as its focal person, dossier clerk and leader type it; a commune further
+    down the list (`rank`) meets in person more and logs less, so that a province sees communes that differ."""
 
     def day(days_ago: int) -> str:
         return format_date(today - timedelta(days=days_ago))
 
-    for line in [
+    online = "tructuyen" if rank == 0 else "tructiep"
+    focal = [
         f"/hop tructiep {day(40)} Giao ban tháng",
-        f"/hop tructuyen {day(33)} Họp trực tuyến với Sở Văn hóa, Thể thao và Du lịch",
+        f"/hop {online} {day(33)} Họp với Sở Văn hóa, Thể thao và Du lịch",
         f"/vanban dientu {day(26)} 101/UBND-VHXH Về việc triển khai KH 641",
-        f"/hop tructuyen {day(12)} Giao ban tuần",
+        f"/hop {online} {day(12)} Giao ban tuần",
         f"/vanban giay {day(5)} 102/UBND-VHXH Giấy mời họp",
-    ]:
-        await focal.send(line)
-    await clerk.send(f"/hoso 42 3 {day(20)}")
-    await clerk.send(f"/hoso 17 1 {day(2)}")
-    await leader.send(f"/hop kt tructiep {day(8)} Họp kinh tế quý")
-    await leader.send("/vanban vp mat")
-    await leader.send(f"/giaoviec vhxh {format_date(today + timedelta(days=5))} Tổng hợp báo cáo năm của các phòng")
-    await leader.send(f"/giaoviec kt {format_date(today + timedelta(days=12))} Rà soát hồ sơ đất đai tồn đọng")
-    await focal.send("/tiendo V1 40 Đã nhận báo cáo của 3 phòng")
-    await focal.send("/nopbaocao nam")
+    ][: 5 - 2 * rank]
+    clerk = [f"/hoso 42 3 {day(20)}", f"/hoso {17 - 8 * rank} {1 + 4 * rank} {day(2)}"]
+    leader = [
+        f"/hop kt tructiep {day(8)} Họp kinh tế quý",
+        "/vanban vp mat",
+        f"/giaoviec vhxh {format_date(today + timedelta(days=5))} Tổng hợp báo cáo năm của các phòng",
+        f"/giaoviec kt {format_date(today + timedelta(days=12))} Rà soát hồ sơ đất đai tồn đọng",
+    ]
+    return focal + ["/tiendo V1 40 Đã nhận báo cáo của 3 phòng", "/nopbaocao nam"][: 2 - rank], clerk, leader
+
+
+async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
+    """Register the demo people of every commune through real invites and log a few weeks of sample work through
+    the chat; the chats of the first commune's people and of a province officer."""
+    chats: dict[Role, ConsoleChat] = {}
+    for rank, commune in enumerate(app.communes):
+        people = {role: await _chat(app, console, commune, role, person) for role, person in DEMO_PEOPLE.items()}
+        clerk = await _chat(app, console, commune, Role.FOCAL, DOSSIER_CLERK)
+        focal_lines, clerk_lines, leader_lines = sample(local_date(app.clock(), commune.tz), min(rank, 2))
+        for chat, lines in (
+            (people[Role.LEADER], leader_lines),
+            (clerk, clerk_lines),
+            (people[Role.FOCAL], focal_lines),
+        ):
+            for line in lines:
+                await chat.send(line)
+        chats = chats or people
+    chats[Role.PROVINCE] = await _chat(app, console, None, Role.PROVINCE, PROVINCE_OFFICER)
     return chats
 
 
@@ -82,7 +103,7 @@ PREVIEW_DAYS = 7
 async def preview_reminders(app: App, chat: ConsoleChat) -> list[str]:
     """What the bot will send this person at its next reminder time that has something for them (a dry run:
     nothing is written or sent)."""
-    (settings,) = app.reminders()
+    settings = app.reminders()[0]  # the first commune's, whose people the demo plays
     now = app.clock().astimezone(settings.tz)
     day = now.date()
     for _ in range(PREVIEW_DAYS):
@@ -115,10 +136,12 @@ def run_demo(config: Config, role: Role, read=input) -> int:
                 chat = chats[role]
                 console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
                 await app.start(sweep=False)
-                print(text("demo.welcome", commune=next(iter(app.communes)).name, name=chat.user_name))
+                place = app.service.deployment.name if role is Role.PROVINCE else next(iter(app.communes)).name
+                print(text("demo.welcome", commune=place, name=chat.user_name))
                 print(text("demo.data", path=folder))
                 print(text("demo.choices"))
-                print("\n".join(await preview_reminders(app, chat)))
+                if role is not Role.PROVINCE:  # the officer's only reminder is the Monday digest
+                    print("\n".join(await preview_reminders(app, chat)))
                 await repl(chat, read)
             finally:
                 await app.stop()

@@ -90,6 +90,22 @@ def test_demo_runs_the_same_commands_in_a_console():
     assert receipt() in result.stdout and "Đã hủy #" in result.stdout
 
 
+def test_the_province_officer_tries_it_on_the_province_example():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--as", "province"],
+        input="/chitieu\n/chitieu doanket\n/thoat\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert text("demo.welcome", commune="Tỉnh Lai Châu", name="Cán bộ Sở Nội vụ (demo)") in result.stdout
+    ranking = [line for line in result.stdout.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    names = ["UBND xã Bình Lư", "UBND phường Đoàn Kết", "UBND xã Tam Đường"]
+    assert sorted(n for line in ranking for n in names if n in line) == sorted(names), "every commune, with data"
+    assert "Chỉ tiêu năm" in result.stdout and "– UBND phường Đoàn Kết (đến" in result.stdout
+
+
 def test_export_draft_and_import_from_the_command_line(config_file, tmp_path, capsys):
     sample = ROOT / "samples" / "import_sample.csv"
     assert main(["import", "--config", str(config_file), str(sample)]) == 0
