@@ -30,12 +30,24 @@ def readme_commands() -> set[str]:
     return found
 
 
+CLI = ".venv/bin/python -m bot"  # the README's command line prefix
 DEMO_INPUT = "/help\n/chitieu\n/hop\n1\n1\n/huy\n/thoat\n"  # a leader is asked the department, then the mode
 # Run here, exactly as printed: (command, standard input, expected exit code, text expected in the output).
 RUN_HERE = {
     "make demo": (DEMO_INPUT, 0, "Chủ tịch UBND xã (demo)"),
     "make demo ROLE=focal": (DEMO_INPUT, 0, "Đầu mối Phòng VH-XH (demo)"),
+    "make demo ROLE=province": ("/chitieu\n/chitieu doanket\n/baocao\n/thoat\n", 0, "Cán bộ Sở Nội vụ (demo)"),
     "make run": ("", 2, "@BotFather"),
+    "cp -r examples/province laichau": ("", 0, ""),
+    "make run CONFIG=laichau/province.toml": ("", 2, "@BotFather"),
+    CLI + " invite --config laichau/province.toml --commune doanket --role focal --department vhxh": (
+        "",
+        0,
+        "(UBND phường Đoàn Kết)",
+    ),
+    CLI + " invite --config laichau/province.toml --role province": ("", 0, "cán bộ Sở Nội vụ"),
+    CLI + " members --config laichau/province.toml --commune doanket": ("", 0, "Chưa có thành viên nào"),
+    CLI + " members --config laichau/province.toml --province": ("", 0, "Chưa có thành viên nào"),
     "cp config.example.toml config.toml": ("", 0, ""),
     ".venv/bin/python -m bot invite --config config.toml --role focal --department vhxh": ("", 0, "t.me/"),
     ".venv/bin/python -m bot invite --config config.toml --role leader": ("", 0, "t.me/"),
@@ -94,12 +106,15 @@ def scratch(tmp_path) -> Path:
     (tmp_path / "config.example.toml").write_text(example, encoding="utf-8")
     (tmp_path / "config.toml").write_text(example, encoding="utf-8")
     (tmp_path / "samples").symlink_to(ROOT / "samples")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     return tmp_path
 
 
 @pytest.mark.parametrize("command", list(RUN_HERE))
 def test_readme_command_as_printed(scratch, command):
     stdin, code, expected = RUN_HERE[command]
+    if "laichau/" in command:  # after the README's `cp -r examples/province laichau`
+        subprocess.run(["cp", "-r", "examples/province", "laichau"], cwd=scratch, check=True)
     environment = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "MAKEFLAGS", "MFLAGS")}
     environment["PYTHON"] = sys.executable
     result = subprocess.run(
@@ -108,6 +123,10 @@ def test_readme_command_as_printed(scratch, command):
     output = result.stdout + result.stderr
     assert (result.returncode != 0) == (code != 0), output
     assert expected in output, output
-    if command.startswith("make demo"):
+    if command.startswith("cp -r"):
+        assert (scratch / "laichau" / "province.toml").is_file()
+    if command == "make demo ROLE=province":  # reads every commune, writes nothing
+        assert "Cả tỉnh:" in output and "– UBND phường Đoàn Kết (đến" in output and "Traceback" not in output
+    elif command.startswith("make demo"):
         assert "Đã ghi #" in output and "Đã hủy #" in output and "1. Trực tuyến\n2. Trực tiếp" in output
         assert "Traceback" not in output
