@@ -86,7 +86,7 @@ class Throttle:
     def blocked(self, client: str) -> bool:
         """Whether this client must wait."""
         recent, since = self._recent(), self.clock() - self.window
-        mine = sum(1 for at, who in recent if who == client and at >= since)
+        mine = sum(1 for at, who in recent if who == client and at > since)
         return mine >= self.per_client or len(recent) >= self.per_hour
 
     def failed(self, client: str) -> None:
