@@ -67,7 +67,10 @@ async def test_a_focal_person_reaches_their_department_and_nothing_else(site):
         assert status == 404 and text("page.not_found.title") in body, elsewhere
 
 
-@pytest.mark.parametrize("path", [COMMUNE, f"{COMMUNE}/phong/vp", "/web/xa/khong_co", "/web/tinh", f"{COMMUNE}/tai/workbook"])
+PAGES = [COMMUNE, f"{COMMUNE}/phong/vp", "/web/xa/khong_co", "/web/tinh", f"{COMMUNE}/tai/workbook"]
+
+
+@pytest.mark.parametrize("path", PAGES)
 async def test_without_a_session_every_page_asks_to_sign_in_alike(site, path):
     _, web = site
     status, _, body = await web.get(path)
