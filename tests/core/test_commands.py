@@ -22,6 +22,7 @@ from bot.core.features.members import ListMembers, Revoke
 from bot.core.features.reports import AskReportPeriod, ShowReports, Submit
 from bot.core.features.targets import ShowTargets
 from bot.core.features.tasks import Assign, Done, EditTask, ListTasks, Progress
+from bot.core.features.web import OpenWeb
 from bot.core.grammar import Ask, Missing, NeedInput, ParseContext, ParseError, Tokens, YearGuess, fold
 from bot.core.texts import CATALOGUE, text
 from bot.service.registry import registry
@@ -322,6 +323,7 @@ VALID = {
     "lienket": ("vp", LinkGroup("vp")),
     "thanhvien": ("", ListMembers()),
     "thuhoi": ("4", Revoke(4)),
+    "web": ("", OpenWeb()),
 }
 
 
