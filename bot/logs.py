@@ -10,7 +10,8 @@ REDACTED = "[TOKEN]"
 # What separates two words as a log shows them: any space (a no-break one too), or one escaped in JSON ("\n",
 # "\u00a0") or in a URL ("%20", "%C2%A0", "+").
 GAP = r"(?:\s|\\[nrt]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\+)"
-# Every invite code the bot makes is secrets.token_urlsafe(24): 32 characters of A-Z a-z 0-9 _ -. Any run of
+# Every invite code, web sign-in link token and web session cookie the bot makes (bot/service/access.py,
+# bot/service/web.py) is secrets.token_urlsafe(24): 32 characters of A-Z a-z 0-9 _ -. Any run of
 # exactly that many, alone or right after an escaped space, is masked wherever it stands: in a bare message, after
 # a command however spelt (/Start, /START, /bat_dau), in a JSON payload or in a link. A word or an identifier
 # (snake_case, CamelCase), a document number (125/UBND-VP) or an id is shorter, longer or broken by other marks.

@@ -60,11 +60,30 @@ async def identify(session: AsyncSession, channel: str, external_id: str) -> Acc
     if not rows:
         return None
     account_id, unreachable_at, person_id, name, commune_id = rows[0][:5]
+    actor = _actor(person_id, name, commune_id, rows)
+    return Account(account_id, person_id, commune_id, unreachable_at is not None, actor)
+
+
+def _actor(person_id: int, name: str, commune_id: int | None, rows) -> Actor | None:
+    """A person with the grants of rows ending in (role, department code, department active); None without any
+    (a retired department's role is none)."""
     grants = tuple(
         Grant(Role(role), code) for *_, role, code, active in rows if role is not None and (code is None or active)
     )
-    actor = Actor(person_id, name, grants, commune_id) if grants else None
-    return Account(account_id, person_id, commune_id, unreachable_at is not None, actor)
+    return Actor(person_id, name, grants, commune_id) if grants else None
+
+
+async def person_actor(session: AsyncSession, commune_id: int | None, person_id: int) -> Actor | None:
+    """One of the commune's people with their active roles, as `identify` finds them; None once none is left."""
+    query = (
+        select(Person.full_name, Membership.role, Department.code, Department.active)
+        .join(Membership, and_(Membership.person_id == Person.id, Membership.active))
+        .outerjoin(Department, Department.id == Membership.department_id)
+        .where(_in(Person.commune_id, commune_id), Person.id == person_id)
+        .order_by(Membership.id)
+    )
+    rows = (await session.execute(query)).all()
+    return _actor(person_id, rows[0][0], commune_id, rows) if rows else None
 
 
 async def add_person_with_account(

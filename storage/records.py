@@ -30,6 +30,7 @@ class MeetingRecord:
     summary: str
     source_channel: str
     cancelled_on: date | None
+    logged_at: datetime | None = None  # when it was logged
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class DocumentRecord:
     summary: str
     source_channel: str
     cancelled_on: date | None
+    logged_at: datetime | None = None  # when it was logged
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class DossierRecord:
     paper: int
     source_channel: str
     cancelled_on: date | None
+    logged_at: datetime | None = None  # when it was logged
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class SubmissionRecord:
     note: str
     with_file: bool
     cancelled_on: date | None
+    logged_at: datetime | None = None  # when it was logged
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,8 @@ async def period_records(
     submissions of the given (report code, year) periods; cancelled ones too, each with its commune date (`tz`)."""
     dated = Entry.occurred_on.between(start, end)
     meetings = [
-        MeetingRecord(id_, day, code, name, person, bool(online), summary, channel, _day(cancelled, tz))
-        for id_, code, name, person, cancelled, day, online, summary, channel in await _entries(
+        MeetingRecord(id_, day, code, name, person, bool(online), summary, channel, _day(cancelled, tz), logged)
+        for id_, code, name, person, cancelled, day, online, summary, channel, logged in await _entries(
             session,
             commune_id,
             "meeting",
@@ -147,11 +151,12 @@ async def period_records(
             Entry.meeting_online,
             Entry.summary,
             Entry.source_channel,
+            Entry.created_at,
         )
     ]
     documents = [
-        DocumentRecord(id_, day, code, name, person, kind, number, summary, channel, _day(cancelled, tz))
-        for id_, code, name, person, cancelled, day, kind, number, summary, channel in await _entries(
+        DocumentRecord(id_, day, code, name, person, kind, number, summary, channel, _day(cancelled, tz), logged)
+        for id_, code, name, person, cancelled, day, kind, number, summary, channel, logged in await _entries(
             session,
             commune_id,
             "document",
@@ -161,11 +166,12 @@ async def period_records(
             Entry.document_number,
             Entry.summary,
             Entry.source_channel,
+            Entry.created_at,
         )
     ]
     dossiers = [
-        DossierRecord(id_, day, code, name, person, online or 0, paper or 0, channel, _day(cancelled, tz))
-        for id_, code, name, person, cancelled, day, online, paper, channel in await _entries(
+        DossierRecord(id_, day, code, name, person, online or 0, paper or 0, channel, _day(cancelled, tz), logged)
+        for id_, code, name, person, cancelled, day, online, paper, channel, logged in await _entries(
             session,
             commune_id,
             "dossiers",
@@ -174,14 +180,17 @@ async def period_records(
             Entry.dossiers_online,
             Entry.dossiers_paper,
             Entry.source_channel,
+            Entry.created_at,
         )
     ]
     submissions = []
     if report_periods:
         periods = tuple_(Entry.report_code, Entry.report_year).in_(list(report_periods))
         submissions = [
-            SubmissionRecord(id_, report, year, code, name, person, day, note, bool(file_id), _day(cancelled, tz))
-            for id_, code, name, person, cancelled, report, year, day, note, file_id in await _entries(
+            SubmissionRecord(
+                id_, report, year, code, name, person, day, note, bool(file_id), _day(cancelled, tz), logged
+            )
+            for id_, code, name, person, cancelled, report, year, day, note, file_id, logged in await _entries(
                 session,
                 commune_id,
                 "report",
@@ -191,6 +200,7 @@ async def period_records(
                 Entry.occurred_on,
                 Entry.summary,
                 Entry.file_id,
+                Entry.created_at,
             )
         ]
     return PeriodRecords(

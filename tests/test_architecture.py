@@ -53,6 +53,10 @@ RULES = {
         "bot/channels",
         lambda m, names: not within(m, "storage", "jobs", "sqlalchemy", "bot.app"),
     ),
+    "web": (
+        "bot/web",
+        lambda m, names: not within(m, "storage", "jobs", "sqlalchemy", "bot.app", "bot.channels", "telegram", "httpx"),
+    ),
     "jobs": (
         "jobs",
         lambda m, names: not within(m, "bot.service", "bot.app", "bot.channels", "telegram", "httpx"),
@@ -84,6 +88,7 @@ def test_the_rules_bite():
     """A rule that cannot fail is no rule: each rejects what it is meant to."""
     assert not RULES["core"][1]("storage.entries", ("add_entry",))
     assert not RULES["channels"][1]("storage.chats", ("Recipient",))
+    assert not RULES["web"][1]("storage.web", ("claim_link",))
     assert not RULES["jobs"][1]("bot.channels.telegram", ("TelegramTransport",))
     assert not RULES["jobs"][1]("bot.channels.console", ("ConsoleChannel",))
     assert not RULES["ports"][1]("jobs.sender", ("OutboxSender",))

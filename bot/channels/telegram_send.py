@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.core.messages import ChannelProfile, Outgoing
@@ -17,6 +17,7 @@ from bot.ports import ChatMoved, Limits, MaybeSent, NotSent, Rejected, RetryLate
 CHANNEL = "telegram"
 PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=True, files=True)
 CAPTION_LIMIT = 1024
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 ONE_ROW = 24  # buttons whose labels fit this many characters together share a row
 
 
@@ -51,7 +52,11 @@ class TelegramTransport:
                 return await self._edit(chat_id, edit, message)
             reply = ReplyParameters(int(reply_to), allow_sending_without_reply=True) if reply_to else None
             sent = await self.bot.send_message(
-                int(chat_id), message.text, reply_markup=keyboard(message), reply_parameters=reply
+                int(chat_id),
+                message.text,
+                reply_markup=keyboard(message),
+                reply_parameters=reply,
+                link_preview_options=None if message.link_preview else NO_PREVIEW,
             )
         except RetryAfter as err:
             wait = err.retry_after

@@ -22,12 +22,13 @@ from bot.config.sections import (
     ProvinceConfig,
     RemindersConfig,
     Section,
+    WebConfig,
 )
 
 # What belongs to a commune; in a province these live in the commune files and nowhere else.
 COMMUNE_KEYS = ("commune", "departments", "targets", "baseline", "reports", "report_document")
 COMMUNE_REMINDER_KEYS = ("start", "time", "digest_time", "escalate_to")
-DEPLOYMENT_KEYS = ("province", "telegram", "zalo", "database", "invites", "exports", "reminders")
+DEPLOYMENT_KEYS = ("province", "telegram", "zalo", "database", "invites", "exports", "reminders", "web")
 
 
 class ConfigError(Exception):
@@ -44,6 +45,7 @@ class Config(Section):
     invites: InvitesConfig = InvitesConfig()
     reminders: RemindersConfig = RemindersConfig()
     exports: ExportsConfig = ExportsConfig()
+    web: WebConfig = WebConfig()
     communes: tuple[CommuneConfig, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -188,6 +190,7 @@ __all__ = [
     "ReportConfig",
     "ReportDocumentConfig",
     "TelegramConfig",
+    "WebConfig",
     "ZaloConfig",
     "derive_code",
     "load_config",

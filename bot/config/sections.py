@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Section(BaseModel):
@@ -56,3 +58,39 @@ class ProvinceConfig(Section):
 
     name: str = Field(min_length=1)
     communes: list[str] = Field(min_length=1)  # globs or paths, relative to the province file
+
+
+class WebConfig(Section):
+    """`[web]`: the pages the bot serves to whoever signs in with a `/web` link, on the process's HTTP server
+    (the webhooks' when `listen` and `port` are theirs), behind the commune's HTTPS proxy at `public_url`."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"  # behind the reverse proxy that terminates HTTPS
+    port: int = Field(default=8081, ge=1, le=65535)
+    public_url: str | None = None  # https://… where the proxy serves the pages (with a path, if it strips one)
+
+    @field_validator("public_url")
+    @classmethod
+    def _plain_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("địa chỉ trang web dạng https://máy[/đường-dẫn], không có ? hay #")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> WebConfig:
+        if self.enabled and self.public_url is None:
+            raise ValueError("web.enabled = true cần web.public_url (địa chỉ người dùng mở trang)")
+        return self
+
+    @property
+    def secure(self) -> bool:
+        """Whether the pages are reached over HTTPS (then the session cookie is sent over HTTPS only)."""
+        return self.public_url is not None and self.public_url.startswith("https://")
+
+    @property
+    def root(self) -> str:
+        """The path the proxy serves the bot's root at ('' or '/solieu'): every link and the cookie start there."""
+        return urlsplit(self.public_url).path if self.public_url else ""

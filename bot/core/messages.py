@@ -76,3 +76,4 @@ class Outgoing:
     text: str
     buttons: tuple[Button, ...] = ()
     attachment: Attachment | None = None
+    link_preview: bool = True  # False: no preview of a link in the text (a one-time sign-in link)

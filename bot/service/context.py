@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config.sections import ExportsConfig, InvitesConfig
+from bot.config.sections import ExportsConfig, InvitesConfig, WebConfig
 from bot.core.commune import Commune, Communes
 from bot.core.grammar import Ask, Missing
 from bot.core.messages import Incoming
@@ -28,6 +28,7 @@ class Deployment:
     invites: InvitesConfig = InvitesConfig()
     exports: ExportsConfig = ExportsConfig()
     name: str = ""  # whom it serves: the province, or its one commune
+    web: WebConfig = WebConfig()  # the pages `/web` links to
 
     @property
     def several(self) -> bool:

@@ -15,7 +15,7 @@ from bot.core.permissions import ADMINS, MANAGERS, Grant, Role, may_revoke
 from bot.core.registry import Command, Feature
 from bot.service.access import role_view
 from bot.service.context import Context
-from storage import audit, people
+from storage import audit, people, web
 
 MAX_OPTIONS = 12
 
@@ -37,6 +37,7 @@ async def revoke(
     person = await people.get_person(session, commune_id, person_id)
     if person is None or not await people.revoke_person(session, commune_id, person_id, by_id=actor_id, now=now):
         return Refused.of("revoke.not_found", person_id=person_id)
+    await web.end_sessions(session, commune_id, person_id, now)  # their web pages close with the chat
     await audit.add_audit(
         session,
         commune_id,

@@ -70,7 +70,7 @@ class Service:
         self.clock = clock
         self.registry = registry()
         self.communes = Communes(())  # known once `prepare` has synced them
-        self.deployment = Deployment(self.communes, config.invites, config.exports, config.name)
+        self.deployment = Deployment(self.communes, config.invites, config.exports, config.name, config.web)
         self.profiles = dict(profiles or {})
         self.notify = notify  # wakes the outbox sender once something was queued and committed
 
@@ -88,7 +88,8 @@ class Service:
                 await departments.sync_departments(session, commune.id, [(d.code, d.name) for d in commune.departments])
             await session.commit()
         self.communes = Communes(values)
-        self.deployment = Deployment(self.communes, self.config.invites, self.config.exports, self.config.name)
+        config = self.config
+        self.deployment = Deployment(self.communes, config.invites, config.exports, config.name, config.web)
 
     async def perform(self, commune: Commune, actor: Actor, source: Source, handle, command: object) -> object:
         """Run one use case outside a chat (the command line, a page): one unit of work, committed unless refused."""

@@ -215,3 +215,15 @@ async def test_a_batch_that_could_not_be_saved_is_not_acknowledged_and_polling_g
     assert offsets == [None, None, update.update_id + 1], "acknowledged only once it was saved"
     assert app.pauses.asked == [1.0], "one wait before trying again: no busy loop"
     assert "database is locked" in caplog.text
+
+
+async def test_a_message_sent_without_a_link_preview_asks_telegram_for_none(app):
+    from bot.channels.telegram_send import TelegramTransport
+    from bot.core.messages import Outgoing
+
+    transport = TelegramTransport(app.channel.bot)
+    await transport.send("18", Outgoing("https://solieu.example/web/vao/x", link_preview=False))
+    await transport.send("18", Outgoing("https://solieu.example/tep.xlsx"))
+    without, with_preview = app.request.sent()[-2:]
+    assert without["link_preview_options"] == {"is_disabled": True}
+    assert "link_preview_options" not in with_preview, "an ordinary message is sent as before"

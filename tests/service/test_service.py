@@ -66,6 +66,7 @@ ALLOWED = {
     "xuat": "LAP",  # and the consolidating department's focal people: tests/service/test_files.py
     "baocaomau": "LA",
     "nhap": "A",
+    "web": "LFAP",
 }
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P"}
 SAMPLE = {
@@ -90,6 +91,7 @@ SAMPLE = {
     "xuat": "/xuat",
     "baocaomau": "/baocaomau nam",
     "nhap": "/nhap",
+    "web": "/web",
 }
 
 

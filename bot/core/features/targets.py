@@ -195,6 +195,11 @@ def _share_text(line: ShareLine) -> str:
     ).rstrip()
 
 
+def line_text(line: CapLine | ShareLine, period: Period) -> str:
+    """One target's line of /chitieu, as the chat and the web page both show it."""
+    return _cap_text(line, period) if isinstance(line, CapLine) else _share_text(line)
+
+
 def render_tasks_line(tasks: TaskCounts) -> str:
     """The tasks line the plan ties to each official's yearly evaluation."""
     if tasks.due == 0:
@@ -220,7 +225,7 @@ def render_target_report(report: TargetReport) -> str:
         header = text("targets.header", period=name, scope=report.scope, day=format_date(report.as_of))
     lines = [header]
     for line in report.lines:
-        lines.append(_cap_text(line, report.period) if isinstance(line, CapLine) else _share_text(line))
+        lines.append(line_text(line, report.period))
         if line.target.key == "electronic" and report.secret_documents:
             lines.append(text("targets.secret_note", secret=format_count(report.secret_documents)))
     if report.tasks is not None:
@@ -234,7 +239,8 @@ def render_target_report(report: TargetReport) -> str:
     return "\n".join(lines)
 
 
-def _share(part: int, whole: int) -> str:
+def share_text(part: int, whole: int) -> str:
+    """A department's share in the table: '66,7%', or '–' when nothing counts."""
     return format_percent(Fraction(part, whole)) if whole else text("table.none")
 
 
@@ -248,10 +254,10 @@ def render_department_table(view: DepartmentTable) -> str:
                 "table.line",
                 code=code.upper(),
                 meetings=format_count(c.meetings),
-                online=_share(c.online_meetings, c.meetings),
+                online=share_text(c.online_meetings, c.meetings),
                 documents=format_count(c.documents),
-                electronic=_share(c.electronic_documents, c.electronic_documents + c.paper_documents),
-                dossiers=_share(c.dossiers_online, c.dossiers_online + c.dossiers_paper),
+                electronic=share_text(c.electronic_documents, c.electronic_documents + c.paper_documents),
+                dossiers=share_text(c.dossiers_online, c.dossiers_online + c.dossiers_paper),
             )
         )
     return "\n".join(lines)
