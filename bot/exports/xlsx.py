@@ -38,7 +38,7 @@ Event = tuple[str, str, Mapping[str, str] | str]  # start|end|text, local name, 
 CHUNK = 64 * 1024  # bytes fed to expat at a time: the events of one chunk are all that is held
 MAX_ELEMENTS = 1_500_000  # in one part: 5,000 rows of 64 text cells take about a million
 MAX_DEPTH = 64  # elements open at once: SpreadsheetML nests about ten deep
-SHEET, VALUES = frozenset({"row", "c", "rPh"}), frozenset({"v", "t"})  # what of a sheet is read
+SHEET, VALUES = frozenset({"row", "c", "rPh"}), frozenset({"v", "t", "f"})  # what of a sheet is read
 LAST_SERIAL = 2_958_465  # 31/12/9999 as an Excel date
 DATE_FORMATS = frozenset(key for key, code in BUILTIN_FORMATS.items() if is_date_format(code))
 # What a broken or crafted file makes the zip, the parser or a conversion raise: ValueError also stands for a
@@ -62,21 +62,26 @@ def sheet_cells(content: bytes, filename: str, limits: Limits) -> Iterator[Cell]
         line = column = 0
         cell: Mapping[str, str] = {}
         wanted, texts, phonetic = "", [], False  # the element whose text is the cell's value, and that text
+        formula: list[str] = []  # a formula's text: the value of a cell whose result the file does not carry
         for event, name, value in _events(archive, sheet, SHEET, texts=VALUES):
             if event == "text":
                 if name == wanted and not phonetic:
                     texts.append(value)
+                elif name == "f":
+                    formula.append(value)
             elif name == "rPh":  # the phonetic guide of an inline string is not its text
                 phonetic = event == "start"
             elif event == "start" and name == "row":
                 line, column = int(value.get("r") or line + 1), 0
             elif event == "start" and name == "c":
-                cell, wanted, texts = value, "t" if value.get("t") == "inlineStr" else "v", []
+                cell, wanted, texts, formula = value, "t" if value.get("t") == "inlineStr" else "v", [], []
             elif event == "end" and name == "c":
                 reference = cell.get("r")
                 column = column_index_from_string(coordinate_from_string(reference)[0]) if reference else column + 1
                 if texts and (found := _value(cell, "".join(texts), strings, dates, epoch)) is not None:
                     yield line, column, found
+                elif not texts and formula:  # as openpyxl reads it: the formula, so the row is told, not lost
+                    yield line, column, "=" + "".join(formula)
                 wanted = ""
     except (_Malformed, *MALFORMED):
         raise UnreadableFile("import.bad_file", name=echo(filename)) from None

@@ -218,3 +218,14 @@ def test_the_samples_readme_states_the_limits_in_force():
     stated += [format_count(limits.cells), f"{format_count(limits.cell_chars)} ký tự", f"{limits.parts} phần"]
     stated += [f"{size_text(limits.part_bytes)}; {size_text(limits.unpacked_bytes)}"]
     assert [value for value in stated if value not in readme] == []
+
+
+def test_a_formula_without_its_result_is_read_as_its_formula_not_lost():
+    # openpyxl saves the text "=0" as a formula with an empty result; found by Hypothesis in the test above.
+    book = Workbook()
+    book.active.append(["=0", "=A1+1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_table(buffer.getvalue(), "x.xlsx") == [(1, ("=0", "=A1+1"))]
+    cached = sheet(['<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'])
+    assert read_table(workbook(cached), "x.xlsx") == [(1, (2,))], "a result the file carries is the value"
