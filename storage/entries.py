@@ -128,6 +128,10 @@ async def tally_by_department(session: AsyncSession, commune_id: int, start: dat
     return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 
-async def first_day(session: AsyncSession, commune_id: int, start: date, end: date) -> date | None:
-    """The date of the earliest live entry within [start, end]: from when the figures have records."""
-    return await session.scalar(select(func.min(Entry.occurred_on)).where(*_live_between(commune_id, start, end)))
+async def first_day(session: AsyncSession, commune_id: int) -> date | None:
+    """The date of the commune's earliest live entry (a submission aside): from when its records begin."""
+    return await session.scalar(
+        select(func.min(Entry.occurred_on)).where(
+            Entry.commune_id == commune_id, Entry.cancelled_at.is_(None), Entry.kind != "report"
+        )
+    )

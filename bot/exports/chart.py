@@ -66,7 +66,8 @@ def _share(ax: Axes, row: int, name: str, line: ShareLine) -> None:
         _note(ax, 1, row, share_label(line), va="center", fontsize=FONT, color=MUTED, style="italic")
         return
     value = float(line.share) * 100
-    ax.barh(row, value, height=0.45, color=MET if line.mark is Mark.MET else BEHIND)
+    color = {Mark.MET: MET, Mark.INCOMPLETE: MUTED}.get(line.mark, BEHIND)  # partial records: neither pass nor fail
+    ax.barh(row, value, height=0.45, color=color)
     inside = value > 55
     _note(ax, value - 1 if inside else value + 1, row, share_label(line), va="center", fontsize=FONT,
           ha="right" if inside else "left", color="white" if inside else TARGET, fontweight="bold")  # fmt: skip

@@ -28,7 +28,7 @@ from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
 from bot.service.registry import registry
-from storage import chats, communes, conversations, departments, inbox, outbox, people
+from storage import awaiting, chats, communes, conversations, departments, inbox, outbox, people
 from storage.chats import Recipient
 
 logger = logging.getLogger(__name__)
@@ -207,6 +207,9 @@ class Service:
         if raw is None:
             if source.is_group:
                 return None
+            awaited = actor is not None and ctx.commune is not None
+            if awaited and (answer := await self._awaited(ctx, typed, key, jobs)) is not None:
+                return answer
             return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
         ctx.raw = raw
         if source.is_group:
@@ -237,7 +240,23 @@ class Service:
         outcome = await command.handle(ctx, parsed)
         return await self._reply(ctx, command, key, outcome, jobs)
 
-    async def _reply(self, ctx: Context, command: Command, key, outcome: object, jobs: list) -> Reply:
+    async def _awaited(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
+        """Words that answer a question asked for free text: handed to the feature that asked, answered once."""
+        if previous := await conversations.get_handled_reply(ctx.session, key):
+            return Reply(previous)
+        source = ctx.source
+        awaited = await awaiting.open_awaited(
+            ctx.session, ctx.here.id, channel=source.channel, chat_id=source.chat_id, person_id=ctx.me.person_id,
+            now=ctx.now,
+        )  # fmt: skip
+        if awaited is None or (take := self.registry.answers.get(awaited.topic)) is None:
+            return None
+        reply = await self._reply(ctx, None, key, await take(ctx, awaited, typed), jobs)
+        if not await conversations.get_handled_reply(ctx.session, key):  # a question is answered once too
+            await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
+        return reply
+
+    async def _reply(self, ctx: Context, command: Command | None, key, outcome: object, jobs: list) -> Reply:
         """The answer an outcome makes: a refusal, a question, or a view (with a file to follow)."""
         if isinstance(outcome, Refused):
             return Reply(render(outcome))  # only what a refusal must keep (a wrong invite code) is committed
@@ -249,7 +268,7 @@ class Service:
             jobs.append(outcome.job)
             outcome = outcome.view
         reply = Reply(render(outcome))
-        if command.writes:
+        if command is None or command.writes:
             await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
         return reply
 

@@ -19,6 +19,8 @@ from bot.core.features.entries import (
 from bot.core.features.files import DraftReport, ExportWorkbook, ImportFile
 from bot.core.features.groups import LinkGroup
 from bot.core.features.members import ListMembers, Revoke
+from bot.core.features.report_closing import CloseReport, NudgeReport
+from bot.core.features.report_content import WriteReport
 from bot.core.features.reports import AskReportPeriod, ShowReports, Submit
 from bot.core.features.targets import ShowTargets
 from bot.core.features.tasks import Assign, Done, EditTask, ListTasks, Progress
@@ -311,6 +313,10 @@ VALID = {
     "chitieu": ("", ShowTargets(2026, None)),
     "nopbaocao": ("nam", Submit(None, "nam", None, "")),
     "baocao": ("", ShowReports(None, None)),
+    "noidung": ("", WriteReport(None, None, None)),
+    "chotbaocao": ("nam", CloseReport("nam", None)),
+    "mobaocao": ("nam 2026", CloseReport("nam", 2026, reopen=True)),
+    "nhacbaocao": ("", NudgeReport(None, None)),
     "xuat": ("", ExportWorkbook(2026)),
     "baocaomau": ("nam", DraftReport("nam", 2026)),
     "nhap": ("", ImportFile()),
