@@ -21,12 +21,14 @@ from storage.report_content import AnswerRow
 
 @dataclass(frozen=True)
 class MonthMeetings:
-    """A month of the period (cut to it): meetings online and in person, against the cap pro-rated to its days."""
+    """A month of the period (cut to it): meetings online and in person, against the cap pro-rated to its days;
+    `recorded` says whether the records reach into it (before they begin, no meeting is not zero meetings)."""
 
     month: Period
     online: int
     in_person: int
     cap: Fraction | None
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,17 @@ def _standing(kind: ReportKind, year: int, commune: Commune, records: PeriodReco
     )
 
 
-async def _months(session: AsyncSession, commune_id: int, period: Period, cap: int | None) -> tuple[MonthMeetings, ...]:
+async def _months(
+    session: AsyncSession, commune_id: int, period: Period, cap: int | None, records_begin: date | None
+) -> tuple[MonthMeetings, ...]:
     """Meetings per month, counted in SQL as the figures are; the yearly cap pro-rated to each month's days."""
     months = []
     for month in months_of(period):
         counts = await entries.tally(session, commune_id, month.start, month.end)
         share = prorated_cap(cap, month)
-        months.append(MonthMeetings(month, counts.online_meetings, counts.meetings - counts.online_meetings, share))
+        recorded = records_begin is None or month.end >= records_begin
+        online, in_person = counts.online_meetings, counts.meetings - counts.online_meetings
+        months.append(MonthMeetings(month, online, in_person, share, recorded))
     return tuple(months)
 
 
@@ -154,7 +160,7 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         report=report,
         last_year=last_year,
         departments=departments,
-        months=await _months(session, commune.id, period, report.line("meetings").cap),
+        months=await _months(session, commune.id, period, report.line("meetings").cap, report.data_from),
         records=records,
         reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
         answers=answers,

@@ -239,8 +239,10 @@ class FakeBotApi(HttpFake):
         first_name: str = "Test",
         username: str | None = None,
         chat_title: str | None = None,
+        date: int | None = None,
     ) -> int:
-        """Queue a text message from a user; a leading /command gets a bot_command entity."""
+        """Queue a text message from a user (sent at ``date``, Unix seconds, or now); a leading /command gets a
+        bot_command entity."""
         with self._cond:
             user = self._user(user_id, first_name, username)
             chat = self._chat(chat_id if chat_id is not None else user_id, chat_type, chat_title)
@@ -249,12 +251,31 @@ class FakeBotApi(HttpFake):
                 "message_id": message_id,
                 "from": user,
                 "chat": chat,
-                "date": int(time.time()),
+                "date": int(time.time()) if date is None else date,
                 "text": text,
             }
             if text.startswith("/"):
                 command = text.split(maxsplit=1)[0] if text.strip() else text
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
+            self._messages[(chat["id"], message_id)] = message
+            self._enqueue({"message": message})
+            return message_id
+
+    def push_document(self, user_id: int, file_id: str, caption: str = "", date: int | None = None) -> int:
+        """Queue a file sent by a user in their private chat, with its caption; return its message id."""
+        with self._cond:
+            user = self._user(user_id)
+            chat = self._chat(user_id, "private")
+            message_id = self._next_message_id(chat["id"])
+            message: JSONDict = {
+                "message_id": message_id,
+                "from": user,
+                "chat": chat,
+                "date": int(time.time()) if date is None else date,
+                "document": {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": f"{file_id}.pdf"},
+            }
+            if caption:
+                message["caption"] = caption
             self._messages[(chat["id"], message_id)] = message
             self._enqueue({"message": message})
             return message_id

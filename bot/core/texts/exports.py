@@ -32,6 +32,7 @@ add_strings(
         "chart.in_person": "Họp trực tiếp",
         "chart.cap": "Mức tối đa của tháng (cả năm: {cap})",
         "chart.no_data": "chưa có số liệu",
+        "chart.before_records": "Chưa có số liệu (trước khi bắt đầu ghi)",
         "chart.meetings_title": "Số cuộc họp theo tháng",
         "chart.shares_title": "Tỷ lệ so với chỉ tiêu",
         "chart.target": "chỉ tiêu {target}",
