@@ -125,7 +125,7 @@ def _results(document: DocxDocument, data: ExportData, list_late: bool) -> None:
         _answers(document, answers)
     add_heading(document, text("doc.targets_heading", number=number + 1))
     header = [text(f"doc.col.{key}") for key in ("no", "target", "plan", "now", "last_year", "mark")]
-    add_table(document, header, target_rows(report, data.last_year), [10, 39, 36, 27, 27, 26])
+    add_table(document, header, target_rows(report, data.last_year), [10, 30, 42, 30, 27, 26])
     if report.data_from is not None:
         add_body(document, text("doc.partial", day=format_doc_date(report.data_from)), italic=True)
     add_heading(document, text("doc.assessment"), bold=False, italic=True)

@@ -69,13 +69,15 @@ class _Target:
     line: CapLine | ShareLine
     last: CapLine | ShareLine
     last_partial: bool  # the records do not cover last year's same period
+    yearly: bool  # the period is a year long (an annual report's window too)
 
 
-def _cap_before(line: CapLine, last: CapLine, partial: bool) -> Cell:
-    """Last year's count, or the configured total of last year when the records of its same period are partial."""
+def _cap_before(line: CapLine, last: CapLine, partial: bool, yearly: bool) -> Cell:
+    """Last year's count, or (for a year-long period) the configured total of last year when the records of its
+    same period are partial."""
     if comparable(last, partial):
         return text("chart.no_data") if last.mark is Mark.NO_DATA else last.count
-    if (record := year_of_record(line)) is not None:
+    if yearly and (record := year_of_record(line)) is not None:
         return text("sheet.before_year", count=format_count(record[0]), year=record[1])
     return mark_word(Mark.INCOMPLETE)
 
@@ -87,7 +89,8 @@ def _target_row(row: int, target: _Target) -> list[Cell]:
         plan = text("sheet.cut", cut=format_target_percent(line.cut))
         done, check = (f"={target.part}", line.count) if line.own is None else (line.count, line.own)
         cells = [done, None, None, plan, period_cap, line.cap, line.baseline, line.baseline_year]
-        return [text(target.key), *cells, _cap_before(line, last, target.last_partial), mark, check, None]
+        before = _cap_before(line, last, target.last_partial, target.yearly)
+        return [text(target.key), *cells, before, mark, check, None]
     share = share_formula(f"B{row}", f"C{row}", line.floor)
     cells = [f"={target.part}", f"={target.whole}", share, line.floor, None, None, None, None]
     before = _share_value(last) if comparable(last, target.last_partial) else mark_word(Mark.INCOMPLETE)
@@ -107,9 +110,9 @@ def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
         "electronic": (electronic, f"{electronic}+{paper}"),
         "dossiers": (online_dossiers, f"{online_dossiers}+{_live_sum(dossiers, 'sheet.col.paper')}"),
     }
-    partial = data.last_year.data_from is not None
+    partial, yearly = data.last_year.data_from is not None, data.period.yearly
     return [
-        _Target(f"figure.{line.target.key}", *formulas[line.target.key], line, before, partial)
+        _Target(f"figure.{line.target.key}", *formulas[line.target.key], line, before, partial, yearly)
         for line, before in zip(data.report.lines, data.last_year.lines, strict=True)
     ]
 

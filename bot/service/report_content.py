@@ -26,7 +26,7 @@ from bot.core.permissions import ANY_MEMBER
 from bot.core.registry import Command, Feature
 from bot.core.reports import DIFFICULTY, PROPOSAL, RESULT, ReportKind, open_years
 from bot.core.texts import text
-from bot.core.texts.format import format_date
+from bot.core.texts.format import format_count, format_date
 from bot.figures import tracked_from
 from bot.service.context import Context
 from bot.service.reports import record_submission
@@ -104,7 +104,8 @@ async def _ask_text(ctx: Context, at: Period, part: str, group: int = 0) -> None
 def _groups(at: Period, view: ContentView) -> Question:
     """Which of the plan's task groups a result belongs to."""
     options = tuple(
-        Option(Say.of("option.group", number=n, name=group_name(n)), at.command("ketqua", n)) for n in TASK_GROUPS
+        Option(group_name(n), at.command("ketqua", n))
+        for n in TASK_GROUPS  # in the plan's order: 1–6
     )
     due = due_values(view.due, view.today)
     return Question(
@@ -134,7 +135,7 @@ async def _step(ctx: Context, at: Period, step: str | None, group: int | None) -
     if step == RESULT:
         await _ask_text(ctx, at, RESULT, group)
         file = Say.of("content.file_hint") if ctx.source.channel == "telegram" else ""
-        return Say.of("content.ask_result", group=group_name(group), limit=MAX_ANSWER, file=file)
+        return Say.of("content.ask_result", group=group_name(group), limit=format_count(MAX_ANSWER), file=file)
     if step in (DIFFICULTY, PROPOSAL):
         await _ask_text(ctx, at, step)
         nothing = Option(Say.of("option.nothing"), at.command(STEP_WORDS[step], "khongco"))
@@ -236,7 +237,7 @@ async def take_answer(ctx: Context, awaited: AwaitedAnswer, typed: str) -> objec
     if not body:
         return Refused.of("content.file_needs_words" if ctx.source.attachment else "content.empty")
     if len(body) > MAX_ANSWER:
-        return Refused.of("content.too_long", length=len(body), limit=MAX_ANSWER)
+        return Refused.of("content.too_long", length=format_count(len(body)), limit=format_count(MAX_ANSWER))
     if (refused := await _writable(ctx, at)) is not None:
         return refused
     if not await awaiting.answer_awaited(ctx.session, ctx.here.id, awaited.id, ctx.now):

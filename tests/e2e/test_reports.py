@@ -189,7 +189,7 @@ async def test_the_bot_collects_each_departments_report_and_the_office_closes_it
         await bot.member(VP, "Minh", Role.FOCAL, "vp")  # has not answered: reminded below
         groups = await kt.send("/noidung nam")
         assert groups["text"].startswith("📝 Báo cáo năm 2026 – Phòng Kinh tế (hạn Thứ Hai, 30/11/2026 – còn 10 ngày)")
-        prompt = await kt.tap(groups, "4. Đổi mới chế độ hội họp")
+        prompt = await kt.tap(groups, "Đổi mới chế độ hội họp")
         assert "có thể gửi kèm tệp" in prompt["text"]
         result = "Tổ chức 12 cuộc họp, trong đó 8 cuộc trực tuyến; không đọc lại báo cáo đã gửi trước"
         saved = await kt.send_file("KQ-HOP", result)

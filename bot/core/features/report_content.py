@@ -133,7 +133,6 @@ add_strings(
         "content.not_open": "{report} {year} chưa đến kỳ: nhận từ ngày {start}.",
         "content.finished": "{summary}\n{submitted}",
         "content.still_missing": "Còn thiếu: {parts}. Gõ /noidung {code} {year} để trả lời tiếp.",
-        "option.group": "{number}. {name}",
         "option.more_results": "Thêm kết quả nhóm khác",
         "option.to_difficulty": "Tiếp: khó khăn, vướng mắc",
         "option.edit_results": "Kết quả (thêm, sửa)",

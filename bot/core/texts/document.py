@@ -8,6 +8,7 @@ import math
 from fractions import Fraction
 
 from bot.core.cleaning import clean_text, xml_safe
+from bot.core.periods import Period
 from bot.core.reports import ReportKind
 from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
 from bot.core.texts.catalogue import add_strings, text
@@ -39,7 +40,8 @@ add_strings(
         "doc.fact.tasks_no_overdue": "không còn nhiệm vụ quá hạn",
         "doc.fact.documents": "Số văn bản hành chính ban hành trong kỳ: {count} văn bản{cap}.",
         "doc.fact.meetings": "Số cuộc họp, hội nghị tổ chức trong kỳ: {count} cuộc{cap}{online}.",
-        "doc.fact.cap": "; mức tối đa trong kỳ {cap} (giảm tối thiểu {cut} so với {baseline} năm {year})",
+        "doc.fact.cap": "; mức tối đa trong kỳ {cap} ({whole_year}giảm tối thiểu {cut} so với {baseline} năm {year})",
+        "doc.fact.whole_year": "cả năm {cap}, ",
         "doc.fact.online": "; trong đó {part} cuộc họp trực tuyến, chiếm {share} (chỉ tiêu từ {target} trở lên)",
         "doc.fact.electronic": (
             "Tỷ lệ văn bản (trừ văn bản mật) được trao đổi, xử lý dưới dạng điện tử: {share} ({part}/{whole} văn bản; "
@@ -64,6 +66,7 @@ add_strings(
         "doc.col.last_year": "Cùng kỳ năm trước",
         "doc.col.mark": "Đánh giá",
         "doc.plan_cap": "Tối đa {cap} (giảm ≥{cut} so với {baseline} năm {year})",
+        "doc.plan_cap_period": "Tối đa {cap} trong kỳ (cả năm {year_cap}: giảm ≥{cut} so với {baseline} năm {year})",
         "doc.plan_no_baseline": "Giảm ≥{cut} (chưa có số liệu năm {year})",
         "doc.plan_share": "≥{target}",
         "doc.count.meetings": "{count} cuộc",
@@ -88,7 +91,7 @@ add_strings(
         "doc.dep.dossiers": "Hồ sơ TTHC trực tuyến",
         "doc.dep.tasks": "Nhiệm vụ đúng hạn",
         "doc.dep_tasks": "{on_time}/{due}",
-        "doc.dep_no_tasks": "–",
+        "doc.dep_none": "–",
         "doc.report_line": (
             "Thực hiện chế độ báo cáo {report} (hạn {due}): {submitted}/{owing} phòng, ban, đơn vị đã gửi báo cáo"
         ),
@@ -127,14 +130,17 @@ def _goal(line: CapLine | ShareLine) -> str:
     return format_target_percent(line.floor)
 
 
-def _cap_clause(line: CapLine) -> str:
+def _unit(line: CapLine, count: int) -> str:
+    return text(f"doc.count.{line.target.key}", count=format_count(count))
+
+
+def _cap_clause(line: CapLine, period: Period) -> str:
     if line.period_cap is None:
         return ""
-    unit = text(f"doc.count.{line.target.key}", count=format_count(math.floor(line.period_cap)))
-    baseline = format_count(line.baseline)
-    return text(
-        "doc.fact.cap", cap=unit, cut=format_target_percent(line.cut), baseline=baseline, year=line.baseline_year
-    )
+    cut, baseline = format_target_percent(line.cut), _unit(line, line.baseline)
+    whole_year = "" if period.days >= 365 else text("doc.fact.whole_year", cap=_unit(line, line.cap))
+    cap = _unit(line, math.floor(line.period_cap))
+    return text("doc.fact.cap", cap=cap, whole_year=whole_year, cut=cut, baseline=baseline, year=line.baseline_year)
 
 
 def _share_values(line: ShareLine) -> dict[str, str]:
@@ -172,31 +178,40 @@ def facts(report: TargetReport, group: int) -> list[str]:
         documents = line("documents")
         if documents.mark is Mark.NO_DATA:
             return [_no_data("documents")]
-        return [text("doc.fact.documents", count=format_count(documents.count), cap=_cap_clause(documents))]
+        cap = _cap_clause(documents, report.period)
+        return [text("doc.fact.documents", count=format_count(documents.count), cap=cap)]
     if group == 4:
         meetings, online = line("meetings"), line("online")
         if meetings.mark is Mark.NO_DATA:
             return [_no_data("meetings")]
         share = text("doc.fact.online", **_share_values(online)) if online.share is not None else ""
-        cap = _cap_clause(meetings)
+        cap = _cap_clause(meetings, report.period)
         return [text("doc.fact.meetings", count=format_count(meetings.count), cap=cap, online=share)]
     if group == 5:
         found = []
         for key in ("electronic", "dossiers"):
             share = line(key)
             found.append(_no_data(key) if share.share is None else text(f"doc.fact.{key}", **_share_values(share)))
-        if report.secret_documents:
-            found.append(text("doc.secret", count=format_count(report.secret_documents)))
+            if key == "electronic" and report.secret_documents:
+                found.append(text("doc.secret", count=format_count(report.secret_documents)))
         return found
     return []
 
 
-def _cap_plan(line: CapLine) -> str:
+def _cap_plan(line: CapLine, period: Period) -> str:
     cut = format_target_percent(line.cut)
     if line.period_cap is None:
         return text("doc.plan_no_baseline", cut=cut, year=line.baseline_year)
     cap, baseline = format_count(math.floor(line.period_cap)), format_count(line.baseline)
-    return text("doc.plan_cap", cap=cap, cut=cut, baseline=baseline, year=line.baseline_year)
+    if period.days >= 365:
+        return text("doc.plan_cap", cap=cap, cut=cut, baseline=baseline, year=line.baseline_year)
+    year_cap = format_count(line.cap)
+    return text("doc.plan_cap_period", cap=cap, year_cap=year_cap, cut=cut, baseline=baseline, year=line.baseline_year)
+
+
+def _share_cell(line: ShareLine) -> str:
+    """A share in a table: its value, or that there is no data (a cell of its own, capitalised)."""
+    return share_label(line) if line.share is not None else mark_word(Mark.NO_DATA)
 
 
 def _cap_count(line: CapLine) -> str:
@@ -205,11 +220,12 @@ def _cap_count(line: CapLine) -> str:
     return text(f"doc.count.{line.target.key}", count=format_count(line.count))
 
 
-def _before(line: CapLine | ShareLine, before: CapLine | ShareLine, partial: bool) -> str:
-    """Last year's same period, or what stands for it on record, or that the records do not cover it."""
+def _before(line: CapLine | ShareLine, before: CapLine | ShareLine, partial: bool, yearly: bool) -> str:
+    """Last year's same period, or (for a year-long one) the configured total of last year, or that the records do
+    not cover it."""
     if comparable(before, partial):
-        return _cap_count(before) if isinstance(before, CapLine) else share_label(before)
-    if isinstance(line, CapLine) and (record := year_of_record(line)) is not None:
+        return _cap_count(before) if isinstance(before, CapLine) else _share_cell(before)
+    if isinstance(line, CapLine) and yearly and (record := year_of_record(line)) is not None:
         count = text(f"doc.count.{line.target.key}", count=format_count(record[0]))
         return text("doc.before_year", count=count, year=record[1])
     return mark_word(Mark.INCOMPLETE)
@@ -218,15 +234,14 @@ def _before(line: CapLine | ShareLine, before: CapLine | ShareLine, partial: boo
 def target_rows(report: TargetReport, last_year: TargetReport) -> list[list[str]]:
     """The targets as rows of a report's table: number, name, plan, this period, a year earlier, verdict."""
     rows = []
-    partial = last_year.data_from is not None
+    partial, period = last_year.data_from is not None, report.period
     for i, (line, before) in enumerate(zip(report.lines, last_year.lines, strict=True), start=1):
         if isinstance(line, CapLine):
-            cells = [_cap_plan(line), _cap_count(line)]
+            cells = [_cap_plan(line, period), _cap_count(line)]
         else:
-            cells = [text("doc.plan_share", target=_goal(line)) if line.floor < 1 else _goal(line), share_label(line)]
-        rows.append(
-            [str(i), text(f"figure.{line.target.key}"), *cells, _before(line, before, partial), mark_word(line.mark)]
-        )
+            cells = [text("doc.plan_share", target=_goal(line)) if line.floor < 1 else _goal(line), _share_cell(line)]
+        name, verdict = text(f"figure.{line.target.key}"), mark_word(line.mark)
+        rows.append([str(i), name, *cells, _before(line, before, partial, period.yearly), verdict])
     return rows
 
 
@@ -248,7 +263,9 @@ def department_cells(report: TargetReport) -> list[str]:
     line = report.line
     counts = [line("meetings").count, line("online").part, line("documents").count, line("electronic").part]
     on_time = text("doc.dep_tasks", on_time=tasks.on_time, due=tasks.due) if tasks and tasks.due else ""
-    return [*(format_count(n) for n in counts), share_label(line("dossiers")), on_time or text("doc.dep_no_tasks")]
+    dossiers = line("dossiers")  # a department that receives none has no share, rather than none of its data
+    share = share_label(dossiers) if dossiers.share is not None else text("doc.dep_none")
+    return [*(format_count(n) for n in counts), share, on_time or text("doc.dep_none")]
 
 
 def answer_paragraphs(department: str, body: str) -> list[str]:
