@@ -39,8 +39,8 @@ STEP_WORDS = {RESULT: "ketqua", DIFFICULTY: "khokhan", PROPOSAL: "dexuat"}
 
 
 @dataclass(frozen=True)
-class Period:
-    """One department's report of one period, as the conversation goes through it."""
+class Writing:
+    """One department writing its report of one period, as the conversation goes through it."""
 
     code: str
     kind: ReportKind
@@ -76,7 +76,7 @@ async def content_period_options(ctx: Context, missing: Missing) -> list[Option]
     ]
 
 
-async def _view(ctx: Context, at: Period) -> ContentView:
+async def _view(ctx: Context, at: Writing) -> ContentView:
     """What the department has answered for the period so far."""
     rows = await report_content.list_answers(ctx.session, ctx.here.id, at.kind.code, at.year, at.code)
     results = tuple(Result(r.task_group, r.body, r.with_file) for r in rows if r.part == RESULT and r.body.strip())
@@ -93,7 +93,7 @@ def _where(ctx: Context) -> dict[str, object]:
     return {"channel": source.channel, "chat_id": source.chat_id, "person_id": ctx.me.person_id, "now": ctx.now}
 
 
-async def _ask_text(ctx: Context, at: Period, part: str, group: int = 0) -> None:
+async def _ask_text(ctx: Context, at: Writing, part: str, group: int = 0) -> None:
     """Wait for the sender's next words here as this part of the department's report."""
     context = {"department": at.code, "report": at.kind.code, "year": at.year, "part": part, "group": group}
     await awaiting.await_answer(
@@ -101,7 +101,7 @@ async def _ask_text(ctx: Context, at: Period, part: str, group: int = 0) -> None
     )
 
 
-def _groups(at: Period, view: ContentView) -> Question:
+def _groups(at: Writing, view: ContentView) -> Question:
     """Which of the plan's task groups a result belongs to."""
     options = tuple(
         Option(group_name(n), at.command("ketqua", n))
@@ -113,7 +113,7 @@ def _groups(at: Period, view: ContentView) -> Question:
     )
 
 
-def _menu(at: Period, view: ContentView) -> Question:
+def _menu(at: Writing, view: ContentView) -> Question:
     """The department's answers so far, and which part to add to or change."""
     options = (
         Option(Say.of("option.edit_results"), at.command("ketqua")),
@@ -124,7 +124,7 @@ def _menu(at: Period, view: ContentView) -> Question:
     return Question("content.menu", options, {"summary": view})
 
 
-async def _step(ctx: Context, at: Period, step: str | None, group: int | None) -> object:
+async def _step(ctx: Context, at: Writing, step: str | None, group: int | None) -> object:
     """The question of one step of the conversation (None: where the department stands)."""
     view = await _view(ctx, at)
     if step is None:
@@ -134,6 +134,7 @@ async def _step(ctx: Context, at: Period, step: str | None, group: int | None) -
         return _groups(at, view)
     if step == RESULT:
         await _ask_text(ctx, at, RESULT, group)
+        # Only Telegram hands a bot the files people send (Zalo's bots receive none): the hint is for it alone.
         file = Say.of("content.file_hint") if ctx.source.channel == "telegram" else ""
         return Say.of("content.ask_result", group=group_name(group), limit=format_count(MAX_ANSWER), file=file)
     if step in (DIFFICULTY, PROPOSAL):
@@ -143,7 +144,7 @@ async def _step(ctx: Context, at: Period, step: str | None, group: int | None) -
     return await _finish(ctx, at)
 
 
-async def _after(ctx: Context, at: Period, part: str, group: int) -> object:
+async def _after(ctx: Context, at: Writing, part: str, group: int) -> object:
     """What comes once a part is saved: another result or the difficulties, then the proposals, then the end."""
     view = await _view(ctx, at)
     if part == RESULT:
@@ -158,7 +159,7 @@ async def _after(ctx: Context, at: Period, part: str, group: int) -> object:
     return await _finish(ctx, at)
 
 
-async def _finish(ctx: Context, at: Period) -> Say:
+async def _finish(ctx: Context, at: Writing) -> Say:
     """The department's answers; once all three parts are in, its report is submitted (if it was not yet)."""
     view = await _view(ctx, at)
     if not view.complete:
@@ -171,7 +172,7 @@ async def _finish(ctx: Context, at: Period) -> Say:
     return Say.of("content.finished", summary=view, submitted=await record_submission(ctx, at.code, at.kind, at.year))
 
 
-async def _writable(ctx: Context, at: Period) -> Refused | None:
+async def _writable(ctx: Context, at: Writing) -> Refused | None:
     """Why the department cannot write this period now, if it cannot."""
     commune, kind, year = ctx.here, at.kind, at.year
     if at.code not in kind.owing(commune.codes):
@@ -204,7 +205,7 @@ async def write(ctx: Context, command: WriteReport) -> object:
         year = command.year or min(
             (y for k, y in await writable_periods(ctx, code) if k.code == kind.code), default=ctx.today.year
         )
-    at = Period(code, kind, year)
+    at = Writing(code, kind, year)
     if (refused := await _writable(ctx, at)) is not None:
         return refused
     if command.none:
@@ -218,7 +219,7 @@ async def _stop_waiting(ctx: Context) -> None:
     await awaiting.drop_awaited(ctx.session, ctx.here.id, **_where(ctx))
 
 
-async def _save(ctx: Context, at: Period, part: str, group: int, body: str, file_id: str | None) -> None:
+async def _save(ctx: Context, at: Writing, part: str, group: int, body: str, file_id: str | None) -> None:
     await report_content.save_answer(
         ctx.session, ctx.here.id, at.code, (at.kind.code, at.year), part, task_group=group, body=body,
         file_id=file_id, person_id=ctx.me.person_id, now=ctx.now,
@@ -232,7 +233,7 @@ async def take_answer(ctx: Context, awaited: AwaitedAnswer, typed: str) -> objec
     kind = ctx.here.report(context["report"])
     if kind is None:
         return Refused.of("choice.expired")
-    at = Period(context["department"], kind, context["year"])
+    at = Writing(context["department"], kind, context["year"])
     body = xml_safe(clean_text(typed)).strip()
     if not body:
         return Refused.of("content.file_needs_words" if ctx.source.attachment else "content.empty")
