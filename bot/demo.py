@@ -1,5 +1,6 @@
-"""`python -m bot demo`: a fresh SQLite file with sample data for Bình Lư, a console chat, and a preview of the
-reminders the bot would send next; the folder it made is removed when it ends."""
+"""`python -m bot demo`: a fresh SQLite file with a sample commune whose plan began last year (its history
+imported, its reports submitted but the latest, which two departments owe), a console chat, and a preview of the
+reminders the bot would send next; the folder it made is removed when it ends. It works on any day of the year."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bot import demo_data
 from bot.app import App
 from bot.channels.console import ConsoleChannel, ConsoleChat, repl
 from bot.config import Config
-from bot.core.clock import local_date
+from bot.config.commune import BaselineConfig, PlanConfig
+from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune
-from bot.core.permissions import Role
+from bot.core.features.files import ImportFile
+from bot.core.permissions import Actor, Grant, Role
 from bot.core.texts import format_date, text
 from bot.service.access import create_invite
+from bot.service.context import Source
+from bot.service.files import import_file
 from jobs.sweep import sweep
+from storage import people
 
 DEMO_PEOPLE = {
     Role.LEADER: ("demo-leader", "Chủ tịch UBND xã (demo)", None),
@@ -29,11 +36,38 @@ DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
 PROVINCE_OFFICER = ("demo-province", "Cán bộ Sở Nội vụ (demo)", None)
 
 
-def demo_config(config: Config, folder: Path) -> Config:
-    """The given config on a fresh SQLite file in `folder`, its files kept there too (never in data/)."""
+def demo_config(config: Config, folder: Path, today: date) -> Config:
+    """The given config on a fresh SQLite file in `folder`, its files kept there too (never in data/), every
+    commune's plan begun on 1 January of last year, with a baseline for the year before that if none is
+    configured; the first commune's history is complete from then (imported at start), the others' records begin
+    with what their people log in the demo."""
     database = config.database.model_copy(update={"url": f"sqlite+aiosqlite:///{folder / 'demo.db'}"})
     exports = config.exports.model_copy(update={"files_dir": str(folder / "files")})
-    return config.model_copy(update={"database": database, "exports": exports})
+    start = demo_data.plan_start(today)
+    communes = tuple(
+        commune.model_copy(
+            update={
+                "plan": PlanConfig(start=start, data_from=start if rank == 0 else None),
+                "baseline": {start.year - 1: BaselineConfig(meetings=118, documents=560), **commune.baseline},
+            }
+        )
+        for rank, commune in enumerate(config.communes)
+    )
+    return config.model_copy(update={"database": database, "exports": exports, "communes": communes})
+
+
+async def import_history(app: App, folder: Path) -> None:
+    """The commune's records since the plan began, imported as an office imports its systems' exports."""
+    commune = next(iter(app.communes))
+    path = folder / "lich-su.csv"
+    path.write_bytes(demo_data.history_csv(local_date(app.clock(), commune.tz), commune.calendar))
+    name = text("import.cli_person")
+    async with app.db.unit_of_work() as session:
+        person_id = await people.system_person(session, commune.id, name, app.clock())
+        await session.commit()
+    actor = Actor(person_id, name, (Grant(Role.ADMIN),), commune.id)
+    source = Source("demo", "demo", f"import:{path.name}", "demo", upload=str(path))
+    await app.service.perform(commune, actor, source, import_file, ImportFile())
 
 
 async def _chat(
@@ -62,7 +96,7 @@ def sample(today: date, rank: int) -> tuple[list[str], list[str], list[str]]:
     online = "tructuyen" if rank == 0 else "tructiep"
     focal = [
         f"/hop tructiep {day(40)} Giao ban tháng",
-        f"/hop {online} {day(33)} Họp với Sở Văn hóa, Thể thao và Du lịch",
+        f"/hop {online} {day(33)} Họp trực tuyến với Sở Văn hóa, Thể thao và Du lịch",
         f"/vanban dientu {day(26)} 101/UBND-VHXH Về việc triển khai KH 641",
         f"/hop {online} {day(12)} Giao ban tuần",
         f"/vanban giay {day(5)} 102/UBND-VHXH Giấy mời họp",
@@ -74,22 +108,25 @@ def sample(today: date, rank: int) -> tuple[list[str], list[str], list[str]]:
         f"/giaoviec vhxh {format_date(today + timedelta(days=5))} Tổng hợp báo cáo năm của các phòng",
         f"/giaoviec kt {format_date(today + timedelta(days=12))} Rà soát hồ sơ đất đai tồn đọng",
     ]
-    return focal + ["/tiendo V1 40 Đã nhận báo cáo của 3 phòng", "/nopbaocao nam"][: 2 - rank], clerk, leader
+    return focal, clerk, leader + ["/tiendo V1 40 Đã nhận báo cáo của 3 phòng"][: 2 - rank]
 
 
-async def seed(app: App, console: ConsoleChannel) -> dict[Role, ConsoleChat]:
-    """Register the demo people of every commune through real invites and log a few weeks of sample work through
-    the chat; the chats of the first commune's people and of a province officer."""
+async def seed(app: App, console: ConsoleChannel, folder: Path) -> dict[Role, ConsoleChat]:
+    """Import the first commune's history, register every commune's demo people through real invites, log a few
+    weeks of sample work (and the first commune's reports) through the chat; the chats of the first commune's
+    people and of a province officer."""
+    await import_history(app, folder)
     chats: dict[Role, ConsoleChat] = {}
     for rank, commune in enumerate(app.communes):
         people = {role: await _chat(app, console, commune, role, person) for role, person in DEMO_PEOPLE.items()}
         clerk = await _chat(app, console, commune, Role.FOCAL, DOSSIER_CLERK)
-        focal_lines, clerk_lines, leader_lines = sample(local_date(app.clock(), commune.tz), min(rank, 2))
-        for chat, lines in (
-            (people[Role.LEADER], leader_lines),
-            (clerk, clerk_lines),
-            (people[Role.FOCAL], focal_lines),
-        ):
+        today = local_date(app.clock(), commune.tz)
+        focal_lines, clerk_lines, leader_lines = sample(today, min(rank, 2))
+        typed = [(people[Role.FOCAL], focal_lines), (clerk, clerk_lines), (people[Role.LEADER], leader_lines)]
+        if rank == 0:
+            seeded = demo_data.periods(commune, today)
+            typed.append((people[Role.LEADER], [*demo_data.submissions(seeded, today), *demo_data.answers(seeded)]))
+        for chat, lines in typed:
             for line in lines:
                 await chat.send(line)
         chats = chats or people
@@ -118,20 +155,32 @@ async def preview_reminders(app: App, chat: ConsoleChat) -> list[str]:
     return [text("demo.preview_none")]
 
 
-def run_demo(config: Config, role: Role, read=input) -> int:
-    """The demo in the terminal, as `role`, on a fresh folder removed at the end."""
+async def show_owed(app: App, chat: ConsoleChat) -> None:
+    """The reports the commune's departments still owe, as this person sees them, and how to record one late."""
+    commune = next(iter(app.communes))
+    seeded = demo_data.periods(commune, local_date(app.clock(), commune.tz))
+    if not seeded.past:
+        return
+    kind, year = seeded.past[-1]
+    print(text("demo.owed"))
+    await chat.send(f"/baocao {kind.code} {year}")
+    print(text("demo.try_late", code=demo_data.OWING_LATEST[0], report=kind.code, year=year))
+
+
+def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> int:
+    """The demo in the terminal, as `role`, on a fresh folder removed at the end; `clock` says which day it is."""
     folder = Path(tempfile.mkdtemp(prefix="lelolamviec-demo-"))
     try:
-        config = demo_config(config, folder)
+        config = demo_config(config, folder, local_date(clock(), config.communes[0].commune.tz))
         console = ConsoleChannel(print)
-        app = App(config, [console])
+        app = App(config, [console], clock=clock)
 
         async def lifetime() -> None:
             await app.open()
             try:
                 await console.start(app.inbox)
                 with console.transport.muted():
-                    chats = await seed(app, console)
+                    chats = await seed(app, console, folder)
                     await app.sender.drain()  # the sample data's own notices go out quietly
                 chat = chats[role]
                 console.transport.listen_to(chat.user_id)  # the terminal shows what this person receives
@@ -140,8 +189,9 @@ def run_demo(config: Config, role: Role, read=input) -> int:
                 print(text("demo.welcome", commune=place, name=chat.user_name))
                 print(text("demo.data", path=folder))
                 print(text("demo.choices"))
-                if role is not Role.PROVINCE:  # the officer's only reminder is the Monday digest
+                if role is not Role.PROVINCE:  # the officer reads every commune and is owed no reminder
                     print("\n".join(await preview_reminders(app, chat)))
+                    await show_owed(app, chat)
                 await repl(chat, read)
             finally:
                 await app.stop()

@@ -1,6 +1,11 @@
 """The figures of a period, loaded from storage and computed by the core: what /chitieu, the leaders' digest, the
 chart, the workbook, the drafted report and the web page all show, so they cannot disagree. Every function takes
-the commune it speaks of."""
+the commune it speaks of.
+
+Three days are kept apart: the plan's first day (every report period due from then on is tracked), the first day
+reminders chase (never earlier), and the day the records begin (a fact of the data: the admin's `data_from` after
+importing history, else the earliest live entry); until the records cover a period, its figures say so.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,23 @@ from bot.core.commune import Commune, Communes
 from bot.core.features.province import CommuneStanding
 from bot.core.features.targets import DepartmentTable
 from bot.core.periods import Period, month_period, year_period
-from bot.core.reports import tracking_start
 from bot.core.targets import CapLine, Counts, TargetReport, compute_target_report
 from storage import communes, entries, tasks
 
 
-async def counting_since(session: AsyncSession, commune: Commune, today: date) -> date:
-    """The day the bot began counting: the configured start, else the day it began keeping the commune."""
-    stored = await communes.started_on(session, commune.id)
-    return tracking_start(commune.reminders.start, stored, today)
+async def tracked_from(session: AsyncSession, commune: Commune) -> date:
+    """The plan's first day: report periods due from then on are tracked, however late the bot came."""
+    return commune.tracked_from(await communes.started_on(session, commune.id))
+
+
+async def reminders_from(session: AsyncSession, commune: Commune) -> date:
+    """The first due day reminders chase: `reminders.start`, else the day the bot began keeping the commune."""
+    return commune.reminders_from(await communes.started_on(session, commune.id))
+
+
+async def records_begin(session: AsyncSession, commune: Commune) -> date | None:
+    """The day the commune's records are complete from: configured after an import, else its first live entry."""
+    return commune.data_from or await entries.first_day(session, commune.id)
 
 
 async def target_report(
@@ -30,35 +43,31 @@ async def target_report(
     plan = commune.plan
     counts = await entries.tally(session, commune.id, period.start, period.end, department)
     task_counts = await tasks.tally_tasks(session, commune.id, period.start, period.end, today, department)
-    first = await entries.first_day(session, commune.id, period.start, period.end)
-    since = await counting_since(session, commune, today)
-    data_from = min(since, first) if first else since
+    own = None
+    if period.year - 1 not in plan.baselines:
+        last_year = year_period(period.year - 1)
+        own = await entries.tally(session, commune.id, last_year.start, last_year.end)
+    baseline = plan.baseline_for(period.year, own)
     whole = department is None
-    baseline = None
-    if whole:
-        own = None
-        if period.year - 1 not in plan.baselines:
-            last_year = year_period(period.year - 1)
-            own = await entries.tally(session, commune.id, last_year.start, last_year.end)
-        baseline = plan.baseline_for(period.year, own)
-    scope = commune.name if whole else commune.department_name(department)
+    recorded = plan.baselines.get(period.year) if whole and period == year_period(period.year) else None
     return compute_target_report(
         counts,
         plan.targets,
         period=period,
         today=today,
-        **({"baseline": baseline} if baseline else {}),
-        scope=scope,
-        data_from=data_from,
+        **({"baseline": baseline} if whole else {}),
+        scope=commune.name if whole else commune.department_name(department),
+        data_from=await records_begin(session, commune),
         tasks=task_counts,
-        configured_baseline=plan.baselines.get(period.year) if whole and period == year_period(period.year) else None,
+        recorded=recorded,
+        commune_caps=not whole and (baseline.meetings, baseline.documents) != (None, None),
     )
 
 
 async def department_table(session: AsyncSession, commune: Commune, period: Period) -> DepartmentTable:
     """Every configured department's counts over `period`, in one query."""
     counts = await entries.tally_by_department(session, commune.id, period.start, period.end)
-    return DepartmentTable(tuple((code, counts.get(code, Counts())) for code in commune.codes))
+    return DepartmentTable(tuple((code, counts.get(code, Counts())) for code in commune.codes), commune.plan.targets)
 
 
 def commune_period(commune: Commune, year: int, report: str | None, month: int | None) -> Period | None:

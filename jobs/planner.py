@@ -19,6 +19,7 @@ from bot.core.calendar import TASK_OFFSETS, current_stage, is_escalation_day, la
 from bot.core.features.tasks import TaskRow
 from bot.core.notices import (
     Digest,
+    LateSubmission,
     PendingReport,
     ProvinceDigest,
     ReportEscalation,
@@ -110,12 +111,13 @@ class Planner:
         extra = self._recipients(self.settings.escalate_to) if self.settings.escalate_to else ()
         return _unique([*self.world.leaders, *extra])
 
-    def _outstanding(self, report, day: date, last_year: int):
-        """(year, due, codes not submitted) for each tracked period whose reminders began by `day`."""
-        start = self.world.start
-        for year in range(start.year, last_year + 1):
+    def _outstanding(self, report, day: date, last_year: int, *, chased: bool = True):
+        """(year, due, codes not submitted) for each tracked period whose reminders began by `day`: every period
+        due from the plan's first day, or (`chased`) only those due from the reminders' first day."""
+        first = self.world.reminders_from if chased else self.world.tracked_from
+        for year in range(self.world.tracked_from.year, last_year + 1):
             due = report.due(year)
-            if due < start or report_reminder_days(due, self.cal)[0] > day:
+            if due < first or report_reminder_days(due, self.cal)[0] > day:
                 continue
             late = [
                 code
@@ -124,6 +126,18 @@ class Planner:
             ]
             if late:
                 yield year, due, late
+
+    def _late_submissions(self, since: date, day: date) -> tuple[LateSubmission, ...]:
+        """Submissions that came after their due day, in the week before `day`."""
+        kinds, names = {r.code: r for r in self.settings.reports}, self.world.names
+        found = []
+        for (code, year, department), submitted in sorted(self.world.submitted.items(), key=lambda i: i[1]):
+            kind = kinds.get(code)
+            if kind is None or department not in names or not since < submitted <= day:
+                continue
+            if (days := (submitted - kind.due(year)).days) > 0:
+                found.append(LateSubmission(names[department], kind.name, year, days))
+        return tuple(found)
 
     def reports(self) -> list[Planned]:
         """Every report period's reminders and escalations due now."""
@@ -190,10 +204,11 @@ class Planner:
         pending = [
             PendingReport(report.name, year, due, len(late))
             for report in self.settings.reports
-            for year, due, late in self._outstanding(report, day, day.year)
+            for year, due, late in self._outstanding(report, day, day.year, chased=False)
         ]
         rows = tuple(_task_row(t) for t in overdue[:MAX_LISTED])
-        view = Digest(day, self.world.digest, rows, len(overdue), tuple(pending))
+        late = self._late_submissions(day - timedelta(days=7), day)
+        view = Digest(day, self.world.digest, rows, len(overdue), tuple(pending), late)
         return self._planned(self.settings.digest_key(self.now), self.world.leaders, view, monday)
 
     def tasks(self, tasks: Iterable[OpenTask]) -> list[Planned]:

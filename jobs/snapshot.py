@@ -15,7 +15,7 @@ from bot.core.periods import year_period
 from bot.core.permissions import Role
 from bot.core.reports import ReportKind
 from bot.core.targets import TargetReport
-from bot.figures import counting_since, target_report
+from bot.figures import reminders_from, target_report, tracked_from
 from storage import chats, departments, outbox, reports
 from storage.chats import Recipient
 from storage.models.messaging import OutboxKind
@@ -69,16 +69,18 @@ class World:
     """Everything a sweep plans from but the tasks, as of one instant: a few small queries."""
 
     now: datetime
-    start: date  # report periods due before this day are not chased
+    tracked_from: date  # the plan's first day: report periods due from then on are owed until submitted
+    reminders_from: date  # report periods due before this day are not chased (the digest still lists them)
     names: dict[str, str]  # active departments: code -> name
     recipients: dict[str, tuple[Recipient, ...]]  # department code -> its focal people's chats and groups
     leaders: tuple[Recipient, ...]
-    submitted: frozenset[tuple[str, int, str]]  # (report, year, department) of live submissions
+    submitted: dict[tuple[str, int, str], date]  # (report, year, department) of live submissions: the day each came
     digest: TargetReport | None  # the commune's figures, when this week's digest is still to be written
 
     def fingerprint(self) -> tuple:
         """What, when it changes, changes every task's plan (its recipients)."""
-        return (self.start, tuple(sorted(self.names.items())), tuple(sorted(self.recipients.items())), self.leaders)
+        names, recipients = tuple(sorted(self.names.items())), tuple(sorted(self.recipients.items()))
+        return (self.tracked_from, self.reminders_from, names, recipients, self.leaders)
 
 
 async def load_world(session: AsyncSession, settings: ReminderSettings, now: datetime) -> World:
@@ -88,7 +90,6 @@ async def load_world(session: AsyncSession, settings: ReminderSettings, now: dat
     recipients: dict[str, list[Recipient]] = defaultdict(list)
     for recipient in await chats.list_department_recipients(session, commune.id, names):
         recipients[recipient.department].append(recipient)
-    start = await counting_since(session, commune, now.astimezone(settings.tz).date())
     digest = None
     digest_key = settings.digest_key(now)
     if not await outbox.outbox_has(session, digest_key):
@@ -96,10 +97,11 @@ async def load_world(session: AsyncSession, settings: ReminderSettings, now: dat
         digest = await target_report(session, commune, year_period(day.year), None, day)
     return World(
         now=now,
-        start=start,
+        tracked_from=await tracked_from(session, commune),
+        reminders_from=await reminders_from(session, commune),
         names=names,
         recipients={code: tuple(r) for code, r in recipients.items()},
         leaders=tuple(await chats.list_role_recipients(session, commune.id, Role.LEADER)),
-        submitted=frozenset(await reports.list_all_submissions(session, commune.id)),
+        submitted=await reports.list_all_submissions(session, commune.id),
         digest=digest,
     )

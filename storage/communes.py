@@ -41,10 +41,10 @@ async def started_on(session: AsyncSession, commune_id: int) -> date:
     return await session.scalar(select(Commune.started_on).where(Commune.id == commune_id))
 
 
-async def next_number(session: AsyncSession, commune_id: int, *, task: bool = False) -> int:
-    """The next #N of an entry (or V N of a task) in this commune; the counter row is locked until commit, so two
-    writers never take one number."""
+async def next_number(session: AsyncSession, commune_id: int, *, task: bool = False, count: int = 1) -> int:
+    """The next #N of an entry (or V N of a task) in this commune, the last of `count` taken together; the counter
+    row is locked until commit, so two writers never take one number."""
     column = Commune.last_task_number if task else Commune.last_entry_number
     return await session.scalar(
-        update(Commune).where(Commune.id == commune_id).values({column: column + 1}).returning(column)
+        update(Commune).where(Commune.id == commune_id).values({column: column + count}).returning(column)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, case, func, select
@@ -22,6 +23,23 @@ async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, depart
     session.add(entry)
     await session.flush()
     return entry
+
+
+async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tuple[Entry, str]]) -> None:
+    """Store many entries (each with its department's code) at once, numbered in their order: one counter
+    update and one flush, however many there are (an import)."""
+    if not rows:
+        return
+    last = await communes.next_number(session, commune_id, count=len(rows))
+    codes = {code for _, code in rows}
+    query = select(Department.code, Department.id).where(
+        Department.commune_id == commune_id, Department.code.in_(codes), departments.active()
+    )
+    ids = dict((await session.execute(query)).all())
+    for number, (entry, code) in enumerate(rows, start=last - len(rows) + 1):
+        entry.commune_id, entry.number, entry.department_id = commune_id, number, ids[code]
+    session.add_all([entry for entry, _ in rows])
+    await session.flush()
 
 
 def _loaded(query):
@@ -128,6 +146,10 @@ async def tally_by_department(session: AsyncSession, commune_id: int, start: dat
     return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 
-async def first_day(session: AsyncSession, commune_id: int, start: date, end: date) -> date | None:
-    """The date of the earliest live entry within [start, end]: from when the figures have records."""
-    return await session.scalar(select(func.min(Entry.occurred_on)).where(*_live_between(commune_id, start, end)))
+async def first_day(session: AsyncSession, commune_id: int) -> date | None:
+    """The date of the commune's earliest live entry (a submission aside): from when its records begin."""
+    return await session.scalar(
+        select(func.min(Entry.occurred_on)).where(
+            Entry.commune_id == commune_id, Entry.cancelled_at.is_(None), Entry.kind != "report"
+        )
+    )

@@ -109,7 +109,7 @@ async def import_rows(
     seen = await _stored_keys(session, commune_id, [row.key for row in batch.rows])
     numbers = list({(row.occurred_on.year, row.number_key) for row in batch.rows if row.number_key})
     numbered = await _stored_numbers(session, commune_id, numbers)
-    imported, present, same_number = [], [], []
+    imported, present, same_number, new = [], [], [], []
     for row in batch.rows:
         number = (row.occurred_on.year, row.number_key)
         if row.key in seen:
@@ -137,6 +137,7 @@ async def import_rows(
             dossiers_online=row.dossiers_online,
             dossiers_paper=row.dossiers_paper,
         )
-        await entries.add_entry(session, commune_id, entry, row.department)
+        new.append((entry, row.department))
         imported.append(row.line)
+    await entries.add_entries(session, commune_id, new)
     return ImportResult(batch.read, tuple(imported), tuple(present), tuple(same_number), batch.refused)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,10 +42,11 @@ async def submitted_years(session: AsyncSession, commune_id: int, department: st
     return set(rows.all())
 
 
-async def list_all_submissions(session: AsyncSession, commune_id: int) -> set[tuple[str, int, str]]:
-    """(report, year, department code) of every live submission of the commune: what the reminder planner reads."""
-    query = select(ReportSubmission.report_code, ReportSubmission.report_year, Department.code).where(
-        ReportSubmission.commune_id == commune_id, ReportSubmission.cancelled_at.is_(None)
-    )
+async def list_all_submissions(session: AsyncSession, commune_id: int) -> dict[tuple[str, int, str], date]:
+    """(report, year, department code) of every live submission of the commune, and the day it came: what the
+    reminder planner reads."""
+    query = select(
+        ReportSubmission.report_code, ReportSubmission.report_year, Department.code, ReportSubmission.occurred_on
+    ).where(ReportSubmission.commune_id == commune_id, ReportSubmission.cancelled_at.is_(None))
     rows = await session.execute(departments.joined(query, ReportSubmission.department_id))
-    return {(report, year, code) for report, year, code in rows}
+    return {(report, year, code): day for report, year, code, day in rows}

@@ -26,7 +26,7 @@ from bot.config.sections import (
 )
 
 # What belongs to a commune; in a province these live in the commune files and nowhere else.
-COMMUNE_KEYS = ("commune", "departments", "targets", "baseline", "reports", "report_document")
+COMMUNE_KEYS = ("commune", "departments", "targets", "baseline", "plan", "reports", "report_document")
 COMMUNE_REMINDER_KEYS = ("start", "time", "digest_time", "escalate_to")
 DEPLOYMENT_KEYS = ("province", "telegram", "zalo", "database", "invites", "exports", "reminders", "web")
 

@@ -128,6 +128,7 @@ class ReportConfig(Section):
     departments: list[str] = Field(default_factory=list)
     window_from: str | None = Field(default=None, alias="from")
     window_to: str | None = Field(default=None, alias="to")
+    title: str | None = Field(default=None, min_length=1)  # "6 tháng đầu năm": the drafted report's title says it
 
     @field_validator("code")
     @classmethod
@@ -151,7 +152,14 @@ class ReportConfig(Section):
         day, month = day_month(self.due)
         window_from = day_month(self.window_from) if self.window_from else None
         window_to = day_month(self.window_to) if self.window_to else None
-        return ReportKind(self.code, self.name, day, month, tuple(self.departments), window_from, window_to)
+        return ReportKind(self.code, self.name, day, month, tuple(self.departments), window_from, window_to, self.title)
+
+
+class PlanConfig(Section):
+    """`[plan]`: from which day the plan's report periods are tracked, and from which day the records are whole."""
+
+    start: date | None = None  # the plan's first day; default: 1 January of the first year with a baseline before
+    data_from: date | None = None  # the records are complete from this day (set after importing history)
 
 
 class CommuneRemindersConfig(Section):
@@ -179,6 +187,7 @@ class ReportDocumentConfig(Section):
     number: str = "Số:        /BC-UBND"
     authority: str = "TM. ỦY BAN NHÂN DÂN"
     signer_title: str = "CHỦ TỊCH"
+    list_late: bool = False  # name the departments that reported late or not at all (internal; off by default)
 
     def to_document(self) -> ReportDocument:
         """The core's view of these settings."""
@@ -195,6 +204,7 @@ class CommuneConfig(Section):
     departments: list[DepartmentConfig] = Field(min_length=1)
     targets: TargetsConfig = TargetsConfig()
     baseline: dict[int, BaselineConfig] = Field(default_factory=dict)
+    plan: PlanConfig = PlanConfig()
     reports: list[ReportConfig] = Field(default_factory=list)
     reminders: CommuneRemindersConfig = CommuneRemindersConfig()
     report_document: ReportDocumentConfig | None = None
@@ -238,7 +248,7 @@ class CommuneConfig(Section):
         """The department that consolidates the plan (`reminders.escalate_to` is its older name)."""
         return self.commune.consolidating_department or self.reminders.escalate_to
 
-    def plan(self) -> Plan:
+    def targets_and_baselines(self) -> Plan:
         """The plan's targets and baselines, as the core sees them."""
         baselines = {year: Baseline(b.meetings, b.documents) for year, b in self.baseline.items()}
         return Plan(self.targets.to_targets(), baselines)
@@ -253,8 +263,10 @@ class CommuneConfig(Section):
             tz=self.commune.tz,
             departments=tuple(Department(d.code, d.name) for d in self.departments),
             consolidating=self.consolidating_department,
-            plan=self.plan(),
+            plan=self.targets_and_baselines(),
             reports=tuple(r.to_kind() for r in self.reports),
             reminders=ReminderTimes(reminders.time, reminders.digest_time, reminders.start),
             document=self.report_document.to_document() if self.report_document else None,
+            plan_start=self.plan.start,
+            data_from=self.plan.data_from,
         )

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
+
+from bot.core.messages import Incoming
 
 # Every line break as "\n" first, so a Windows "\r\n" is one break, not a break and a dropped control.
 LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
@@ -37,3 +40,12 @@ def xml_safe(value: str) -> str:
     """Any stored text as an .xlsx or .docx can hold it: characters XML forbids dropped, a lone surrogate shown as
     U+FFFD, the rest untouched (text stored before cleaning existed included)."""
     return SURROGATE.sub("\ufffd", NOT_XML.sub("", value))
+
+
+def cleaned(incoming: Incoming) -> tuple[Incoming, bool]:
+    """A message as stored: its text and sender's name cleaned; and whether it must be answered as unreadable (a
+    lone surrogate in a private message or a group command; in a group, other chatter is not for the bot)."""
+    unreadable = has_lone_surrogate(incoming.text) or has_lone_surrogate(incoming.sender_name)
+    unreadable = unreadable and (not incoming.is_group or incoming.text.lstrip().startswith("/"))
+    text = clean_text(SURROGATE.sub("", incoming.text))
+    return replace(incoming, text=text, sender_name=clean_line(SURROGATE.sub("", incoming.sender_name))), unreadable

@@ -9,7 +9,7 @@ from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from bot.core.calendar import CALENDAR, WorkCalendar
-from bot.core.reports import ReportKind
+from bot.core.reports import ReportKind, plan_start, reminders_start
 from bot.core.targets import Plan
 
 
@@ -27,7 +27,7 @@ class ReminderTimes:
 
     at: time = time(8, 0)
     digest_at: time = time(7, 30)
-    start: date | None = None  # reminders for periods due before this day are not sent (tracking is not affected)
+    start: date | None = None  # periods due before this day are not chased (they are tracked all the same)
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class ReportDocument:
     number: str = "Số:        /BC-UBND"
     authority: str = "TM. ỦY BAN NHÂN DÂN"
     signer_title: str = "CHỦ TỊCH"
+    list_late: bool = False  # name the departments that reported late (an internal matter, off by default)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Commune:
     reminders: ReminderTimes = ReminderTimes()
     document: ReportDocument | None = None
     calendar: WorkCalendar = CALENDAR
+    plan_start: date | None = None  # the plan's first day, if configured; see `tracked_from`
+    data_from: date | None = None  # the records are complete from this day (set after importing history)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -81,6 +84,14 @@ class Commune:
     @property
     def report_codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.reports)
+
+    def tracked_from(self, started_on: date) -> date:
+        """The plan's first day: every report period due from then on is tracked, however late the bot came."""
+        return plan_start(self.plan_start, tuple(self.plan.baselines), started_on)
+
+    def reminders_from(self, started_on: date) -> date:
+        """The first due day the reminders chase (`started_on`: the day the bot began keeping the commune)."""
+        return reminders_start(self.reminders.start, started_on, self.tracked_from(started_on))
 
 
 class Communes:

@@ -47,6 +47,7 @@ class Ask(StrEnum):
     MEETING_MODE = "meeting_mode"
     DOCUMENT_KIND = "document_kind"
     REPORT_PERIOD = "report_period"
+    CONTENT_PERIOD = "content_period"
     REPORT_KIND = "report_kind"
     CHANNEL = "channel"
     OPEN_TASK = "open_task"

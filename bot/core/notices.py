@@ -53,14 +53,26 @@ class PendingReport:
 
 
 @dataclass(frozen=True)
+class LateSubmission:
+    """A department's report that came after its due day."""
+
+    department: str
+    report: str
+    year: int
+    days: int
+
+
+@dataclass(frozen=True)
 class Digest:
-    """The leaders' Monday digest: the commune's figures, overdue tasks, reports still missing."""
+    """The leaders' Monday digest: the commune's figures, overdue tasks, reports still missing, reports that came
+    late during the week."""
 
     day: date
     targets: object  # a TargetReport
     overdue: tuple[TaskRow, ...]
     overdue_total: int
     reports: tuple[PendingReport, ...]
+    late: tuple[LateSubmission, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,11 +136,14 @@ add_strings(
     {
         "remind.report_before": (
             "⏰ Nhắc hạn: {report} {year} của {department}.\nHạn: {weekday}, {due} – {left}.\n"
-            "Nộp xong, gõ: /nopbaocao {code} {year}"
+            "Trả lời nội dung báo cáo (kết quả, khó khăn, đề xuất): /noidung {code} {year}\n"
+            "Đã gửi báo cáo bằng đường khác, gõ: /nopbaocao {code} {year}"
         ),
         "remind.report_late": (
-            "⚠️ {department} chưa nộp {report} {year} – {left} (hạn {weekday}, {due}).\n"
-            "Nộp xong, gõ: /nopbaocao {code} {year}"
+            "⚠️ {department} chưa nộp {report} {year} – {left} (hạn {weekday}, {due}); "
+            "nộp bây giờ được ghi là nộp muộn.\n"
+            "Trả lời nội dung báo cáo: /noidung {code} {year}\n"
+            "Đã gửi báo cáo bằng đường khác, gõ: /nopbaocao {code} {year}"
         ),
         "remind.report_escalation": (
             "🔔 {report} {year} (hạn {weekday}, {due}) – {left}, còn {count} phòng chưa nộp:\n{departments}\n"
@@ -156,7 +171,9 @@ add_strings(
         "remind.digest_header": "📋 Tổng hợp tuần – {weekday}, {day}",
         "remind.digest_tasks": "Việc quá hạn: {count}",
         "remind.digest_reports": "Báo cáo chưa nộp:",
-        "remind.digest_report_line": "• {report} {year}: {count} phòng ({left})",
+        "remind.digest_report_line": "• {report} {year}: {count} phòng chưa nộp ({left})",
+        "remind.digest_late": "Nộp muộn trong tuần qua:",
+        "remind.digest_late_line": "🕓 {department} – {report} {year}: nộp muộn {days} ngày",
         "remind.province_digest": "📋 Tổng hợp tuần các xã – {weekday}, {day}",
         "remind.digest_nothing": "Không có việc quá hạn hay báo cáo chưa nộp.",
         "remind.unreachable": (
@@ -239,6 +256,9 @@ def _digest(view: Digest) -> str:
             )
             for r in view.reports
         ]
+    if view.late:
+        lines.append(text("remind.digest_late"))
+        lines += [text("remind.digest_late_line", **asdict(late)) for late in view.late]
     if not view.overdue_total and not view.reports:
         lines.append(text("remind.digest_nothing"))
     return "\n".join(lines)

@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+YEARLY_DAYS = 300
+
 
 @dataclass(frozen=True)
 class Period:
@@ -22,6 +24,11 @@ class Period:
     def days(self) -> int:
         """How many days it spans."""
         return (self.end - self.start).days + 1
+
+    @property
+    def yearly(self) -> bool:
+        """Whether it is about a year long: a year, or an annual report's window (15/12 to 14/11 is 335 days)."""
+        return self.days >= YEARLY_DAYS
 
     def elapsed(self, today: date, since: date | None = None) -> int:
         """Days of it that have passed by `today` (counted from `since` if later than the start)."""

@@ -56,12 +56,14 @@ class Command:
 
 @dataclass(frozen=True)
 class Feature:
-    """What a feature adds: its commands (in /help order) and the questions it can ask with options."""
+    """What a feature adds: its commands (in /help order), the questions it can ask with options, and the use
+    cases that take a free-text answer to a question it asked (by topic: `(ctx, awaited, text) -> outcome`)."""
 
     name: str
     order: int
     commands: tuple[Command, ...] = ()
     asks: Mapping[Ask, UseCase] = field(default_factory=dict)
+    answers: Mapping[str, UseCase] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,17 @@ class Registry:
         self.features = tuple(sorted(features, key=lambda f: (f.order, f.name)))
         self.commands = tuple(c for f in self.features for c in f.commands)
         self.asks: dict[Ask, UseCase] = {}
+        self.answers: dict[str, UseCase] = {}
         self._by_key: dict[str, Command] = {}
         for feature in self.features:
             for ask, provider in feature.asks.items():
                 if ask in self.asks:
                     raise ValueError(f"question {ask!r} is declared twice")
                 self.asks[ask] = provider
+            for topic, taker in feature.answers.items():
+                if topic in self.answers:
+                    raise ValueError(f"answer topic {topic!r} is declared twice")
+                self.answers[topic] = taker
         for command in self.commands:
             for key in (command.name, *command.aliases):
                 if compact(key) in self._by_key:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +21,7 @@ class ReportKind:
     departments: tuple[str, ...] = ()  # the codes that owe it; () means every department
     window_from: tuple[int, int] | None = None  # (day, month) the data starts, in the previous year if need be
     window_to: tuple[int, int] | None = None  # (day, month) the data ends; the due date if not set
+    title: str | None = None  # how an office names the period before its year: "6 tháng đầu năm", "năm"
 
     def due(self, year: int) -> date:
         """The period's due date in `year`."""
@@ -36,13 +37,29 @@ class ReportKind:
         return self.departments or tuple(all_departments)
 
 
-def tracking_start(configured: date | None, stored: date | None, today: date) -> date:
-    """Periods due before this day are never chased or accepted: the configured day, else the database's first."""
-    return configured or stored or today
+def plan_start(configured: date | None, baseline_years: Collection[int], started_on: date) -> date:
+    """The plan's first day, from which every report period is tracked (accepted, late when late, owed until
+    submitted): the configured day, else 1 January of the first year with a baseline of the year before (the plan
+    measures 2026 against [baseline.2025]), else 1 January of the year the bot began keeping the commune."""
+    if configured is not None:
+        return configured
+    return date(min(baseline_years) + 1 if baseline_years else started_on.year, 1, 1)
+
+
+def reminders_start(configured: date | None, started_on: date, tracked_from: date) -> date:
+    """From which due day periods are chased by reminders: the configured day, else the day the bot began keeping
+    the commune (installing mid-year does not chase what fell due before); never before the plan's first day."""
+    return max(configured or started_on, tracked_from)
+
+
+def days_late(kind: ReportKind, year: int, day: date) -> int:
+    """How many days after its due day `day` is (0 on time or before)."""
+    return max((day - kind.due(year)).days, 0)
 
 
 def open_years(kind: ReportKind, done: Collection[int], start: date, today: date) -> list[int]:
-    """Periods a department may submit now: begun (the data they report on has started), tracked, not done."""
+    """Periods a department may submit now: begun (the data they report on has started), tracked (due on or
+    after `start`, the plan's first day), not done."""
     return [
         year
         for year in range(start.year, today.year + 2)
@@ -59,3 +76,17 @@ def oldest_outstanding(kind: ReportKind, done: Collection[int], start: date, tod
 def current_report_year(kind: ReportKind, today: date) -> int:
     """The period /baocao shows by default: this year's until a month after it is due, then next year's."""
     return today.year if today <= kind.due(today.year) + timedelta(days=31) else today.year + 1
+
+
+RESULT, DIFFICULTY, PROPOSAL = "result", "difficulty", "proposal"
+REPORT_PARTS = (RESULT, DIFFICULTY, PROPOSAL)  # what a report must contain (section IV.3 of the plan)
+
+
+def parts_answered(answers: Iterable[tuple[str, str, str]]) -> dict[str, int]:
+    """How many of the three parts each department (code) has answered, from (department, part, body): a result
+    counts once it has words; difficulties and proposals count answered "none" too."""
+    parts: dict[str, set[str]] = {}
+    for department, part, body in answers:
+        if part != RESULT or body.strip():
+            parts.setdefault(department, set()).add(part)
+    return {department: len(found) for department, found in parts.items()}

@@ -1,7 +1,9 @@
 """The plan's target computations, pure: counts from storage in, figures and marks out.
 
-A figure shown to a chairman is a promise: no records is "no data", never a green mark; a pace is
-projected only from enough days of data and compared exactly; a cap names the baseline it comes from.
+A figure shown to a chairman is a promise: no records is "no data", never a green mark; records that do not
+cover the period are "not enough data", never a pass nor a pace; a closed period is met or missed, never a
+pace; a pace is projected only from enough days of data and compared exactly; a cap names the baseline it
+comes from; a year's configured totals are its figures of record.
 """
 
 from __future__ import annotations
@@ -22,11 +24,18 @@ MIN_DAYS_FOR_PACE = 30  # a projection from fewer days of data says more about c
 class Mark(StrEnum):
     """Where a figure stands against its target."""
 
-    MET = "met"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
+    MET = "met"  # a closed period that reached it, or a share at its target so far
+    ON_TRACK = "on_track"  # a running period whose pace keeps within the cap
+    BEHIND = "behind"  # a running period: the pace goes over the cap, or the share is short so far
+    MISSED = "missed"  # a closed period that did not reach it, or a cap already gone over
+    INCOMPLETE = "incomplete"  # the records do not cover the period: no verdict
     NO_DATA = "no_data"
     NONE = "none"  # nothing to compare with (no baseline), or too early to project
+
+
+def closed_mark(reached: bool) -> Mark:
+    """A closed period's verdict: met or missed, never a pace."""
+    return Mark.MET if reached else Mark.MISSED
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,13 @@ class TaskCounts:
     due: int = 0
     on_time: int = 0
     overdue_open: int = 0
+
+    def mark(self, closed: bool) -> Mark:
+        """Every task due done on time and none overdue is met; otherwise missed once closed, behind before."""
+        if self.due == 0:
+            return Mark.NO_DATA
+        met = self.overdue_open == 0 and self.on_time == self.due
+        return Mark.MET if met else Mark.MISSED if closed else Mark.BEHIND
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,8 @@ class CapLine:
     cut: float
     projected: Fraction | None  # the period's end count at the pace so far; None when too early to say
     mark: Mark
+    own: int | None = None  # the bot's own count, when `count` is the year's configured total of record
+    commune_cap: bool = False  # a department's line: the cap is set for the whole commune, not for it
 
 
 @dataclass(frozen=True)
@@ -154,9 +172,9 @@ class TargetReport:
     scope: str
     lines: tuple[Line, ...]
     secret_documents: int
-    data_from: date | None = None  # counting began after the period did: figures are partial
+    data_from: date | None = None  # the records begin after the period did: figures are partial
     tasks: TaskCounts | None = None
-    configured_baseline: Baseline | None = None  # the configured totals of this very year, if any
+    closed: bool = False  # every day of the period had passed: its marks are verdicts, never a pace
 
     @property
     def year(self) -> int:
@@ -183,38 +201,63 @@ def prorated_cap(cap: int | None, period: Period) -> Fraction | None:
 
 
 def compute_cap_line(
-    target: Target, count: int, baseline: Baseline, cut: float, period: Period, today: date, data_from: date | None
+    target: Target,
+    count: int,
+    baseline: Baseline,
+    cut: float,
+    period: Period,
+    today: date,
+    data_from: date | None,
+    *,
+    recorded: int | None = None,
+    commune_cap: bool = False,
 ) -> CapLine:
-    """Mark a capped count. Over the cap is behind; within it at the end is met (never on partial data);
-    while the period runs, the exact pace decides once there are enough days of data."""
+    """Mark a capped count: over the cap is missed whenever it happens; records that do not cover the period
+    (`data_from` after its start) give no other verdict; a closed period is met; a running one is judged by its
+    exact pace once there are enough days of data. A configured total (`recorded`) is the figure of record,
+    complete by definition; the bot's own count is kept beside it."""
     base = getattr(baseline, target.baseline)
     cap = compute_cap(base, cut)
     period_cap = prorated_cap(cap, period)
+    figure, own = (count, None) if recorded is None else (recorded, count)
+    partial = data_from is not None and recorded is None
     elapsed = period.elapsed(today, data_from)
     projected = None
-    if not period.is_over(today) and elapsed >= MIN_DAYS_FOR_PACE:
+    if not period.is_over(today) and not partial and elapsed >= MIN_DAYS_FOR_PACE:
         projected = Fraction(count * period.days, elapsed)  # the pace of the days with data, over the period
-    if count == 0:
+    if figure == 0 and recorded is None:
         mark = Mark.NO_DATA
     elif period_cap is None:
         mark = Mark.NONE
-    elif count > period_cap:
-        mark = Mark.BEHIND
+    elif figure > period_cap:
+        mark = Mark.MISSED
+    elif partial:
+        mark = Mark.INCOMPLETE
     elif period.is_over(today):
-        mark = Mark.ON_TRACK if data_from is not None else Mark.MET
+        mark = Mark.MET
     elif projected is None:
         mark = Mark.NONE
     else:
         mark = Mark.ON_TRACK if projected <= period_cap else Mark.BEHIND
-    return CapLine(target, count, cap, period_cap, base, period.year - 1, baseline.source, cut, projected, mark)
+    year = period.year - 1
+    return CapLine(target, figure, cap, period_cap, base, year, baseline.source, cut, projected, mark, own, commune_cap)
 
 
-def compute_share_line(target: Target, part: int, whole: int, floor: float) -> ShareLine:
-    """Mark a share: at or above the floor is met; no records, no data."""
+def compute_share_line(
+    target: Target, part: int, whole: int, floor: float, *, closed: bool = False, partial: bool = False
+) -> ShareLine:
+    """Mark a share: no records, no data; records short of the period, no verdict; else at or above the floor
+    is met, below it missed once the period is closed and behind while it runs."""
     if whole == 0:
         return ShareLine(target, part, whole, floor, Mark.NO_DATA)
     met = Fraction(part, whole) >= Fraction(str(floor))
-    return ShareLine(target, part, whole, floor, Mark.MET if met else Mark.BEHIND)
+    if partial:
+        mark = Mark.INCOMPLETE
+    elif closed:
+        mark = closed_mark(met)
+    else:
+        mark = Mark.MET if met else Mark.BEHIND
+    return ShareLine(target, part, whole, floor, mark)
 
 
 def compute_target_report(
@@ -227,16 +270,25 @@ def compute_target_report(
     scope: str = "",
     data_from: date | None = None,
     tasks: TaskCounts | None = None,
-    configured_baseline: Baseline | None = None,
+    recorded: Baseline | None = None,
+    commune_caps: bool = False,
 ) -> TargetReport:
-    """The standing of `period` as of `today` against the plan."""
+    """The standing of `period` as of `today` against the plan. `recorded`: the configured totals of this very
+    period (a calendar year), its figures of record; `commune_caps`: a department's report, whose caps are the
+    commune's (set from the commune's baseline, not for one department)."""
     data_from = data_from if data_from is not None and data_from > period.start else None
+    closed = period.is_over(today)
 
     def line(target: Target) -> Line:
         goal = target.goal(targets)
+        part = target.part(counts)
         if target.whole is None:
-            return compute_cap_line(target, target.part(counts), baseline, goal, period, today, data_from)
-        return compute_share_line(target, target.part(counts), target.whole(counts), goal)
+            total = getattr(recorded, target.baseline) if recorded is not None else None
+            return compute_cap_line(
+                target, part, baseline, goal, period, today, data_from, recorded=total, commune_cap=commune_caps
+            )
+        whole, partial = target.whole(counts), data_from is not None
+        return compute_share_line(target, part, whole, goal, closed=closed, partial=partial)
 
     return TargetReport(
         period=period,
@@ -246,7 +298,7 @@ def compute_target_report(
         secret_documents=counts.secret_documents,
         data_from=data_from,
         tasks=tasks,
-        configured_baseline=configured_baseline,
+        closed=closed,
     )
 
 

@@ -17,7 +17,7 @@ from bot.exports.data import ExportData
 
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1350, 100
 ONLINE, IN_PERSON, CAP = "#1565c0", "#ffa726", "#6a1b9a"
-MET, BEHIND, TARGET, MUTED = "#2e7d32", "#c62828", "#212121", "#616161"
+MET, BEHIND, TARGET, MUTED, UNRECORDED = "#2e7d32", "#c62828", "#212121", "#616161", "#e0e0e0"
 FONT = 16  # points at 100 dpi: about 22 pixels, legible on a phone at full width
 
 
@@ -35,6 +35,10 @@ def _meetings(ax: Axes, data: ExportData) -> None:
     ax.bar(x, online, color=ONLINE, label=text("chart.online"))
     ax.bar(x, in_person, bottom=online, color=IN_PERSON, label=text("chart.in_person"))
     cap = data.report.line("meetings").cap
+    unrecorded = [i for i, month in enumerate(months) if not month.recorded]
+    for n, i in enumerate(unrecorded):  # before the records begin, no bar is no data, never zero meetings
+        label = text("chart.before_records") if n == 0 else None
+        ax.axvspan(i - 0.5, i + 0.5, color=UNRECORDED, label=label, linewidth=0)
     for i, month in enumerate(months):
         if month.cap is not None:
             label = text("chart.cap", cap=format_count(cap)) if i == 0 else None
@@ -66,7 +70,8 @@ def _share(ax: Axes, row: int, name: str, line: ShareLine) -> None:
         _note(ax, 1, row, share_label(line), va="center", fontsize=FONT, color=MUTED, style="italic")
         return
     value = float(line.share) * 100
-    ax.barh(row, value, height=0.45, color=MET if line.mark is Mark.MET else BEHIND)
+    color = {Mark.MET: MET, Mark.INCOMPLETE: MUTED}.get(line.mark, BEHIND)  # partial records: neither pass nor fail
+    ax.barh(row, value, height=0.45, color=color)
     inside = value > 55
     _note(ax, value - 1 if inside else value + 1, row, share_label(line), va="center", fontsize=FONT,
           ha="right" if inside else "left", color="white" if inside else TARGET, fontweight="bold")  # fmt: skip

@@ -11,21 +11,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune
 from bot.core.periods import Period, months_of, year_before
-from bot.core.reports import ReportKind, open_years
+from bot.core.reports import ReportKind, days_late, open_years
 from bot.core.targets import TargetReport, prorated_cap
-from bot.figures import counting_since, target_report
-from storage import entries
+from bot.figures import target_report, tracked_from
+from storage import entries, report_content
 from storage.records import PeriodRecords, period_records
+from storage.report_content import AnswerRow
 
 
 @dataclass(frozen=True)
 class MonthMeetings:
-    """A month of the period (cut to it): meetings online and in person, against the cap pro-rated to its days."""
+    """A month of the period (cut to it): meetings online and in person, against the cap pro-rated to its days;
+    `recorded` says whether the records reach into it (before they begin, no meeting is not zero meetings)."""
 
     month: Period
     online: int
     in_person: int
     cap: Fraction | None
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -39,30 +42,22 @@ class DepartmentFigures:
 
 @dataclass(frozen=True)
 class ReportStanding:
-    """A report period whose data window overlaps the export's: who submitted it by its due day, late, or not yet."""
+    """A report period whose data window overlaps the export's: who submitted it by its due day, late (and by how
+    many days), or not yet."""
 
     code: str
     name: str
     year: int
     due: date
     on_time: tuple[str, ...]  # department names
-    late: tuple[str, ...]
+    late: tuple[tuple[str, int], ...]  # (department name, days late)
     not_submitted: tuple[str, ...]
+    kind: ReportKind
 
     @property
     def owing(self) -> int:
         """How many departments owe it."""
         return len(self.on_time) + len(self.late) + len(self.not_submitted)
-
-
-@dataclass(frozen=True)
-class Difficulty:
-    """What a department wrote when it submitted a report: its difficulties and proposals."""
-
-    department: str
-    report: str
-    year: int
-    note: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +73,7 @@ class ExportData:
     months: tuple[MonthMeetings, ...]
     records: PeriodRecords
     reports: tuple[ReportStanding, ...]
-    difficulties: tuple[Difficulty, ...]
+    answers: tuple[AnswerRow, ...] = ()  # the departments' own words, when the period is a report's window
 
     def standing(self, code: str, year: int) -> ReportStanding:
         """A listed report period: every submission among the records is of one of them."""
@@ -113,18 +108,23 @@ def _standing(kind: ReportKind, year: int, commune: Commune, records: PeriodReco
         year,
         due,
         tuple(names[c] for c in owing if c in submitted and submitted[c] <= due),
-        tuple(names[c] for c in owing if c in submitted and submitted[c] > due),
+        tuple((names[c], days_late(kind, year, submitted[c])) for c in owing if c in submitted and submitted[c] > due),
         tuple(names[c] for c in owing if c not in submitted),
+        kind,
     )
 
 
-async def _months(session: AsyncSession, commune_id: int, period: Period, cap: int | None) -> tuple[MonthMeetings, ...]:
+async def _months(
+    session: AsyncSession, commune_id: int, period: Period, cap: int | None, records_begin: date | None
+) -> tuple[MonthMeetings, ...]:
     """Meetings per month, counted in SQL as the figures are; the yearly cap pro-rated to each month's days."""
     months = []
     for month in months_of(period):
         counts = await entries.tally(session, commune_id, month.start, month.end)
         share = prorated_cap(cap, month)
-        months.append(MonthMeetings(month, counts.online_meetings, counts.meetings - counts.online_meetings, share))
+        recorded = records_begin is None or month.end >= records_begin
+        online, in_person = counts.online_meetings, counts.meetings - counts.online_meetings
+        months.append(MonthMeetings(month, online, in_person, share, recorded))
     return tuple(months)
 
 
@@ -138,8 +138,10 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
             for d in commune.departments
         ]
     )
-    since = await counting_since(session, commune, today)
-    periods = _overlapping(commune.reports, period, since, today)
+    periods = _overlapping(commune.reports, period, await tracked_from(session, commune), today)
+    if period.report is not None:  # a report tells of the periods due by its own due day, never of later ones
+        due = commune.report(period.report).due(period.year)
+        periods = [(kind, year) for kind, year in periods if kind.due(year) <= due]
     records = await period_records(
         session,
         commune.id,
@@ -148,12 +150,9 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         report_periods=[(k.code, y) for k, y in periods],
         tz=commune.tz,
     )
-    names = {kind.code: kind.name for kind, _ in periods}  # every submission listed is of one of these periods
-    difficulties = tuple(
-        Difficulty(s.department_name, names[s.report_code], s.report_year, s.note)
-        for s in records.submissions
-        if s.cancelled_on is None and s.note.strip()
-    )
+    answers = ()
+    if period.report is not None:
+        answers = tuple(await report_content.list_answers(session, commune.id, period.report, period.year))
     return ExportData(
         commune=commune.name,
         period=period,
@@ -161,8 +160,8 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         report=report,
         last_year=last_year,
         departments=departments,
-        months=await _months(session, commune.id, period, report.line("meetings").cap),
+        months=await _months(session, commune.id, period, report.line("meetings").cap, report.data_from),
         records=records,
         reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
-        difficulties=difficulties,
+        answers=answers,
     )

@@ -16,7 +16,7 @@ from bot.core.features.targets import period_name
 from bot.core.targets import CapLine
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import mark_word
-from bot.exports.workbook import BOLD, PERCENT_FORMAT, style_header
+from bot.exports.record_sheets import BOLD, PERCENT_FORMAT, share_formula, style_header
 
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
@@ -44,7 +44,7 @@ def _commune_sheet(book: Workbook, title: str, standing: CommuneStanding) -> Wor
         if isinstance(line, CapLine):
             cells = [line.count, None, None]
         else:
-            cells = [line.part, line.whole, f'=IF(C{row}=0,"{text("chart.no_data")}",B{row}/C{row})']
+            cells = [line.part, line.whole, share_formula(f"B{row}", f"C{row}", line.floor)]
         sheet.append([text(f"figure.{line.target.key}"), *cells, mark_word(line.mark)])
         sheet[f"D{row}"].number_format = PERCENT_FORMAT
     for index, width in enumerate([34, 12, 12, 12, 16], start=1):

@@ -6,151 +6,36 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.core.cleaning import xml_safe
 from bot.core.targets import CapLine, Mark, ShareLine
 from bot.core.texts.catalogue import text
 from bot.core.texts.exports import (
+    comparable,
     document_kind_word,
     mark_word,
     meeting_mode_word,
     report_title,
-    source_word,
-    task_result,
+    year_of_record,
 )
-from bot.core.texts.format import format_date, format_target_percent
+from bot.core.texts.format import format_count, format_date, format_target_percent
 from bot.exports.data import ExportData
-from storage.records import DocumentRecord, DossierRecord, MeetingRecord, SubmissionRecord
-
-DATE_FORMAT = "dd/mm/yyyy"
-PERCENT_FORMAT = "0.0%"
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-BOLD = Font(bold=True)
-Column = tuple[str, int]  # header key, width in characters
-Cell = object
-
-
-def _status(cancelled_on: date | None) -> list[Cell]:
-    return [text("sheet.cancelled") if cancelled_on else text("sheet.live"), cancelled_on]
-
-
-def _sheet(book: Workbook, title_key: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> Worksheet:
-    """A data sheet: Vietnamese headers on a frozen first row, widths set, dates as real dates, and text as text:
-    a summary typed as '=HYPERLINK(…)' stays words, never a formula."""
-    sheet = book.create_sheet(text(title_key))
-    _append(sheet, [text(key) for key, _ in columns])
-    style_header(sheet[1])
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in rows:
-        _append(sheet, row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-            elif cell.data_type == "f":
-                cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _append(sheet: Worksheet, cells: Sequence[Cell]) -> None:
-    """Every row goes in through here: text (stored, typed in the config) loses what XML cannot hold."""
-    sheet.append([xml_safe(cell) if isinstance(cell, str) else cell for cell in cells])
-
-
-def style_header(cells) -> None:
-    """Bold on a tint, wrapped, two lines high."""
-    cells[0].parent.row_dimensions[cells[0].row].height = 32
-    for cell in cells:
-        cell.font, cell.fill = BOLD, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-ENTRY: list[Column] = [("sheet.col.id", 7), ("sheet.col.day", 12), ("sheet.col.code", 10), ("sheet.col.department", 32)]
-LOGGED: list[Column] = [("sheet.col.person", 22), ("sheet.col.source", 12)]
-STATUS: list[Column] = [("sheet.col.status", 14), ("sheet.col.cancelled_on", 12)]
-Entry = MeetingRecord | DocumentRecord | DossierRecord
-
-
-def _entry_row(entry: Entry, *fields: Cell) -> list[Cell]:
-    """An entry's row: number, date, department, its own fields, who logged it and how, live or cancelled."""
-    head = [f"#{entry.id}", entry.occurred_on, entry.department, entry.department_name]
-    return [*head, *fields, entry.person, source_word(entry.source_channel), *_status(entry.cancelled_on)]
-
-
-def _data_sheets(book: Workbook, data: ExportData) -> dict[str, Worksheet]:
-    """One sheet a kind of record; the three the summary's formulas read are returned by name."""
-    records = data.records
-    meetings = _sheet(
-        book,
-        "sheet.meetings",
-        [*ENTRY, ("sheet.col.mode", 12), ("sheet.col.summary", 45), *LOGGED, *STATUS],
-        [_entry_row(m, meeting_mode_word(m.online), m.summary) for m in records.meetings],
-    )
-    documents = _sheet(
-        book,
-        "sheet.documents",
-        [*ENTRY, ("sheet.col.kind", 10), ("sheet.col.number", 18), ("sheet.col.abstract", 45), *LOGGED, *STATUS],
-        [_entry_row(d, document_kind_word(d.document_kind), d.number or "", d.summary) for d in records.documents],
-    )
-    dossiers = _sheet(
-        book,
-        "sheet.dossiers",
-        [*ENTRY, ("sheet.col.online", 12), ("sheet.col.paper", 12), *LOGGED, *STATUS],
-        [_entry_row(t, t.online, t.paper) for t in records.dossiers],
-    )
-    _sheet(
-        book,
-        "sheet.tasks",
-        [("sheet.col.id", 7), ("sheet.col.code", 10), ("sheet.col.department", 32), ("sheet.col.task", 45)]
-        + [("sheet.col.due", 12), ("sheet.col.progress", 10), ("sheet.col.completed_on", 14), ("sheet.col.result", 16)]
-        + STATUS,
-        [
-            [f"V{t.id}", t.department, t.department_name, t.title, t.due_on, t.progress, t.completed_on]
-            + [task_result(t.due_on, t.completed_on, t.cancelled_on is not None, data.today), *_status(t.cancelled_on)]
-            for t in records.tasks
-        ],
-    )
-    _sheet(
-        book,
-        "sheet.submissions",
-        [("sheet.col.id", 7), ("sheet.col.report", 20), ("sheet.col.year", 7), *ENTRY[2:]]
-        + [("sheet.col.submitted_on", 12), ("sheet.col.due", 12), ("sheet.col.on_time", 10)]
-        + [LOGGED[0], ("sheet.col.file", 9), ("sheet.col.note", 50), *STATUS],
-        [_submission_row(s, data) for s in records.submissions],
-    )
-    return {"meetings": meetings, "documents": documents, "dossiers": dossiers}
-
-
-def _submission_row(submission: SubmissionRecord, data: ExportData) -> list[Cell]:
-    standing = data.standing(submission.report_code, submission.report_year)
-    return [
-        f"#{submission.id}",
-        standing.name,
-        submission.report_year,
-        submission.department,
-        submission.department_name,
-        submission.submitted_on,
-        standing.due,
-        _yes(submission.submitted_on <= standing.due),
-        submission.person,
-        _yes(submission.with_file),
-        submission.note,
-        *_status(submission.cancelled_on),
-    ]
-
-
-def _yes(value: bool) -> str:
-    return text("sheet.yes") if value else text("sheet.no")
+from bot.exports.record_sheets import (
+    BOLD,
+    DATE_FORMAT,
+    PERCENT_FORMAT,
+    Cell,
+    append_row,
+    data_sheets,
+    share_formula,
+    shown_share,
+    style_header,
+)
 
 
 def _range(sheet: Worksheet, header_key: str) -> str:
@@ -171,7 +56,7 @@ def _live_sum(sheet: Worksheet, header_key: str) -> str:
 
 
 def _share_value(line: ShareLine) -> Cell:
-    return text("chart.no_data") if line.share is None else float(line.share)
+    return shown_share(line.share, line.floor)
 
 
 @dataclass(frozen=True)
@@ -183,6 +68,18 @@ class _Target:
     whole: str | None  # None for a capped count
     line: CapLine | ShareLine
     last: CapLine | ShareLine
+    last_partial: bool  # the records do not cover last year's same period
+    yearly: bool  # the period is a year long (an annual report's window too)
+
+
+def _cap_before(line: CapLine, last: CapLine, partial: bool, yearly: bool) -> Cell:
+    """Last year's count, or (for a year-long period) the configured total of last year when the records of its
+    same period are partial."""
+    if comparable(last, partial):
+        return text("chart.no_data") if last.mark is Mark.NO_DATA else last.count
+    if yearly and (record := year_of_record(line)) is not None:
+        return text("sheet.before_year", count=format_count(record[0]), year=record[1])
+    return mark_word(Mark.INCOMPLETE)
 
 
 def _target_row(row: int, target: _Target) -> list[Cell]:
@@ -190,12 +87,14 @@ def _target_row(row: int, target: _Target) -> list[Cell]:
     if isinstance(line, CapLine):
         period_cap = None if line.period_cap is None else math.floor(line.period_cap)
         plan = text("sheet.cut", cut=format_target_percent(line.cut))
-        cells = [f"={target.part}", None, None, plan, period_cap, line.cap, line.baseline, line.baseline_year]
-        before = text("chart.no_data") if last.mark is Mark.NO_DATA else last.count
-        return [text(target.key), *cells, before, mark, line.count, None]
-    share = f'=IF(C{row}=0,"{text("chart.no_data")}",B{row}/C{row})'
+        done, check = (f"={target.part}", line.count) if line.own is None else (line.count, line.own)
+        cells = [done, None, None, plan, period_cap, line.cap, line.baseline, line.baseline_year]
+        before = _cap_before(line, last, target.last_partial, target.yearly)
+        return [text(target.key), *cells, before, mark, check, None]
+    share = share_formula(f"B{row}", f"C{row}", line.floor)
     cells = [f"={target.part}", f"={target.whole}", share, line.floor, None, None, None, None]
-    return [text(target.key), *cells, _share_value(last), mark, line.part, line.whole]
+    before = _share_value(last) if comparable(last, target.last_partial) else mark_word(Mark.INCOMPLETE)
+    return [text(target.key), *cells, before, mark, line.part, line.whole]
 
 
 def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
@@ -211,8 +110,9 @@ def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
         "electronic": (electronic, f"{electronic}+{paper}"),
         "dossiers": (online_dossiers, f"{online_dossiers}+{_live_sum(dossiers, 'sheet.col.paper')}"),
     }
+    partial, yearly = data.last_year.data_from is not None, data.period.yearly
     return [
-        _Target(f"figure.{line.target.key}", *formulas[line.target.key], line, before)
+        _Target(f"figure.{line.target.key}", *formulas[line.target.key], line, before, partial, yearly)
         for line, before in zip(data.report.lines, data.last_year.lines, strict=True)
     ]
 
@@ -220,28 +120,28 @@ def _targets(data: ExportData, sheets: dict[str, Worksheet]) -> list[_Target]:
 def _summary(sheet: Worksheet, data: ExportData, sheets: dict[str, Worksheet]) -> None:
     """The five targets as formulas over the data sheets, each beside the bot's figure, then tasks and departments."""
     report = data.report
-    _append(sheet, [report_title(report)])
+    append_row(sheet, [report_title(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    _append(sheet, [text("sheet.as_of"), report.as_of])
+    append_row(sheet, [text("sheet.as_of"), report.as_of])
     sheet["B2"].number_format = DATE_FORMAT
     if report.data_from is not None:
-        _append(sheet, [text("sheet.partial", day=format_date(report.data_from))])
-    _append(sheet, [])
+        append_row(sheet, [text("sheet.partial", day=format_date(report.data_from))])
+    append_row(sheet, [])
     keys = ["target", "done", "whole", "share", "plan", "period_cap", "cap", "baseline", "baseline_year"]
-    _append(sheet, [text(f"sheet.sum.{key}") for key in [*keys, "last_year", "mark", "check_done", "check_whole"]])
+    append_row(sheet, [text(f"sheet.sum.{key}") for key in [*keys, "last_year", "mark", "check_done", "check_whole"]])
     style_header(sheet[sheet.max_row])
     for target in _targets(data, sheets):
         row = sheet.max_row + 1
-        _append(sheet, _target_row(row, target))
+        append_row(sheet, _target_row(row, target))
         if isinstance(target.line, ShareLine):
             for column in "DEJ":
                 sheet[f"{column}{row}"].number_format = PERCENT_FORMAT
     secret = _live_count(sheets["documents"], ("sheet.col.kind", document_kind_word("secret")))
-    _append(sheet, [text("sheet.secret"), f"={secret}", *[None] * 9, report.secret_documents])
+    append_row(sheet, [text("sheet.secret"), f"={secret}", *[None] * 9, report.secret_documents])
     if (tasks := report.tasks) is not None:
-        _append(sheet, [])
+        append_row(sheet, [])
         for key, value in (("due", tasks.due), ("on_time", tasks.on_time), ("overdue", tasks.overdue_open)):
-            _append(sheet, [text(f"sheet.tasks.{key}"), value])
+            append_row(sheet, [text(f"sheet.tasks.{key}"), value])
     _departments(sheet, data)
     for index, width in enumerate([34, 12, 12, 14, 13, 12, 12, 14, 9, 14, 16, 14, 14], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -249,17 +149,17 @@ def _summary(sheet: Worksheet, data: ExportData, sheets: dict[str, Worksheet]) -
 
 def _departments(sheet: Worksheet, data: ExportData) -> None:
     """Each department's figures (values from its own standing), below the commune's."""
-    _append(sheet, [])
-    _append(sheet, [text("sheet.by_department")])
+    append_row(sheet, [])
+    append_row(sheet, [text("sheet.by_department")])
     sheet["A" + str(sheet.max_row)].font = BOLD
     keys = ["department", "meetings", "online", "online_share", "documents", "electronic", "electronic_share"]
     keys += ["secret", "dossiers_online", "dossiers_paper", "dossiers_share", "tasks_due", "tasks_on_time"]
-    _append(sheet, [text(f"sheet.dep.{key}") for key in keys])
+    append_row(sheet, [text(f"sheet.dep.{key}") for key in keys])
     style_header(sheet[sheet.max_row])
     for department in data.departments:
         report, tasks = department.report, department.report.tasks
         line = report.line
-        _append(
+        append_row(
             sheet,
             [
                 department.name,
@@ -286,7 +186,7 @@ def build_workbook(data: ExportData) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = text("sheet.summary")
-    _summary(summary, data, _data_sheets(book, data))
+    _summary(summary, data, data_sheets(book, data))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

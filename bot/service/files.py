@@ -23,6 +23,7 @@ from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import ADMINS, MANAGERS, READERS
 from bot.core.registry import Command, Feature
 from bot.core.texts import text
+from bot.core.texts.document import period_title
 from bot.figures import commune_period, standings
 from bot.service.context import Context, Deployment
 from storage.db import Database
@@ -47,8 +48,8 @@ def begun_period(ctx: Context, year: int, report: str | None = None, month: int 
 
 
 def report_title(commune: Commune, report: str, year: int) -> str:
-    """How the drafted report's title ends: 'năm 2026', '6 tháng 2026'."""
-    return f"{commune.report(report).name.removeprefix('Báo cáo ').lower()} {year}"
+    """How the drafted report's title ends: 'năm 2026', '6 tháng đầu năm 2026'."""
+    return period_title(commune.report(report), year)
 
 
 async def export_workbook(ctx: Context, command: ExportWorkbook) -> WithFile | Refused:

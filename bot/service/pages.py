@@ -30,7 +30,7 @@ from bot.core.targets import TargetReport
 from bot.core.texts import text
 from bot.core.texts.exports import document_kind_word, meeting_mode_word, task_result
 from bot.core.texts.format import format_count
-from bot.figures import counting_since
+from bot.figures import tracked_from
 from bot.service.context import Context
 from bot.service.files import draft, export_workbook
 from bot.service.province import standings, totals
@@ -137,7 +137,7 @@ async def commune_page(ctx: Context, wanted: ShowTargets) -> CommunePage | Refus
         downloads += [Download("document", kind.code, kind.name) for kind in commune.reports]
     if isinstance(outcome, WithFile):
         downloads.append(Download("chart"))
-    since = await counting_since(ctx.session, commune, ctx.today)
+    since = await tracked_from(ctx.session, commune)
     return CommunePage(
         commune,
         wanted,
@@ -176,7 +176,7 @@ async def department_page(ctx: Context, code: str, wanted: ShowTargets) -> Depar
         for line in status.lines
         if line.department == name
     )
-    since = await counting_since(ctx.session, commune, ctx.today)
+    since = await tracked_from(ctx.session, commune)
     return DepartmentPage(
         commune,
         code,
@@ -241,7 +241,7 @@ async def province_page(ctx: Context, wanted: ShowTargets, sort: str, descending
     reports: dict[str, tuple[str, str]] = {}
     for kind in (k for c in communes for k in c.reports):
         reports.setdefault(kind.code, (kind.code, kind.name))  # named as the first commune that has it names it
-    since = min([await counting_since(ctx.session, c, ctx.today) for c in communes])
+    since = min([await tracked_from(ctx.session, c) for c in communes])
     return ProvincePage(
         ctx.deployment.name,
         found[0].report.period,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Config
-from bot.core.cleaning import SURROGATE, clean_line, clean_text, has_lone_surrogate
+from bot.core.cleaning import cleaned
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune, Communes
 from bot.core.grammar import Missing, NeedInput, ParseContext, ParseError, YearGuess, echo
@@ -29,7 +29,7 @@ from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
 from bot.service.registry import registry
-from storage import chats, communes, conversations, departments, inbox, outbox, people
+from storage import awaiting, chats, communes, conversations, departments, inbox, outbox, people
 from storage.chats import Recipient
 
 logger = logging.getLogger(__name__)
@@ -113,14 +113,7 @@ class Service:
 
     async def _handle(self, incoming: Incoming) -> Answer | None:
         now = self.clock()
-        unreadable = has_lone_surrogate(incoming.text) or has_lone_surrogate(incoming.sender_name)
-        unreadable = unreadable and (not incoming.is_group or incoming.text.lstrip().startswith("/"))
-        # Cleaned at the door: one Unicode form, no control characters, so nothing stored can break a file.
-        incoming = replace(
-            incoming,
-            text=clean_text(SURROGATE.sub("", incoming.text)),
-            sender_name=clean_line(SURROGATE.sub("", incoming.sender_name)),
-        )
+        incoming, unreadable = cleaned(incoming)  # at the door: nothing stored can break a file
         async with self.db.unit_of_work() as session:
             account = await people.identify(session, incoming.channel, incoming.sender_id)
             actor = account.actor if account else None
@@ -221,6 +214,9 @@ class Service:
         if raw is None:
             if source.is_group:
                 return None
+            awaited = actor is not None and ctx.commune is not None
+            if awaited and (answer := await self._awaited(ctx, typed, key, jobs)) is not None:
+                return answer
             return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
         ctx.raw = raw
         if source.is_group:
@@ -253,7 +249,23 @@ class Service:
         outcome = await command.handle(ctx, parsed)
         return await self._reply(ctx, command, key, outcome, jobs)
 
-    async def _reply(self, ctx: Context, command: Command, key, outcome: object, jobs: list) -> Reply:
+    async def _awaited(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
+        """Words that answer a question asked for free text: handed to the feature that asked, answered once."""
+        if previous := await conversations.get_handled_reply(ctx.session, key):
+            return Reply(previous)
+        source = ctx.source
+        awaited = await awaiting.open_awaited(
+            ctx.session, ctx.here.id, channel=source.channel, chat_id=source.chat_id, person_id=ctx.me.person_id,
+            now=ctx.now,
+        )  # fmt: skip
+        if awaited is None or (take := self.registry.answers.get(awaited.topic)) is None:
+            return None
+        reply = await self._reply(ctx, None, key, await take(ctx, awaited, typed), jobs)
+        if not await conversations.get_handled_reply(ctx.session, key):  # a question is answered once too
+            await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
+        return reply
+
+    async def _reply(self, ctx: Context, command: Command | None, key, outcome: object, jobs: list) -> Reply:
         """The answer an outcome makes: a refusal, a question, or a view (with a file to follow)."""
         if isinstance(outcome, Refused):
             return Reply(render(outcome))  # only what a refusal must keep (a wrong invite code) is committed
@@ -265,7 +277,7 @@ class Service:
             jobs.append(outcome.job)
             outcome = outcome.view
         reply = Reply(render(outcome))
-        if command.writes:
+        if command is None or command.writes:
             await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
         return reply
 

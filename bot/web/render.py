@@ -15,12 +15,14 @@ from bot.web.charts import figure_bar
 
 
 def figure_value(line: Line) -> str:
-    """A figure as the chat writes it: a count, or a share (rounded down when short of its target)."""
+    """A figure as the chat writes it: a count, or a share (never shown as reaching a target it falls short of)."""
     if line.mark is Mark.NO_DATA:
         return text("page.value.no_data")
     if isinstance(line, CapLine):
         return format_count(line.count)
-    return format_percent(line.share, round_down=line.mark is Mark.BEHIND)
+    if line.share is None:
+        return text("page.value.no_data")
+    return format_percent(line.share, floor=line.floor)
 
 
 def mark_text(mark: Mark) -> str:

@@ -86,9 +86,10 @@ def test_the_pace_is_compared_exactly_not_rounded():
 @pytest.mark.parametrize(
     "count,today,data_from,mark",
     [
-        (109, date(2026, 6, 1), None, Mark.BEHIND),  # over the cap already
+        (109, date(2026, 6, 1), None, Mark.MISSED),  # over the cap already: missed, whatever is left of the year
         (100, date(2027, 1, 5), None, Mark.MET),  # the year is over, within the cap
-        (100, date(2027, 1, 5), date(2026, 4, 1), Mark.ON_TRACK),  # … but partial data never reads as met
+        (100, date(2027, 1, 5), date(2026, 4, 1), Mark.INCOMPLETE),  # … but partial data is neither met nor a pace
+        (10, date(2026, 3, 31), date(2026, 2, 1), Mark.INCOMPLETE),  # … while the year runs too
         (10, date(2026, 3, 31), None, Mark.ON_TRACK),
     ],
 )
@@ -96,10 +97,28 @@ def test_cap_marks(count, today, data_from, mark):
     assert report(Counts(meetings=count), today=today, data_from=data_from).line("meetings").mark is mark
 
 
-def test_partial_data_says_from_when():
+def test_partial_data_says_from_when_and_shows_no_green():
     text = render(report(today=date(2026, 11, 27), data_from=date(2026, 4, 1)))
-    assert "⚠️ Số liệu tính từ 01/04/2026 (chưa đủ cả kỳ)" in text
+    assert "⚠️ Số liệu chỉ có từ 01/04/2026, chưa đủ cả kỳ" in text
+    assert "🟢" not in text and "✅" not in text and "dự kiến" not in text, "no pace, no pass on partial records"
+    assert text.count("⚪ chưa đủ số liệu") == 5
     assert report(data_from=date(2026, 1, 1)).data_from is None, "from 1 January is complete"
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 5), date(2028, 6, 1)])
+def test_a_closed_period_is_met_or_missed_never_a_pace(today):
+    closed = report(WORKED, today=today, tasks=TaskCounts(due=3, on_time=2))
+    marks = {line.target.key: line.mark for line in closed.lines}
+    assert marks == {
+        "meetings": Mark.MET,
+        "online": Mark.MISSED,
+        "documents": Mark.MET,
+        "electronic": Mark.MISSED,
+        "dossiers": Mark.MET,
+    }
+    text = render(closed)
+    assert "đúng tiến độ" not in text and "chưa đạt" not in text and "dự kiến" not in text
+    assert "❌ không đạt" in text and "Nhiệm vụ đến hạn: 3, đúng hạn 2 (66,7%); quá hạn chưa xong: 0 ❌" in text
 
 
 @pytest.mark.parametrize(
@@ -113,6 +132,24 @@ def test_share_marks(part, whole, target, mark):
 def test_a_share_short_of_its_target_never_reads_as_reaching_it():
     text = render(report(Counts(electronic_documents=2499, paper_documents=1, documents=2500)))
     assert "2.499/2.500 – 99,9% (chỉ tiêu 100%) 🔴" in text
+    text = render(report(Counts(dossiers_online=1899, dossiers_paper=101)))  # 94,95%: half up would be 95,0%
+    assert "1.899/2.000 hồ sơ – 94,9% (chỉ tiêu ≥95%) 🔴 chưa đạt" in text
+
+
+@pytest.mark.parametrize(
+    "share,floor,shown",
+    [
+        (Fraction(59, 63), None, "93,7%"),  # 93,65…: half up, the headline and the table alike
+        (Fraction(59, 63), 0.95, "93,7%"),  # short of 95% but far from it: rounded as any other
+        (Fraction(40, 46), 0.6, "87,0%"),
+        (Fraction(8, 9), None, "88,9%"),  # 88,88…: never cut to 88,8%
+        (Fraction(1873, 2000), None, "93,7%"),  # exactly 93,65: half up
+        (Fraction(1899, 2000), 0.95, "94,9%"),  # half up reaches the target it misses: the tenth below it
+        (Fraction(19, 20), 0.95, "95,0%"),
+    ],
+)
+def test_one_rounding_rule(share, floor, shown):
+    assert format_percent(share, floor=floor) == shown
 
 
 def test_missing_baseline_says_so():
@@ -130,16 +167,29 @@ def test_next_years_cap_falls_back_to_the_bots_own_counts_and_says_so():
     assert plan.baseline_for(2027) == Baseline(), "no counts, no cap"
 
 
-def test_a_past_years_configured_baseline_is_shown():
-    text = render(report(Counts(), period=year_period(2025), today=date(2026, 3, 1), configured_baseline=BASELINE))
-    assert "Số liệu gốc năm 2025 theo cấu hình: 120 cuộc họp, 600 văn bản." in text
+def test_a_years_configured_total_is_its_figure_of_record():
+    own = Counts(meetings=4, documents=9)
+    past = report(own, period=year_period(2025), today=date(2026, 3, 1), baseline=Baseline(), recorded=BASELINE,
+                  data_from=date(2025, 11, 20))  # fmt: skip
+    assert (past.line("meetings").count, past.line("meetings").own) == (120, 4)
+    text = render(past)
+    assert "• Cuộc họp: 120 (số liệu gốc theo cấu hình; bot ghi nhận 4, chưa đủ cả năm)" in text
+    assert "• Văn bản ban hành: 600 (số liệu gốc theo cấu hình; bot ghi nhận 9, chưa đủ cả năm)" in text
+    assert "chưa có số liệu năm 2024" not in text, "a year of record before the plan has nothing to be cut from"
+
+
+def test_a_departments_cap_is_the_communes():
+    department = report(Counts(meetings=3), baseline=Baseline(), commune_caps=True)
+    text = render(department)
+    assert "• Cuộc họp: 3 (mức tối đa đặt cho toàn xã, không chia cho từng phòng)" in text
+    assert "chưa có số liệu năm 2025" not in text
 
 
 def test_a_shorter_period_has_a_pro_rated_cap():
     november = report(Counts(meetings=12), period=month_period(2026, 11), today=date(2026, 11, 27))
     assert (
         november.line("meetings").period_cap == Fraction(108 * 30, 365)
-        and november.line("meetings").mark is Mark.BEHIND
+        and november.line("meetings").mark is Mark.MISSED  # 12 is over November's 8,9 already
     )
     assert "Tháng 11/2026" in render(november) and "tối đa 8 trong kỳ (108 cả năm" in render(november)
     half = window(2026, (15, 12), (14, 5), "6thang", "Báo cáo 6 tháng")

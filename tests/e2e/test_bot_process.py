@@ -93,7 +93,7 @@ def assert_worked_example(report: str) -> None:
         "2/5 cuộc – 40,0%",
         "Văn bản ban hành: 11 – tối đa 510",
         "9/10 – 90,0%",
-        "19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%) ✅ đạt",
+        "19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%)",  # logged today only: the year's records are partial, no mark
     ):
         assert fragment in report, report
 

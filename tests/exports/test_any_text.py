@@ -13,11 +13,11 @@ from bot.config import load_config
 from bot.exports.document import draft_report
 from bot.exports.workbook import build_workbook
 from tests.conftest import ROOT
-from tests.exports import log_a_year, year_data
+from tests.exports import VHXH_DIFFICULTY, log_a_year, report_data, year_data
 
 POISON = "\x01\x0b\ufffe\ud800"
 WRITTEN = "\ufffd"  # what is left of it: the lone surrogate, shown as the replacement character
-WORDS = ("summary", "person", "number", "title", "note", "name", "department_name")
+WORDS = ("summary", "person", "number", "title", "note", "name", "department_name", "body")
 
 
 def poisoned(value):
@@ -43,6 +43,8 @@ async def test_the_workbook_and_the_report_are_written_whatever_the_text(service
     summaries = [row[5] for row in book["Cuộc họp"].iter_rows(min_row=2, values_only=True)]
     assert "Giao ban quý I" + WRITTEN in summaries
     settings = load_config(ROOT / "config.example.toml").communes[0].report_document.to_document()
-    document = Document(io.BytesIO(draft_report(data, settings, "")))
+    half_year = poisoned(await report_data(service, "6thang"))
+    document = Document(io.BytesIO(draft_report(half_year, settings, "")))
     body = "\n".join(p.text for p in document.paragraphs)
-    assert "Thiếu thiết bị họp trực tuyến ở các thôn xa" + WRITTEN in body
+    assert f"- Phòng Văn hóa – Xã hội{WRITTEN}: {VHXH_DIFFICULTY}{WRITTEN}." in body
+    assert "Tổng hợp" in load_workbook(io.BytesIO(build_workbook(half_year))).sheetnames

@@ -10,7 +10,18 @@ from bot.core.periods import Period, month_period, year_before, year_period
 from bot.core.texts import render
 from bot.exports.data import export_data
 from bot.figures import target_report
-from tests.exports import TODAY, log_a_year, year_data
+from tests.exports import (
+    KT_DIFFICULTY,
+    KT_NOTE,
+    KT_RESULT,
+    TODAY,
+    VHXH_DIFFICULTY,
+    VHXH_PROPOSAL,
+    VHXH_RESULT,
+    log_a_year,
+    report_data,
+    year_data,
+)
 from tests.support.db import inspecting
 from tests.support.users import first_commune
 
@@ -24,7 +35,10 @@ async def test_the_figures_are_the_ones_chitieu_shows(service, clock):
     assert (data.report.line("meetings").count, data.report.line("online").part) == (4, 2), (
         "the cancelled one is not counted"
     )
-    assert data.last_year.period == year_period(2025) and data.last_year.line("meetings").count == 1
+    assert data.last_year.period == year_period(2025)
+    assert (data.last_year.line("meetings").count, data.last_year.line("meetings").own) == (120, 1), (
+        "2025's configured total is its figure of record; the bot's own count is kept beside it"
+    )
     assert [d.code for d in data.departments] == [d.code for d in service.config.communes[0].departments]
     assert {d.code: d.report.line("meetings").count for d in data.departments}["vhxh"] == 3
 
@@ -57,13 +71,20 @@ async def test_reports_due_in_the_period_say_who_submitted_on_time_and_what_they
     data = await year_data(service)
     half, year = data.reports
     assert (half.name, half.year, half.due) == ("Báo cáo 6 tháng", 2026, date(2026, 5, 31))
-    assert half.on_time == ("Phòng Văn hóa – Xã hội",) and half.late == ("Phòng Kinh tế",)
+    assert half.on_time == ("Phòng Văn hóa – Xã hội",) and half.late == (("Phòng Kinh tế", 5),)
     assert half.not_submitted == ("Văn phòng HĐND và UBND xã", "Trung tâm Phục vụ hành chính công")
     assert (year.name, year.owing, year.on_time) == ("Báo cáo năm", 4, ())
-    assert [(d.department, d.note) for d in data.difficulties] == [
-        ("Phòng Văn hóa – Xã hội", "Thiếu thiết bị họp trực tuyến ở các thôn xa"),
-        ("Phòng Kinh tế", "Đường truyền internet yếu; chữ ký số hết hạn"),
+    assert data.answers == (), "a calendar year is no report's window: no department wrote for it"
+    half_year = await report_data(service, "6thang")
+    assert [(a.department, a.part, a.task_group, a.body) for a in half_year.answers] == [
+        ("vhxh", "difficulty", 0, VHXH_DIFFICULTY),
+        ("vhxh", "proposal", 0, VHXH_PROPOSAL),
+        ("vhxh", "result", 1, VHXH_RESULT),
+        ("kt", "difficulty", 0, KT_DIFFICULTY),
+        ("kt", "proposal", 0, ""),
+        ("kt", "result", 4, KT_RESULT),
     ]
+    assert KT_NOTE not in [a.body for a in half_year.answers], "a delivery note is no part of the report"
 
 
 async def test_a_month_has_its_own_cap_and_no_report_of_next_year(service, clock):

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.core.targets import CapLine
+from bot.exports.record_sheets import share_formula
 from bot.exports.workbook import build_workbook
 from tests.exports import TODAY, convert, log_a_year, year_data
 
@@ -75,7 +76,7 @@ async def test_the_summary_formulas_give_the_bots_figures(book):
             == (check_done, check_whole)
         )
         r = share.row
-        assert share.value == f'=IF(C{r}=0,"chưa có số liệu",B{r}/C{r})' and share.number_format == "0.0%", name
+        assert share.value == share_formula(f"B{r}", f"C{r}", line.floor) and share.number_format == "0.0%", name
     assert evaluate(workbook, rows["Văn bản mật (không tính tỷ lệ điện tử)"][1].value) == report.secret_documents == 1
     assert rows["Cuộc họp"][6].value == 108 and rows["Cuộc họp"][7].value == 120, "the cap and the baseline of 2025"
     assert rows["Nhiệm vụ đến hạn"][1].value == report.tasks.due == 1
@@ -127,8 +128,23 @@ async def test_a_spreadsheet_program_computes_the_same_figures(book, tmp_path):
     report = data.report
     assert rows["Cuộc họp"][1] == report.line("meetings").count
     assert rows["Họp trực tuyến"][1:4] == (2, 4, pytest.approx(float(report.line("online").share)))
-    assert rows["Hồ sơ TTHC trực tuyến"][3] == pytest.approx(70 / 73)
+    assert rows["Hồ sơ TTHC trực tuyến"][3] == pytest.approx(0.959), "70/73 as the bot shows it: 95,9%"
     assert isinstance(rows["Số liệu đến ngày"][1], datetime | date)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed to lay it out")
+async def test_a_spreadsheet_program_shows_the_shares_the_bot_shows(service, focal, tmp_path):
+    await focal.say("/hoso 1899 101 01/01/2026")  # 94,95%: half up it would read 95,0%, the target it misses
+    await focal.say("/hop tructuyen 01/01/2026")
+    for n in range(6):
+        await focal.say(f"/hop tructiep 02/01/2026 Họp tổ {n}")  # 1/7 online: 14,285…%, 14,3%
+    source = tmp_path / "ty-le.xlsx"
+    source.write_bytes(build_workbook(await year_data(service)))
+    csv = "Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"  # UTF-8, the cells as shown
+    shown = await convert(source, "csv", tmp_path, csv)
+    rows = {line.split(",")[0]: line for line in shown.read_text(encoding="utf-8").splitlines()}
+    assert re.search(r",1899,2000,94[.,]9%,", rows["Hồ sơ TTHC trực tuyến"]), rows["Hồ sơ TTHC trực tuyến"]
+    assert re.search(r",1,7,14[.,]3%,", rows["Họp trực tuyến"]), rows["Họp trực tuyến"]
 
 
 async def test_what_officials_typed_stays_text_never_a_formula(service, focal):

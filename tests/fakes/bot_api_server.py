@@ -246,8 +246,10 @@ class FakeBotApi(HttpFake):
         first_name: str = "Test",
         username: str | None = None,
         chat_title: str | None = None,
+        date: int | None = None,
     ) -> int:
-        """Queue a text message from a user; a leading /command gets a bot_command entity."""
+        """Queue a text message from a user (sent at ``date``, Unix seconds, or now); a leading /command gets a
+        bot_command entity."""
         with self._cond:
             user = self._user(user_id, first_name, username)
             chat = self._chat(chat_id if chat_id is not None else user_id, chat_type, chat_title)
@@ -256,7 +258,7 @@ class FakeBotApi(HttpFake):
                 "message_id": message_id,
                 "from": user,
                 "chat": chat,
-                "date": int(time.time()),
+                "date": int(time.time()) if date is None else date,
                 "text": text,
             }
             if text.startswith("/"):
@@ -275,10 +277,10 @@ class FakeBotApi(HttpFake):
         *,
         first_name: str = "Test",
         file_size: int | None = None,
+        date: int | None = None,
     ) -> int:
-        """Queue a file sent in a private chat, with a caption (a /command gets its entity); its message id.
-
-        ``file_size`` is what Telegram announces in the update, the content's length unless given.
+        """Queue a file sent in a private chat (at ``date``, Unix seconds, or now), with a caption (a /command gets
+        its entity); its message id. ``file_size`` is what Telegram announces, the content's length unless given.
         """
         with self._cond:
             file_id = f"upload{len(self._files) + 1}"
@@ -296,7 +298,7 @@ class FakeBotApi(HttpFake):
                 "message_id": message_id,
                 "from": user,
                 "chat": chat,
-                "date": int(time.time()),
+                "date": int(time.time()) if date is None else date,
                 "document": document,
             }
             if caption:

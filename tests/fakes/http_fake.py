@@ -32,6 +32,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Hashable
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -456,14 +457,20 @@ class HttpFake:
         return self._select(self._sent, wanted)
 
     def wait_for_call(
-        self, method: str, predicate: Callable[[JSONDict], bool] | None = None, timeout: float = 10.0
+        self,
+        method: str,
+        predicate: Callable[[JSONDict], bool] | None = None,
+        timeout: float = 10.0,
+        *,
+        since: int = 0,
     ) -> JSONDict:
-        """Block until a call of ``method`` whose params match arrives; return its params."""
+        """Block until a call of ``method`` whose params match arrives (from index ``since`` of every call made, as
+        ``len(calls())`` counts them); return its params."""
         wanted = self._method_key(method)
         found: list[JSONDict] = []
 
         def match() -> bool:
-            for name, params in self._calls:
+            for name, params in self._calls[since:]:
                 if self._method_key(name) == wanted and (predicate is None or predicate(params)):
                     found.append(params)
                     return True
@@ -499,9 +506,11 @@ class HttpFake:
         method: str,
         predicate: Callable[[JSONDict], bool] | None = None,
         timeout: float = 10.0,  # noqa: ASYNC109 - bounds the blocking wait in the worker thread
+        *,
+        since: int = 0,
     ) -> JSONDict:
         """``wait_for_call`` without blocking the event loop."""
-        return await asyncio.to_thread(self.wait_for_call, method, predicate, timeout)
+        return await asyncio.to_thread(partial(self.wait_for_call, since=since), method, predicate, timeout)
 
     def _dump_sent(self, last: int = 10) -> str:
         lines = [f"  [{m['chat_id']}#{m['message_id']}] {m['text'][:200]!r}" for m in self._sent[-last:]]

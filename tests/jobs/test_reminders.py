@@ -98,11 +98,12 @@ async def test_group_gets_one_message_for_the_department(service, people):
     assert sorted((r.chat_id, r.is_group) for r in rows) == [("-500", True), ("1001", False)]
 
 
-async def test_periods_before_tracking_started_are_never_chased(service, people):
+async def test_a_period_due_before_reminders_began_is_owed_but_never_chased(service, people):
     await sweep(service, instant("2026-11-27T08:00"))
     assert await outbox(service, subject="1:nam:2026:kt")
     assert not [r for r in await outbox(service) if r.subject.startswith("1:6thang:2026")], "due 31/5, before 27/11"
-    assert "trước ngày bắt đầu theo dõi" in await people["kt"].say("/nopbaocao 6thang 2026")
+    reply = await people["kt"].say("/nopbaocao 6thang 2026")
+    assert reply.startswith(receipt()) and "nộp muộn 180 ngày (hạn 31/05/2026)" in reply, "tracked all the same"
 
 
 async def test_task_notice_reminders_escalation_and_close(service, people, clock):
@@ -139,8 +140,20 @@ async def test_weekly_digest_for_leaders(service, people, clock):
     digest = await outbox(service, kind="digest")
     assert [r.chat_id for r in digest] == ["2001"]
     assert "Tổng hợp tuần – Thứ Hai, 30/11/2026" in digest[0].text and "Chỉ tiêu năm 2026" in digest[0].text
-    assert "Báo cáo năm 2026" in digest[0].text
+    assert "• Báo cáo năm 2026: 4 phòng chưa nộp (hạn cuối hôm nay)" in digest[0].text
+    # Due before the bot came, the 6-month report is still owed: the chairman is told so, never "nothing owed".
+    assert "• Báo cáo 6 tháng 2026: 4 phòng chưa nộp (đã trễ 183 ngày)" in digest[0].text
+    assert "Không có việc quá hạn hay báo cáo chưa nộp" not in digest[0].text
     assert len(digest[0].text) < 2000  # fits a Zalo message too
+
+
+async def test_the_digest_tells_the_reports_that_came_late_that_week(service, people, clock):
+    clock.now = instant("2026-12-02T09:00")
+    assert "nộp muộn 2 ngày" in await people["kt"].say("/nopbaocao nam 2026")
+    await sweep(service, instant("2026-12-07T07:45"))
+    [digest] = await outbox(service, kind="digest")
+    assert "🕓 Phòng Kinh tế – Báo cáo năm 2026: nộp muộn 2 ngày" in digest.text
+    assert "• Báo cáo năm 2026: 3 phòng chưa nộp (đã trễ 7 ngày)" in digest.text
 
 
 async def test_dry_run_lists_and_writes_nothing(service, people):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -72,6 +73,9 @@ async def test_the_province_officer_sees_every_commune_and_the_totals_add_up(pro
     assert (await officer.say("/hop tructuyen Họp")) == text("access.denied", command="hop"), "the province reads only"
     reports = await officer.say("/baocao nam")
     assert "3/3 xã còn phòng chưa nộp" in reports and "UBND xã Bình Lư: Văn phòng HĐND và UBND xã" in reports
+    every = await officer.say("/baocao")
+    dues = [datetime.strptime(day, "%d/%m/%Y") for day in re.findall(r"^📑 .* – hạn (\d\d/\d\d/\d{4})", every, re.M)]
+    assert len(dues) == 2 and dues == sorted(dues), "the nearest deadline first, as in each commune's /baocao"
 
 
 async def test_the_province_workbook_has_a_summary_of_formulas_over_a_sheet_a_commune(province):

@@ -21,7 +21,7 @@ async def kt(service):
 
 
 async def test_submit_without_a_year_takes_the_oldest_outstanding_period(service, kt, leader, clock):
-    # Tracking began on 27/11/2026 (the database's first day): the annual report 2026 is the oldest owed.
+    # The plan's first day is 1/1/2026: the annual report 2026 is the oldest annual report owed.
     reply = await kt.say("/nopbaocao nam Đã gửi bản ký số")
     assert reply.startswith(receipt(1) + ": Phòng Kinh tế đã nộp Báo cáo năm 2026") and "Đã gửi bản ký số" in reply
     already = await kt.say("/nopbaocao nam 2026")
@@ -34,19 +34,21 @@ async def test_submit_without_a_year_takes_the_oldest_outstanding_period(service
     status = await leader.say("/baocao nam 2026")
     assert "📑 Báo cáo năm 2026 – hạn Thứ Hai, 30/11/2026 (còn 3 ngày):" in status
     assert "✅ Phòng Kinh tế – 27/11/2026, Người dùng 1001" in status and "⏳ Phòng Văn hóa – Xã hội" in status
-    assert "Đã nộp 1/4 phòng." in status and "Công an xã" not in status, "CA and QS owe no report"
+    assert "Đã nộp 1/4 phòng;" in status and "Công an xã" not in status, "CA and QS owe no report"
 
 
 async def test_a_submission_can_be_withdrawn(service, kt, leader, clock):
     await kt.say("/nopbaocao nam 2026")
     assert "Đã hủy #1 (Báo cáo năm 2026)" in await kt.say("/huy")
     clock.now = instant("2026-12-02T09:00")
-    assert "⚠️ Phòng Kinh tế – trễ 2 ngày" in await leader.say("/baocao nam 2026")
-    assert receipt(2) in await kt.say("/nopbaocao nam 2026")
+    assert "⚠️ Phòng Kinh tế – chưa nộp, trễ 2 ngày" in await leader.say("/baocao nam 2026")
+    again = await kt.say("/nopbaocao nam 2026")
+    assert again.startswith(receipt(2)) and "nộp muộn 2 ngày (hạn 30/11/2026)" in again
+    assert "🕓 Phòng Kinh tế – 02/12/2026, Người dùng 1001: nộp muộn 2 ngày" in await leader.say("/baocao nam 2026")
 
 
-async def test_a_period_before_tracking_started_is_refused(service, kt):
-    assert "trước ngày bắt đầu theo dõi (27/11/2026)" in await kt.say("/nopbaocao 6thang 2026")
+async def test_a_period_due_before_the_plan_began_is_refused(service, kt):
+    assert "trước ngày đầu của Kế hoạch (01/01/2026)" in await kt.say("/nopbaocao 6thang 2025")
 
 
 async def test_tasks_one_lead_progress_and_close(service, kt, focal, leader, admin, clock):

@@ -58,6 +58,10 @@ ALLOWED = {
     "thuhoi": "A",
     "nopbaocao": "LFA",
     "baocao": "LFAP",
+    "noidung": "LFA",
+    "chotbaocao": "LA",  # and the consolidating department's focal people, as for the three below
+    "mobaocao": "LA",
+    "nhacbaocao": "LA",
     "giaoviec": "LA",
     "viec": "LFA",
     "tiendo": "LF",
@@ -83,6 +87,10 @@ SAMPLE = {
     "thuhoi": "/thuhoi 9999",
     "nopbaocao": "/nopbaocao kt nam",
     "baocao": "/baocao",
+    "noidung": "/noidung kt nam",
+    "chotbaocao": "/chotbaocao nam",
+    "mobaocao": "/mobaocao nam",
+    "nhacbaocao": "/nhacbaocao nam",
     "giaoviec": "/giaoviec kt 15/12/2026 Rà soát",
     "viec": "/viec",
     "tiendo": "/tiendo 99 50",
@@ -190,11 +198,12 @@ async def test_worked_example_through_the_chat(service, focal, leader):
     commune, departments = (await leader.say("/chitieu")).split("\n\n")
     report = commune.splitlines()
     assert report[1].startswith("• Cuộc họp: 5 – tối đa 108 = 120 năm 2025 − 10%")
-    assert report[2] == "• Họp trực tuyến: 2/5 cuộc – 40,0% (chỉ tiêu ≥60%) 🔴 chưa đạt"
+    # Installed today, nothing logged before: the year's records are partial, so no line passes or fails yet.
+    assert report[2] == "• Họp trực tuyến: 2/5 cuộc – 40,0% (chỉ tiêu ≥60%) ⚪ chưa đủ số liệu"
     assert report[3].startswith("• Văn bản ban hành: 11 – tối đa 510 = 600 năm 2025 − 15%")
-    assert report[4] == "• Văn bản điện tử (trừ mật): 9/10 – 90,0% (chỉ tiêu 100%) 🔴 chưa đạt"
-    assert report[6] == "• Hồ sơ TTHC trực tuyến: 19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%) ✅ đạt"
-    assert report[-1].startswith("⚠️ Số liệu tính từ 27/11/2026"), "installed today: the year is partial"
+    assert report[4] == "• Văn bản điện tử (trừ mật): 9/10 – 90,0% (chỉ tiêu 100%) ⚪ chưa đủ số liệu"
+    assert report[6] == "• Hồ sơ TTHC trực tuyến: 19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%) ⚪ chưa đủ số liệu"
+    assert report[-1].startswith("⚠️ Số liệu chỉ có từ 27/11/2026"), "installed today: the year is partial"
     assert "VHXH: 5 (40,0%) · 11 (90,0%) · 95,0%" in departments.splitlines(), "the leader's table by department"
     department = await leader.say("/chitieu vhxh")
     assert "Phòng Văn hóa – Xã hội" in department and "40,0%" in department
@@ -301,8 +310,7 @@ async def test_past_year_dates_count_in_their_year(service, focal, leader):
     await focal.say("/hop truc_tuyen 15/12/2025")
     assert "• Cuộc họp: chưa có số liệu" in await leader.say("/chitieu")
     last_year = await leader.say("/chitieu 2025")
-    assert "• Cuộc họp: 1 (chưa có số liệu năm 2024" in last_year
-    assert "Số liệu gốc năm 2025 theo cấu hình: 120 cuộc họp, 600 văn bản." in last_year
+    assert "• Cuộc họp: 120 (số liệu gốc theo cấu hình; bot ghi nhận 1, chưa đủ cả năm)" in last_year
 
 
 async def test_forty_concurrent_read_then_write_handlers_lose_nothing(service, config):

@@ -152,6 +152,8 @@ add_strings(
         "page.mark.met": "đạt",
         "page.mark.on_track": "đúng tiến độ",
         "page.mark.behind": "chưa đạt",
+        "page.mark.missed": "không đạt",
+        "page.mark.incomplete": "chưa đủ số liệu",
         "page.mark.no_data": "chưa có số liệu",
         "page.mark.none": "chưa so sánh được",
         "page.value.no_data": "–",

@@ -27,11 +27,11 @@ class CommuneStanding:
 
     @property
     def behind(self) -> int:
-        return sum(line.mark is Mark.BEHIND for line in self.report.lines)
+        return sum(line.mark in (Mark.BEHIND, Mark.MISSED) for line in self.report.lines)
 
     @property
     def without_data(self) -> int:
-        return sum(line.mark is Mark.NO_DATA for line in self.report.lines)
+        return sum(line.mark in (Mark.NO_DATA, Mark.INCOMPLETE) for line in self.report.lines)
 
 
 def ranked(standings: list[CommuneStanding]) -> list[CommuneStanding]:
@@ -93,6 +93,8 @@ add_strings(
         "short.mark.met": "✅",
         "short.mark.on_track": "🟢",
         "short.mark.behind": "🔴",
+        "short.mark.missed": "❌",
+        "short.mark.incomplete": "⚪",
         "short.mark.no_data": "",
         "short.mark.none": "",
         "province.mark.behind": "🔴",
@@ -120,7 +122,7 @@ def _short(line) -> str:
         return f"{label} {text('short.no_data')}"
     if isinstance(line, CapLine):
         return f"{label} {format_count(line.count)}{mark}"
-    return f"{label} {format_percent(line.share, round_down=line.mark is Mark.BEHIND)}{mark}"
+    return f"{label} {format_percent(line.share, floor=line.floor)}{mark}"
 
 
 def _row_mark(standing: CommuneStanding) -> str:

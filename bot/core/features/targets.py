@@ -19,7 +19,7 @@ from bot.core.grammar import (
     looks_like_year,
 )
 from bot.core.periods import Period
-from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
+from bot.core.targets import TARGETS, CapLine, Mark, ShareLine, TargetReport, Targets, TaskCounts
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
 
@@ -79,6 +79,7 @@ class DepartmentTable:
     """Each department's five figures in one line a department, as the leader's /chitieu lists them."""
 
     rows: tuple[tuple[str, object], ...]  # (department code, Counts)
+    targets: Targets = Targets()  # the floors its shares are rounded against
 
 
 add_strings(
@@ -101,6 +102,9 @@ add_strings(
         "targets.basis": " = {baseline} năm {year}{source} − {cut}",
         "targets.source_bot": ", số bot ghi nhận",
         "targets.no_baseline": "• {what}: {count} (chưa có số liệu năm {year} để tính mức tối đa)",
+        "targets.commune_cap": "• {what}: {count} (mức tối đa đặt cho toàn xã, không chia cho từng phòng)",
+        "targets.recorded": "{count} (số liệu gốc theo cấu hình; bot ghi nhận {own}{partial})",
+        "targets.recorded_partial": ", chưa đủ cả năm",
         "targets.no_data": "• {what}: chưa có số liệu",
         "targets.pace": "; dự kiến {projected}",
         "targets.too_early": "; còn sớm để dự báo",
@@ -116,14 +120,15 @@ add_strings(
         "targets.secret_note": "  (thêm {secret} văn bản mật, không tính tỷ lệ điện tử)",
         "targets.tasks": "• Nhiệm vụ đến hạn: {due}, đúng hạn {on_time} ({share}); quá hạn chưa xong: {overdue} {mark}",
         "targets.tasks_none": "• Nhiệm vụ: chưa có việc đến hạn",
-        "targets.partial": "⚠️ Số liệu tính từ {day} (chưa đủ cả kỳ): so với mức tối đa chỉ để tham khảo.",
-        "targets.configured": "Số liệu gốc năm {year} theo cấu hình: {meetings} cuộc họp, {documents} văn bản.",
+        "targets.partial": "⚠️ Số liệu chỉ có từ {day}, chưa đủ cả kỳ: chưa đánh giá được đạt hay không.",
         "table.header": "📋 Theo phòng – họp (trực tuyến) · văn bản (điện tử) · hồ sơ TTHC trực tuyến:",
         "table.line": "{code}: {meetings} ({online}) · {documents} ({electronic}) · {dossiers}",
         "table.none": "–",
         "mark.met": "✅ đạt",
         "mark.on_track": "🟢 đúng tiến độ",
         "mark.behind": "🔴 chưa đạt",
+        "mark.missed": "❌ không đạt",
+        "mark.incomplete": "⚪ chưa đủ số liệu",
         "mark.no_data": "",
         "mark.none": "",
     }
@@ -144,12 +149,25 @@ def _floor(value: Fraction) -> str:
     return format_count(math.floor(value))
 
 
-def _cap_text(line: CapLine, period: Period) -> str:
-    name = text(f"figure.{line.target.key}")
+def _count_text(line: CapLine, report: TargetReport) -> str:
+    """The figure of record, and the bot's own count beside a configured total."""
+    if line.own is None:
+        return format_count(line.count)
+    partial = text("targets.recorded_partial") if report.data_from is not None else ""
+    return text("targets.recorded", count=format_count(line.count), own=format_count(line.own), partial=partial)
+
+
+def _cap_text(line: CapLine, report: TargetReport) -> str:
+    name, period = text(f"figure.{line.target.key}"), report.period
     if line.mark is Mark.NO_DATA:
         return text("targets.no_data", what=name)
+    count = _count_text(line, report)
+    if line.commune_cap:
+        return text("targets.commune_cap", what=name, count=count)
     if line.cap is None:
-        return text("targets.no_baseline", what=name, count=format_count(line.count), year=line.baseline_year)
+        if line.own is not None:  # a year of record before the plan: nothing to cut it from, nothing to say so
+            return f"• {name}: {count}"
+        return text("targets.no_baseline", what=name, count=count, year=line.baseline_year)
     source = text("targets.source_bot") if line.baseline_source == "bot" else ""
     basis = {
         "baseline": format_count(line.baseline),
@@ -167,13 +185,7 @@ def _cap_text(line: CapLine, period: Period) -> str:
     else:
         pace = text("targets.too_early") if line.mark is Mark.NONE else ""
     return text(
-        "targets.cap",
-        what=name,
-        count=format_count(line.count),
-        cap=cap,
-        basis=explained,
-        pace=pace,
-        mark=text(f"mark.{line.mark}"),
+        "targets.cap", what=name, count=count, cap=cap, basis=explained, pace=pace, mark=text(f"mark.{line.mark}")
     ).rstrip()
 
 
@@ -189,29 +201,29 @@ def _share_text(line: ShareLine) -> str:
         part=format_count(line.part),
         whole=format_count(line.whole),
         unit=text(f"unit.{unit}") if unit else "",
-        share=format_percent(line.share, round_down=line.mark is Mark.BEHIND),
+        share=format_percent(line.share, floor=line.floor),
         target=target,
         mark=text(f"mark.{line.mark}"),
     ).rstrip()
 
 
-def line_text(line: CapLine | ShareLine, period: Period) -> str:
+def line_text(line: CapLine | ShareLine, report: TargetReport) -> str:
     """One target's line of /chitieu, as the chat and the web page both show it."""
-    return _cap_text(line, period) if isinstance(line, CapLine) else _share_text(line)
+    return _cap_text(line, report) if isinstance(line, CapLine) else _share_text(line)
 
 
-def render_tasks_line(tasks: TaskCounts) -> str:
-    """The tasks line the plan ties to each official's yearly evaluation."""
+def render_tasks_line(tasks: TaskCounts, closed: bool = False) -> str:
+    """The tasks line the plan ties to each official's yearly evaluation: met only if every task due was done on
+    time; a closed period's verdict is met or missed."""
     if tasks.due == 0:
         return text("targets.tasks_none")
-    met = tasks.overdue_open == 0 and tasks.on_time == tasks.due
     return text(
         "targets.tasks",
         due=tasks.due,
         on_time=tasks.on_time,
-        share=format_percent(Fraction(tasks.on_time, tasks.due)),
+        share=format_percent(Fraction(tasks.on_time, tasks.due), floor=1),
         overdue=tasks.overdue_open,
-        mark=text("mark.met" if met else "mark.behind"),
+        mark=text(f"mark.{tasks.mark(closed)}"),
     )
 
 
@@ -225,28 +237,26 @@ def render_target_report(report: TargetReport) -> str:
         header = text("targets.header", period=name, scope=report.scope, day=format_date(report.as_of))
     lines = [header]
     for line in report.lines:
-        lines.append(line_text(line, report.period))
+        lines.append(line_text(line, report))
         if line.target.key == "electronic" and report.secret_documents:
             lines.append(text("targets.secret_note", secret=format_count(report.secret_documents)))
     if report.tasks is not None:
-        lines.append(render_tasks_line(report.tasks))
+        lines.append(render_tasks_line(report.tasks, report.closed))
     if report.data_from is not None:
         lines.append(text("targets.partial", day=format_date(report.data_from)))
-    if (base := report.configured_baseline) is not None:
-        meetings = "?" if base.meetings is None else format_count(base.meetings)
-        documents = "?" if base.documents is None else format_count(base.documents)
-        lines.append(text("targets.configured", year=report.year, meetings=meetings, documents=documents))
     return "\n".join(lines)
 
 
-def share_text(part: int, whole: int) -> str:
-    """A department's share in the table: '66,7%', or '–' when nothing counts."""
-    return format_percent(Fraction(part, whole)) if whole else text("table.none")
+def share_text(part: int, whole: int, floor: float | None = None) -> str:
+    """A department's share in the table: '66,7%', or '–' when nothing counts; never shown as reaching `floor`
+    when it falls short of it."""
+    return format_percent(Fraction(part, whole), floor=floor) if whole else text("table.none")
 
 
 @render.register
 def render_department_table(view: DepartmentTable) -> str:
-    """One compact line a department."""
+    """One compact line a department, its shares rounded as the commune's are."""
+    floors = {target.key: target.goal(view.targets) for target in TARGETS}
     lines = [text("table.header")]
     for code, c in view.rows:
         lines.append(
@@ -254,10 +264,12 @@ def render_department_table(view: DepartmentTable) -> str:
                 "table.line",
                 code=code.upper(),
                 meetings=format_count(c.meetings),
-                online=share_text(c.online_meetings, c.meetings),
+                online=share_text(c.online_meetings, c.meetings, floors["online"]),
                 documents=format_count(c.documents),
-                electronic=share_text(c.electronic_documents, c.electronic_documents + c.paper_documents),
-                dossiers=share_text(c.dossiers_online, c.dossiers_online + c.dossiers_paper),
+                electronic=share_text(
+                    c.electronic_documents, c.electronic_documents + c.paper_documents, floors["electronic"]
+                ),
+                dossiers=share_text(c.dossiers_online, c.dossiers_online + c.dossiers_paper, floors["dossiers"]),
             )
         )
     return "\n".join(lines)

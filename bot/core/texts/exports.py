@@ -1,17 +1,15 @@
-"""The words of the chart, the workbook, the drafted report and the importer: the same figures as /chitieu,
-worded for a page (no emoji marks), with the same rule that no data is never 0 % nor a pass."""
+"""The words of the chart, the workbook and the importer: the same figures as /chitieu, worded for a page (no
+emoji marks), with the same rules: no data is never 0 % nor a pass, a share is rounded as everywhere else."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
-from fractions import Fraction
 
 from bot.core.features.targets import period_name
 from bot.core.periods import Period
-from bot.core.targets import CapLine, Mark, ShareLine, TargetReport, TaskCounts
+from bot.core.targets import CapLine, Mark, ShareLine, TargetReport
 from bot.core.texts.catalogue import add_strings, text
-from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
+from bot.core.texts.format import format_count, format_date, format_percent
 
 add_strings(
     {
@@ -21,6 +19,8 @@ add_strings(
         "export.mark.met": "Đạt",
         "export.mark.on_track": "Đúng tiến độ",
         "export.mark.behind": "Chưa đạt",
+        "export.mark.missed": "Không đạt",
+        "export.mark.incomplete": "Chưa đủ số liệu",
         "export.mark.no_data": "Chưa có số liệu",
         "export.mark.none": "Chưa đánh giá",
         "export.mode.online": "Trực tuyến",
@@ -32,6 +32,7 @@ add_strings(
         "chart.in_person": "Họp trực tiếp",
         "chart.cap": "Mức tối đa của tháng (cả năm: {cap})",
         "chart.no_data": "chưa có số liệu",
+        "chart.before_records": "Chưa có số liệu (trước khi bắt đầu ghi)",
         "chart.meetings_title": "Số cuộc họp theo tháng",
         "chart.shares_title": "Tỷ lệ so với chỉ tiêu",
         "chart.target": "chỉ tiêu {target}",
@@ -72,14 +73,20 @@ add_strings(
         "sheet.col.year": "Năm",
         "sheet.col.submitted_on": "Ngày nộp",
         "sheet.col.on_time": "Đúng hạn",
+        "sheet.col.days_late": "Nộp muộn (ngày)",
         "sheet.col.file": "Kèm tệp",
-        "sheet.col.note": "Ghi chú khi nộp (khó khăn, đề xuất)",
+        "sheet.col.note": "Ghi chú khi nộp",
+        "sheet.col.part": "Phần",
+        "sheet.col.group": "Nhóm nhiệm vụ (mục II)",
+        "sheet.col.answer": "Nội dung",
+        "sheet.answers": "Nội dung báo cáo",
         "sheet.task.on_time": "Xong đúng hạn",
         "sheet.task.late": "Xong trễ hạn",
         "sheet.task.overdue": "Quá hạn",
         "sheet.task.open": "Đang thực hiện",
         "sheet.as_of": "Số liệu đến ngày",
-        "sheet.partial": "Số liệu tính từ {day} (chưa đủ cả kỳ): so với mức tối đa chỉ để tham khảo.",
+        "sheet.partial": "Số liệu chỉ có từ {day}, chưa đủ cả kỳ: chưa đánh giá được đạt hay không.",
+        "sheet.before_year": "{count} (cả năm {year})",
         "sheet.cut": "giảm ≥{cut}",
         "sheet.secret": "Văn bản mật (không tính tỷ lệ điện tử)",
         "sheet.sum.target": "Chỉ tiêu",
@@ -112,65 +119,6 @@ add_strings(
         "sheet.dep.dossiers_share": "Tỷ lệ hồ sơ trực tuyến",
         "sheet.dep.tasks_due": "Nhiệm vụ đến hạn",
         "sheet.dep.tasks_on_time": "Nhiệm vụ đúng hạn",
-        "doc.plan_cap": "Tối đa {cap} (giảm ≥{cut} so với {baseline} năm {year})",
-        "doc.plan_no_baseline": "Giảm ≥{cut} (chưa có số liệu năm {year})",
-        "doc.plan_share": "≥{target}",
-        "doc.count.meetings": "{count} cuộc",
-        "doc.count.documents": "{count} văn bản",
-        "doc.dep_tasks": "{on_time}/{due}",
-        "doc.dep_no_tasks": "–",
-        "doc.tasks": (
-            "Trong kỳ có {due} nhiệm vụ đến hạn, hoàn thành đúng hạn {on_time} nhiệm vụ ({share}); {overdue}."
-        ),
-        "doc.tasks_none": "Trong kỳ không có nhiệm vụ đến hạn.",
-        "doc.tasks_overdue": "còn {count} nhiệm vụ quá hạn chưa hoàn thành",
-        "doc.tasks_no_overdue": "không còn nhiệm vụ quá hạn",
-        "doc.nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "doc.motto": "Độc lập - Tự do - Hạnh phúc",
-        "doc.place_date": "{place}, ngày      tháng      năm {year}",
-        "doc.title": "BÁO CÁO",
-        "doc.abstract": "Kết quả thực hiện Kế hoạch số {number} ngày {date} của {body} {name}",
-        "doc.window": "(Số liệu từ ngày {start} đến ngày {end})",
-        "doc.to_one": "Kính gửi: {name}.",
-        "doc.to_many": "Kính gửi:",
-        "doc.opening": (
-            "Thực hiện Kế hoạch số {number} ngày {date} của {body} {title}, {body} báo cáo kết quả thực hiện "
-            "{name} như sau:"
-        ),
-        "doc.section_results": "I. KẾT QUẢ THỰC HIỆN",
-        "doc.targets_heading": "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch",
-        "doc.col.no": "TT",
-        "doc.col.target": "Chỉ tiêu",
-        "doc.col.plan": "Kế hoạch",
-        "doc.col.now": "Kỳ này",
-        "doc.col.last_year": "Cùng kỳ năm trước",
-        "doc.col.mark": "Đánh giá",
-        "doc.secret": "Ngoài ra, có {count} văn bản mật (không tính vào tỷ lệ văn bản điện tử).",
-        "doc.partial": "Số liệu được ghi nhận từ ngày {day}, chưa đủ cả kỳ; so sánh với mức tối đa chỉ để tham khảo.",
-        "doc.departments_heading": "2. Kết quả của từng phòng, ban, đơn vị",
-        "doc.dep.no": "TT",
-        "doc.dep.department": "Phòng, ban, đơn vị",
-        "doc.dep.meetings": "Cuộc họp",
-        "doc.dep.online": "Họp trực tuyến",
-        "doc.dep.documents": "Văn bản",
-        "doc.dep.electronic": "Văn bản điện tử",
-        "doc.dep.dossiers": "Hồ sơ TTHC trực tuyến",
-        "doc.dep.tasks": "Nhiệm vụ đúng hạn",
-        "doc.tasks_heading": "3. Thực hiện nhiệm vụ được giao",
-        "doc.reports_heading": "4. Thực hiện chế độ báo cáo",
-        "doc.report_line": "{report} {year} (hạn {due}): {submitted}/{owing} bộ phận đã nộp",
-        "doc.report_on_time": ", {count} nộp đúng hạn",
-        "doc.report_late": "; nộp muộn: {names}",
-        "doc.report_missing": "; chưa nộp: {names}",
-        "doc.report_pending": "; chưa đến hạn, chưa nộp: {names}",
-        "doc.reports_none": "Trong kỳ không có kỳ báo cáo định kỳ nào đến lúc nộp.",
-        "doc.section_difficulties": "II. KHÓ KHĂN, VƯỚNG MẮC",
-        "doc.difficulties_none": "Các phòng, ban, đơn vị chưa phản ánh khó khăn, vướng mắc khi nộp báo cáo.",
-        "doc.difficulty": "- {department} ({report} {year}): {note}.",
-        "doc.section_proposals": "III. ĐỀ XUẤT, KIẾN NGHỊ",
-        "doc.proposals_placeholder": "(Bộ phận tham mưu bổ sung các đề xuất, kiến nghị.)",
-        "doc.closing": "Trên đây là báo cáo kết quả thực hiện Kế hoạch số {number} {name} của {body}./.",
-        "doc.recipients": "Nơi nhận:",
         "import.bad_type": "Chỉ nhận tệp .xlsx hoặc .csv.",
         "import.bad_file": "Không đọc được tệp “{name}”: tệp hỏng hoặc không đúng định dạng.",
         "import.bad_encoding": "Tệp CSV phải được lưu với bảng mã UTF-8.",
@@ -223,7 +171,7 @@ def share_label(line: ShareLine) -> str:
     """'66,7% (12/18)', or 'chưa có số liệu' when nothing counts: never 0 % nor 100 %."""
     if line.share is None:
         return text("chart.no_data")
-    share = format_percent(line.share, round_down=line.mark is Mark.BEHIND)
+    share = format_percent(line.share, floor=line.floor)
     return text("export.share", share=share, part=format_count(line.part), whole=format_count(line.whole))
 
 
@@ -256,54 +204,15 @@ def task_result(due_on: date, completed_on: date | None, cancelled: bool, today:
     return text("sheet.task.overdue" if due_on < today else "sheet.task.open")
 
 
-def _cap_plan(line: CapLine) -> str:
-    cut = format_target_percent(line.cut)
-    if line.period_cap is None:
-        return text("doc.plan_no_baseline", cut=cut, year=line.baseline_year)
-    cap, baseline = format_count(math.floor(line.period_cap)), format_count(line.baseline)
-    return text("doc.plan_cap", cap=cap, cut=cut, baseline=baseline, year=line.baseline_year)
+def comparable(before: CapLine | ShareLine, partial: bool) -> bool:
+    """Whether last year's figure of the same period can stand beside this one's: its records covered that period
+    (`partial` says they did not), or it is a configured total of record."""
+    return not partial or (isinstance(before, CapLine) and before.own is not None)
 
 
-def _cap_count(line: CapLine) -> str:
-    if line.mark is Mark.NO_DATA:
-        return text("chart.no_data")
-    return text(f"doc.count.{line.target.key}", count=format_count(line.count))
-
-
-def _share_plan(line: ShareLine) -> str:
-    floor = format_target_percent(line.floor)
-    return floor if line.floor >= 1 else text("doc.plan_share", target=floor)
-
-
-def _target_cells(line: CapLine | ShareLine, before: CapLine | ShareLine) -> list[str]:
-    if isinstance(line, CapLine):
-        return [_cap_plan(line), _cap_count(line), _cap_count(before)]
-    return [_share_plan(line), share_label(line), share_label(before)]
-
-
-def target_rows(report: TargetReport, last_year: TargetReport) -> list[list[str]]:
-    """The targets as rows of a report's table: number, name, plan, this period, a year earlier, mark."""
-    return [
-        [str(i), text(f"figure.{line.target.key}"), *_target_cells(line, before), mark_word(line.mark)]
-        for i, (line, before) in enumerate(zip(report.lines, last_year.lines, strict=True), start=1)
-    ]
-
-
-def department_cells(report: TargetReport) -> list[str]:
-    """A department's meetings (online), documents (electronic), dossier share and tasks on time, as table cells."""
-    tasks = report.tasks
-    line = report.line
-    counts = [line("meetings").count, line("online").part, line("documents").count, line("electronic").part]
-    on_time = text("doc.dep_tasks", on_time=tasks.on_time, due=tasks.due) if tasks and tasks.due else ""
-    return [*(format_count(n) for n in counts), share_label(line("dossiers")), on_time or text("doc.dep_no_tasks")]
-
-
-def task_summary(tasks: TaskCounts | None) -> str:
-    """The sentence on tasks due in the period and how many were done on time."""
-    if tasks is None or tasks.due == 0:
-        return text("doc.tasks_none")
-    share = format_percent(Fraction(tasks.on_time, tasks.due))
-    overdue = (
-        text("doc.tasks_overdue", count=tasks.overdue_open) if tasks.overdue_open else text("doc.tasks_no_overdue")
-    )
-    return text("doc.tasks", due=tasks.due, on_time=tasks.on_time, share=share, overdue=overdue)
+def year_of_record(line: CapLine) -> tuple[int, int] | None:
+    """(total, year) of the configured baseline this period's cap is cut from: what last year is, on record, when
+    the bot's own records of last year's same period are partial."""
+    if line.baseline_source == "config" and line.baseline is not None:
+        return line.baseline, line.baseline_year
+    return None

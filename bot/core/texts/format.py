@@ -41,15 +41,26 @@ def format_count(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def format_percent(fraction: float | Fraction, *, round_down: bool = False) -> str:
-    """A share with one decimal and a Vietnamese decimal comma: 0.6667 -> '66,7%'.
+def shown_tenths(fraction: float | Fraction, floor: float | None = None) -> int:
+    """The one rounding rule of every share the bot shows, in tenths of a percent: half up (59/63, 93,65…%, is
+    93,7%); but a share short of its target (`floor`) is never rounded up to reach it (94,96% of 95% is 94,9%).
+    A mark is always decided on the exact share, never on this."""
+    exact = Fraction(fraction)
+    tenths = math.floor(exact * 1000 + Fraction(1, 2))
+    if floor is not None and exact < (target := Fraction(str(floor))) and tenths >= target * 1000:
+        tenths = math.ceil(target * 1000) - 1
+    return tenths
 
-    `round_down` for a share short of its target: 99.96% must not read as '100,0%' beside 'chưa đạt'.
-    """
-    if round_down:
-        tenths = math.floor(Fraction(fraction) * 1000)
-        return f"{tenths // 10},{tenths % 10}%"
-    return f"{float(fraction) * 100:.1f}".replace(".", ",") + "%"
+
+def format_percent(fraction: float | Fraction, *, floor: float | None = None) -> str:
+    """A share as the bot shows it (`shown_tenths`), with a Vietnamese decimal comma: 0.6667 -> '66,7%'."""
+    tenths = shown_tenths(fraction, floor)
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def format_doc_date(day: date) -> str:
+    """A date as an office writes it in a document's text, as the plan does: 10/4/2026, 15/12/2025."""
+    return f"{day.day}/{day.month}/{day.year}"
 
 
 def format_target_percent(fraction: float) -> str:

@@ -1,0 +1,48 @@
+"""`make demo` on any day of the year: it shows the reports owed and takes a late one, marked late."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.config import load_config
+from bot.core.clock import fixed_clock
+from bot.core.permissions import Role
+from bot.demo import run_demo
+from tests.conftest import ROOT
+from tests.support.clock import instant
+
+
+def lines(*typed: str):
+    """A terminal that types these lines, then ends."""
+    queue = list(typed)
+
+    def read(prompt: str) -> str:
+        if not queue:
+            raise EOFError
+        return queue.pop(0)
+
+    return read
+
+
+@pytest.mark.parametrize(
+    "day,code,year,role",
+    [
+        ("2026-01-05T09:00", "nam", 2025, Role.FOCAL),  # a new year has just begun
+        ("2026-03-10T09:00", "nam", 2025, Role.LEADER),  # no report of the year is due yet
+        ("2026-06-01T09:00", "6thang", 2026, Role.FOCAL),  # the day after the 6-month report was due
+        ("2026-12-02T09:00", "nam", 2026, Role.LEADER),
+        ("2027-08-20T09:00", "6thang", 2027, Role.FOCAL),
+    ],
+)
+def test_the_demo_shows_the_reports_owed_and_takes_one_late(capsys, day, code, year, role):
+    config = load_config(ROOT / "config.example.toml")
+    owed = f"{config.communes[0].reports[0 if code == '6thang' else 1].name} {year}"
+    typed = lines(f"/nopbaocao vhxh {code} {year}", f"/baocaomau {code} {year}", "/thoat")
+    assert run_demo(config, role, typed, clock=fixed_clock(instant(day))) == 0
+    out = capsys.readouterr().out
+    assert f"📑 {owed} – hạn" in out
+    assert re.search(r"⚠️ Phòng Văn hóa – Xã hội – chưa nộp, trễ \d+ ngày", out), out
+    assert re.search(rf"Phòng Văn hóa – Xã hội đã nộp {owed} – nộp muộn \d+ ngày", out), out
+    assert "Traceback" not in out and "Dự thảo báo cáo" in out
