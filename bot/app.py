@@ -17,14 +17,16 @@ from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Incoming
 from bot.core.texts import text
+from bot.http_server import HttpServers
 from bot.inbox import ClockWatch, Inbox
+from bot.metrics import Metrics, mount_health
 from bot.ports import Channel
 from bot.service import Answer, Service
 from jobs.province import ProvinceSettings
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from storage import outbox
+from storage import inbox, outbox
 from storage.db import Database
 from storage.models.messaging import OutboxKind
 
@@ -34,7 +36,16 @@ logger = logging.getLogger(__name__)
 class App:
     """Everything one process runs, started and stopped in order."""
 
-    def __init__(self, config: Config, channels: Sequence[Channel] = (), *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        config: Config,
+        channels: Sequence[Channel] = (),
+        *,
+        clock: Clock = utc_now,
+        servers: HttpServers | None = None,
+    ) -> None:
+        """`servers` are the HTTP servers the channels' webhooks are on; the web pages join them (or get their
+        own), and every one of them answers /healthz and /metrics."""
         self.config = config
         self.clock = clock
         self.channels = list(channels)
@@ -63,6 +74,24 @@ class App:
             tz=self.tz,
             trusted=lambda: self.watch.trusted,
         )
+        self.servers = HttpServers() if servers is None else servers
+        if config.web.enabled:
+            from bot import web
+
+            web.mount(self.servers.at(config.web.listen, config.web.port), service=self.service)
+        self.metrics = Metrics(inbox_depth=self._depth(inbox.depth), outbox_depth=self._depth(outbox.depth))
+        for server in self.servers:
+            self.metrics.mount(server)
+            mount_health(server, self.db.ping)
+
+    def _depth(self, count):
+        """A gauge's reading: `count` over a snapshot of the database."""
+
+        async def read() -> int:
+            async with self.db.reading() as session:
+                return await count(session)
+
+        return read
 
     async def dispatch(self, incoming: Incoming) -> Answer | None:
         """Handle one message and send its reply at once (what cannot go now, the sender retries)."""
@@ -93,20 +122,23 @@ class App:
             await channel.open()
 
     async def start(self, *, sweep: bool | None = None) -> None:
-        """The sender, the sweeper and the inbox (what a crash left goes first), then the channels' receiving."""
+        """The sender, the sweeper and the inbox (what a crash left goes first), the HTTP servers, then the
+        channels' receiving."""
         # The sender always runs (a receipt or a task notice must go out); the sweeper only when reminders are on.
         await self.jobs.start(sweep=self.config.reminders.enabled if sweep is None else sweep)
         self.inbox.start()
+        await self.servers.start()  # a webhook answers 503 until its channel starts: the platform sends again
         for channel in self.channels:
             await channel.start(self.inbox)
 
     async def stop(self) -> None:
-        """Everything, in reverse order: receiving, the inbox, jobs, channels' connections, the database."""
+        """Everything, in reverse order: receiving, the HTTP servers, the inbox, jobs, the database."""
         for channel in reversed(self.channels):
             try:
                 await channel.stop()
             except Exception:
                 logger.exception("stopping the %s channel failed", channel.name)
+        await self.servers.stop()
         await self.inbox.stop()
         await self.jobs.stop()
         await self.db.dispose()

@@ -13,8 +13,9 @@ from pathlib import Path
 from bot import demo_data
 from bot.app import App
 from bot.channels.console import ConsoleChannel, ConsoleChat, repl
-from bot.config import Config
+from bot.config import Config, WebConfig
 from bot.config.commune import BaselineConfig, PlanConfig
+from bot.http_server import free_port
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune
 from bot.core.features.files import ImportFile
@@ -36,11 +37,11 @@ DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
 PROVINCE_OFFICER = ("demo-province", "Cán bộ Sở Nội vụ (demo)", None)
 
 
-def demo_config(config: Config, folder: Path, today: date) -> Config:
+def demo_config(config: Config, folder: Path, today: date, web_port: int) -> Config:
     """The given config on a fresh SQLite file in `folder`, its files kept there too (never in data/), every
     commune's plan begun on 1 January of last year, with a baseline for the year before that if none is
     configured; the first commune's history is complete from then (imported at start), the others' records begin
-    with what their people log in the demo."""
+    with what their people log in the demo. The web pages are on at http://127.0.0.1:`web_port`."""
     database = config.database.model_copy(update={"url": f"sqlite+aiosqlite:///{folder / 'demo.db'}"})
     exports = config.exports.model_copy(update={"files_dir": str(folder / "files")})
     start = demo_data.plan_start(today)
@@ -53,7 +54,8 @@ def demo_config(config: Config, folder: Path, today: date) -> Config:
         )
         for rank, commune in enumerate(config.communes)
     )
-    return config.model_copy(update={"database": database, "exports": exports, "communes": communes})
+    web = WebConfig(enabled=True, listen="127.0.0.1", port=web_port, public_url=f"http://127.0.0.1:{web_port}")
+    return config.model_copy(update={"database": database, "exports": exports, "communes": communes, "web": web})
 
 
 async def import_history(app: App, folder: Path) -> None:
@@ -171,7 +173,7 @@ def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> 
     """The demo in the terminal, as `role`, on a fresh folder removed at the end; `clock` says which day it is."""
     folder = Path(tempfile.mkdtemp(prefix="lelolamviec-demo-"))
     try:
-        config = demo_config(config, folder, local_date(clock(), config.communes[0].commune.tz))
+        config = demo_config(config, folder, local_date(clock(), config.communes[0].commune.tz), free_port())
         console = ConsoleChannel(print)
         app = App(config, [console], clock=clock)
 
@@ -189,6 +191,7 @@ def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> 
                 print(text("demo.welcome", commune=place, name=chat.user_name))
                 print(text("demo.data", path=folder))
                 print(text("demo.choices"))
+                print(text("demo.web", url=config.web.public_url))
                 if role is not Role.PROVINCE:  # the officer reads every commune and is owed no reminder
                     print("\n".join(await preview_reminders(app, chat)))
                     await show_owed(app, chat)

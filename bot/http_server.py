@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -143,6 +144,47 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = self._site = None
+
+
+def free_port(listen: str = "127.0.0.1") -> int:
+    """A port of `listen` nothing listens on now (for a server whose address must be known before it starts)."""
+    with socket.socket() as probe:
+        probe.bind((listen, 0))
+        return probe.getsockname()[1]
+
+
+class HttpServers:
+    """The process's HTTP servers, one per listen address and port: whoever asks for the same pair (a webhook,
+    the web pages) shares one server; the composition root starts and stops them all."""
+
+    def __init__(self) -> None:
+        self._servers: dict[tuple[str, int], HttpServer] = {}
+
+    def at(self, listen: str, port: int) -> HttpServer:
+        """The server on `listen:port`, made on first asking."""
+        if (listen, port) not in self._servers:
+            self._servers[listen, port] = HttpServer(listen, port)
+        return self._servers[listen, port]
+
+    def __iter__(self):
+        return iter(tuple(self._servers.values()))
+
+    async def start(self) -> None:
+        """Listen on every one; one that cannot listen stops those already started and raises."""
+        started = []
+        try:
+            for server in self:
+                await server.start()
+                started.append(server)
+        except BaseException:
+            for server in reversed(started):
+                await server.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stop every one, each finishing the requests in hand."""
+        for server in reversed(tuple(self)):
+            await server.stop()
 
 
 def nesting(value: object) -> int:

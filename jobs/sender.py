@@ -169,7 +169,9 @@ class OutboxSender:
         parts = split_text(text, self.transports[row.channel].profile.max_text)
         buttons = tuple(Button(label, token) for label, token in row.buttons or ())
         attachment = Attachment(**row.attachment) if row.attachment else None
-        return [Outgoing(part) for part in parts[:-1]] + [Outgoing(parts[-1], buttons, attachment)]
+        preview = not row.secret
+        last = Outgoing(parts[-1], buttons, attachment, link_preview=preview)
+        return [Outgoing(part, link_preview=preview) for part in parts[:-1]] + [last]
 
     async def _deliver(self, row: OutboxMessage) -> float | None:
         """One attempt; returns a pause in seconds when the channel asked for one."""

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -105,6 +105,11 @@ class Database:
             finally:
                 if sqlite:
                     await connection.run_sync(_foreign_keys, on=True)
+
+    async def ping(self) -> None:
+        """A query the database must answer (what /healthz asks)."""
+        async with self.reading() as session:
+            await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,3 +58,8 @@ async def record_attempt(session: AsyncSession, inbox_id: int, error: str) -> in
         .values(attempts=InboxUpdate.attempts + 1, error=error[:300])
     )
     return await session.scalar(select(InboxUpdate.attempts).where(InboxUpdate.id == inbox_id))
+
+
+async def depth(session: AsyncSession) -> int:
+    """How many updates are stored and not yet handled."""
+    return await session.scalar(select(func.count()).where(InboxUpdate.handled_at.is_(None)))

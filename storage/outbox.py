@@ -68,6 +68,7 @@ class ReplyPart:
     text: str
     buttons: list[list[str]] | None = None
     attachment: dict | None = None
+    secret: bool = False  # sent without a link preview, its text blanked once it is sent or given up
 
 
 def _insert(session: AsyncSession):
@@ -179,6 +180,7 @@ async def enqueue_reply(
         row |= {
             "buttons": part.buttons,
             "attachment": part.attachment,
+            "secret": part.secret,
             "reply_to": reply_to,
             "edit_message_id": edit_message_id if n == 1 else None,
         }
@@ -246,8 +248,11 @@ async def claim_message(session: AsyncSession, outbox_id: int) -> bool:
 
 
 async def finish_message(session: AsyncSession, outbox_id: int, status: OutboxStatus, **values: object) -> None:
-    """Record the outcome of an attempt."""
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values))
+    """Record the outcome of an attempt; a secret's text is blanked once it will not be sent again."""
+    finished = update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values)
+    await session.execute(finished)
+    if status != OutboxStatus.PENDING:
+        await session.execute(finished.where(OutboxMessage.secret.is_(True)).values(text=""))
 
 
 async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:
@@ -294,3 +299,9 @@ async def list_outbox(session: AsyncSession, *, status: OutboxStatus | None = No
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     return (await session.scalars(query)).all()
+
+
+async def depth(session: AsyncSession) -> int:
+    """How many messages wait to be sent (or are being sent)."""
+    waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+    return await session.scalar(select(func.count()).where(OutboxMessage.status.in_(waiting)))

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.app import App
+from bot.http_server import HttpServers, free_port
 from tests.support.transport import FakeChannel
+from tests.web.site import with_web
 
 
 class Channel(FakeChannel):
@@ -71,3 +75,34 @@ async def test_a_normal_run_starts_then_stops_on_the_signal(config, clock):
     app = App(config, [channel], clock=clock)
     await run(app, stop)
     assert channel.started and channel.stopped
+
+
+async def test_webhooks_pages_health_and_metrics_share_one_server_on_one_port(config, clock):
+    """What listens on one address and port is one server: a webhook, the web pages, /healthz and /metrics."""
+    port = free_port()
+    servers = HttpServers()
+
+    async def hook(request: web.Request) -> web.Response:
+        return web.Response(text="hook")
+
+    servers.at("127.0.0.1", port).add_route("POST", "/hook", hook)  # as a channel's webhook does
+    config = with_web(config, f"http://127.0.0.1:{port}")
+    config = config.model_copy(update={"web": config.web.model_copy(update={"port": port})})
+    stop, running = asyncio.Event(), asyncio.Event()
+    app = App(config, [Channel(starting=running.set)], clock=clock, servers=servers)
+    run_task = asyncio.create_task(run(app, stop))
+    await asyncio.wait_for(running.wait(), 10)
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+            async with http.post("/hook") as answer:
+                assert (answer.status, await answer.text()) == (200, "hook")
+            async with http.get("/web", allow_redirects=False) as answer:
+                assert answer.status == 401 and "/web" in await answer.text()  # not signed in: how to be
+            async with http.get("/healthz") as answer:
+                assert (answer.status, await answer.text()) == (200, "ok\n")
+            async with http.get("/metrics") as answer:
+                assert "bot_outbox_depth 0.0" in await answer.text()
+    finally:
+        stop.set()
+        await run_task
+    assert len(list(servers)) == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import re
+import urllib.request
 
 import pytest
 
@@ -46,3 +48,23 @@ def test_the_demo_shows_the_reports_owed_and_takes_one_late(capsys, day, code, y
     assert re.search(r"⚠️ Phòng Văn hóa – Xã hội – chưa nộp, trễ \d+ ngày", out), out
     assert re.search(rf"Phòng Văn hóa – Xã hội đã nộp {owed} – nộp muộn \d+ ngày", out), out
     assert "Traceback" not in out and "Dự thảo báo cáo" in out
+
+
+def test_the_demo_serves_its_web_pages_while_the_terminal_waits(capsys):
+    """`/web` in the demo brings a link the browser of this machine opens: signed in, the commune's page."""
+    config = load_config(ROOT / "config.example.toml")
+    opened: list[tuple[int, str]] = []
+
+    def read(prompt: str) -> str:  # the terminal's thread: the bot answers meanwhile on its own
+        if not opened and "/web/vao/" not in (out := capsys.readouterr().out):
+            return "/web"
+        if not opened:
+            link = re.search(r"http://127\.0\.0\.1:\d+/web/vao/\S+", out)[0]
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            with browser.open(link, timeout=30) as page:
+                opened.append((page.status, page.read().decode()))
+        raise EOFError
+
+    assert run_demo(config, Role.LEADER, read, clock=fixed_clock(instant("2026-12-02T09:00"))) == 0
+    [(status, page)] = opened
+    assert status == 200 and config.communes[0].commune.name in page

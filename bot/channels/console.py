@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 
 from bot.core.messages import ChannelProfile, Incoming, Outgoing
@@ -105,11 +107,36 @@ class ConsoleChat:
         )
 
 
+async def read_aside(read: Callable[[str], str], prompt: str) -> str:
+    """`read(prompt)` on a thread of its own, so the event loop (the web pages, the sender) runs while the
+    terminal waits; a daemon thread, so a Ctrl-C never waits for a line that will not come."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(outcome: BaseException | str) -> None:
+        if line.done():
+            return
+        if isinstance(outcome, BaseException):
+            line.set_exception(outcome)
+        else:
+            line.set_result(outcome)
+
+    def work() -> None:
+        try:
+            outcome = read(prompt)
+        except BaseException as err:  # EOFError above all: the terminal closed
+            outcome = err
+        loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return await line
+
+
 async def repl(chat: ConsoleChat, read: Callable[[str], str]) -> None:
     """Read lines until EOF or /thoat; each reply is printed as it is delivered."""
     while True:
         try:
-            line = read("> ")
+            line = await read_aside(read, "> ")
         except EOFError:
             return
         if line.strip() in {"/thoat", "/exit", "/quit"}:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.config import TOKEN_ENV, ZALO_TOKEN_ENV, Config
+from bot.http_server import HttpServer, HttpServers
 
 logger = logging.getLogger("bot")
 
@@ -27,17 +28,24 @@ class Refusal(Exception):  # noqa: N818 - an answer to print, not a failure
     """What the command line says when it cannot do what was asked; exit status 2."""
 
 
-def channels_of(config: Config) -> list:
-    """Every channel the configuration has a token for: Telegram, Zalo, or both in one process."""
+def channels_of(config: Config, servers: HttpServers) -> list:
+    """Every channel the configuration has a token for: Telegram, Zalo, or both in one process; a webhook on
+    the server of its listen address and port among `servers` (shared with whatever else is there)."""
+
+    def server_of(channel) -> HttpServer | None:
+        hook = channel.webhook
+        return servers.at(hook.listen, hook.port) if channel.mode == "webhook" else None
+
     channels = []
     if token := config.token():
         from bot.channels.telegram import TelegramChannel
 
-        channels.append(TelegramChannel(config.telegram, token, uploads=Path(config.exports.files_dir) / "uploads"))
+        uploads = Path(config.exports.files_dir) / "uploads"
+        channels.append(TelegramChannel(config.telegram, token, uploads=uploads, server=server_of(config.telegram)))
     if token := config.zalo_token():
         from bot.channels.zalo import ZaloChannel
 
-        channels.append(ZaloChannel(config.zalo, token))
+        channels.append(ZaloChannel(config.zalo, token, server=server_of(config.zalo)))
     return channels
 
 

@@ -11,18 +11,20 @@ from bot.cli.common import NO_TOKEN, Refusal, channels_of, logger, main_of, run_
 from bot.config import Config
 from bot.core.clock import running_clock
 from bot.core.permissions import Role
+from bot.http_server import HttpServers
 from bot.logs import setup_logging
 from jobs.sweep import sweep
 
 
 @main_of
 def cmd_run(args, config: Config) -> int:
-    channels = channels_of(config)
+    servers = HttpServers()
+    channels = channels_of(config, servers)
     if not channels:
         raise Refusal(NO_TOKEN)
     setup_logging(secrets=config.secrets())
     logger.info("starting the bot for %s", config.name)
-    asyncio.run(App(config, channels).run_until_signalled())
+    asyncio.run(App(config, channels, servers=servers).run_until_signalled())
     return 0
 
 
@@ -45,11 +47,12 @@ def _instant(value: str, tz) -> datetime:
 @main_of
 def cmd_remind(args, config: Config) -> int:
     at = _instant(args.at, config.communes[0].commune.tz)
-    channels = [] if args.dry_run else channels_of(config)
+    servers = HttpServers()
+    channels = [] if args.dry_run else channels_of(config, servers)
     if not args.dry_run and not channels:
         raise Refusal(NO_TOKEN)
     setup_logging(logging.WARNING, secrets=config.secrets())
-    app = App(config, channels, clock=running_clock(at))
+    app = App(config, channels, clock=running_clock(at), servers=servers)
 
     async def work(app: App) -> None:
         queued = expired = 0

@@ -40,6 +40,7 @@ class Reply:
 
     text: str
     options: tuple[Option, ...] = ()
+    secret: bool = False  # a one-time link or code: sent without a link preview, not kept once it is sent
 
 
 @dataclass(frozen=True)

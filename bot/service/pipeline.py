@@ -276,7 +276,7 @@ class Service:
         if isinstance(outcome, WithFile):
             jobs.append(outcome.job)
             outcome = outcome.view
-        reply = Reply(render(outcome))
+        reply = Reply(render(outcome), secret=getattr(outcome, "secret", False))
         if command is None or command.writes:
             await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
         return reply
@@ -298,7 +298,7 @@ class Service:
         choice_id = await choices.remember(ctx, reply.options) if reply.options and ctx.actor else None
         profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
         parts = [
-            outbox.ReplyPart(m.text, [[b.label, b.token] for b in m.buttons] or None)
+            outbox.ReplyPart(m.text, [[b.label, b.token] for b in m.buttons] or None, secret=reply.secret)
             for m in outgoing(reply, profile, choice_id)
         ]
         recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UTCDateTime
@@ -71,6 +71,8 @@ class OutboxMessage(Base):
     buttons: Mapped[list | None] = mapped_column(JSON)  # [[label, token], ...] where the channel has buttons
     body: Mapped[dict | None] = mapped_column(JSON)  # a notice to render when sent, so "còn N ngày" stays true
     attachment: Mapped[dict | None] = mapped_column(JSON)  # {"path", "name", "kind"}: a file sent with the text
+    # A one-time link or code: sent without a link preview, its text blanked once it will not be sent again.
+    secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HandledMessage(Base):

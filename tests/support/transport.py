@@ -16,6 +16,7 @@ class Sent:
     buttons: tuple = ()
     reply_to: str | None = None
     edit: str | None = None
+    link_preview: bool = True
 
 
 class FakeTransport:
@@ -34,7 +35,7 @@ class FakeTransport:
     ) -> str:
         if self.failures.get(chat_id):
             raise self.failures[chat_id].pop(0)
-        self.sent.append(Sent(chat_id, message.text, message.buttons, reply_to, edit))
+        self.sent.append(Sent(chat_id, message.text, message.buttons, reply_to, edit, message.link_preview))
         self.arrived.set()
         return str(len(self.sent))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +15,11 @@ from sqlalchemy import select
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.logs import QUIET_LOGGERS, RedactTokens
+from jobs.sender import OutboxSender
+from storage import outbox
 from storage.models.web import WebLink, WebSession
 from tests.support.db import inspecting
+from tests.support.transport import FakeTransport
 from tests.support.users import register, revoke
 from tests.web.site import LINK, link_of, serving, session_cookie, with_web
 
@@ -198,3 +203,21 @@ async def test_no_link_and_no_cookie_reach_a_log(site, caplog):
     for line in (reply, f"GET /web/vao/{token}", f"Cookie: phien={cookie}", f"Set-Cookie: phien={cookie}; HttpOnly"):
         masked = redact(line)
         assert token not in masked and cookie not in masked, line
+
+
+async def test_the_link_goes_without_a_preview_and_the_outbox_keeps_no_trace_of_it(site, clock):
+    """A preview fetched by the chat app would be the link's first use; once sent, the outbox row is blanked."""
+    service, _ = site
+    leader = await register(service, "201", Role.LEADER)
+    token = LINK.search(await leader.say("/web"))[2]
+    await leader.say("/chitieu")  # an ordinary reply beside it: previews as usual, kept as usual
+    transport = FakeTransport("test")
+    sender = OutboxSender(service.db, {"test": transport}, clock, ZoneInfo("Asia/Ho_Chi_Minh"), timedelta(hours=1))
+    await sender.drain()
+    [link] = [s for s in transport.sent if token in s.text]
+    others = [s for s in transport.sent if token not in s.text]
+    assert not link.link_preview
+    assert others and all(s.link_preview for s in others)
+    async with inspecting(service.db) as session:
+        rows = await outbox.list_outbox(session)
+    assert all(token not in row.text for row in rows) and any(row.text for row in rows)

@@ -39,7 +39,7 @@ class WebLink:
     url: str
     expires_at: datetime  # in the commune's time
     minutes: int
-    link_preview = False  # what the channel is asked for: no preview of this link
+    secret = True  # sent without a link preview and not kept once sent (see Reply.secret)
 
 
 @dataclass(frozen=True)
