@@ -52,7 +52,9 @@ class App:
         self.db = Database(config.database.url)
         self.catch_up = timedelta(hours=config.reminders.catch_up_hours)
         self.tz = config.communes[0].commune.tz  # a province keeps one time
-        self.sender = OutboxSender(self.db, {c.name: c.transport for c in self.channels}, clock, self.tz, self.catch_up)
+        self.metrics = Metrics(inbox_depth=self._depth(inbox.depth), outbox_depth=self._depth(outbox.depth))
+        transports = {c.name: c.transport for c in self.channels}
+        self.sender = OutboxSender(self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics)
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
@@ -64,6 +66,7 @@ class App:
             self.dispatch,
             clock,
             self.watch,
+            self.metrics,
         )
         self.jobs = JobsRuntime(
             self.db,
@@ -79,7 +82,6 @@ class App:
             from bot import web
 
             web.mount(self.servers.at(config.web.listen, config.web.port), service=self.service)
-        self.metrics = Metrics(inbox_depth=self._depth(inbox.depth), outbox_depth=self._depth(outbox.depth))
         for server in self.servers:
             self.metrics.mount(server)
             mount_health(server, self.db.ping)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.messages import Incoming
-from bot.ports import Delivery
+from bot.ports import Delivery, Observer, Unobserved
 from storage import inbox
 from storage.db import Database
 
@@ -76,8 +77,10 @@ class Inbox:
         dispatch: Callable[[Incoming], Awaitable[object]],
         clock: Clock,
         watch: ClockWatch,
+        observer: Observer = Unobserved(),
     ) -> None:
         self.db = db
+        self.observer = observer
         self.handlers = handlers
         self.apologise = apologise
         self._dispatch = dispatch
@@ -91,8 +94,9 @@ class Inbox:
     async def accept(self, channel: str, deliveries: Sequence[Delivery]) -> None:
         """Commit updates (a redelivery is ignored); the channel may acknowledge them once this returns."""
         async with self.db.unit_of_work() as session:
-            await inbox.accept(session, channel, [(d.key, d.payload) for d in deliveries], self.clock())
+            new = await inbox.accept(session, channel, [(d.key, d.payload) for d in deliveries], self.clock())
             await session.commit()
+        self.observer.received(channel, new)
         self._wakeup.set()
         try:  # the updates are saved: nothing after this may look like a failure to store them
             await self.watch.observe([d.sent_at for d in deliveries if d.sent_at], self._live_since.get(channel))
@@ -127,6 +131,7 @@ class Inbox:
         async def dispatch(incoming: Incoming) -> object:
             return await self._dispatch(replace(incoming, inbox_id=inbox_id))
 
+        began = time.perf_counter()
         try:
             await self.handlers[channel](payload, dispatch)
         except Exception as err:
@@ -144,6 +149,7 @@ class Inbox:
         async with self.db.unit_of_work() as session:
             await inbox.mark_handled(session, inbox_id, self.clock())  # what was not for us: done with
             await session.commit()
+        self.observer.handled(channel, time.perf_counter() - began)
         return True
 
     async def run(self) -> None:

@@ -145,3 +145,28 @@ class Channel(Protocol):
 
     async def apologise(self, payload: dict) -> None:
         """Tell the sender of a stored update that it could not be saved (after every attempt failed)."""
+
+
+class Observer(Protocol):
+    """What the inbox, the sender and the sweep tell a monitor (the /metrics counters): counts and durations."""
+
+    def received(self, channel: str, count: int = 1) -> None: ...
+    def handled(self, channel: str, seconds: float) -> None: ...
+    def sent(self, channel: str, error: BaseException | None = None) -> None: ...
+    def swept(self, seconds: float) -> None: ...
+
+
+class Unobserved:
+    """No monitor: every observation is dropped."""
+
+    def received(self, channel: str, count: int = 1) -> None:
+        pass
+
+    def handled(self, channel: str, seconds: float) -> None:
+        pass
+
+    def sent(self, channel: str, error: BaseException | None = None) -> None:
+        pass
+
+    def swept(self, seconds: float) -> None:
+        pass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 
@@ -65,6 +66,7 @@ class JobsRuntime:
             logger.warning("the server clock is off; no reminders planned until it is right")
             return
         queued = expired = 0
+        began = time.perf_counter()
         async with self._sweeping:
             for sweeper in self.sweepers:
                 try:
@@ -80,6 +82,7 @@ class JobsRuntime:
                     logger.exception("planning the province digest failed; the next run will try again")
                 else:
                     queued, expired = queued + result.queued, expired + result.expired
+        self.sender.observer.swept(time.perf_counter() - began)
         if queued or expired:
             logger.info("reminders: %d queued, %d expired", queued, expired)
         if queued:

@@ -20,7 +20,7 @@ from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
-from bot.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Transport, Unreachable
+from bot.ports import ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unobserved, Unreachable
 from jobs.ratelimit import RateLimiter
 from storage import chats, outbox
 from storage.db import Database
@@ -43,8 +43,10 @@ class OutboxSender:
         tz,
         catch_up: timedelta,
         monotonic: Callable[[], float] = time.monotonic,
+        observer: Observer = Unobserved(),
     ) -> None:
         self.db = db
+        self.observer = observer  # each send's outcome, for /metrics
         self.transports = transports
         self.clock = clock  # instants stored in the outbox
         self.tz = tz
@@ -188,28 +190,35 @@ class OutboxSender:
                 sent = await transport.send(row.chat_id, part, reply_to=row.reply_to, edit=edit)
                 message_id = message_id or sent
         except RetryLater as err:
+            self.observer.sent(row.channel, err)
             self.limiters[row.channel].pause(err.seconds)
             retry_at = now + timedelta(seconds=err.seconds)
             await self._finish(row, OutboxStatus.PENDING, next_attempt_at=retry_at, error=str(err))
             logger.warning("rate limited by %s for %.0fs", row.channel, err.seconds)
             return err.seconds
         except NotSent as err:
+            self.observer.sent(row.channel, err)
             # Kept until it goes or grows stale (then expired above): an outage must not lose a reminder.
             await self._retry(row, now, err)
         except MaybeSent as err:
+            self.observer.sent(row.channel, err)
             if row.kind == OutboxKind.REPLY:
                 await self._retry(row, now, err)  # a receipt twice is better than none
             else:
                 await self._finish(row, OutboxStatus.UNKNOWN, error=str(err)[:300])
                 logger.warning("outbox message %d may or may not have arrived; not resending", row.id)
         except Unreachable as err:
+            self.observer.sent(row.channel, err)
             await self._unreachable(row, now, str(err))
         except ChatMoved as err:
+            self.observer.sent(row.channel, err)
             await self._moved(row, err.new_chat_id)
         except Exception as err:  # Rejected, or a bug: record it and go on with the others
+            self.observer.sent(row.channel, err)
             await self._finish(row, OutboxStatus.FAILED, error=f"{type(err).__name__}: {err}"[:300])
             logger.warning("outbox message %d failed: %s", row.id, err)
         else:
+            self.observer.sent(row.channel)
             await self._finish(row, OutboxStatus.SENT, sent_at=self.clock(), message_id=message_id)
         return None
 

@@ -9,9 +9,12 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import App
 from bot.http_server import HttpServer
 from bot.metrics import Metrics, mount_health, send_result
-from bot.ports import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from bot.ports import ChatMoved, Delivery, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from tests.support.transport import FakeChannel
+from tests.support.users import User
 
 NAMES = {
     "bot_updates_received",
@@ -161,3 +164,27 @@ async def test_healthz_is_200_only_while_the_database_answers(served, failure, c
 )
 def test_send_results_are_a_fixed_set(error, result):
     assert send_result(error) == result
+
+
+async def test_the_app_counts_what_its_inbox_sender_and_sweep_do(config, clock):
+    """The counters move where things happen: an update stored and handled, a reply sent, a sweep run."""
+    channel = FakeChannel("test")
+    app = App(config, [channel], clock=clock)
+    await app.open()
+    try:
+        await app.inbox.accept("test", [Delivery("1", {"text": "/toi"}), Delivery("1", {"text": "/toi"})])
+        assert await app.inbox.drain() == 1
+        await app.dispatch(User(app.service, "9", "Khách").incoming("/toi"))
+        await app.jobs.job_sweep_reminders()
+        values = {
+            (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families((await app.metrics.exposition())[0].decode())
+            for sample in family.samples
+        }
+    finally:
+        await app.stop()
+    assert values[("bot_updates_received_total", (("channel", "test"),))] == 1, "a redelivery is not counted"
+    assert values[("bot_updates_handled_total", (("channel", "test"),))] == 1
+    assert values[("bot_sends_total", (("channel", "test"), ("result", "sent")))] == 1
+    assert values[("bot_sweep_duration_seconds_count", ())] == 1
+    assert values[("bot_inbox_depth", ())] == 0 and values[("bot_outbox_depth", ())] == 0
