@@ -15,12 +15,12 @@ from bot.app import App
 from bot.channels.console import ConsoleChannel, ConsoleChat, repl
 from bot.config import Config, WebConfig
 from bot.config.commune import BaselineConfig, PlanConfig
-from bot.http_server import free_port
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune
 from bot.core.features.files import ImportFile
 from bot.core.permissions import Actor, Grant, Role
 from bot.core.texts import format_date, text
+from bot.http_server import free_port
 from bot.service.access import create_invite
 from bot.service.context import Source
 from bot.service.files import import_file

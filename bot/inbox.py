@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.messages import Incoming
-from bot.ports import Delivery, Observer, Unobserved
+from bot.ports import UNOBSERVED, Delivery, Observer
 from storage import inbox
 from storage.db import Database
 
@@ -77,7 +77,7 @@ class Inbox:
         dispatch: Callable[[Incoming], Awaitable[object]],
         clock: Clock,
         watch: ClockWatch,
-        observer: Observer = Unobserved(),
+        observer: Observer = UNOBSERVED,
     ) -> None:
         self.db = db
         self.observer = observer

@@ -170,3 +170,6 @@ class Unobserved:
 
     def swept(self, seconds: float) -> None:
         pass
+
+
+UNOBSERVED = Unobserved()

@@ -20,7 +20,7 @@ from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
-from bot.ports import ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unobserved, Unreachable
+from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs.ratelimit import RateLimiter
 from storage import chats, outbox
 from storage.db import Database
@@ -43,7 +43,7 @@ class OutboxSender:
         tz,
         catch_up: timedelta,
         monotonic: Callable[[], float] = time.monotonic,
-        observer: Observer = Unobserved(),
+        observer: Observer = UNOBSERVED,
     ) -> None:
         self.db = db
         self.observer = observer  # each send's outcome, for /metrics

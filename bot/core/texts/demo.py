@@ -11,7 +11,9 @@ add_strings(
             "Dữ liệu mẫu và các tệp bot tạo nằm trong {path} (xóa khi thoát). Gõ /help để xem lệnh, /thoat để thoát."
         ),
         "demo.choices": "Khi bot hỏi kèm các lựa chọn đánh số, gõ số để chọn.",
-        "demo.web": "Trang số liệu chạy ở {url}: gõ /web để nhận đường dẫn đăng nhập, mở bằng trình duyệt trên máy này.",
+        "demo.web": (
+            "Trang số liệu chạy ở {url}: gõ /web để nhận đường dẫn đăng nhập, mở bằng trình duyệt trên máy này."
+        ),
         "demo.preview": "— Tin nhắc bot sẽ gửi bạn lúc {time} ngày {day} —",
         "demo.preview_none": "(tuần tới bot không có tin nhắc nào cho bạn)",
         "demo.owed": "— Kỳ báo cáo vừa đến hạn (Kế hoạch bắt đầu từ 01/01 năm trước, số liệu đã nhập từ đó) —",
