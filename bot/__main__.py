@@ -27,7 +27,14 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("run", cli.cmd_run, "chạy bot (long polling) đến khi nhận SIGINT/SIGTERM")
+    run = command("run", cli.cmd_run, "chạy bot đến khi nhận SIGINT/SIGTERM")
+    run.add_argument(
+        "--port",
+        type=int,
+        choices=range(1, 65536),
+        metavar="CỔNG",
+        help="mọi địa chỉ HTTP của bản chạy này (webhook, trang web, /healthz, /metrics) trên một cổng này",
+    )
     demo = command("demo", cli.cmd_demo, "dùng thử trong cửa sổ dòng lệnh, không cần Telegram", config_required=False)
     demo.add_argument("--as", dest="as_role", choices=[r.value for r in Role], default=Role.LEADER.value)
     invite = command("invite", cli.cmd_invite, "tạo mã mời dùng một lần")

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.__main__ import main, parser
+from bot.cli.run import on_port
 from bot.core.texts import text
 from tests.conftest import ROOT
 from tests.support.texts import receipt
+from tests.web.site import with_web
 
 
 @pytest.fixture
@@ -119,3 +121,12 @@ def test_export_draft_and_import_from_the_command_line(config_file, tmp_path, ca
     assert out.read_bytes()[:2] == b"PK"
     assert main(["draft", "--config", str(config_file), "--report", "quy", "--year", "2026", "--out", str(out)]) == 2
     assert main(["import", "--config", str(config_file), str(tmp_path / "none.csv")]) == 2
+
+
+def test_a_replicas_port_puts_every_http_endpoint_on_that_one_port(config):
+    """`run --port N`: both webhooks and the pages on N, so the replica's endpoints share one server."""
+    config = with_web(config)
+    moved = on_port(config, 8092)
+    assert {moved.telegram.webhook.port, moved.zalo.webhook.port, moved.web.port} == {8092}
+    assert moved.web.public_url == config.web.public_url and on_port(config, None) is config
+    assert parser().parse_args(["run", "--config", "x.toml", "--port", "8092"]).port == 8092

@@ -16,8 +16,24 @@ from bot.logs import setup_logging
 from jobs.sweep import sweep
 
 
+def on_port(config: Config, port: int | None) -> Config:
+    """The configuration with every HTTP endpoint (both webhooks, the pages) on `port`, so they share one server:
+    how several replicas of the bot run side by side on one machine, each on a port of its own."""
+    if port is None:
+        return config
+    telegram, zalo = config.telegram, config.zalo
+    return config.model_copy(
+        update={
+            "telegram": telegram.model_copy(update={"webhook": telegram.webhook.model_copy(update={"port": port})}),
+            "zalo": zalo.model_copy(update={"webhook": zalo.webhook.model_copy(update={"port": port})}),
+            "web": config.web.model_copy(update={"port": port}),
+        }
+    )
+
+
 @main_of
 def cmd_run(args, config: Config) -> int:
+    config = on_port(config, args.port)
     servers = HttpServers()
     channels = channels_of(config, servers)
     if not channels:
