@@ -156,3 +156,18 @@ async def leader(service: Service) -> User:
 @pytest.fixture
 async def admin(service: Service) -> User:
     return await register(service, "301", Role.ADMIN)
+
+
+# The tests that run processes (the bot, make, the demo) take seconds each: with two workers the run ends when the
+# last of them does, so they go first and the short tests fill the gaps after (a stable sort: order kept within).
+SLOW = (
+    "tests/e2e/",
+    "tests/test_readme.py",
+    "tests/test_demo.py",
+    "tests/test_cli.py",
+    "tests/service/test_isolation.py",
+)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW))
