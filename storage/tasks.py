@@ -48,14 +48,17 @@ async def change_task(
     due: date | None = None,
     department: str | None = None,
     title: str | None = None,
+    responsible: int | None = None,
 ) -> None:
-    """A leader's change: a new deadline, lead department or title."""
+    """A leader's change: a new deadline, lead department, title or responsible official."""
     if due is not None:
         task.due_on = due
     if department is not None:
         task.department_id = departments.id_of(task.commune_id, department)
     if title is not None:
         task.title = title
+    if responsible is not None:
+        task.responsible_id = responsible
     task.updated_at = now
     await session.flush()
 

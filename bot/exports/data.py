@@ -10,10 +10,11 @@ from fractions import Fraction
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune
+from bot.core.features.officials import OfficialYear
 from bot.core.periods import Period, months_of, year_before
 from bot.core.reports import ReportKind, days_late, open_years
 from bot.core.targets import TargetReport, prorated_cap
-from bot.figures import target_report, tracked_from
+from bot.figures import official_results, target_report, tracked_from
 from storage import entries, report_content
 from storage.records import PeriodRecords, period_records
 from storage.report_content import AnswerRow
@@ -74,6 +75,7 @@ class ExportData:
     records: PeriodRecords
     reports: tuple[ReportStanding, ...]
     answers: tuple[AnswerRow, ...] = ()  # the departments' own words, when the period is a report's window
+    officials: tuple[OfficialYear, ...] = ()  # each official's facts of the period's year (the "Cán bộ" sheet)
 
     def standing(self, code: str, year: int) -> ReportStanding:
         """A listed report period: every submission among the records is of one of them."""
@@ -164,4 +166,5 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         records=records,
         reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
         answers=answers,
+        officials=await official_results(session, commune, period.year, today),
     )

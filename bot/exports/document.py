@@ -41,6 +41,7 @@ from bot.exports.docx_layout import (
     add_table,
     setup,
 )
+from bot.exports.plan_annex import annex
 from storage.report_content import AnswerRow
 
 
@@ -173,6 +174,7 @@ def draft_report(data: ExportData, settings: ReportDocument, report_name: str) -
     closing = text("doc.closing", number=settings.plan_number, name=report_name, body=settings.body)
     add_body(document, closing).paragraph_format.keep_with_next = True  # the signature never stands alone
     _signature(document, settings)
+    annex(document, data)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

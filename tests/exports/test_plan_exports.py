@@ -1,0 +1,59 @@
+"""The plan's other obligations in the office's files: the workbook's sheets and the annual draft's annex,
+from the same figures the chat shows."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from openpyxl import load_workbook
+
+from bot.config import load_config
+from bot.exports.document import draft_report
+from bot.exports.workbook import build_workbook
+from tests.conftest import ROOT
+from tests.exports import log_a_year, report_data, year_data
+
+BINH_LU = load_config(ROOT / "config.example.toml").communes[0].report_document.to_document()
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+async def test_the_officials_sheet_lists_each_officials_facts_of_the_year(service, clock):
+    await log_a_year(service, clock)
+    data = await year_data(service)
+    book = load_workbook(io.BytesIO(build_workbook(data)))
+    sheet = book["Cán bộ"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Cán bộ, công chức", "Mã thành viên", "Phòng, ban", "Năm"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {o.name for o in data.officials} and rows
+    for official in data.officials:
+        row = rows[official.name]
+        assert row[1] == official.person_id and row[3] == 2026
+        assert list(row[4:]) == [
+            official.led,
+            official.on_time,
+            official.late,
+            official.late_days,
+            official.overdue,
+            official.updates,
+            official.reports_on_time,
+            official.reports_late,
+        ]
+
+
+async def test_the_annual_draft_has_the_officials_annex_and_the_half_year_none(service, clock):
+    await log_a_year(service, clock)
+    annual = await report_data(service, "nam")
+    document = Document(io.BytesIO(draft_report(annual, BINH_LU, "năm 2026")))
+    texts = [p.text for p in document.paragraphs]
+    assert "PHỤ LỤC" in texts
+    assert any(t.startswith("Kết quả thực hiện nhiệm vụ của cán bộ, công chức năm 2026") for t in texts)
+    annex = table_rows(document.tables[-1])
+    assert annex[0][:3] == ["STT", "Cán bộ, công chức", "Việc chịu trách nhiệm"]
+    assert {row[1] for row in annex[1:]} == {o.name for o in annual.officials}
+    half = await report_data(service, "6thang")
+    assert "PHỤ LỤC" not in [p.text for p in Document(io.BytesIO(draft_report(half, BINH_LU, "6 tháng"))).paragraphs]
