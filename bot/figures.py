@@ -14,13 +14,15 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune, Communes
+from bot.core.features.feedback import FeedbackRow
 from bot.core.features.officials import OfficialYear
+from bot.core.features.plan_facts import PlanFacts
 from bot.core.features.province import CommuneStanding
 from bot.core.features.targets import DepartmentTable
 from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import Role
 from bot.core.targets import CapLine, Counts, TargetReport, compute_target_report
-from storage import communes, entries, officials, people, tasks
+from storage import communes, entries, feedback, officials, people, tasks
 
 
 async def tracked_from(session: AsyncSession, commune: Commune) -> date:
@@ -148,3 +150,31 @@ async def official_results(session: AsyncSession, commune: Commune, year: int, t
             )  # fmt: skip
         )
     return tuple(rows)
+
+
+async def plan_facts(
+    session: AsyncSession, commune: Commune, period: Period, department: str | None, today: date
+) -> PlanFacts:
+    """The plan's obligations beyond its five targets over `period`: what /chitieu adds, and the files too."""
+    received = await feedback.tally_feedback(session, commune.id, period.start, period.end, today, department)
+    return PlanFacts(received)
+
+
+async def feedback_rows(session: AsyncSession, commune: Commune, period: Period) -> tuple[FeedbackRow, ...]:
+    """Every piece of feedback received in `period`, answered or not, as the workbook lists them."""
+    found = await feedback.list_feedback(session, commune.id, open_only=False, start=period.start, end=period.end)
+    return tuple(
+        FeedbackRow(
+            f.number,
+            f.origin,
+            f.channel,
+            f.received_on,
+            f.subject,
+            f.body,
+            f.due_on,
+            commune.department_name(code) if code else None,
+            f.answer,
+            f.answered_on,
+        )  # fmt: skip
+        for f, code in sorted(found, key=lambda item: item[0].number)
+    )

@@ -146,3 +146,9 @@ async def tally_tasks(
         query = query.where(Task.department_id == departments.id_of(commune_id, department))
     row = (await session.execute(query)).one()
     return TaskCounts(*(int(value) for value in row))
+
+
+async def get_task_by_id(session: AsyncSession, commune_id: int, task_id: int) -> Task | None:
+    """A task of the commune by its row's id (what another record keeps), with its department."""
+    query = select(Task).where(Task.commune_id == commune_id, Task.id == task_id)
+    return await session.scalar(query.options(selectinload(Task.department)))

@@ -10,11 +10,13 @@ from fractions import Fraction
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune
+from bot.core.features.feedback import FeedbackRow
 from bot.core.features.officials import OfficialYear
+from bot.core.features.plan_facts import PlanFacts
 from bot.core.periods import Period, months_of, year_before
 from bot.core.reports import ReportKind, days_late, open_years
 from bot.core.targets import TargetReport, prorated_cap
-from bot.figures import official_results, target_report, tracked_from
+from bot.figures import feedback_rows, official_results, plan_facts, target_report, tracked_from
 from storage import entries, report_content
 from storage.records import PeriodRecords, period_records
 from storage.report_content import AnswerRow
@@ -76,6 +78,8 @@ class ExportData:
     reports: tuple[ReportStanding, ...]
     answers: tuple[AnswerRow, ...] = ()  # the departments' own words, when the period is a report's window
     officials: tuple[OfficialYear, ...] = ()  # each official's facts of the period's year (the "Cán bộ" sheet)
+    facts: PlanFacts | None = None  # the plan's other obligations over the period
+    feedback: tuple[FeedbackRow, ...] = ()  # the feedback received in it
 
     def standing(self, code: str, year: int) -> ReportStanding:
         """A listed report period: every submission among the records is of one of them."""
@@ -167,4 +171,6 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
         answers=answers,
         officials=await official_results(session, commune, period.year, today),
+        facts=await plan_facts(session, commune, period, None, today),
+        feedback=await feedback_rows(session, commune, period),
     )

@@ -1,11 +1,12 @@
 """The workbook's sheets for the rest of the plan: "Cán bộ", each official's year for the yearly evaluation
-(facts, no score)."""
+(facts, no score); "Góp ý", the feedback received and its answers."""
 
 from __future__ import annotations
 
 from openpyxl import Workbook
 
-from bot.core.texts.catalogue import add_strings
+from bot.core.features.feedback import FeedbackRow
+from bot.core.texts.catalogue import add_strings, text
 from bot.exports.data import ExportData
 from bot.exports.record_sheets import Column, data_sheet
 
@@ -23,6 +24,20 @@ add_strings(
         "sheet.off.reports_on_time": "Báo cáo nộp đúng hạn",
         "sheet.off.reports_late": "Báo cáo nộp muộn",
         "sheet.off.year": "Năm",
+        "sheet.feedback": "Góp ý",
+        "sheet.fb.number": "Số",
+        "sheet.fb.day": "Ngày tiếp nhận",
+        "sheet.fb.origin": "Nguồn",
+        "sheet.fb.channel": "Hình thức",
+        "sheet.fb.subject": "Chủ đề",
+        "sheet.fb.body": "Nội dung",
+        "sheet.fb.due": "Hạn trả lời",
+        "sheet.fb.answered_on": "Ngày trả lời",
+        "sheet.fb.timing": "Kết quả",
+        "sheet.fb.answer": "Nội dung trả lời",
+        "sheet.fb.on_time": "Đúng hạn",
+        "sheet.fb.late": "Trễ hạn",
+        "sheet.fb.open": "Chưa trả lời",
     }
 )
 
@@ -40,6 +55,19 @@ OFFICIAL_COLUMNS: list[Column] = [
     ("sheet.off.reports_on_time", 12),
     ("sheet.off.reports_late", 12),
 ]
+FEEDBACK_COLUMNS: list[Column] = [
+    ("sheet.fb.number", 7),
+    ("sheet.fb.day", 12),
+    ("sheet.fb.origin", 12),
+    ("sheet.fb.channel", 16),
+    ("sheet.fb.subject", 28),
+    ("sheet.fb.body", 40),
+    ("sheet.col.department", 32),
+    ("sheet.fb.due", 12),
+    ("sheet.fb.answered_on", 12),
+    ("sheet.fb.timing", 12),
+    ("sheet.fb.answer", 40),
+]
 OFFICIAL_FIELDS = ("led", "on_time", "late", "late_days", "overdue", "updates", "reports_on_time", "reports_late")
 
 
@@ -52,3 +80,16 @@ def plan_sheets(book: Workbook, data: ExportData) -> None:
         for o in data.officials
     ]
     data_sheet(book, "sheet.officials", OFFICIAL_COLUMNS, rows)
+    data_sheet(book, "sheet.feedback", FEEDBACK_COLUMNS, [_feedback_row(row) for row in data.feedback])
+
+
+def _feedback_row(row: FeedbackRow) -> list[object]:
+    if row.answered_on is None:
+        timing = text("sheet.fb.open")
+    else:
+        timing = text("sheet.fb.on_time" if row.answered_on <= row.due else "sheet.fb.late")
+    channel = text(f"channel.{row.channel}") if row.channel else None
+    return [
+        f"G{row.number}", row.day, text(f"origin.{row.origin}"), channel, row.subject, row.body, row.department,
+        row.due, row.answered_on, timing, row.answer,
+    ]  # fmt: skip

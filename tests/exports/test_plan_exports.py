@@ -57,3 +57,24 @@ async def test_the_annual_draft_has_the_officials_annex_and_the_half_year_none(s
     assert {row[1] for row in annex[1:]} == {o.name for o in annual.officials}
     half = await report_data(service, "6thang")
     assert "PHỤ LỤC" not in [p.text for p in Document(io.BytesIO(draft_report(half, BINH_LU, "6 tháng"))).paragraphs]
+
+
+async def test_feedback_is_a_sheet_and_a_sentence_of_the_drafts_supervision_group(service, clock):
+    from bot.core.permissions import Role
+    from tests.support.users import register
+
+    leader = await log_a_year(service, clock)
+    front = await register(service, "700", Role.FRONT)
+    await front.say("/gopy hoinghi Đường thôn 3: Đề nghị sửa đoạn đường hỏng")
+    await front.say("/gopy nguoidan Chợ: Sắp xếp lại chợ")
+    await leader.say("/chuyengopy G1 kt")
+    await leader.say("/traloi G2 Đã sắp xếp")
+    data = await year_data(service)
+    sheet = load_workbook(io.BytesIO(build_workbook(data)))["Góp ý"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["G1", "G2"]
+    assert rows[0][2:5] == ("Mặt trận", "tại hội nghị", "Đường thôn 3") and rows[0][6] == "Phòng Kinh tế"
+    assert rows[0][9] == "Chưa trả lời" and rows[1][9] == "Đúng hạn" and rows[1][10] == "Đã sắp xếp"
+    texts = [p.text for p in Document(io.BytesIO(draft_report(data, BINH_LU, "năm 2026"))).paragraphs]
+    sentence = next(t for t in texts if t.startswith("Tiếp nhận 2 ý kiến, kiến nghị"))
+    assert "đã trả lời đúng hạn 1, trả lời trễ hạn 0; còn 1 ý kiến chưa trả lời" in sentence

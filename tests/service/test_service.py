@@ -72,6 +72,9 @@ ALLOWED = {
     "nhap": "A",
     "web": "LFAP",
     "ketqua": "LFA",
+    "gopy": "LFAM",
+    "chuyengopy": "LA",
+    "traloi": "LF",
 }
 # M: the Mặt trận's focal person.
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P", Role.FRONT: "M"}
@@ -103,6 +106,9 @@ SAMPLE = {
     "nhap": "/nhap",
     "web": "/web",
     "ketqua": "/ketqua",
+    "gopy": "/gopy Đường thôn 3: hỏng",
+    "chuyengopy": "/chuyengopy G99 kt",
+    "traloi": "/traloi G99 Đã sửa",
 }
 
 
