@@ -22,7 +22,7 @@ from bot.core.features.targets import DepartmentTable
 from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import Role
 from bot.core.targets import CapLine, Counts, TargetReport, compute_target_report
-from storage import communes, entries, feedback, officials, people, tasks
+from storage import communes, entries, feedback, more_entries, officials, people, tasks
 
 
 async def tracked_from(session: AsyncSession, commune: Commune) -> date:
@@ -157,7 +157,11 @@ async def plan_facts(
 ) -> PlanFacts:
     """The plan's obligations beyond its five targets over `period`: what /chitieu adds, and the files too."""
     received = await feedback.tally_feedback(session, commune.id, period.start, period.end, today, department)
-    return PlanFacts(received)
+    resolved, incoming = await more_entries.tally_more(session, commune.id, period.start, period.end, department)
+    begun = await records_begin(session, commune)
+    partial = begun is not None and begun > period.start
+    closed = period.is_over(today)
+    return PlanFacts(received, resolved, incoming, commune.plan.targets, closed=closed, partial=partial)
 
 
 async def feedback_rows(session: AsyncSession, commune: Commune, period: Period) -> tuple[FeedbackRow, ...]:

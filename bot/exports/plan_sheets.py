@@ -1,5 +1,6 @@
 """The workbook's sheets for the rest of the plan: "Cán bộ", each official's year for the yearly evaluation
-(facts, no score); "Góp ý", the feedback received and its answers."""
+(facts, no score); "Góp ý", the feedback received and its answers; "HS giải quyết", the dossiers resolved;
+"Văn bản đến", the documents received. Cancelled rows are marked, never dropped."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from openpyxl import Workbook
 
 from bot.core.features.feedback import FeedbackRow
 from bot.core.texts.catalogue import add_strings, text
+from bot.core.texts.exports import document_kind_word
 from bot.exports.data import ExportData
 from bot.exports.record_sheets import Column, data_sheet
 
@@ -38,6 +40,11 @@ add_strings(
         "sheet.fb.on_time": "Đúng hạn",
         "sheet.fb.late": "Trễ hạn",
         "sheet.fb.open": "Chưa trả lời",
+        "sheet.resolved": "HS giải quyết",
+        "sheet.incoming": "Văn bản đến",
+        "sheet.res.online": "Giải quyết trực tuyến",
+        "sheet.res.paper": "Giải quyết trực tiếp",
+        "sheet.res.late": "Trong đó trễ hạn",
     }
 )
 
@@ -68,6 +75,12 @@ FEEDBACK_COLUMNS: list[Column] = [
     ("sheet.fb.timing", 12),
     ("sheet.fb.answer", 40),
 ]
+ENTRY: list[Column] = [
+    ("sheet.col.id", 7), ("sheet.col.day", 12), ("sheet.col.code", 10), ("sheet.col.department", 32),
+]  # fmt: skip
+LOGGED: list[Column] = [("sheet.col.person", 22), ("sheet.col.status", 14), ("sheet.col.cancelled_on", 12)]
+RESOLVED_COLUMNS = [*ENTRY, ("sheet.res.online", 12), ("sheet.res.paper", 12), ("sheet.res.late", 12), *LOGGED]
+INCOMING_COLUMNS = [*ENTRY, ("sheet.col.kind", 10), ("sheet.col.number", 18), ("sheet.col.summary", 40), *LOGGED]
 OFFICIAL_FIELDS = ("led", "on_time", "late", "late_days", "overdue", "updates", "reports_on_time", "reports_late")
 
 
@@ -81,6 +94,28 @@ def plan_sheets(book: Workbook, data: ExportData) -> None:
     ]
     data_sheet(book, "sheet.officials", OFFICIAL_COLUMNS, rows)
     data_sheet(book, "sheet.feedback", FEEDBACK_COLUMNS, [_feedback_row(row) for row in data.feedback])
+    resolved = [
+        [*_entry_cells(row), e.resolved_online, e.resolved_paper, e.resolved_late, *_logged(row)]
+        for row in data.resolved
+        for e in [row[5]]
+    ]
+    data_sheet(book, "sheet.resolved", RESOLVED_COLUMNS, resolved)
+    incoming = [
+        [*_entry_cells(row), document_kind_word(e.document_kind), e.document_number, e.summary, *_logged(row)]
+        for row in data.incoming
+        for e in [row[5]]
+    ]
+    data_sheet(book, "sheet.incoming", INCOMING_COLUMNS, incoming)
+
+
+def _entry_cells(row: tuple) -> list[object]:
+    number, day, code, name = row[:4]
+    return [number, day, code, name]
+
+
+def _logged(row: tuple) -> list[object]:
+    person, cancelled = row[4], row[6]
+    return [person, text("sheet.cancelled") if cancelled else text("sheet.live"), cancelled]
 
 
 def _feedback_row(row: FeedbackRow) -> list[object]:

@@ -78,3 +78,27 @@ async def test_feedback_is_a_sheet_and_a_sentence_of_the_drafts_supervision_grou
     texts = [p.text for p in Document(io.BytesIO(draft_report(data, BINH_LU, "năm 2026"))).paragraphs]
     sentence = next(t for t in texts if t.startswith("Tiếp nhận 2 ý kiến, kiến nghị"))
     assert "đã trả lời đúng hạn 1, trả lời trễ hạn 0; còn 1 ý kiến chưa trả lời" in sentence
+
+
+async def test_dossiers_resolved_and_documents_received_are_sheets_and_sentences_of_group_5(service, clock):
+    from bot.core.permissions import Role
+    from tests.support.users import register
+
+    await log_a_year(service, clock)
+    centre = await register(service, "900", Role.FOCAL, "tthcc")
+    await centre.say("/giaiquyet 18 1 tre 2")
+    await centre.say("/giaiquyet 1 0")
+    await centre.say("/huy")
+    await centre.say("/vanbanden dientu 45/SNV-CCHC Về việc báo cáo")
+    await centre.say("/vanbanden giay 7/CV Công văn")
+    await centre.say("/vanbanden mat")
+    data = await year_data(service)
+    book = load_workbook(io.BytesIO(build_workbook(data)))
+    resolved = list(book["HS giải quyết"].iter_rows(min_row=2, values_only=True))
+    assert [r[4:7] for r in resolved] == [(18, 1, 2), (1, 0, 0)]
+    assert resolved[0][8] == "Đang tính" or resolved[0][8] != resolved[1][8], "the cancelled one is marked"
+    incoming = list(book["Văn bản đến"].iter_rows(min_row=2, values_only=True))
+    assert [r[5] for r in incoming] == ["45/SNV-CCHC", "7/CV", None]
+    texts = [p.text for p in Document(io.BytesIO(draft_report(data, BINH_LU, "năm 2026"))).paragraphs]
+    assert any(t.startswith("Giải quyết 19 hồ sơ thủ tục hành chính, trong đó 18 hồ sơ trực tuyến") for t in texts)
+    assert any(t.startswith("Tiếp nhận 2 văn bản đến (trừ văn bản mật), trong đó 1 văn bản điện tử") for t in texts)

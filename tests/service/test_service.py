@@ -75,6 +75,8 @@ ALLOWED = {
     "gopy": "LFAM",
     "chuyengopy": "LA",
     "traloi": "LF",
+    "giaiquyet": "LFA",
+    "vanbanden": "LFA",
 }
 # M: the Mặt trận's focal person.
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P", Role.FRONT: "M"}
@@ -109,6 +111,8 @@ SAMPLE = {
     "gopy": "/gopy Đường thôn 3: hỏng",
     "chuyengopy": "/chuyengopy G99 kt",
     "traloi": "/traloi G99 Đã sửa",
+    "giaiquyet": "/giaiquyet kt 1 1",
+    "vanbanden": "/vanbanden kt dien_tu",
 }
 
 

@@ -25,6 +25,10 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             "fk_tasks_responsible", "people", ["commune_id", "responsible_id"], ["commune_id", "id"]
         )
+    with op.batch_alter_table("entries") as batch_op:
+        batch_op.add_column(sa.Column("resolved_online", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("resolved_paper", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("resolved_late", sa.Integer(), nullable=True))
     op.create_table(
         "feedback",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,6 +72,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("feedback")
+    with op.batch_alter_table("entries") as batch_op:
+        for column in ("resolved_late", "resolved_paper", "resolved_online"):
+            batch_op.drop_column(column)
     with op.batch_alter_table("tasks") as batch_op:
         batch_op.drop_constraint("fk_tasks_responsible", type_="foreignkey")
         batch_op.drop_column("responsible_id")
