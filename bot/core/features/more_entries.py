@@ -118,6 +118,7 @@ add_strings(
         "resolved.late": ", {late} trễ hạn",
         "resolved.on_time": ", đều đúng hạn",
         "incoming.logged": "Đã ghi #{id}: văn bản đến {kind}{number} ngày {day} – {department}{summary}.",
+        "import.late_over_total": "số hồ sơ trễ hạn ({late}) lớn hơn số hồ sơ đã giải quyết ({total})",
         "what.resolved": "hồ sơ giải quyết ({online} trực tuyến, {paper} trực tiếp) ngày {day}",
         "what.incoming": "văn bản đến {kind}{number}",
     }
