@@ -4,6 +4,7 @@ and through the numbered-choice console of `make demo`."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -12,12 +13,18 @@ from bot.core.clock import fixed_clock
 from bot.core.permissions import Role
 from bot.demo import run_demo
 from tests.conftest import ROOT
-from tests.e2e.bot_at import Chat, bot_at
-from tests.e2e.test_reports import draft_text, made_file, with_reminders
+from tests.e2e.bot_at import Chat, RunningBot, bot_at
+from tests.e2e.test_reports import draft_text, with_reminders
 from tests.support.clock import instant
 from tests.test_demo import lines
 
 KT, TTHCC, FRONT, LEADER = 1001, 1004, 1005, 2001
+
+
+async def new_file(bot: RunningBot, fake, suffix: str, since: int = 0) -> Path:
+    """The file the bot sends the leader after call number `since` (not one sent before it), where it keeps it."""
+    await fake.wait_for_call_async("sendDocument", lambda p: int(p.get("chat_id", 0)) == LEADER, 60, since=since)
+    return bot.files(suffix)[-1]
 
 
 async def test_feedback_officials_dossiers_and_incoming_documents_end_to_end(config_path, fake):
@@ -53,11 +60,13 @@ async def test_feedback_officials_dossiers_and_incoming_documents_end_to_end(con
         assert "• Văn bản đến điện tử (trừ mật): 1/1 – 100,0%" in report
         results = await leader.say("/ketqua 2026 tre")
         assert "• Lan (KT) (#" in results.splitlines()[1] and "trễ hạn 1 (3 ngày làm việc)" in results
+        since = len(fake.calls())
         await leader.send("/xuat 2026")
-        book = load_workbook(await made_file(bot, fake, LEADER, ".xlsx"))
+        book = load_workbook(await new_file(bot, fake, ".xlsx", since))
         assert {"Cán bộ", "Góp ý", "HS giải quyết", "Văn bản đến"} <= set(book.sheetnames)
+        since = len(fake.calls())
         await leader.send("/baocaomau nam")
-        draft = draft_text(await made_file(bot, fake, LEADER, ".docx"))
+        draft = draft_text(await new_file(bot, fake, ".docx", since))
         assert "PHỤ LỤC" in draft and "Kết quả thực hiện nhiệm vụ của cán bộ, công chức năm 2026" in draft
 
 
