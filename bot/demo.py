@@ -31,6 +31,7 @@ DEMO_PEOPLE = {
     Role.LEADER: ("demo-leader", "Chủ tịch UBND xã (demo)", None),
     Role.FOCAL: ("demo-focal", "Đầu mối Phòng VH-XH (demo)", "vhxh"),
     Role.ADMIN: ("demo-admin", "Văn phòng – quản trị (demo)", None),
+    Role.FRONT: ("demo-mattran", "Đầu mối Mặt trận Tổ quốc xã (demo)", None),
 }
 # Dossiers are received by the public service centre (§IV.4), so its focal person logs them.
 DOSSIER_CLERK = ("demo-tthcc", "Đầu mối Trung tâm PVHCC (demo)", "tthcc")
@@ -192,7 +193,7 @@ def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> 
                 print(text("demo.data", path=folder))
                 print(text("demo.choices"))
                 print(text("demo.web", url=config.web.public_url))
-                if role is not Role.PROVINCE:  # the officer reads every commune and is owed no reminder
+                if role not in (Role.PROVINCE, Role.FRONT):  # neither reads the reports owed nor is reminded
                     print("\n".join(await preview_reminders(app, chat)))
                     await show_owed(app, chat)
                 await repl(chat, read)

@@ -9,16 +9,20 @@ importing history, else the earliest live entry); until the records cover a peri
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune, Communes
+from bot.core.features.feedback import FeedbackRow
+from bot.core.features.officials import OfficialYear
+from bot.core.features.plan_facts import PlanFacts
 from bot.core.features.province import CommuneStanding
 from bot.core.features.targets import DepartmentTable
 from bot.core.periods import Period, month_period, year_period
+from bot.core.permissions import Role
 from bot.core.targets import CapLine, Counts, TargetReport, compute_target_report
-from storage import communes, entries, tasks
+from storage import communes, entries, feedback, more_entries, officials, people, tasks
 
 
 async def tracked_from(session: AsyncSession, commune: Commune) -> date:
@@ -103,3 +107,78 @@ def totals(rows: list[CommuneStanding]) -> tuple[tuple[str, int, int | None], ..
         else:
             result.append((line.target.key, sum(x.part for x in lines), sum(x.whole for x in lines)))
     return tuple(result)
+
+
+async def official_results(session: AsyncSession, commune: Commune, year: int, today: date) -> tuple[OfficialYear, ...]:
+    """Each active official's facts of a year (tasks naming them, updates, reports), by member number: what
+    /ketqua, the workbook's "Cán bộ" sheet and the annual draft's annex show."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    facts = await officials.task_facts(session, commune.id, start, end, today)
+    late: dict[int, tuple[int, int]] = {}
+    for person, due, done in await officials.late_tasks(session, commune.id, start, end):
+        count, days = late.get(person, (0, 0))
+        late[person] = (count + 1, days + commune.calendar.working_days_after(due, done))
+    since, until = (datetime(y, 1, 1, tzinfo=commune.tz) for y in (year, year + 1))
+    updates = await officials.update_counts(session, commune.id, since, until)
+    reports: dict[int, list[int]] = {}
+    for person, code, day in await officials.submissions_by_person(session, commune.id, year):
+        kind = commune.report(code)
+        on_time = kind is None or day <= kind.due(year)
+        reports.setdefault(person, [0, 0])[0 if on_time else 1] += 1
+    rows = []
+    for person in await people.list_active_people(session, commune.id):
+        roles = {m.role for m in person.memberships}
+        if roles <= {Role.FRONT}:
+            continue  # the Mặt trận's people are not the commune's officials
+        task = facts.get(person.id, officials.TaskFacts())
+        late_count, late_days = late.get(person.id, (0, 0))
+        on_time_reports, late_reports = reports.get(person.id, (0, 0))
+        codes = tuple(sorted(m.department.code for m in person.memberships if m.department is not None))
+        rows.append(
+            OfficialYear(
+                person.id,
+                person.full_name,
+                codes,
+                task.led,
+                task.on_time,
+                late_count,
+                late_days,
+                task.overdue,
+                updates.get(person.id, 0),
+                on_time_reports,
+                late_reports,
+            )  # fmt: skip
+        )
+    return tuple(rows)
+
+
+async def plan_facts(
+    session: AsyncSession, commune: Commune, period: Period, department: str | None, today: date
+) -> PlanFacts:
+    """The plan's obligations beyond its five targets over `period`: what /chitieu adds, and the files too."""
+    received = await feedback.tally_feedback(session, commune.id, period.start, period.end, today, department)
+    resolved, incoming = await more_entries.tally_more(session, commune.id, period.start, period.end, department)
+    begun = await records_begin(session, commune)
+    partial = begun is not None and begun > period.start
+    closed = period.is_over(today)
+    return PlanFacts(received, resolved, incoming, commune.plan.targets, closed=closed, partial=partial)
+
+
+async def feedback_rows(session: AsyncSession, commune: Commune, period: Period) -> tuple[FeedbackRow, ...]:
+    """Every piece of feedback received in `period`, answered or not, as the workbook lists them."""
+    found = await feedback.list_feedback(session, commune.id, open_only=False, start=period.start, end=period.end)
+    return tuple(
+        FeedbackRow(
+            f.number,
+            f.origin,
+            f.channel,
+            f.received_on,
+            f.subject,
+            f.body,
+            f.due_on,
+            commune.department_name(code) if code else None,
+            f.answer,
+            f.answered_on,
+        )  # fmt: skip
+        for f, code in sorted(found, key=lambda item: item[0].number)
+    )

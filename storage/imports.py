@@ -11,7 +11,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import entries
-from storage.models.entries import Document, DossierTally, Entry, Meeting
+from storage.models.entries import Document, DossierTally, Entry, IncomingDocument, Meeting, ResolvedTally
 
 SOURCE = "import"  # source_channel and source_chat_id of an imported entry
 CHUNK = 500  # keys looked up per query, well under SQLite's limit on bound parameters
@@ -25,7 +25,7 @@ class ImportRow:
     alike in every field come before it in the file), so the same row always gets the same key."""
 
     line: int
-    kind: str  # meeting | document | dossiers
+    kind: str  # meeting | document | dossiers | resolved | incoming
     department: str
     occurred_on: date
     key: str
@@ -36,6 +36,9 @@ class ImportRow:
     number_key: str | None = None
     dossiers_online: int | None = None
     dossiers_paper: int | None = None
+    resolved_online: int | None = None
+    resolved_paper: int | None = None
+    resolved_late: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,13 @@ class ImportResult:
     refused: tuple[RowProblem, ...]
 
 
-MODELS: dict[str, type[Entry]] = {"meeting": Meeting, "document": Document, "dossiers": DossierTally}
+MODELS: dict[str, type[Entry]] = {
+    "meeting": Meeting,
+    "document": Document,
+    "dossiers": DossierTally,
+    "resolved": ResolvedTally,
+    "incoming": IncomingDocument,
+}
 
 
 async def _stored_keys(session: AsyncSession, commune_id: int, keys: Sequence[str]) -> set[str]:
@@ -136,8 +145,13 @@ async def import_rows(
             document_number_key=row.number_key,
             dossiers_online=row.dossiers_online,
             dossiers_paper=row.dossiers_paper,
+            resolved_online=row.resolved_online,
+            resolved_paper=row.resolved_paper,
+            resolved_late=row.resolved_late,
         )
         new.append((entry, row.department))
         imported.append(row.line)
     await entries.add_entries(session, commune_id, new)
+    imported = list(dict.fromkeys(imported))  # a portal line holds two tallies: it is one line imported
+    present = [line for line in dict.fromkeys(present) if line not in imported]
     return ImportResult(batch.read, tuple(imported), tuple(present), tuple(same_number), batch.refused)

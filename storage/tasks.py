@@ -48,14 +48,17 @@ async def change_task(
     due: date | None = None,
     department: str | None = None,
     title: str | None = None,
+    responsible: int | None = None,
 ) -> None:
-    """A leader's change: a new deadline, lead department or title."""
+    """A leader's change: a new deadline, lead department, title or responsible official."""
     if due is not None:
         task.due_on = due
     if department is not None:
         task.department_id = departments.id_of(task.commune_id, department)
     if title is not None:
         task.title = title
+    if responsible is not None:
+        task.responsible_id = responsible
     task.updated_at = now
     await session.flush()
 
@@ -143,3 +146,9 @@ async def tally_tasks(
         query = query.where(Task.department_id == departments.id_of(commune_id, department))
     row = (await session.execute(query)).one()
     return TaskCounts(*(int(value) for value in row))
+
+
+async def get_task_by_id(session: AsyncSession, commune_id: int, task_id: int) -> Task | None:
+    """A task of the commune by its row's id (what another record keeps), with its department."""
+    query = select(Task).where(Task.commune_id == commune_id, Task.id == task_id)
+    return await session.scalar(query.options(selectinload(Task.department)))

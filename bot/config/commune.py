@@ -160,6 +160,7 @@ class PlanConfig(Section):
 
     start: date | None = None  # the plan's first day; default: 1 January of the first year with a baseline before
     data_from: date | None = None  # the records are complete from this day (set after importing history)
+    feedback_answer_days: int = Field(default=10, ge=1, le=60)  # working days to answer citizens' feedback
 
 
 class CommuneRemindersConfig(Section):
@@ -269,4 +270,5 @@ class CommuneConfig(Section):
             document=self.report_document.to_document() if self.report_document else None,
             plan_start=self.plan.start,
             data_from=self.plan.data_from,
+            feedback_days=self.plan.feedback_answer_days,
         )

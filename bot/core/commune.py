@@ -67,6 +67,7 @@ class Commune:
     calendar: WorkCalendar = CALENDAR
     plan_start: date | None = None  # the plan's first day, if configured; see `tracked_from`
     data_from: date | None = None  # the records are complete from this day (set after importing history)
+    feedback_days: int = 10  # working days a department has to answer a piece of feedback (§II.6)
 
     @property
     def codes(self) -> tuple[str, ...]:

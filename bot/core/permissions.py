@@ -13,10 +13,12 @@ class Role(StrEnum):
     FOCAL = "focal"
     ADMIN = "admin"
     PROVINCE = "province"  # the Sở Nội vụ's officer: reads every commune, writes nothing
+    FRONT = "mattran"  # the Mặt trận Tổ quốc's focal person: records feedback, reads its own and the answers
 
 
 ANY_MEMBER = frozenset({Role.LEADER, Role.FOCAL, Role.ADMIN})  # every role a commune's people hold
-EVERYONE = frozenset(Role)  # a commune's people and the province officer
+EVERYONE = frozenset({Role.LEADER, Role.FOCAL, Role.ADMIN, Role.PROVINCE})  # officials and the province officer
+ALL_ROLES = frozenset(Role)  # and the Mặt trận: /help, /toi, /kenh
 READERS = frozenset({Role.LEADER, Role.ADMIN, Role.PROVINCE})  # the whole commune's files: /xuat, /baocaomau
 MANAGERS = frozenset({Role.LEADER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})

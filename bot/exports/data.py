@@ -10,11 +10,14 @@ from fractions import Fraction
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.commune import Commune
+from bot.core.features.feedback import FeedbackRow
+from bot.core.features.officials import OfficialYear
+from bot.core.features.plan_facts import PlanFacts
 from bot.core.periods import Period, months_of, year_before
 from bot.core.reports import ReportKind, days_late, open_years
 from bot.core.targets import TargetReport, prorated_cap
-from bot.figures import target_report, tracked_from
-from storage import entries, report_content
+from bot.figures import feedback_rows, official_results, plan_facts, target_report, tracked_from
+from storage import entries, more_entries, report_content
 from storage.records import PeriodRecords, period_records
 from storage.report_content import AnswerRow
 
@@ -74,6 +77,11 @@ class ExportData:
     records: PeriodRecords
     reports: tuple[ReportStanding, ...]
     answers: tuple[AnswerRow, ...] = ()  # the departments' own words, when the period is a report's window
+    officials: tuple[OfficialYear, ...] = ()  # each official's facts of the period's year (the "Cán bộ" sheet)
+    facts: PlanFacts | None = None  # the plan's other obligations over the period
+    feedback: tuple[FeedbackRow, ...] = ()  # the feedback received in it
+    resolved: tuple[tuple, ...] = ()  # dossier tallies resolved: storage.more_entries.list_more's rows
+    incoming: tuple[tuple, ...] = ()  # documents received, likewise
 
     def standing(self, code: str, year: int) -> ReportStanding:
         """A listed report period: every submission among the records is of one of them."""
@@ -128,6 +136,14 @@ async def _months(
     return tuple(months)
 
 
+async def _more(session: AsyncSession, commune: Commune, kind: str, period: Period) -> tuple[tuple, ...]:
+    """Rows of dossiers resolved or documents received, each with the commune day it was cancelled (or None)."""
+    rows = await more_entries.list_more(session, commune.id, kind, period.start, period.end)
+    return tuple(
+        (*row, row[5].cancelled_at.astimezone(commune.tz).date() if row[5].cancelled_at else None) for row in rows
+    )
+
+
 async def export_data(session: AsyncSession, commune: Commune, period: Period, today: date) -> ExportData:
     """Load a commune's figures and rows of a period for the exports; run it in a read-only session, then render."""
     report = await target_report(session, commune, period, None, today)
@@ -164,4 +180,9 @@ async def export_data(session: AsyncSession, commune: Commune, period: Period, t
         records=records,
         reports=tuple(_standing(kind, year, commune, records) for kind, year in periods),
         answers=answers,
+        officials=await official_results(session, commune, period.year, today),
+        facts=await plan_facts(session, commune, period, None, today),
+        feedback=await feedback_rows(session, commune, period),
+        resolved=await _more(session, commune, "resolved", period),
+        incoming=await _more(session, commune, "incoming", period),
     )

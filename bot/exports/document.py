@@ -14,6 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from bot.core.commune import ReportDocument
+from bot.core.features.plan_facts import doc_facts
 from bot.core.features.report_content import TASK_GROUPS, group_name
 from bot.core.reports import DIFFICULTY, PROPOSAL, RESULT
 from bot.core.texts.catalogue import text
@@ -41,6 +42,7 @@ from bot.exports.docx_layout import (
     add_table,
     setup,
 )
+from bot.exports.plan_annex import annex
 from storage.report_content import AnswerRow
 
 
@@ -112,7 +114,7 @@ def _results(document: DocxDocument, data: ExportData, list_late: bool) -> None:
     report, number = data.report, 0
     add_heading(document, text("doc.section_results"))
     for group in TASK_GROUPS:
-        said = facts(report, group)
+        said = facts(report, group) + doc_facts(data.facts, group)
         if group == REPORTING_GROUP:
             said += [_standing_text(standing, data.today, list_late) for standing in data.reports]
         answers = [a for a in data.answers if a.part == RESULT and a.task_group == group and a.body.strip()]
@@ -173,6 +175,7 @@ def draft_report(data: ExportData, settings: ReportDocument, report_name: str) -
     closing = text("doc.closing", number=settings.plan_number, name=report_name, body=settings.body)
     add_body(document, closing).paragraph_format.keep_with_next = True  # the signature never stands alone
     _signature(document, settings)
+    annex(document, data)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

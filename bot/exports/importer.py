@@ -1,7 +1,11 @@
 """Reading meetings, documents and dossier tallies from a file exported by a document-management system or the
 public-service portal (.xlsx, or .csv in UTF-8 with commas or semicolons), within the limits of
 `bot.exports.limits`. Columns are found by their headers, with or without diacritics; each row is checked as the
-chat commands check it, and refused with its line and why."""
+chat commands check it, and refused with its line and why.
+
+The portal's monthly statistics give a department's dossiers received and resolved on one row: it becomes a
+tally of each (nothing typed twice). The e-office system's incoming register ("Ngày đến") gives documents
+received."""
 
 from __future__ import annotations
 
@@ -31,18 +35,25 @@ from storage.imports import ImportBatch, ImportRow, RowProblem
 COLUMNS = {
     "kind": ("Loại", "Loại bản ghi", "Loại số liệu"),
     "day": ("Ngày", "Ngày ban hành", "Ngày họp", "Ngày tiếp nhận", "Ngày văn bản"),
-    "department": ("Phòng", "Mã phòng", "Phòng ban", "Đơn vị", "Mã đơn vị", "Bộ phận"),
+    "department": ("Phòng", "Mã phòng", "Phòng ban", "Đơn vị", "Mã đơn vị", "Bộ phận", "Đơn vị xử lý", "Phòng xử lý"),
     "mode": ("Hình thức", "Hình thức họp", "Loại văn bản", "Hình thức văn bản"),
     "number": ("Số ký hiệu", "Số, ký hiệu", "Số hiệu", "Số văn bản"),
     "summary": ("Trích yếu", "Trích yếu nội dung", "Nội dung", "Tên cuộc họp", "Tiêu đề"),
-    "online": ("Trực tuyến", "Hồ sơ trực tuyến", "Số hồ sơ trực tuyến"),
-    "paper": ("Trực tiếp", "Hồ sơ trực tiếp", "Số hồ sơ trực tiếp", "Hồ sơ giấy"),
+    "online": ("Trực tuyến", "Hồ sơ trực tuyến", "Số hồ sơ trực tuyến", "Tiếp nhận trực tuyến"),
+    "paper": ("Trực tiếp", "Hồ sơ trực tiếp", "Số hồ sơ trực tiếp", "Hồ sơ giấy", "Tiếp nhận trực tiếp"),
+    "resolved_online": ("Giải quyết trực tuyến", "Đã giải quyết trực tuyến", "Hồ sơ giải quyết trực tuyến"),
+    "resolved_paper": ("Giải quyết trực tiếp", "Đã giải quyết trực tiếp", "Hồ sơ giải quyết trực tiếp"),
+    "resolved_late": ("Giải quyết trễ hạn", "Giải quyết quá hạn", "Trễ hạn", "Quá hạn", "Số hồ sơ trễ hạn"),
+    "arrived": ("Ngày đến", "Ngày nhận"),
 }
 REQUIRED = ("day", "department")
+RESOLVED = ("resolved_online", "resolved_paper")
 KINDS = {
     **dict.fromkeys(["hop", "cuochop", "hoihop", "hoinghi", "meeting"], "meeting"),
     **dict.fromkeys(["vanban", "vb", "document"], "document"),
     **dict.fromkeys(["hoso", "hosotthc", "thutuc", "thutuchanhchinh", "dossiers"], "dossiers"),
+    **dict.fromkeys(["giaiquyet", "hosogiaiquyet", "resolved"], "resolved"),
+    **dict.fromkeys(["vanbanden", "den", "incoming"], "incoming"),
 }
 DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -69,6 +80,8 @@ def _columns(header: tuple[object, ...]) -> dict[str, list[int]]:
     for index, cell in enumerate(header):
         if (name := HEADERS.get(_norm(cell))) is not None:
             found.setdefault(name, []).append(index)
+    if "arrived" in found:  # an incoming register: its day is the day a document came
+        found.setdefault("day", []).extend(found["arrived"])
     for name in REQUIRED:
         if name not in found:
             raise UnreadableFile("import.missing_column", column=COLUMNS[name][0])
@@ -165,11 +178,49 @@ def _kind(row: tuple[object, ...], columns: Mapping[str, list[int]]) -> str:
     mode = compact(str(_cell(row, columns, "mode")))
     if mode in MEETING_MODES:
         return "meeting"
+    if _cell(row, columns, "arrived") != "":
+        return "incoming"
     if mode in DOCUMENT_KINDS or _cell(row, columns, "number") != "":
         return "document"
     if _cell(row, columns, "online") != "" or _cell(row, columns, "paper") != "":
         return "dossiers"
+    if any(_cell(row, columns, name) != "" for name in RESOLVED):
+        return "resolved"
     raise Refused("import.bad_kind", value="")
+
+
+def _resolved(
+    line: int, row: tuple[object, ...], columns, department: str, day: date, seen: Counter
+) -> ImportRow | None:
+    """A row's dossiers resolved (online, on paper, late), if it has any."""
+    online, paper = (_count(_cell(row, columns, name)) for name in RESOLVED)
+    late = _count(_cell(row, columns, "resolved_late"))
+    if online == paper == 0:
+        return None
+    if late > online + paper:
+        raise Refused("import.late_over_total", late=late, total=online + paper)
+    key = _nth(seen, "resolved", day, department, online, paper, late)
+    return ImportRow(
+        line, "resolved", department, day, key, resolved_online=online, resolved_paper=paper, resolved_late=late
+    )
+
+
+def _rows(
+    line: int, row: tuple[object, ...], columns, departments: Mapping[str, str], today: date, seen: Counter
+) -> list[ImportRow]:
+    """The records one line holds: one, or (the portal's monthly statistics) dossiers received and resolved."""
+    kind = _kind(row, columns)
+    if kind not in ("dossiers", "resolved"):
+        return [_row(line, row, columns, departments, today, seen)]
+    department = _department(_cell(row, columns, "department"), departments)
+    day = _day(_cell(row, columns, "day"), today)
+    resolved = _resolved(line, row, columns, department, day, seen)
+    has_received = _cell(row, columns, "online") != "" or _cell(row, columns, "paper") != ""
+    if kind == "resolved" and not has_received:
+        if resolved is None:
+            raise Refused("import.zero_counts")
+        return [resolved]
+    return [_row(line, row, columns, departments, today, seen), *([resolved] if resolved else [])]
 
 
 def _row(
@@ -196,6 +247,9 @@ def _row(
     number = _text(_cell(row, columns, "number"), COLUMNS["number"][0], MAX_DOCUMENT_NUMBER) or None
     if document is DocumentKind.SECRET and (number or summary):
         raise Refused("import.secret_details")
+    if kind == "incoming":  # another body's number: it names no document of ours, and may come twice
+        key = _nth(seen, kind, day, department, document, fold(number or ""), fold(summary))
+        return ImportRow(line, kind, department, day, key, summary, document_kind=document, number=number)
     if number is None:
         number_key, key = None, _nth(seen, kind, day, department, document, fold(summary))
     else:  # a số ký hiệu names one document a year: the same row again is that document, never a second one
@@ -219,7 +273,7 @@ def read_rows(content: bytes, filename: str, *, departments: Mapping[str, str], 
     rows, refused, seen = [], [], Counter()
     for line, row in body:
         try:
-            rows.append(_row(line, row, columns, departments, today, seen))
+            rows.extend(_rows(line, row, columns, departments, today, seen))
         except Refused as refusal:
             refused.append(RowProblem(line, text("import.row", line=format_count(line), reason=str(refusal))))
     return ImportBatch(tuple(rows), tuple(refused), read=len(body))

@@ -25,6 +25,7 @@ from bot.core.texts.exports import (
 )
 from bot.core.texts.format import format_count, format_date, format_target_percent
 from bot.exports.data import ExportData
+from bot.exports.plan_sheets import plan_sheets
 from bot.exports.record_sheets import (
     BOLD,
     DATE_FORMAT,
@@ -187,6 +188,7 @@ def build_workbook(data: ExportData) -> bytes:
     summary = book.active
     summary.title = text("sheet.summary")
     _summary(summary, data, data_sheets(book, data))
+    plan_sheets(book, data)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -29,7 +29,7 @@ from bot.core.features.access import (
 from bot.core.grammar import Ask, Missing
 from bot.core.messages import Option
 from bot.core.outcomes import Refused, Say
-from bot.core.permissions import EVERYONE, Actor, Grant, Role, may_run
+from bot.core.permissions import ALL_ROLES, EVERYONE, Actor, Grant, Role, may_run
 from bot.core.registry import Command, Feature, Registry
 from bot.service.context import Context
 from storage import audit, people
@@ -264,9 +264,9 @@ FEATURE = Feature(
     order=10,
     commands=(
         Command("start", parse_start, start, EVERYONE, writes=True, public=True),
-        Command("help", parse_help, help_, EVERYONE, writes=False, aliases=("trogiup", "huongdan")),
-        Command("toi", parse_whoami, whoami, EVERYONE, writes=False),
-        Command("kenh", parse_notify, notify_via, EVERYONE, writes=True, aliases=("kenhnhac",)),
+        Command("help", parse_help, help_, ALL_ROLES, writes=False, aliases=("trogiup", "huongdan")),
+        Command("toi", parse_whoami, whoami, ALL_ROLES, writes=False),
+        Command("kenh", parse_notify, notify_via, ALL_ROLES, writes=True, aliases=("kenhnhac",)),
     ),
     asks={Ask.CHANNEL: channel_options},
 )

@@ -8,7 +8,7 @@ from bot.core.features.targets import ShowTargets, parse_targets
 from bot.core.outcomes import FileJob, Many, Refused, WithFile
 from bot.core.permissions import EVERYONE, may_view, sees_every_department
 from bot.core.registry import Command, Feature
-from bot.figures import department_table, target_report
+from bot.figures import department_table, plan_facts, target_report
 from bot.service import province
 from bot.service.context import Context
 from bot.service.files import begun_period
@@ -31,9 +31,12 @@ async def show_targets(ctx: Context, command: ShowTargets) -> object:
     period = begun_period(ctx, command.year, command.report, command.month)
     if isinstance(period, Refused):
         return period
-    views = [await target_report(ctx.session, commune, period, s, ctx.today) for s in scopes]
+    views: list[object] = [await target_report(ctx.session, commune, period, s, ctx.today) for s in scopes]
     if command.department is None and sees_every_department(ctx.me, consolidating):
         views.append(await department_table(ctx.session, commune, period))
+    facts = await plan_facts(ctx.session, commune, period, scopes[0], ctx.today)
+    if not facts.empty:  # the plan's other obligations, once anything of them is recorded
+        views.append(facts)
     reports = Many(tuple(views))
     if ctx.deployment.exports.charts and command.department is None:
         return WithFile(reports, FileJob("chart", period, commune_id=commune.id))  # the commune's figures, drawn

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.features.cancel import CancelTask
 from bot.core.features.tasks import (
     Assign,
@@ -36,7 +38,7 @@ from bot.core.permissions import (
 )
 from bot.core.registry import Command, Feature
 from bot.service.context import Context
-from storage import chats, outbox, tasks
+from storage import chats, outbox, people, tasks
 from storage.models.messaging import OutboxKind
 from storage.models.tasks import Task
 
@@ -61,7 +63,20 @@ async def _notify(ctx: Context, task: Task, row: TaskRow, stage: str) -> None:
     await outbox.enqueue(ctx.session, key, recipients, notice, due_at=ctx.now, now=ctx.now, body=to_body(view))
 
 
-async def assign(ctx: Context, command: Assign) -> TaskAssigned:
+async def _responsible(ctx: Context, person_id: int | None) -> str | Refused:
+    """The name of the official a task names answerable: an active official of this commune ('' if none)."""
+    if person_id is None:
+        return ""
+    actor = await people.person_actor(ctx.session, ctx.here.id, person_id)
+    if actor is None or not actor.roles & ANY_MEMBER:
+        return Refused.of("task.responsible_unknown", person_id=person_id)
+    return actor.name
+
+
+async def assign(ctx: Context, command: Assign) -> TaskAssigned | Refused:
+    name = await _responsible(ctx, command.responsible)
+    if isinstance(name, Refused):
+        return name
     source = ctx.source
     task = Task(
         title=command.title,
@@ -72,12 +87,15 @@ async def assign(ctx: Context, command: Assign) -> TaskAssigned:
         source_channel=source.channel,
         source_chat_id=source.chat_id,
         source_message_id=source.message_id,
+        responsible_id=command.responsible,
     )
     await tasks.add_task(ctx.session, ctx.here.id, task, command.department)
     await ctx.audit(
-        "assign", "task", task.number, department=command.department, due=command.due.isoformat(), title=command.title
-    )
-    row = TaskRow(task.number, command.department, ctx.department_name(command.department), task.title, task.due_on, 0)
+        "assign", "task", task.number, department=command.department, due=command.due.isoformat(), title=command.title,
+        responsible=command.responsible,
+    )  # fmt: skip
+    department = ctx.department_name(command.department)
+    row = TaskRow(task.number, command.department, department, task.title, task.due_on, 0, name)
     await _notify(ctx, task, row, "new")
     return TaskAssigned(row, due_day_off=not ctx.here.calendar.is_working_day(command.due))
 
@@ -148,20 +166,26 @@ async def edit(ctx: Context, command: EditTask) -> object:
     if isinstance(task, Refused):
         return task
     before = task_row(task, ctx)
-    if command.due is not None:
+    name = await _responsible(ctx, command.responsible)
+    if isinstance(name, Refused):
+        return name
+    if command.responsible is not None:
+        change, detail = "responsible", {"responsible": [task.responsible_id, command.responsible]}
+    elif command.due is not None:
         change, detail = "due", {"due": [task.due_on.isoformat(), command.due.isoformat()]}
     elif command.department is not None:
         change, detail = "department", {"department": [task.department.code, command.department]}
     else:
         change, detail = "title", {"title": [task.title, command.title]}
     await tasks.change_task(
-        ctx.session, task, now=ctx.now, due=command.due, department=command.department, title=command.title
-    )
+        ctx.session, task, now=ctx.now, due=command.due, department=command.department, title=command.title,
+        responsible=command.responsible,
+    )  # fmt: skip
     # Reminders already queued speak of the old task: they are dropped, and the next sweep plans anew.
     await outbox.supersede(ctx.session, SETTLED_KINDS, outbox.task_subject(task.id))
     await ctx.audit("edit", "task", task.number, **detail)
     task = await tasks.get_task(ctx.session, ctx.here.id, task.number, refresh=True)
-    row = task_row(task, ctx)
+    row = replace(task_row(task, ctx), responsible=name)
     if row.department_code != before.department_code:
         await _notify(ctx, task, row, f"moved:{row.department_code}")
     return TaskChanged(row, change)

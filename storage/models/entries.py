@@ -79,6 +79,9 @@ class Entry(Base):
     document_number_key: Mapped[str | None] = mapped_column(String(50))
     dossiers_online: Mapped[int | None] = mapped_column(Integer)
     dossiers_paper: Mapped[int | None] = mapped_column(Integer)
+    resolved_online: Mapped[int | None] = mapped_column(Integer)  # dossiers resolved: online, on paper, late
+    resolved_paper: Mapped[int | None] = mapped_column(Integer)
+    resolved_late: Mapped[int | None] = mapped_column(Integer)
     report_code: Mapped[str | None] = mapped_column(String(20))
     report_year: Mapped[int | None] = mapped_column(Integer)
     file_id: Mapped[str | None] = mapped_column(String(200))
@@ -109,6 +112,18 @@ class DossierTally(Entry):
     """Administrative-procedure dossiers received on a day, online and on paper."""
 
     __mapper_args__ = {"polymorphic_identity": "dossiers"}
+
+
+class ResolvedTally(Entry):
+    """Administrative-procedure dossiers resolved on a day, online and on paper, and how many of them late."""
+
+    __mapper_args__ = {"polymorphic_identity": "resolved"}
+
+
+class IncomingDocument(Entry):
+    """One document received (văn bản đến): electronic, paper or secret (a secret one by count only)."""
+
+    __mapper_args__ = {"polymorphic_identity": "incoming"}
 
 
 class ReportSubmission(Entry):

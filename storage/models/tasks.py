@@ -20,6 +20,7 @@ class Task(Base):
         UniqueConstraint("commune_id", "id", name="uq_tasks_commune"),
         UniqueConstraint("commune_id", "source_channel", "source_chat_id", "source_message_id", name="uq_tasks_source"),
         in_commune("departments", name="fk_tasks_department", column="department_id"),
+        in_commune("people", name="fk_tasks_responsible", column="responsible_id"),
         Index("ix_tasks_department_id", "department_id"),
     )
 
@@ -27,6 +28,8 @@ class Task(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     number: Mapped[int] = mapped_column(Integer)  # V1, V2… within the commune
     department_id: Mapped[int] = mapped_column(Integer)
+    # The one named official answerable for it, if any ("một việc một đầu mối": one lead, at most one person).
+    responsible_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)

@@ -106,7 +106,10 @@ async def test_every_record_is_a_row_and_cancelled_ones_are_marked(book):
 
 async def test_sheets_have_frozen_headers_widths_and_real_dates(book):
     _, workbook = book
-    assert workbook.sheetnames == ["Tổng hợp", "Cuộc họp", "Văn bản", "Hồ sơ TTHC", "Nhiệm vụ", "Báo cáo định kỳ"]
+    assert workbook.sheetnames == [
+        "Tổng hợp", "Cuộc họp", "Văn bản", "Hồ sơ TTHC", "Nhiệm vụ", "Báo cáo định kỳ", "Cán bộ", "Góp ý",
+        "HS giải quyết", "Văn bản đến",
+    ]  # fmt: skip
     for sheet in workbook.worksheets[1:]:
         assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
         name = next(cell.column_letter for cell in sheet[1] if cell.value == "Phòng, ban")

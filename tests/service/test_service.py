@@ -45,9 +45,9 @@ async def test_group_chatter_is_ignored(service, focal):
 
 # Who may run what, written out by hand (L leader, F focal, A admin, P province): the declarations must match it.
 ALLOWED = {
-    "help": "LFAP",
-    "toi": "LFAP",
-    "kenh": "LFAP",
+    "help": "LFAPM",
+    "toi": "LFAPM",
+    "kenh": "LFAPM",
     "hop": "LFA",
     "vanban": "LFA",
     "hoso": "LFA",
@@ -71,8 +71,15 @@ ALLOWED = {
     "baocaomau": "LA",
     "nhap": "A",
     "web": "LFAP",
+    "ketqua": "LFA",
+    "gopy": "LFAM",
+    "chuyengopy": "LA",
+    "traloi": "LF",
+    "giaiquyet": "LFA",
+    "vanbanden": "LFA",
 }
-LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P"}
+# M: the Mặt trận's focal person.
+LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P", Role.FRONT: "M"}
 SAMPLE = {
     "help": "/help",
     "toi": "/toi",
@@ -100,6 +107,12 @@ SAMPLE = {
     "baocaomau": "/baocaomau nam",
     "nhap": "/nhap",
     "web": "/web",
+    "ketqua": "/ketqua",
+    "gopy": "/gopy Đường thôn 3: hỏng",
+    "chuyengopy": "/chuyengopy G99 kt",
+    "traloi": "/traloi G99 Đã sửa",
+    "giaiquyet": "/giaiquyet kt 1 1",
+    "vanbanden": "/vanbanden kt dien_tu",
 }
 
 

@@ -151,6 +151,7 @@ add_strings(
         "role.focal": "đầu mối",
         "role.admin": "quản trị",
         "role.province": "cán bộ Sở Nội vụ (xem số liệu các xã)",
+        "role.mattran": "đầu mối Mặt trận Tổ quốc xã (ghi, xem góp ý và trả lời)",
     }
 )
 

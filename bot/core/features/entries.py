@@ -182,7 +182,7 @@ class EntryView:
     """One logged entry as users see it: its number, what it records, for which department and day."""
 
     id: int  # the number users see (#N), counted within the commune
-    kind: str  # meeting | document | dossiers | report
+    kind: str  # meeting | document | dossiers | report | resolved | incoming
     department: str
     day: date
     summary: str = ""
@@ -279,6 +279,10 @@ def describe_entry(entry: EntryView) -> str:
             return text("what.document", kind=text(f"document.{entry.document_kind}"), number=_number(entry))
         case "report":
             return text("what.report", report=entry.report, year=entry.report_year)
+        case "resolved":
+            return text("what.resolved", online=entry.dossiers_online, paper=entry.dossiers_paper, day=day)
+        case "incoming":
+            return text("what.incoming", kind=text(f"document.{entry.document_kind}"), number=_number(entry))
     return text("what.dossiers", online=entry.dossiers_online, paper=entry.dossiers_paper, day=day)
 
 

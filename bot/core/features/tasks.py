@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.calendar import CALENDAR
+from bot.core.features.officials import responsible_ref
 from bot.core.grammar import (
     DATE_TOKEN,
     Ask,
@@ -29,6 +30,7 @@ class Assign:
     department: str
     due: date
     title: str
+    responsible: int | None = None  # the one named official (member number), if any
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class EditTask:
     due: date | None = None
     department: str | None = None
     title: str | None = None
+    responsible: int | None = None
 
 
 def parse_assign(tokens: Tokens, ctx: ParseContext) -> Assign:
@@ -68,10 +71,11 @@ def parse_assign(tokens: Tokens, ctx: ParseContext) -> Assign:
     if not tokens.raw:
         raise ParseError("parse.missing_deadline")
     due = parse_deadline(tokens.take()[0], ctx.today)
+    responsible = responsible_ref(tokens)
     title = tokens.summary()
     if not title:
         raise ParseError("parse.missing_title")
-    return Assign(department, due, title)
+    return Assign(department, due, title, responsible)
 
 
 def parse_tasks(tokens: Tokens, ctx: ParseContext) -> ListTasks:
@@ -107,6 +111,9 @@ def parse_edit(tokens: Tokens, ctx: ParseContext) -> EditTask:
     task_id = _task_id(tokens, "suaviec")
     if not tokens.raw:
         raise NeedInput("prompt.suaviec")
+    if (responsible := responsible_ref(tokens)) is not None:
+        tokens.no_more()
+        return EditTask(task_id, responsible=responsible)
     first = tokens.peek()
     if DATE_TOKEN.match(first):
         due = parse_deadline(tokens.take()[0], ctx.today)
@@ -129,6 +136,7 @@ class TaskRow:
     title: str
     due: date
     progress: int
+    responsible: str = ""  # the named official's name, if one is named
 
 
 @dataclass(frozen=True)
@@ -169,14 +177,15 @@ class TaskDone:
 add_strings(
     {
         "usage.giaoviec": (
-            "/giaoviec <mã phòng> <hạn dd/mm/yyyy> <nội dung>\nVí dụ: /giaoviec kt 15/12/2026 Rà soát hồ sơ đất đai"
+            "/giaoviec <mã phòng> <hạn dd/mm/yyyy> [@mã thành viên] <nội dung>\n"
+            "Ví dụ: /giaoviec kt 15/12/2026 Rà soát hồ sơ đất đai, /giaoviec kt 15/12/2026 @3 Rà soát hồ sơ"
         ),
         "usage.viec": "/viec [mã phòng]",
         "usage.tiendo": "/tiendo <số việc> <0–100> [ghi chú]\nVí dụ: /tiendo V5 60 Đã xong phần khảo sát",
         "usage.xong": "/xong <số việc> [ghi chú]\nVí dụ: /xong V5",
         "usage.suaviec": (
-            "/suaviec <số việc> <hạn mới | mã phòng mới | nội dung mới>\n"
-            "Ví dụ: /suaviec V5 20/12/2026, /suaviec V5 vhxh, /suaviec V5 Rà soát và báo cáo"
+            "/suaviec <số việc> <hạn mới | mã phòng mới | @mã thành viên | nội dung mới>\n"
+            "Ví dụ: /suaviec V5 20/12/2026, /suaviec V5 vhxh, /suaviec V5 @3, /suaviec V5 Rà soát và báo cáo"
         ),
         "summary.suaviec": "đổi hạn, phòng chủ trì hoặc nội dung một việc",
         "prompt.suaviec": "Gõ hạn mới, mã phòng chủ trì mới hoặc nội dung mới của việc.",
@@ -268,12 +277,15 @@ def _task_values(task: TaskRow) -> dict[str, object]:
         "weekday": format_weekday(task.due),
         "due": format_date(task.due),
         "title": task.title,
+        "name": task.responsible,
     }
 
 
 @render.register
 def _assigned(view: TaskAssigned) -> str:
     receipt = text("task.assigned", **_task_values(view.task))
+    if view.task.responsible:
+        receipt += text("task.responsible", name=view.task.responsible)
     if view.due_day_off:
         receipt += "\n" + text("task.due_day_off", id=view.task.id, weekday=format_weekday(view.task.due))
     return receipt
