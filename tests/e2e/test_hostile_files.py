@@ -13,7 +13,6 @@ from sqlalchemy import text
 
 from bot.config import load_config
 from storage.db import Database
-
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.exports.sheets import bomb_corner, bomb_strings
 from tests.fakes.bot_api_server import FakeBotApi
@@ -54,8 +53,8 @@ def poison(config_path: Path) -> None:
         db = Database(load_config(config_path).database.url)
         try:
             async with db.unit_of_work() as session:
-                summary = "Tiếp" + chr(1) + " dân" + chr(27)
-                await session.execute(text("UPDATE entries SET summary = :summary WHERE number = 2"), {"summary": summary})
+                poisoned = {"summary": "Tiếp" + chr(1) + " dân" + chr(27)}
+                await session.execute(text("UPDATE entries SET summary = :summary WHERE number = 2"), poisoned)
                 await session.commit()
         finally:
             await db.dispose()

@@ -18,9 +18,9 @@ from storage.models.messaging import OutboxMessage
 from storage.models.people import Commune
 from tests.conftest import ROOT, example_config
 from tests.support.clock import MutableClock, instant
+from tests.support.databases import sqlite_url
 from tests.support.db import inspecting
 from tests.support.texts import receipt
-from tests.support.databases import sqlite_url
 from tests.support.users import User, member_list, reminder_settings
 
 pytestmark = pytest.mark.sqlite_only("the release before communes wrote only SQLite files; this is that file's upgrade")
@@ -31,7 +31,8 @@ OLD = ROOT / "tests" / "fixtures" / "release_7fb1d74.db"
 async def upgraded(tmp_path, when: str) -> Service:
     database = tmp_path / "old.db"
     shutil.copyfile(OLD, database)
-    service = Service(example_config(sqlite_url(database), tmp_path), Database(sqlite_url(database)), MutableClock(instant(when)))
+    url = sqlite_url(database)
+    service = Service(example_config(url, tmp_path), Database(url), MutableClock(instant(when)))
     await service.prepare()
     return service
 

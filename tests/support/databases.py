@@ -150,9 +150,8 @@ class PostgresDatabases:
             check=True,
             env={**os.environ, "PGPASSWORD": s.password or ""},
         ).stdout
-        kept = [
-            line for line in dump.splitlines() if not line.startswith(("--", "\\", "SET ", "SELECT pg_catalog.set_config"))
-        ]
+        session = ("--", "\\", "SET ", "SELECT pg_catalog.set_config")  # comments, psql's commands, settings
+        kept = [line for line in dump.splitlines() if not line.startswith(session)]
         script = "\n".join(line for line in kept if not line.startswith(f"CREATE SCHEMA {schema};"))
         return script.replace(f"{schema}.", f'"{SCHEMA_MARK}".')
 
