@@ -13,8 +13,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Table, func, insert, select, text, tuple_, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import TENANT_TABLES, Base
@@ -35,6 +37,14 @@ class TableCopied:
     table: str
     rows: int
     checksum: str
+
+
+def missing_file(url: str) -> str | None:
+    """The SQLite file a URL names when there is no such file (opening it would make an empty one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
+        return parsed.database or url
+    return None
 
 
 async def revision(connection: AsyncConnection) -> str | None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import Refusal, main_of
 from bot.config import Config
-from storage.copy import TableCopied, commune_codes, copy_commune, holds_records, revision
+from storage.copy import TableCopied, commune_codes, copy_commune, holds_records, missing_file, revision
 from storage.db import Database
 from storage.migrate import alembic_config
 
@@ -41,9 +40,8 @@ class Bars:
 
 
 def _source_url(value: str) -> str:
-    url = make_url(value)
-    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
-        raise Refusal(f"Không thấy tệp cơ sở dữ liệu nguồn: {url.database}")
+    if (missing := missing_file(value)) is not None:
+        raise Refusal(f"Không thấy tệp cơ sở dữ liệu nguồn: {missing}")
     return value
 
 
