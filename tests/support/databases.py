@@ -1,6 +1,6 @@
 """Where a test's database lives, so a test never cares which one: an SQLite file copied from one migrated once,
-or (in the PostgreSQL pass, `pytest --database postgresql` with TEST_POSTGRES_URL set) a database of its own on
-the server, made from a template migrated once per worker (`CREATE DATABASE … TEMPLATE …`) and dropped after.
+or (in the PostgreSQL pass, `pytest --database postgresql` with TEST_POSTGRES_URL set) a schema of its own on the
+server, copied from a template migrated once per worker, and dropped after.
 
 The server's administration (create, drop) runs on one asyncpg connection in a thread of its own with its own
 event loop: a test's loop, a sync test's `asyncio.run` and a session fixture all call it the same way."""
@@ -75,15 +75,19 @@ class PostgresDatabases:
     search_path is that schema alone): the code under test sees a database it has to itself. The schema is the
     template's, which every migration was applied to once per worker, copied by replaying what `pg_dump` wrote
     of it. A schema, not a database: PostgreSQL checkpoints at every DROP DATABASE, a schema drops for free.
-    Every name is new, so runs side by side (two worktrees, two workers) never meet."""
+    Each worker's schemas live in a database of the worker's own, so what PostgreSQL scopes by database (advisory
+    locks, LISTEN/NOTIFY) never meets another worker's test. Every name is new, so runs side by side (two
+    worktrees, two workers) never meet."""
 
     backend = "postgresql"
 
     def __init__(self, url: str) -> None:
-        self.server = make_url(url)
+        self.home = make_url(url)  # the database named: where the worker's own is made and dropped
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="postgres-admin", daemon=True)
         self._thread.start()
+        self.server = self.home.set(database=f"t_db_{uuid.uuid4().hex[:12]}")
+        self._call(self._once(self.home, f'CREATE DATABASE "{self.server.database}"'))
         self._admin = self._call(self._connect())
         self._lock = self._call(self._new_lock())
         self._pending: list = []
@@ -95,13 +99,20 @@ class PostgresDatabases:
     def _url(self, role: str) -> str:
         return self.server.set(username=role, password=None).render_as_string(hide_password=False)
 
-    async def _connect(self):
+    async def _connect(self, at=None):
         import asyncpg
 
-        s = self.server
+        s = at or self.server
         return await asyncpg.connect(
             host=s.host or "127.0.0.1", port=s.port or 5432, user=s.username, password=s.password, database=s.database
         )
+
+    async def _once(self, at, statement: str) -> None:
+        connection = await self._connect(at)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
 
     async def _new_lock(self) -> asyncio.Lock:
         return asyncio.Lock()
@@ -188,6 +199,7 @@ class PostgresDatabases:
             dropping.result()  # a drop that failed says so here
         self._call(self._drop(self._template))
         self._call(self._admin.close())
+        self._call(self._once(self.home, f'DROP DATABASE IF EXISTS "{self.server.database}" WITH (FORCE)'))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
