@@ -6,6 +6,9 @@ CONFIG ?= config.toml
 # Not AS: GNU make predefines AS (the assembler), so `AS ?= leader` would never apply.
 ROLE ?= leader
 STAMP := $(VENV)/.installed
+# What the skip line adds when the browser tests (tests/web, Debian's chromium and chromium-driver) cannot run here.
+BROWSERLESS := $(if $(and $(wildcard /usr/bin/chromium),$(wildcard /usr/bin/chromedriver)),,: chưa cài chromium và chromium-driver)
+PG_EXAMPLE := postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
 .PHONY: run demo test lint bench upgrade clean
 
@@ -26,9 +29,17 @@ run: $(STAMP) $(CONFIG)
 demo: $(STAMP)
 	$(BIN)/python -m bot demo --as $(ROLE)
 
-# Two workers: the suite spends much of its time waiting on subprocesses and fsync.
+# The suite twice: on SQLite, then on PostgreSQL when TEST_POSTGRES_URL names a server (every test its own database).
+# Workers: one per core; the suite spends much of its time waiting on subprocesses and fsync.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "Lượt PostgreSQL (PostgreSQL pass, TEST_POSTGRES_URL):"; \
+		$(BIN)/python -m pytest -q -n auto --database postgresql || exit $$?; \
+		$(if $(BROWSERLESS),echo "Bỏ qua kiểm thử trình duyệt (browser tests skipped)$(BROWSERLESS).";) \
+	else \
+		echo "Bỏ qua lượt PostgreSQL (PostgreSQL pass skipped): chưa đặt TEST_POSTGRES_URL, vd. $(PG_EXAMPLE)$(if $(BROWSERLESS),; bỏ qua cả kiểm thử trình duyệt$(BROWSERLESS))."; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

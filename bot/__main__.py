@@ -1,4 +1,4 @@
-"""Command line: run, demo, invite, members, revoke, remind, db upgrade. Arguments only; bot.cli does the work."""
+"""Command line: run, demo, invite, members, revoke, remind, db (upgrade, copy). Arguments only; bot.cli works."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="áp dụng các migration còn thiếu")
     upgrade.add_argument("--config", required=True)
     upgrade.set_defaults(func=cli.cmd_db)
+    copy = db_sub.add_parser(
+        "copy", help="chép số liệu một xã từ cơ sở dữ liệu khác (tệp SQLite) vào cơ sở dữ liệu đã cấu hình"
+    )
+    copy.add_argument("--config", required=True)
+    copy.add_argument(
+        "--from", dest="from_url", required=True, metavar="URL", help="vd. sqlite+aiosqlite:///data/binhlu.db"
+    )
+    copy.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã cần chép (mặc định: xã duy nhất trong nguồn)")
+    copy.set_defaults(func=cli.cmd_db_copy)
     return root
 
 

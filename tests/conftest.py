@@ -1,12 +1,11 @@
-"""Shared fixtures: the example config on a database migrated once and copied per test, a clock, users."""
+"""Shared fixtures: the example config on a database of its own per test (made from one migrated once, on SQLite
+or, with `--database postgresql`, on PostgreSQL), a clock, users."""
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import os
-import shutil
 import socket
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from bot.core.permissions import Role
 from bot.service import Service
 from storage.db import Database
 from tests.support.clock import MutableClock
+from tests.support.databases import BACKENDS, databases_for
 from tests.support.users import User, register
 
 # python-telegram-bot 22 warns on every RetryAfter unless told to use timedeltas; warnings are errors here.
@@ -25,23 +25,22 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def example_config(database: Path) -> Config:
-    """The example configuration on the given SQLite file, its files kept beside it."""
-    example = load_config(ROOT / "config.example.toml")
-    url = f"sqlite+aiosqlite:///{database}"
-    exports = example.exports.model_copy(update={"files_dir": str(database.parent / "files")})
+def _on(example: Config, url: str, folder: Path) -> Config:
+    exports = example.exports.model_copy(update={"files_dir": str(folder / "files")})
     return example.model_copy(update={"database": example.database.model_copy(update={"url": url}), "exports": exports})
+
+
+def example_config(url: str, folder: Path) -> Config:
+    """The example configuration on the database at `url`, its files in `folder`."""
+    return _on(load_config(ROOT / "config.example.toml"), url, folder)
 
 
 PROVINCE = ROOT / "examples" / "province" / "province.toml"
 
 
-def province_config(database: Path) -> Config:
-    """The province example (Bình Lư, Đoàn Kết, Tam Đường) on the given SQLite file, its files beside it."""
-    example = load_config(PROVINCE)
-    url = f"sqlite+aiosqlite:///{database}"
-    exports = example.exports.model_copy(update={"files_dir": str(database.parent / "files")})
-    return example.model_copy(update={"database": example.database.model_copy(update={"url": url}), "exports": exports})
+def province_config(url: str, folder: Path) -> Config:
+    """The province example (Bình Lư, Đoàn Kết, Tam Đường) on the database at `url`, its files in `folder`."""
+    return _on(load_config(PROVINCE), url, folder)
 
 
 def commune_changed(config: Config, **update) -> Config:
@@ -50,18 +49,67 @@ def commune_changed(config: Config, **update) -> Config:
     return config.model_copy(update={"communes": (first.model_copy(update=update), *rest)})
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=BACKENDS,
+        default="sqlite",
+        help="the database every test runs on (postgresql: the server TEST_POSTGRES_URL names)",
+    )
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): what the test checks exists only on SQLite")
+
+
+# The tests that run processes (the bot, make, the demo) take seconds each: with two workers the run ends when the
+# last of them does, so they go first and the short tests fill the gaps after (a stable sort: order kept within).
+SLOW = (
+    "tests/e2e/",
+    "tests/test_readme.py",
+    "tests/test_demo.py",
+    "tests/test_cli.py",
+    "tests/service/test_isolation.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The slow tests first; in the PostgreSQL pass, a test about SQLite itself is skipped with its reason."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW))
+    if config.getoption("--database") == "sqlite":
+        return
+    for item in items:
+        if mark := item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {mark.args[0]}"))
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> Path:
-    """A database with every migration applied, made once for the whole run."""
-    path = tmp_path_factory.mktemp("template") / "migrated.db"
+def database_backend(request) -> str:
+    """sqlite, or postgresql in the PostgreSQL pass."""
+    return request.config.getoption("--database")
 
-    async def migrate() -> None:
-        db = Database(f"sqlite+aiosqlite:///{path}")
-        await db.upgrade()
-        await db.dispose()
 
-    asyncio.run(migrate())
-    return path
+@pytest.fixture(scope="session")
+def databases(database_backend, tmp_path_factory):
+    """Where this run's databases are made: each one a copy of a database migrated once (per worker)."""
+    made = databases_for(database_backend, tmp_path_factory.mktemp("template"))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def new_database(databases, tmp_path):
+    """Make a migrated database of the test's own (`new_database("bot")` → its URL; `empty=True`: not even
+    migrated); each is dropped after."""
+    made: list[str] = []
+
+    def new(name: str = "test", *, empty: bool = False) -> str:
+        made.append((databases.empty if empty else databases.create)(tmp_path, name))
+        return made[-1]
+
+    yield new
+    for url in made:
+        databases.drop(url)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -113,10 +161,8 @@ def restore_logging():
 
 
 @pytest.fixture
-def config(tmp_path: Path, migrated_database: Path) -> Config:
-    database = tmp_path / "test.db"
-    shutil.copyfile(migrated_database, database)
-    return example_config(database)
+def config(tmp_path: Path, new_database) -> Config:
+    return example_config(new_database(), tmp_path)
 
 
 @pytest.fixture
@@ -133,11 +179,10 @@ async def service(config: Config, clock: MutableClock):
 
 
 @pytest.fixture
-async def province(tmp_path: Path, migrated_database: Path, clock: MutableClock):
+async def province(tmp_path: Path, new_database, clock: MutableClock):
     """The service of a whole province: three communes on one database."""
-    database = tmp_path / "province.db"
-    shutil.copyfile(migrated_database, database)
-    service = Service(province_config(database), Database(f"sqlite+aiosqlite:///{database}"), clock)
+    config = province_config(new_database("province"), tmp_path)
+    service = Service(config, Database(config.database.url), clock)
     await service.prepare()
     yield service
     await service.db.dispose()
@@ -157,17 +202,3 @@ async def leader(service: Service) -> User:
 async def admin(service: Service) -> User:
     return await register(service, "301", Role.ADMIN)
 
-
-# The tests that run processes (the bot, make, the demo) take seconds each: with two workers the run ends when the
-# last of them does, so they go first and the short tests fill the gaps after (a stable sort: order kept within).
-SLOW = (
-    "tests/e2e/",
-    "tests/test_readme.py",
-    "tests/test_demo.py",
-    "tests/test_cli.py",
-    "tests/service/test_isolation.py",
-)
-
-
-def pytest_collection_modifyitems(items) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(SLOW))

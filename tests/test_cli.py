@@ -12,15 +12,16 @@ from bot.__main__ import main, parser
 from bot.cli.run import on_port
 from bot.core.texts import text
 from tests.conftest import ROOT
+from tests.support.databases import on_database
 from tests.support.texts import receipt
 from tests.web.site import with_web
 
 
 @pytest.fixture
-def config_file(tmp_path: Path) -> Path:
+def config_file(tmp_path: Path, new_database) -> Path:
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     path = tmp_path / "config.toml"
-    text = text.replace("data/binhlu.db", str(tmp_path / "cli.db")).replace('"data/files"', f'"{tmp_path / "files"}"')
+    text = on_database(text, new_database("cli", empty=True)).replace('"data/files"', f'"{tmp_path / "files"}"')
     path.write_text(text, encoding="utf-8")
     return path
 

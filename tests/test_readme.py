@@ -62,6 +62,7 @@ RUN_HERE = {
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00 --dry-run": ("", 0, "Sẽ gửi"),
     ".venv/bin/python -m bot remind --config config.toml --at 2026-11-27T08:00": ("", 2, "@BotFather"),
     "make upgrade": ("", 0, "phiên bản mới nhất"),
+    "make upgrade CONFIG=laichau/province.toml": ("", 0, "phiên bản mới nhất"),
     ".venv/bin/python -m bot export --config config.toml --year 2026 --out so-lieu-2026.xlsx": ("", 0, "Đã ghi"),
     ".venv/bin/python -m bot draft --config config.toml --report nam --year 2026 --out du-thao-bao-cao-nam-2026.docx": (
         "",
@@ -82,6 +83,9 @@ COVERED_ELSEWHERE = {
     "export TELEGRAM_BOT_TOKEN='123456789:AA...'": "a real token; tests/e2e run the bot against a fake Bot API",
     "export ZALO_BOT_TOKEN='1234567890:abcDEF...'": "a real token; tests/e2e/test_zalo.py runs the bot against a fake",
     ".venv/bin/python -m bot db upgrade --config config.toml": "tests/test_cli.py::test_members_revoke_and_upgrade",
+    CLI + " db copy --config laichau/province.toml --from sqlite+aiosqlite:///data/binhlu.db --commune binhlu": (
+        "tests/storage/test_copy.py runs it on a commune's file, into PostgreSQL in the PostgreSQL pass"
+    ),
 }
 
 

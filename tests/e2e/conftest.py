@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.fakes.bot_api_server import FakeBotApi
+from tests.support.databases import on_database
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def fake():
 
 
 @pytest.fixture
-def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
+def config_path(tmp_path: Path, fake: FakeBotApi, new_database) -> Path:
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     example = example.replace(
         'base_url = "https://api.telegram.org/bot"',
@@ -27,7 +28,7 @@ def config_path(tmp_path: Path, fake: FakeBotApi) -> Path:
     example = example.replace("poll_timeout = 30", "poll_timeout = 1")
     # The bot process runs on the real clock: its own reminders would interleave with the replies checked here.
     example = example.replace("enabled = true ", "enabled = false")
-    example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    example = on_database(example, new_database("bot"))
     example = example.replace('files_dir = "data/files"', f'files_dir = "{tmp_path / "files"}"')
     path = tmp_path / "config.toml"
     path.write_text(example, encoding="utf-8")

@@ -4,12 +4,15 @@ chat or by an older release, still comes out in the workbook."""
 
 from __future__ import annotations
 
+import asyncio
 import io
-import sqlite3
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import text
 
+from bot.config import load_config
+from storage.db import Database
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.exports.sheets import bomb_corner, bomb_strings
 from tests.fakes.bot_api_server import FakeBotApi
@@ -43,6 +46,22 @@ def workbook_texts(fake: FakeBotApi, chat_id: int) -> list[str]:
     return [cell for row in rows for cell in row if isinstance(cell, str)]
 
 
+def poison(config_path: Path) -> None:
+    """Control characters in a stored text, as an older release stored them (straight into the database)."""
+
+    async def update() -> None:
+        db = Database(load_config(config_path).database.url)
+        try:
+            async with db.unit_of_work() as session:
+                poisoned = {"summary": "Tiếp" + chr(1) + " dân" + chr(27)}
+                await session.execute(text("UPDATE entries SET summary = :summary WHERE number = 2"), poisoned)
+                await session.commit()
+        finally:
+            await db.dispose()
+
+    asyncio.run(update())
+
+
 def test_hostile_files_never_take_down_a_capped_bot_nor_break_its_workbook(tmp_path, fake, config_path):
     admin_code = invite(config_path, fake, "--role", "admin")
     focal_code = invite(config_path, fake, "--role", "focal", "--department", "vhxh")
@@ -68,8 +87,7 @@ def test_hostile_files_never_take_down_a_capped_bot_nor_break_its_workbook(tmp_p
         # (before text was cleaned at the door) come out of the workbook as text.
         assert "Họp giao bantuần" in focal.say("/hop tructuyen Họp giao ban\x01tuần")
         assert focal.say("/hop tructiep Tiếp dân").startswith(receipt(2))
-        with sqlite3.connect(tmp_path / "bot.db") as db:
-            db.execute("UPDATE entries SET summary = 'Tiếp' || char(1) || ' dân' || char(27) WHERE number = 2")
+        poison(config_path)
         assert "tệp" in admin.say("/xuat")
         fake.wait_for_call("sendDocument", lambda params: params.get("chat_id") == ADMIN, timeout=60)
         texts = workbook_texts(fake, ADMIN)

@@ -31,8 +31,9 @@ def zalo():
     assert server.errors == []
 
 
-def province_files(folder: Path, fake, zalo: FakeZaloApi) -> Path:
-    """examples/province copied to `folder`, both platforms pointed at their fakes, the database and files there."""
+def province_files(folder: Path, fake, zalo: FakeZaloApi, url: str) -> Path:
+    """examples/province copied to `folder`, both platforms pointed at their fakes, on the database at `url`, the
+    files in `folder`."""
     shutil.copytree(ROOT / "examples" / "province", folder / "province")
     path = folder / "province" / "province.toml"
     toml = path.read_text(encoding="utf-8")
@@ -41,7 +42,7 @@ def province_files(folder: Path, fake, zalo: FakeZaloApi) -> Path:
         "poll_timeout = 30": "poll_timeout = 1",
         'base_url = "https://bot-api.zaloplatforms.com/bot"': f'base_url = "{zalo.base_url}"\npoll_timeout = 1',
         "[reminders]\nenabled = true": "[reminders]\nenabled = false",  # the replies alone, no reminder between
-        "sqlite+aiosqlite:///data/laichau.db": f"sqlite+aiosqlite:///{folder / 'laichau.db'}",
+        "sqlite+aiosqlite:///data/laichau.db": url,
         'files_dir = "data/files"': f'files_dir = "{folder / "files"}"',
     }.items():
         assert before in toml, before
@@ -63,8 +64,8 @@ class ZaloChat:
         return answer["text"]
 
 
-async def test_one_bot_serves_the_province_and_no_commune_sees_another(tmp_path, fake, zalo):
-    config = load_config(province_files(tmp_path, fake, zalo))
+async def test_one_bot_serves_the_province_and_no_commune_sees_another(tmp_path, fake, zalo, new_database):
+    config = load_config(province_files(tmp_path, fake, zalo, new_database("laichau")))
     channels = [TelegramChannel(config.telegram, fake.token), ZaloChannel(config.zalo, zalo.token)]
     app = App(config, channels, clock=running_clock(instant("2026-12-02T09:00")))
     await app.open()

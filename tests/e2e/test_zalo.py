@@ -23,6 +23,7 @@ from storage.db import Database
 from tests.conftest import ROOT
 from tests.fakes.zalo_api_server import EVENT_TEXT, FakeZaloApi, post_webhook
 from tests.support.clock import instant
+from tests.support.databases import on_database
 from tests.support.texts import receipt
 from tests.support.users import new_invite
 
@@ -49,11 +50,11 @@ def without_zalo_tables(toml: str) -> str:
     return "\n".join(kept) + "\n"
 
 
-def write_config(tmp_path: Path, zalo: FakeZaloApi, zalo_section: str = "") -> Path:
+def write_config(url: str, tmp_path: Path, zalo: FakeZaloApi, zalo_section: str = "") -> Path:
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     example = example.replace("enabled = true ", "enabled = false")  # the process runs on the real clock
     example = example.replace("# start = 2026-01-01", "start = 2026-06-01")
-    example = example.replace("sqlite+aiosqlite:///data/binhlu.db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    example = on_database(example, url)
     section = f'\n[zalo]\nbase_url = "{zalo.base_url}"\npoll_timeout = 1\n{zalo_section}'
     path = tmp_path / "config.toml"
     path.write_text(without_zalo_tables(example) + section, encoding="utf-8")
@@ -62,8 +63,8 @@ def write_config(tmp_path: Path, zalo: FakeZaloApi, zalo_section: str = "") -> P
 
 
 @pytest.fixture
-def config_path(tmp_path: Path, zalo: FakeZaloApi) -> Path:
-    return write_config(tmp_path, zalo)
+def config_path(tmp_path: Path, zalo: FakeZaloApi, new_database) -> Path:
+    return write_config(new_database("bot"), tmp_path, zalo)
 
 
 def environment(zalo: FakeZaloApi) -> dict[str, str]:
@@ -178,13 +179,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo):
+def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo, new_database):
     port = free_port()
     webhook = (
         f'mode = "webhook"\n[zalo.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/zalo"\n'
         f'public_url = "https://binhlu.example/zalo"\nsecret = "{SECRET}"\n'
     )
-    config_path = write_config(tmp_path, zalo, webhook)
+    config_path = write_config(new_database("bot"), tmp_path, zalo, webhook)
     code = invite(config_path, zalo, "--role", "focal", "--department", "vhxh")
     zalo.add_chat(FOCAL)
     url = f"http://127.0.0.1:{port}/zalo"
@@ -217,8 +218,8 @@ def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo):
 TELEGRAM_USER = 1001
 
 
-def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, zalo, fake):
-    config_path = write_config(tmp_path, zalo)
+def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, zalo, fake, new_database):
+    config_path = write_config(new_database("bot"), tmp_path, zalo)
     text = config_path.read_text(encoding="utf-8")
     config_path.write_text(text.replace("https://api.telegram.org/bot", fake.base_url), encoding="utf-8")
     clock = fixed_clock(instant("2026-11-20T10:00"))

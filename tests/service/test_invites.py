@@ -12,6 +12,7 @@ from bot.logs import RedactTokens
 from bot.service import Service
 from storage.models.people import Invite, InviteFailure
 from tests.conftest import commune_changed
+from tests.support.databases import on_database
 from tests.support.db import inspecting
 from tests.support.users import User, new_invite
 
@@ -34,11 +35,11 @@ async def test_an_invite_for_a_department_removed_from_the_config_is_refused_and
 
 
 @pytest.mark.parametrize("hours", ["0", "-1", "100000000"])
-def test_invite_lifetimes_out_of_range_are_refused(tmp_path, capsys, hours):
+def test_invite_lifetimes_out_of_range_are_refused(tmp_path, capsys, hours, new_database):
     from tests.test_cli import ROOT
 
     path = tmp_path / "config.toml"
-    path.write_text((ROOT / "config.example.toml").read_text().replace("data/binhlu.db", str(tmp_path / "x.db")))
+    path.write_text(on_database((ROOT / "config.example.toml").read_text(), new_database("x")))
     assert main(["invite", "--config", str(path), "--role", "admin", "--hours", hours]) == 2
     assert "--hours phải từ 1 đến 720" in capsys.readouterr().err
 

@@ -109,13 +109,12 @@ ONE_COMMUNE = [
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["focal", "leader", "admin"]), st.sampled_from(ONE_COMMUNE)), max_size=10))
-def test_any_sequence_of_one_communes_commands_leaves_the_other_unchanged(migrated_database, steps):
+def test_any_sequence_of_one_communes_commands_leaves_the_other_unchanged(databases, steps):
     async def run() -> None:
         folder = Path(tempfile.mkdtemp())
+        url = databases.create(folder, "p")
         try:
-            database = folder / "p.db"
-            shutil.copyfile(migrated_database, database)
-            service = Service(province_config(database), Database(f"sqlite+aiosqlite:///{database}"), MutableClock())
+            service = Service(province_config(url, folder), Database(url), MutableClock())
             await service.prepare()
             people = await seed(service)
             before = await fingerprint(service, "tamduong")
@@ -125,6 +124,7 @@ def test_any_sequence_of_one_communes_commands_leaves_the_other_unchanged(migrat
             assert await fingerprint(service, "tamduong") == before
             await service.db.dispose()
         finally:
+            databases.drop(url)
             shutil.rmtree(folder, ignore_errors=True)
 
     asyncio.run(run())

@@ -15,6 +15,7 @@ from bot.service import Service
 from storage import chats
 from storage.db import Database
 from tests.support.clock import MutableClock
+from tests.support.databases import on_database
 from tests.support.db import inspecting
 from tests.support.texts import receipt
 from tests.support.users import User, new_invite, revoke
@@ -128,18 +129,19 @@ async def test_reminders_fall_back_to_the_other_app_when_the_chosen_one_is_block
     assert await recipients(service) == [("telegram", "700")]
 
 
-def test_the_cli_prints_a_link_code_last_and_refuses_an_unknown_member(tmp_path, capsys):
+def test_the_cli_prints_a_link_code_last_and_refuses_an_unknown_member(tmp_path, capsys, new_database):
     from tests.test_cli import ROOT
 
     path = tmp_path / "config.toml"
-    path.write_text((ROOT / "config.example.toml").read_text().replace("data/binhlu.db", str(tmp_path / "x.db")))
+    url = new_database("x", empty=True)
+    path.write_text(on_database((ROOT / "config.example.toml").read_text(), url))
     assert main(["invite", "--config", str(path), "--member", "42"]) == 2
     assert "không có thành viên đang hoạt động mã 42" in capsys.readouterr().err
     assert main(["invite", "--config", str(path), "--role", "admin"]) == 0
     admin_code = capsys.readouterr().out.splitlines()[-1]
 
     async def redeem(code: str, channel: str) -> str:
-        service = Service(load_config(path), Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), MutableClock())
+        service = Service(load_config(path), Database(url), MutableClock())
         try:
             await service.prepare()
             return await User(service, "9", "Quản trị", channel=channel).say(f"/start {code}")

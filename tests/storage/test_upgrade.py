@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core.texts import text
@@ -17,9 +18,12 @@ from storage.models.messaging import OutboxMessage
 from storage.models.people import Commune
 from tests.conftest import ROOT, example_config
 from tests.support.clock import MutableClock, instant
+from tests.support.databases import sqlite_url
 from tests.support.db import inspecting
 from tests.support.texts import receipt
 from tests.support.users import User, member_list, reminder_settings
+
+pytestmark = pytest.mark.sqlite_only("the release before communes wrote only SQLite files; this is that file's upgrade")
 
 OLD = ROOT / "tests" / "fixtures" / "release_7fb1d74.db"
 
@@ -27,9 +31,8 @@ OLD = ROOT / "tests" / "fixtures" / "release_7fb1d74.db"
 async def upgraded(tmp_path, when: str) -> Service:
     database = tmp_path / "old.db"
     shutil.copyfile(OLD, database)
-    service = Service(
-        example_config(database), Database(f"sqlite+aiosqlite:///{database}"), MutableClock(instant(when))
-    )
+    url = sqlite_url(database)
+    service = Service(example_config(url, tmp_path), Database(url), MutableClock(instant(when)))
     await service.prepare()
     return service
 
@@ -95,8 +98,8 @@ async def test_rows_imported_by_the_old_release_are_found_again_by_every_field(t
             )
     csv = tmp_path / "lai.csv"
     csv.write_text("Loại;Ngày;Phòng;Hình thức;Nội dung\n" + "Họp;02/11/2026;kt;Trực tuyến;Họp rà soát\n" * 3, "utf-8")
-    db = Database(f"sqlite+aiosqlite:///{database}")
-    service = Service(example_config(database), db, MutableClock(instant("2026-11-27T10:00")))
+    db = Database(sqlite_url(database))
+    service = Service(example_config(sqlite_url(database), tmp_path), db, MutableClock(instant("2026-11-27T10:00")))
     await service.prepare()
     try:
         admin = User(service, "3001", "Cán bộ 3001", "telegram")

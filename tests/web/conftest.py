@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.conftest import province_config
@@ -18,9 +16,7 @@ async def site(config, clock):
 
 
 @pytest.fixture
-async def province_site(tmp_path, migrated_database, clock):
+async def province_site(tmp_path, new_database, clock):
     """(service, site) for the province example with its pages on."""
-    database = tmp_path / "province.db"
-    shutil.copyfile(migrated_database, database)
-    async with serving(with_web(province_config(database)), clock) as served:
+    async with serving(with_web(province_config(new_database("province"), tmp_path)), clock) as served:
         yield served

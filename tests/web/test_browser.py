@@ -4,7 +4,6 @@ once, another commune's page is not there; and a screenshot at a phone's width a
 
 from __future__ import annotations
 
-import shutil
 import socket
 
 import pytest
@@ -34,12 +33,10 @@ async def browser(tmp_path):
 
 
 @pytest.fixture
-async def live(tmp_path, migrated_database, clock):
+async def live(tmp_path, new_database, clock):
     """The province example served at the address its links name, on 127.0.0.1."""
     port = free_port()
-    database = tmp_path / "province.db"
-    shutil.copyfile(migrated_database, database)
-    config = with_web(province_config(database), f"http://127.0.0.1:{port}")
+    config = with_web(province_config(new_database("province"), tmp_path), f"http://127.0.0.1:{port}")
     async with serving(config, clock, port=port) as (service, _site):
         yield service
 
