@@ -201,4 +201,3 @@ async def leader(service: Service) -> User:
 @pytest.fixture
 async def admin(service: Service) -> User:
     return await register(service, "301", Role.ADMIN)
-
