@@ -24,7 +24,7 @@ from bot.core.messages import ChannelProfile, Incoming, Reply
 from bot.core.outcomes import Question, Refused, Say, WithFile
 from bot.core.permissions import Actor, may_run
 from bot.core.registry import Command
-from bot.core.replies import outgoing, split_text
+from bot.core.replies import outgoing, parse_choice_token, split_text
 from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
@@ -310,5 +310,5 @@ class Service:
             now=ctx.now,
             day=ctx.today,
             reply_to=incoming.message_id if incoming.is_group and not incoming.edit_message_id else None,
-            edit_message_id=incoming.edit_message_id,
-        )
+            edit_message_id=incoming.edit_message_id if parse_choice_token(incoming.text) else None,
+        )  # a tapped command (a reminder's "Nhắc lại sau") answers below it: the reminder stays
