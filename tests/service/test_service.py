@@ -71,6 +71,8 @@ ALLOWED = {
     "baocaomau": "LA",
     "nhap": "A",
     "web": "LFAP",
+    "hoanlai": "LFA",
+    "khoiphuc": "A",
 }
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P"}
 SAMPLE = {
@@ -100,6 +102,8 @@ SAMPLE = {
     "baocaomau": "/baocaomau nam",
     "nhap": "/nhap",
     "web": "/web",
+    "hoanlai": "/hoanlai",
+    "khoiphuc": "/khoiphuc 9999",
 }
 
 
@@ -169,7 +173,8 @@ async def test_wrong_codes_are_slowed_down(service, clock):
 
 
 async def test_revoked_member_is_unregistered(service, focal, admin):
-    assert "Đã thu hồi" in await admin.say("/thuhoi 1")
+    assert (await admin.send("/thuhoi 1")).options, "asked first"
+    assert "Đã thu hồi" in await admin.say("1")
     assert await focal.say("/hop truc_tuyen") == UNREGISTERED
     assert await admin.say("/thuhoi 2") == text("revoke.self")
 
