@@ -73,6 +73,7 @@ ALLOWED = {
     "web": "LFAP",
     "hoanlai": "LFA",
     "khoiphuc": "A",
+    "moi": "A",
 }
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P"}
 SAMPLE = {
@@ -104,6 +105,7 @@ SAMPLE = {
     "web": "/web",
     "hoanlai": "/hoanlai",
     "khoiphuc": "/khoiphuc 9999",
+    "moi": "/moi lanhdao",
 }
 
 
