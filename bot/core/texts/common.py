@@ -49,6 +49,7 @@ add_strings(
         "ask.department": "Cho phòng nào?",
         "ask.department_none": "Bạn chưa phụ trách phòng nào.",
         "choice.expired": "Lựa chọn này đã hết hạn. Vui lòng gõ lại lệnh.",
+        "choice.stale": "Câu hỏi trước đã hết hiệu lực vì bạn đã gõ lệnh khác. Vui lòng gõ lại lệnh.",
         "choice.used": "Lựa chọn này đã được trả lời.",
         "choice.not_yours": "Lựa chọn này dành cho người đã gõ lệnh.",
         "choice.out_of_range": "Hãy chọn một số từ 1 đến {count}.",
