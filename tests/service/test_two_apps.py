@@ -54,7 +54,9 @@ async def test_a_linked_app_is_the_same_member_with_the_same_roles_and_entries(s
     assert "Ứng dụng: Telegram, Zalo; nhắc việc gửi qua: mọi ứng dụng đã liên kết." in await zalo.say("/toi")
     assert receipt() in await zalo.say("/hop truc_tuyen")
     assert receipt() in await telegram.say("/hop truc_tiep")
-    assert "Họp trực tuyến: 1/2 cuộc" in await zalo.say("/chitieu"), "both apps' meetings count for one department"
+    assert "Họp trực tuyến: 1/2 cuộc" in await zalo.say("/chitieu chitiet"), (
+        "both apps' meetings count for one department"
+    )
 
 
 async def test_a_link_code_is_single_use_and_never_takes_over_a_registered_account(service, clock):
