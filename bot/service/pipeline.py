@@ -225,8 +225,9 @@ class Service:
         if command is None:
             if actor is None:
                 return Reply(text("access.unregistered"))
-            if not raw.word:  # a lone "/"
-                return Reply(text("access.not_a_command"))
+            if not raw.word:  # a lone "/": it did start with "/", so say which commands there are
+                commands = access.commands_for(self.registry, actor, ctx.commune.consolidating if ctx.commune else None)
+                return Reply(text("access.lone_slash", commands=", ".join(f"/{c}" for c in commands)))
             return Reply(text("access.unknown_command", command=echo(raw.word)))
         consolidating = ctx.commune.consolidating if ctx.commune is not None and command.consolidating else None
         if not may_run(actor, command.roles, public=command.public, consolidating=consolidating):

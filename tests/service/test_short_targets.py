@@ -64,3 +64,8 @@ async def test_a_department_outside_ones_own_has_no_table(service):
 
     kt = await register(service, "1003", Role.FOCAL, "kt")
     assert await kt.say("/chitieu theophong") == text("view.not_your_department", codes="kt")
+
+
+async def test_a_period_not_begun_is_named_not_dated(service, leader):
+    reply = await leader.say("/baocaomau 6thang 2027")
+    assert reply == "Báo cáo 6 tháng 2027 (15/12/2026 – 14/05/2027) chưa bắt đầu: kỳ tính từ 15/12/2026."

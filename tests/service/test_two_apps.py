@@ -100,7 +100,7 @@ async def test_kenh_offers_the_linked_apps_and_routes_reminders_there(service):
 
     question = await zalo.send("/kenh")
     assert question.text == text("ask.channel")
-    assert [o.label for o in question.options] == ["Telegram", "Zalo", text("notify.every_app")]
+    assert [o.label for o in question.options] == ["Telegram", "Zalo", "Mọi ứng dụng đã liên kết"]
     assert await zalo.say("2") == text("notify.done", where="Zalo")
     assert await recipients(service) == [("zalo", "z6")]
     assert "nhắc việc gửi qua: Zalo." in await telegram.say("/toi")
@@ -160,5 +160,5 @@ async def test_kenh_offers_only_apps_reminders_can_go_to(service):
     invite = await new_invite(service, Role.LEADER, None)
     assert "Chào mừng" in await console.say(f"/start {invite.code}")
     question = await console.send("/kenh")
-    assert [o.label for o in question.options] == [text("notify.every_app")]
-    assert await console.say("1") == text("notify.done", where=text("notify.every_app"))
+    assert question.text == text("ask.channel_none") and not question.options, "no lone lower-case option"
+    assert await console.say("/kenh ca_hai") == text("notify.done", where=text("notify.every_app"))

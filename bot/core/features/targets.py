@@ -97,6 +97,7 @@ add_strings(
         "parse.bad_month": "Tháng “{value}” không hợp lệ (1–12).",
         "parse.unknown_commune": "Không có xã mã “{value}”. Các mã: {codes}.",
         "parse.future_period": "Kỳ {value} chưa bắt đầu.",
+        "period.not_begun": "{period} chưa bắt đầu: kỳ tính từ {start}.",
         "targets.header": "📊 {period} – {scope} (đến {day}):",
         "targets.header_over": "📊 {period} – {scope}:",
         "period.year": "Chỉ tiêu năm {year}",

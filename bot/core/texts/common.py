@@ -18,6 +18,7 @@ add_strings(
         "access.private_only": "Lệnh /{command} chỉ dùng trong chat riêng với bot: nội dung không dành cho cả nhóm.",
         "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
         "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
+        "access.lone_slash": "Sau “/” hãy gõ tên lệnh. Lệnh của bạn: {commands}. Gõ /help để xem cách dùng.",
         "input.unreadable": (
             "Tin nhắn có ký tự không đọc được (thường do dán từ ứng dụng khác); chưa ghi gì. Vui lòng gõ lại."
         ),
