@@ -12,6 +12,7 @@ from bot.config import ConfigError, load_config
 from bot.core.permissions import Role
 from bot.logs import setup_logging
 
+VIETNAMESE_ROLES = ("daumoi", "lanhdao", "quantri")  # the chat's /moi words, read by the CLI too
 REPO_EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 PROVINCE_EXAMPLE = REPO_EXAMPLE.parent / "examples" / "province" / "province.toml"
 
@@ -39,7 +40,11 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--as", dest="as_role", choices=[r.value for r in Role], default=Role.LEADER.value)
     invite = command("invite", cli.cmd_invite, "tạo mã mời dùng một lần")
     who = invite.add_mutually_exclusive_group(required=True)
-    who.add_argument("--role", choices=[r.value for r in Role])
+    who.add_argument(
+        "--role",
+        choices=[*(r.value for r in Role), *VIETNAMESE_ROLES],
+        help="daumoi (đầu mối), lanhdao (lãnh đạo), quantri (quản trị), hoặc province",
+    )
     who.add_argument(
         "--member", type=int, metavar="MÃ_THÀNH_VIÊN", help="liên kết thêm Telegram/Zalo cho thành viên này"
     )

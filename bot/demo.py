@@ -170,6 +170,13 @@ async def show_owed(app: App, chat: ConsoleChat) -> None:
     print(text("demo.try_late", code=demo_data.OWING_LATEST[0], report=kind.code, year=year))
 
 
+async def show_spoken_day(chat: ConsoleChat) -> None:
+    """A meeting logged with the day as people say it, recorded on that day (then cancelled: the demo's data stay)."""
+    print(text("demo.spoken_day"))
+    await chat.send("/hop vhxh tructuyen hôm qua Giao ban tuần")
+    await chat.send("/huy")
+
+
 def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> int:
     """The demo in the terminal, as `role`, on a fresh folder removed at the end; `clock` says which day it is."""
     folder = Path(tempfile.mkdtemp(prefix="lelolamviec-demo-"))
@@ -196,6 +203,7 @@ def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> 
                 if role not in (Role.PROVINCE, Role.FRONT):  # neither reads the reports owed nor is reminded
                     print("\n".join(await preview_reminders(app, chat)))
                     await show_owed(app, chat)
+                    await show_spoken_day(chat)
                 await repl(chat, read)
             finally:
                 await app.stop()

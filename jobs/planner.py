@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from typing import TypeVar
 
-from bot.core.calendar import TASK_OFFSETS, current_stage, is_escalation_day, last_weekly, report_reminder_days
+from bot.core.calendar import TASK_OFFSETS, chase_stage, is_escalation_day, last_weekly, report_reminder_days
 from bot.core.features.tasks import TaskRow
 from bot.core.notices import (
     Digest,
@@ -145,7 +145,7 @@ class Planner:
         for report in self.settings.reports:
             for year, due, late in self._outstanding(report, self.today, self.today.year + 1):
                 found = latest_moment(
-                    self.now_local, self.settings.at, lambda d, due=due: current_stage(d, due, self.cal)
+                    self.now_local, self.settings.at, lambda d, due=due: chase_stage(d, due, self.cal)
                 )
                 if found:
                     stage, moment = found
@@ -171,7 +171,7 @@ class Planner:
         """One open task's reminder, escalation and Monday nudge due now."""
         planned, recipients, row = [], self._recipients(task.department), _task_row(task)
         subject = outbox.task_subject(task.id)
-        stage_of = lambda d: current_stage(d, task.due_on, self.cal, TASK_OFFSETS)  # noqa: E731
+        stage_of = lambda d: chase_stage(d, task.due_on, self.cal, TASK_OFFSETS)  # noqa: E731
         if found := latest_moment(self.now_local, self.settings.at, stage_of, not_before=task.created_at):
             stage, moment = found
             key = outbox.OutboxKey(OutboxKind.TASK, subject, stage.kind, stage.day)

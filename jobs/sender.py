@@ -15,14 +15,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.core.bundle import Bundle, render_bundle
 from bot.core.clock import Clock, local_date
 from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
+from jobs.bundle import notices_of, snoozed_from
 from jobs.ratelimit import RateLimiter
-from storage import chats, outbox
+from storage import chats, outbox, snoozes
 from storage.db import Database
 from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -157,12 +159,22 @@ class OutboxSender:
     async def _finish(self, row: OutboxMessage, status: OutboxStatus, **values: object) -> None:
         async with self.db.unit_of_work() as session:
             await outbox.finish_message(session, row.id, status, **values)
+            if row.kind == OutboxKind.BUNDLE and status != OutboxStatus.PENDING:
+                await snoozes.settle_items(session, row, status)  # what it carried was said, or not, with it
             await session.commit()
 
-    def _compose(self, row: OutboxMessage, now: datetime) -> list[Outgoing] | None:
+    async def _bundle_text(self, row: OutboxMessage, now: datetime) -> str | None:
+        """A bundle as it reads now, from the items it still carries (a report submitted since is left out)."""
+        async with self.db.reading() as session:
+            items = await snoozes.bundled_items(session, row)
+        today = local_date(now, self.tz)
+        notices = notices_of(item.body for item in items if item.body is not None)
+        return render_bundle(Bundle(today, notices, snoozed_from(row.body)), today)
+
+    def _compose(self, row: OutboxMessage, now: datetime, text: str | None = None) -> list[Outgoing] | None:
         """What the row says now, cut to the channel's length; None if it is no longer true."""
-        text = row.text
-        if row.body is not None:
+        text = text or row.text
+        if row.body is not None and row.kind != OutboxKind.BUNDLE:
             today = local_date(now, self.tz)
             notice = from_body(row.body)
             if is_stale(notice, today):
@@ -179,7 +191,11 @@ class OutboxSender:
         """One attempt; returns a pause in seconds when the channel asked for one."""
         transport = self.transports[row.channel]
         now = self.clock()
-        parts = self._compose(row, now)
+        text = None
+        if row.kind == OutboxKind.BUNDLE and (text := await self._bundle_text(row, now)) is None:
+            await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
+            return None
+        parts = self._compose(row, now, text)
         if parts is None:
             await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
             return None

@@ -11,9 +11,10 @@ import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from jobs.bundle import PlannedBundle, gather
 from jobs.planner import Planned, Planner
 from jobs.snapshot import ReminderSettings, load_world
-from storage import outbox, tasks
+from storage import outbox, snoozes, tasks
 from storage.db import Database
 from storage.models.messaging import OutboxStatus
 from storage.tasks import OpenTask
@@ -75,20 +76,23 @@ class Sweeper:
                 task_plans = planner.tasks(stale)
             planned = planner.reports() + task_plans + planner.digest(open_tasks.values())
             written = await outbox.written_chats(session, [item.key for item in planned])
-        if dry_run:
-            return SweepResult(0, 0), [item for item in planned if item.key not in written]
+            today = now.astimezone(self.settings.tz).date()
+            held = await snoozes.active_snoozes(session, self.settings.commune.id, today)
         new = []
         for item in planned:
             done = written.get(item.key, set())
             missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
             if missing:
                 new.append(replace(item, recipients=missing))
-        result = await self._write(new, now) if new else SweepResult(0, 0)
+        alone, bundles = gather(new, held, self.settings.tz)
+        if dry_run:
+            return SweepResult(0, 0), [*alone, *bundles]
+        result = await self._write(alone, bundles, now) if alone or bundles else SweepResult(0, 0)
         self.tasks, self._epoch, self._world = open_tasks, self._epoch_of(now), world.fingerprint()
         self._watermark = now
-        return result, new
+        return result, [*alone, *bundles]
 
-    async def _write(self, new: list[Planned], now: datetime) -> SweepResult:
+    async def _write(self, new: list[Planned], bundles: list[PlannedBundle], now: datetime) -> SweepResult:
         """Write in short transactions, so a big pass (the first after an install) never holds writers up long.
 
         Each key is written at most once, so a pass cut short is finished by the next one.
@@ -101,6 +105,15 @@ class Sweeper:
                     part = batch[start : start + WRITE_BATCH]
                     counts[status] += await outbox.enqueue_many(session, part, status=status, now=now)
                     await session.commit()
+        for start in range(0, len(bundles), WRITE_BATCH // 10):
+            async with self.db.unit_of_work() as session:
+                for bundle in bundles[start : start + WRITE_BATCH // 10]:
+                    items = [(i.key, i.text, i.body) for i in bundle.items]
+                    counts[OutboxStatus.PENDING] += await snoozes.enqueue_bundle(
+                        session, bundle.key, bundle.recipient, bundle.text, bundle.body, items,
+                        due_at=bundle.due_at, now=now, buttons=bundle.buttons,
+                    )  # fmt: skip
+                await session.commit()
         return SweepResult(counts[OutboxStatus.PENDING], counts[OutboxStatus.EXPIRED])
 
 

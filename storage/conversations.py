@@ -91,3 +91,36 @@ async def consume_choice(session: AsyncSession, choice_id: int, now: datetime) -
         .values(consumed_at=now)
     )
     return result.rowcount == 1
+
+
+async def withdraw_choices(session: AsyncSession, channel: str, chat_id: str, person_id: int, now: datetime) -> int:
+    """A new command was typed: the questions still open for this person in this chat can no longer be answered."""
+    result = await session.execute(
+        update(PendingChoice)
+        .where(
+            PendingChoice.channel == channel,
+            PendingChoice.chat_id == chat_id,
+            PendingChoice.person_id == person_id,
+            PendingChoice.consumed_at.is_(None),
+            PendingChoice.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
+    return result.rowcount or 0
+
+
+async def latest_choice_since(
+    session: AsyncSession, channel: str, chat_id: str, person_id: int, since: datetime
+) -> PendingChoice | None:
+    """The newest question asked of this person in this chat since `since`, answered or not."""
+    return await session.scalar(
+        select(PendingChoice)
+        .where(
+            PendingChoice.channel == channel,
+            PendingChoice.chat_id == chat_id,
+            PendingChoice.person_id == person_id,
+            PendingChoice.created_at > since,
+        )
+        .order_by(PendingChoice.id.desc())
+        .limit(1)
+    )

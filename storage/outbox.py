@@ -270,7 +270,7 @@ async def supersede(session: AsyncSession, kinds: Iterable[OutboxKind], subject:
     result = await session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.BUNDLED]),  # a bundle leaves it out
             OutboxMessage.kind.in_(list(kinds)),
             OutboxMessage.subject == subject,
         )

@@ -254,3 +254,41 @@ async def system_person(session: AsyncSession, commune_id: int, name: str, now: 
         await session.flush()
         person_id = person.id
     return person_id
+
+
+async def list_revoked_people(session: AsyncSession, commune_id: int | None) -> Sequence[Person]:
+    """A commune's people who hold no active role but once did, their memberships and departments loaded."""
+    query = (
+        select(Person)
+        .where(
+            _in(Person.commune_id, commune_id),
+            ~Person.memberships.any(Membership.active),
+            Person.memberships.any(Membership.revoked_at.is_not(None)),
+        )  # fmt: skip
+        .options(selectinload(Person.memberships).selectinload(Membership.department))
+    )
+    return (await session.scalars(query.order_by(Person.id))).all()
+
+
+async def restore_person(session: AsyncSession, commune_id: int | None, person_id: int) -> int:
+    """Give back the roles taken at a person's last revocation (none if they hold one now); the number restored."""
+    active = await session.scalar(
+        select(Membership.id).where(
+            _in(Membership.commune_id, commune_id), Membership.person_id == person_id, Membership.active
+        )  # fmt: skip
+    )
+    last = await session.scalar(
+        select(func.max(Membership.revoked_at)).where(
+            _in(Membership.commune_id, commune_id), Membership.person_id == person_id
+        )
+    )
+    if active is not None or last is None:
+        return 0
+    result = await session.execute(
+        update(Membership)
+        .where(
+            _in(Membership.commune_id, commune_id), Membership.person_id == person_id, Membership.revoked_at == last
+        )  # fmt: skip
+        .values(active=True, revoked_at=None, revoked_by_id=None)
+    )
+    return result.rowcount or 0

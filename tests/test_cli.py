@@ -34,6 +34,13 @@ def test_invite_prints_a_deep_link_and_the_code_last(config_file, capsys, monkey
     assert "Phòng Văn hóa – Xã hội" in lines[0]
 
 
+def test_invite_takes_the_role_in_vietnamese_as_the_chat_does(config_file, capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["invite", "--config", str(config_file), "--role", "daumoi", "--department", "kt"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("Mã mời đầu mối – Phòng Kinh tế, dùng một lần") and "focal" not in first
+
+
 def test_invite_on_zalo_alone_names_no_telegram_link(config_file, capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setenv("ZALO_BOT_TOKEN", "123:zalo")

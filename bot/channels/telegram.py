@@ -88,6 +88,7 @@ def incoming_of(update: Update, bot_username: str) -> Incoming | None:
             text=query.data or "",
             is_group=is_group,
             edit_message_id=str(message.message_id),
+            bot_name=bot_username,
         )
     if _addressed_elsewhere(message, bot_username):
         return None
@@ -101,6 +102,7 @@ def incoming_of(update: Update, bot_username: str) -> Incoming | None:
         sent_at=message.date,
         is_group=is_group,
         attachment=_attachment(message),
+        bot_name=bot_username,
     )
 
 

@@ -43,7 +43,9 @@ def cmd_invite(args, config: Config) -> int:
     from bot.service.access import create_invite
 
     hours = _hours(args, config)
-    role = Role(args.role) if args.role else None
+    from bot.core.features.invites import ROLE_WORDS
+
+    role = (ROLE_WORDS.get(args.role) or Role(args.role)) if args.role else None
     code = None if role is Role.PROVINCE else commune_code(config, args.commune)
     if role is Role.FOCAL and not args.department:
         raise Refusal("Đầu mối cần --department <mã phòng>.")

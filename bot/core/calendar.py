@@ -126,6 +126,20 @@ def is_escalation_day(today: date, due: date, cal: WorkCalendar) -> bool:
     return today > due and today in escalation_days(due, cal, today)
 
 
+LATE_DAILY_DAYS = 7  # a late item is chased every working day for a week; then weekly, with its escalation
+
+
+def chase_stage(
+    now_local_day: date, due: date, cal: WorkCalendar, offsets: Sequence[int] = REPORT_OFFSETS
+) -> ReminderStage | None:
+    """`current_stage`, except that an item more than a week late, already escalated to the leaders, is chased
+    only on its weekly escalation days: a report months late is not nagged every morning."""
+    stage = current_stage(now_local_day, due, cal, offsets)
+    if stage is None or stage.kind != "late" or (now_local_day - due).days <= LATE_DAILY_DAYS:
+        return stage
+    return stage if is_escalation_day(now_local_day, due, cal) else None
+
+
 def last_weekly(now_local: datetime, weekday: int, at: time) -> datetime:
     """The latest moment <= `now_local` falling on `weekday` (0 = Monday) at wall time `at`, in now_local's zone."""
     if now_local.tzinfo is None:

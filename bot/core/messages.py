@@ -23,6 +23,7 @@ class Incoming:
     inbox_id: int | None = None  # the stored update it came from: marked handled with its effects
     upload: str | None = None  # where the channel saved a file sent for import
     upload_bytes: int | None = None  # its size as the channel announced it, known before (or instead of) saving it
+    bot_name: str | None = None  # the bot's own username where the channel has one (a Telegram deep link)
 
 
 @dataclass(frozen=True)

@@ -208,8 +208,10 @@ async def channel_options(ctx: Context, missing: Missing) -> list[Option]:
     """The chat apps the person uses that reminders can go to, and all of them."""
     apps = await people.account_channels(ctx.session, ctx.me.person_id)
     chosen = [app for app in apps if app in NOTIFY_CHANNELS.values()]
+    if len(chosen) < 2:
+        return []  # one app or none: nothing to choose between (said by ask.channel_none)
     options = [Option(Say.of(f"app.{app}"), missing.template.format(app)) for app in chosen]
-    return [*options, Option(Say.of("notify.every_app"), missing.template.format("ca_hai"))]
+    return [*options, Option(Say.of("option.every_app"), missing.template.format("ca_hai"))]
 
 
 async def create_invite(

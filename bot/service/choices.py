@@ -66,6 +66,15 @@ async def remember(ctx: Context, options: tuple[Option, ...]) -> int:
     )
 
 
+async def _stale(session: AsyncSession, source: Source, actor: Actor, now: datetime) -> Say | None:
+    """A number typed for a question that a later command withdrew: said so, rather than read as a new message."""
+    latest = await conversations.latest_choice_since(
+        session, source.channel, source.chat_id, actor.person_id, now - CHOICE_TTL
+    )
+    withdrawn = latest is not None and latest.consumed_at is None and latest.expires_at < latest.created_at + CHOICE_TTL
+    return Say.of("choice.stale") if withdrawn else None
+
+
 async def answer_of(
     session: AsyncSession, source: Source, typed: str, actor: Actor | None, now: datetime
 ) -> Picked | Say | None:
@@ -81,9 +90,11 @@ async def answer_of(
     elif typed.isascii() and typed.isdigit() and actor is not None and len(typed) <= 2:
         choice = await conversations.latest_open_choice(session, source.channel, source.chat_id, actor.person_id, now)
         if choice is None:
-            return None
+            return await _stale(session, source, actor, now)
         number = int(typed)
     else:
+        if typed.startswith("/") and actor is not None:  # a new command: an earlier question no longer holds
+            await conversations.withdraw_choices(session, source.channel, source.chat_id, actor.person_id, now)
         return None
     if choice is None or choice.channel != source.channel or choice.chat_id != source.chat_id:
         return Say.of("choice.expired")

@@ -50,6 +50,7 @@ class Source:
     attachment: str | None = None  # the channel's id of a file sent with it
     upload: str | None = None  # where the channel saved a file sent for import
     upload_bytes: int | None = None  # its size as announced: a file over the limit is refused unsaved
+    bot_name: str | None = None  # the bot's username on the channel, for a deep link
 
     @classmethod
     def of(cls, incoming: Incoming) -> Source:
@@ -64,6 +65,7 @@ class Source:
             incoming.attachment,
             incoming.upload,
             incoming.upload_bytes,
+            incoming.bot_name,
         )
 
 

@@ -22,7 +22,7 @@ from bot.core.outcomes import FileJob, Refused, Say, WithFile
 from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import ADMINS, MANAGERS, READERS
 from bot.core.registry import Command, Feature
-from bot.core.texts import text
+from bot.core.texts import format_date, text
 from bot.core.texts.document import period_title
 from bot.figures import commune_period, standings
 from bot.service.context import Context, Deployment
@@ -43,7 +43,7 @@ def begun_period(ctx: Context, year: int, report: str | None = None, month: int 
     """The period a command names, refused if it has not begun (nothing to count yet)."""
     period = period_of(ctx.here, year, report, month)
     if not period.has_begun(ctx.today):
-        return Refused.of("parse.future_period", value=period.start.strftime("%d/%m/%Y"))
+        return Refused.of("period.not_begun", period=period_name(period), start=format_date(period.start))
     return period
 
 

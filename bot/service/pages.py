@@ -122,7 +122,7 @@ def _may(ctx: Context, command: str) -> bool:
 async def commune_page(ctx: Context, wanted: ShowTargets) -> CommunePage | Refused:
     """The commune as its chairman's /chitieu and /baocao show it, the tasks by lead, and the files."""
     commune = ctx.here
-    outcome = await show_targets(ctx, wanted)
+    outcome = await show_targets(ctx, replace(wanted, screen="detail"))  # the page shows every figure
     if isinstance(outcome, Refused):
         return outcome
     views = (outcome.view if isinstance(outcome, WithFile) else outcome).views
@@ -159,7 +159,7 @@ async def _owed(ctx: Context) -> tuple[object, ...]:
 async def department_page(ctx: Context, code: str, wanted: ShowTargets) -> DepartmentPage | Refused:
     """A department's /chitieu, every record behind it, its tasks and its reports."""
     commune = ctx.here
-    outcome = await show_targets(ctx, replace(wanted, department=code))
+    outcome = await show_targets(ctx, replace(wanted, department=code, screen="detail"))
     if isinstance(outcome, Refused):
         return outcome
     report = outcome.views[0]
@@ -264,7 +264,7 @@ async def file_job(ctx: Context, download: Download, wanted: ShowTargets) -> Fil
             return None
         outcome = await draft(ctx, DraftReport(download.report, wanted.year))
     elif download.kind == "chart" and ctx.commune is not None:
-        outcome = await show_targets(ctx, wanted)
+        outcome = await show_targets(ctx, replace(wanted, screen="detail"))  # the page shows every figure
     else:
         return None
     if isinstance(outcome, WithFile):

@@ -24,7 +24,7 @@ from bot.core.messages import ChannelProfile, Incoming, Reply
 from bot.core.outcomes import Question, Refused, Say, WithFile
 from bot.core.permissions import Actor, may_run
 from bot.core.registry import Command
-from bot.core.replies import outgoing, split_text
+from bot.core.replies import outgoing, parse_choice_token, split_text
 from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
@@ -225,8 +225,9 @@ class Service:
         if command is None:
             if actor is None:
                 return Reply(text("access.unregistered"))
-            if not raw.word:  # a lone "/"
-                return Reply(text("access.not_a_command"))
+            if not raw.word:  # a lone "/": it did start with "/", so say which commands there are
+                commands = access.commands_for(self.registry, actor, ctx.commune.consolidating if ctx.commune else None)
+                return Reply(text("access.lone_slash", commands=", ".join(f"/{c}" for c in commands)))
             return Reply(text("access.unknown_command", command=echo(raw.word)))
         consolidating = ctx.commune.consolidating if ctx.commune is not None and command.consolidating else None
         if not may_run(actor, command.roles, public=command.public, consolidating=consolidating):
@@ -277,8 +278,9 @@ class Service:
             jobs.append(outcome.job)
             outcome = outcome.view
         reply = Reply(render(outcome), secret=getattr(outcome, "secret", False))
-        if command is None or command.writes:
-            await conversations.add_handled_reply(ctx.session, key, reply.text, ctx.now)
+        if command is None or command.writes:  # what a redelivery gets: never a secret a second time
+            kept = text("reply.secret_sent") if reply.secret else reply.text
+            await conversations.add_handled_reply(ctx.session, key, kept, ctx.now)
         return reply
 
     async def _ask(self, ctx: Context, missing: Missing) -> Reply:
@@ -310,5 +312,5 @@ class Service:
             now=ctx.now,
             day=ctx.today,
             reply_to=incoming.message_id if incoming.is_group and not incoming.edit_message_id else None,
-            edit_message_id=incoming.edit_message_id,
-        )
+            edit_message_id=incoming.edit_message_id if parse_choice_token(incoming.text) else None,
+        )  # a tapped command (a reminder's "Nhắc lại sau") answers below it: the reminder stays

@@ -25,6 +25,7 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"
     UNREACHABLE = "unreachable"
     CLOCK = "clock"  # the server's clock disagrees with the messages' dates
+    BUNDLE = "bundle"  # everything one chat is reminded of at one reminder time, in one message
 
 
 class OutboxStatus(StrEnum):
@@ -38,6 +39,7 @@ class OutboxStatus(StrEnum):
     SUPERSEDED = "superseded"  # no longer true: the report came, the task closed
     FAILED = "failed"
     UNREACHABLE = "unreachable"
+    BUNDLED = "bundled"  # a reminder said inside a bundle: never sent alone, settled with its bundle
 
 
 class OutboxMessage(Base):
@@ -73,6 +75,7 @@ class OutboxMessage(Base):
     attachment: Mapped[dict | None] = mapped_column(JSON)  # {"path", "name", "kind"}: a file sent with the text
     # A one-time link or code: sent without a link preview, its text blanked once it will not be sent again.
     secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    bundle: Mapped[str | None] = mapped_column(String(20))  # a bundled reminder: the stage of its bundle's key
 
 
 class HandledMessage(Base):

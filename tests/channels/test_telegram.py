@@ -171,7 +171,7 @@ async def test_the_chart_arrives_as_a_photo_and_the_workbook_as_a_document(app):
     leader = make_user(23, "Hùng")
     invite = await new_invite(app.service, Role.LEADER, None)
     await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
-    await feed(app, make_message_update(bot, "/chitieu", user=leader))
+    await feed(app, make_message_update(bot, "/chitieu chitiet", user=leader))
     [photo] = app.request.sent("sendPhoto")
     assert photo["caption"].startswith("📈 Chỉ tiêu năm 2026 – UBND xã Bình Lư")
     await feed(app, make_message_update(bot, "/xuat", user=leader))

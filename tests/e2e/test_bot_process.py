@@ -114,15 +114,15 @@ def test_register_log_kill_restart_nothing_lost(tmp_path, fake, config_path):
         first_hop = fake.last_update_id
         receipts += [focal.say(line) for line in WORKED_EXAMPLE[1:]]
         assert all(r.startswith(f"{receipt(n)}:") for n, r in enumerate(receipts, 1)), receipts
-        assert_worked_example(leader.say("/chitieu"))
+        assert_worked_example(leader.say("/chitieu chitiet"))
         assert fake.registered_commands(), "the command menu was registered at start"
         bot.kill()
 
         bot = BotProcess(config_path, fake, log)
-        assert_worked_example(leader.say("/chitieu", timeout=60))
+        assert_worked_example(leader.say("/chitieu chitiet", timeout=60))
         # Telegram redelivers an update after a crash: it is recognised, answered once in all, counted once.
         fake.replay(first_hop)
-        assert_worked_example(leader.say("/chitieu"))  # handled after the replayed update
+        assert_worked_example(leader.say("/chitieu chitiet"))  # handled after the replayed update
         assert [m["text"] for m in fake.sent(FOCAL)].count(receipts[0]) == 1
         assert bot.terminate() == 0
     finally:

@@ -54,7 +54,7 @@ async def test_feedback_officials_dossiers_and_incoming_documents_end_to_end(con
         assert "(trễ 1 ngày làm việc)" in await kt.say("/traloi G1 Đã khảo sát, sửa xong trong tháng 12")
         assert "✅ Trả lời ngày 04/12/2026: Đã khảo sát" in await front.say("/gopy G1")
         assert "(trễ 3 ngày làm việc)" in await kt.say("/xong V2")
-        report = await leader.say("/chitieu")
+        report = await leader.say("/chitieu chitiet")
         assert "• Góp ý, kiến nghị tiếp nhận: 1 – trả lời đúng hạn 0, trễ hạn 1, chưa trả lời 0" in report
         assert "• Hồ sơ TTHC giải quyết trực tuyến: 18/19 hồ sơ" in report and "đúng hạn 17/19" in report
         assert "• Văn bản đến điện tử (trừ mật): 1/1 – 100,0%" in report
@@ -79,7 +79,7 @@ def test_the_console_asks_with_numbered_choices_and_records_each(capsys):
         "/gopy nguoidan dienthoai Nước sinh hoạt: Mất nước",
         "/chuyengopy G1 kt",
         "/ketqua",
-        "/chitieu",
+        "/chitieu chitiet",
         "/thoat",
     )
     assert run_demo(config, Role.LEADER, typed, clock=fixed_clock(instant("2026-11-27T10:00"))) == 0

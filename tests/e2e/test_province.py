@@ -98,7 +98,8 @@ async def test_one_bot_serves_the_province_and_no_commune_sees_another(tmp_path,
         table = await officer.say("/chitieu")
         assert all(name in table for name in ("Bình Lư", "Đoàn Kết", "Tam Đường"))
         assert "Cả tỉnh: Họp 4" in table, "3 in Bình Lư and 1 in Đoàn Kết; Đoàn Kết's cancelled document is none"
-        assert await officer.say("/chitieu doanket") == doanket_view, "a commune as its chairman sees it"
+        # A commune as its chairman sees it: the same screen (on Zalo its choices are numbered lines, here buttons).
+        assert await officer.say("/chitieu doanket") == doanket_view.split("\n1. ")[0]
         assert await officer.say("/hop tructuyen Họp") == text("access.denied", command="hop"), "it reads only"
     finally:
         await app.stop()

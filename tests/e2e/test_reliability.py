@@ -14,7 +14,7 @@ BURST = 60
 
 
 def meetings_counted(leader: Conversation) -> int:
-    report = leader.say("/chitieu")
+    report = leader.say("/chitieu chitiet")
     return int(re.search(r"Cuộc họp: (\d+)", report)[1])
 
 
@@ -69,7 +69,7 @@ def test_a_receipt_that_fails_to_send_is_retried_never_turned_into_a_second_entr
         answer = focal.say("/hoso 19 1", timeout=60)
         assert answer.startswith(receipt()) and "19 trực tuyến, 1 trực tiếp" in answer
         assert not any("Xin lỗi" in m["text"] for m in fake.sent(FOCAL)), "no apology for what was saved"
-        assert "19/20 hồ sơ" in leader.say("/chitieu"), "counted once"
+        assert "19/20 hồ sơ" in leader.say("/chitieu chitiet"), "counted once"
         assert bot.terminate() == 0
     finally:
         if bot.process.poll() is None:

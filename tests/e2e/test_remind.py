@@ -147,3 +147,24 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
     async with inspecting(db) as session:
         assert {r.status for r in await outbox.list_outbox(session)} == {OutboxStatus.SENT}
     await db.dispose()
+
+
+def test_a_monday_morning_is_one_message_per_person_grouped(setup, fake):
+    assert "Đã giao việc V1" in submit(setup, LEADER, "/giaoviec kt 25/11/2026 Rà soát hồ sơ đất đai",
+                                       "2026-11-16T10:00")  # fmt: skip
+    assert "Đã giao việc V2" in submit(setup, LEADER, "/giaoviec kt 03/12/2026 Lập danh sách hộ nghèo",
+                                       "2026-11-16T10:05")  # fmt: skip
+    since = len(fake.sent())
+    remind(setup, fake, "2026-11-30T08:00")  # Monday: the annual report due today, V1 late and quiet, V2 due soon
+    [bundle] = texts_to(fake, KT, since)
+    assert bundle.startswith("☀️ Nhắc việc Thứ Hai, 30/11/2026")
+    sections = ["📄 Báo cáo chưa nộp:", "⚠️ Việc quá hạn:", "⏰ Việc sắp đến hạn:"]
+    assert [bundle.index(s) for s in sections] == sorted(bundle.index(s) for s in sections)
+    assert bundle.count("V1 Rà soát") == 1 and "7 ngày chưa cập nhật" in bundle
+    [button] = [m for m in fake.sent()[since:] if m["chat_id"] == KT]
+    assert button["reply_markup"]["inline_keyboard"][0][0]["text"] == "Nhắc lại sau"
+    [digest] = texts_to(fake, LEADER, since)  # V1 was escalated on Thursday 26/11: next on Thursday 03/12
+    assert "Tổng hợp tuần" in digest
+    second = len(fake.sent())
+    remind(setup, fake, "2026-11-30T08:00")
+    assert len(fake.sent()) == second, "nothing twice"

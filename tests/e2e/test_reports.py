@@ -77,7 +77,7 @@ async def test_reminders_start_is_not_when_the_data_begins(config_path, fake):
         vhxh = await bot.member(VHXH, "Lan", Role.FOCAL, "vhxh")
         for n in range(3):
             assert receipt() in await vhxh.say(f"/hop tructuyen Giao ban {n}")
-        report = await leader.say("/chitieu")
+        report = await leader.say("/chitieu chitiet")
         assert "⚠️ Số liệu chỉ có từ 27/11/2026, chưa đủ cả kỳ" in report
         assert "🟢" not in report and "✅" not in report and "dự kiến" not in report
         async with bot.app.db.reading() as session:
@@ -97,7 +97,7 @@ async def test_the_configured_baseline_is_the_figure_of_record(config_path, fake
             assert receipt() in await vhxh.say(f"/hop tructiep {day} Họp {day}")
         for day in ("05/01/2026", "05/03/2026", "12/06/2026", "20/09/2026", "02/11/2026", "10/11/2026"):
             assert receipt() in await vhxh.say(f"/hop tructuyen {day} Họp {day}")
-        last_year = await leader.say("/chitieu 2025")
+        last_year = await leader.say("/chitieu 2025 chitiet")
         assert "• Cuộc họp: 120 (số liệu gốc theo cấu hình; bot ghi nhận 4, chưa đủ cả năm)" in last_year
         assert "chưa có số liệu năm 2024" not in last_year
         await leader.send("/baocaomau nam")
@@ -155,11 +155,11 @@ async def test_a_closed_period_is_met_or_missed_never_a_pace(config_path, fake):
         leader = await bot.member(LEADER, "Hùng", Role.LEADER)
         vhxh = await bot.member(VHXH, "Lan", Role.FOCAL, "vhxh")
         assert receipt() in await vhxh.say("/hop tructuyen 10/03/2026 Giao ban quý I")
-        partial = await leader.say("/chitieu 6thang")
+        partial = await leader.say("/chitieu 6thang chitiet")
         assert "đúng tiến độ" not in partial and "⚪ chưa đủ số liệu" in partial, "records only from 10/03"
         assert receipt() in await vhxh.say("/hop tructiep 14/12/2025 Tổng kết năm")  # the records now cover it
         assert receipt() in await vhxh.say("/hop tructiep 20/04/2026 Họp dân thôn")
-        closed = await leader.say("/chitieu 6thang")
+        closed = await leader.say("/chitieu 6thang chitiet")
         assert "• Cuộc họp: 2 – tối đa 44 trong kỳ" in closed and "✅ đạt" in closed
         assert "• Họp trực tuyến: 1/2 cuộc – 50,0% (chỉ tiêu ≥60%) ❌ không đạt" in closed
         assert "đúng tiến độ" not in closed and "chưa đạt" not in closed
@@ -173,9 +173,9 @@ async def test_one_share_one_value_and_the_departments_cap_is_the_communes(confi
         kt = await bot.member(KT, "Nam", Role.FOCAL, "kt")
         assert receipt() in await centre.say("/hoso 59 4")
         assert receipt() in await kt.say("/hop tructuyen Họp kinh tế")
-        report = await leader.say("/chitieu")
-        assert "59/63 hồ sơ – 93,7%" in report and "TTHCC: 0 (–) · 0 (–) · 93,7%" in report
-        department = await leader.say("/chitieu 2026 kt")
+        report = await leader.say("/chitieu chitiet")
+        assert "59/63 hồ sơ – 93,7%" in report and "• TTHCC: 63 hồ sơ, 93,7% trực tuyến" in report
+        department = await leader.say("/chitieu 2026 kt chitiet")
         assert "• Cuộc họp: 1 (mức tối đa đặt cho toàn xã, không chia cho từng phòng)" in department
         assert "chưa có số liệu năm 2025" not in department
 

@@ -140,7 +140,7 @@ def test_register_log_by_number_and_ask_for_the_targets(tmp_path, zalo, config_p
         assert focal.say("/hop").splitlines()[-2:] == ["1. Trực tuyến", "2. Trực tiếp"]
         assert focal.say("2").startswith(receipt(2) + ": họp trực tiếp")
         assert not focal.say("2").startswith(receipt()), "a choice is answered once"
-        report = leader.say("/chitieu")
+        report = leader.say("/chitieu chitiet")
         assert "Cuộc họp: 2" in report and "1/2 cuộc" in report, report
         assert bot.terminate() == 0
     assert all(len(m["text"]) <= 2000 for m in zalo.sent())
@@ -258,8 +258,8 @@ def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, 
         assert result.returncode == 0, result.stderr
 
     def reminders() -> tuple[list[str], list[str]]:
-        telegram = [m["text"] for m in fake.sent() if m["chat_id"] == TELEGRAM_USER and "⏰" in m["text"]]
-        return telegram, [m["text"] for m in zalo.sent(FOCAL) if "⏰" in m["text"]]
+        telegram = [m["text"] for m in fake.sent() if m["chat_id"] == TELEGRAM_USER and "☀️ Nhắc việc" in m["text"]]
+        return telegram, [m["text"] for m in zalo.sent(FOCAL) if "☀️ Nhắc việc" in m["text"]]
 
     remind("2026-11-27T08:00")
     remind("2026-11-27T08:00")

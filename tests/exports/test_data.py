@@ -31,7 +31,7 @@ async def test_the_figures_are_the_ones_chitieu_shows(service, clock):
     data = await year_data(service)
     async with inspecting(service.db, write=False) as session:
         assert data.report == await target_report(session, first_commune(service), year_period(2026), None, TODAY)
-    assert render(data.report) in await leader.say("/chitieu 2026")
+    assert render(data.report) in await leader.say("/chitieu 2026 chitiet")
     assert (data.report.line("meetings").count, data.report.line("online").part) == (4, 2), (
         "the cancelled one is not counted"
     )

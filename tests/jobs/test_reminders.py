@@ -43,10 +43,13 @@ async def test_three_days_before_the_annual_report(service, people, clock):
     result, _ = await sweep(service, instant("2026-11-27T08:00"))
     rows = await outbox(service, kind="report", stage="before")
     kt = [r for r in rows if r.chat_id == "1001"]
-    assert len(kt) == 1 and kt[0].subject == "1:nam:2026:kt" and kt[0].status == "pending"
+    assert len(kt) == 1 and kt[0].subject == "1:nam:2026:kt" and kt[0].status == "bundled"
     assert "Thứ Hai, 30/11/2026 – còn 3 ngày" in kt[0].text and "/nopbaocao nam 2026" in kt[0].text
+    [bundle] = await outbox(service, kind="bundle", chat_id="1001")
+    assert bundle.status == "pending" and "Thứ Hai, 30/11/2026 – còn 3 ngày" in bundle.text
+    assert "/nopbaocao nam 2026" in bundle.text
     assert not [r for r in rows if r.chat_id == "1002"], "a department that submitted is not chased"
-    assert result.queued == len(rows)
+    assert result.queued == len(await outbox(service, kind="bundle"))
     again, _ = await sweep(service, instant("2026-11-27T08:05"))
     assert again.queued == 0 and len(await outbox(service, kind="report")) == len(rows)
 
@@ -61,8 +64,10 @@ async def test_nothing_before_eight_and_a_missed_old_stage_is_only_recorded(serv
 async def test_after_downtime_the_current_stage_is_sent_once(service, people):
     result, _ = await sweep(service, instant("2026-11-30T15:30"))  # down since before Friday's stage
     rows = await outbox(service, kind="report", chat_id="1001")
-    assert [(r.stage, str(r.day), r.status) for r in rows] == [("before", "2026-11-30", "pending")]
+    assert [(r.stage, str(r.day), r.status) for r in rows] == [("before", "2026-11-30", "bundled")]
     assert "hạn cuối hôm nay" in rows[0].text
+    [bundle] = await outbox(service, kind="bundle", chat_id="1001")
+    assert bundle.status == "pending" and "hạn cuối hôm nay" in bundle.text
 
 
 async def test_late_departments_are_chased_and_escalated(service, people, clock):
@@ -88,7 +93,7 @@ async def test_a_submission_settles_what_is_still_queued(service, people, clock)
     clock.now = instant("2026-11-27T08:01")
     await people["kt"].say("/nopbaocao nam")
     assert {r.status for r in await outbox(service, subject="1:nam:2026:kt")} == {"superseded"}
-    assert {r.status for r in await outbox(service, subject="1:nam:2026:vhxh")} == {"pending"}
+    assert {r.status for r in await outbox(service, subject="1:nam:2026:vhxh")} == {"bundled"}
 
 
 async def test_group_gets_one_message_for_the_department(service, people):

@@ -47,10 +47,10 @@ async def test_feedback_is_recorded_handed_to_one_department_answered_and_counte
     assert "✅ Trả lời ngày 01/12/2026: Đã khảo sát, sửa xong trong tháng 12" in shown
     assert "Phòng Kinh tế trả lời" in shown
     assert text("feedback.already_answered", number=1, day="01/12/2026") == await kt.say("/traloi G1 Lần nữa")
-    report = await leader.say("/chitieu")
+    report = await leader.say("/chitieu chitiet")
     assert "• Góp ý, kiến nghị tiếp nhận: 1 – trả lời đúng hạn 1, trễ hạn 0, chưa trả lời 0" in report
-    assert "• Góp ý, kiến nghị tiếp nhận: 1 –" in await leader.say("/chitieu kt")
-    assert "Góp ý" not in await leader.say("/chitieu vhxh"), "told once anything of it is recorded"
+    assert "• Góp ý, kiến nghị tiếp nhận: 1 –" in await leader.say("/chitieu kt chitiet")
+    assert "Góp ý" not in await leader.say("/chitieu vhxh chitiet"), "told once anything of it is recorded"
 
 
 async def test_late_and_open_feedback_are_told_apart(service, leader, kt, clock):
@@ -60,10 +60,10 @@ async def test_late_and_open_feedback_are_told_apart(service, leader, kt, clock)
     clock.now = instant("2026-12-09T09:00")
     late = await leader.say("/traloi G1 Đã làm việc với đơn vị cấp nước")
     assert late == "Đã ghi trả lời góp ý G1 ngày 09/12/2026 (trễ 2 ngày làm việc)."
-    report = await leader.say("/chitieu")
+    report = await leader.say("/chitieu chitiet")
     assert "• Góp ý, kiến nghị tiếp nhận: 2 – trả lời đúng hạn 0, trễ hạn 1, chưa trả lời 1" in report
     clock.now = instant("2026-12-14T09:00")
-    assert "chưa trả lời 1 (quá hạn 1)" in await leader.say("/chitieu")
+    assert "chưa trả lời 1 (quá hạn 1)" in await leader.say("/chitieu chitiet")
 
 
 async def test_who_reads_and_answers_which_feedback(service, front, leader, focal, kt, tthcc):

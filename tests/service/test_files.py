@@ -79,11 +79,11 @@ async def test_the_consolidating_department_drafts_the_report_others_may_not(ser
 
 async def test_chitieu_comes_with_a_chart_where_the_channel_shows_pictures(service):
     leader = await user(service, "4", Role.LEADER)
-    [chart] = await attachments(service, await leader.send("/chitieu"))
+    [chart] = await attachments(service, await leader.send("/chitieu chitiet"))
     assert chart.attachment["kind"] == "photo" and stored(chart.attachment)[:4] == b"\x89PNG"
     other = await user(service, "5", Role.LEADER, channel="textonly")
-    assert await attachments(service, await other.send("/chitieu")) == [], "no picture nobody can see"
-    assert await attachments(service, await leader.send("/chitieu kt")) == [], "the chart is the commune's"
+    assert await attachments(service, await other.send("/chitieu chitiet")) == [], "no picture nobody can see"
+    assert await attachments(service, await leader.send("/chitieu kt chitiet")) == [], "the chart is the commune's"
 
 
 async def test_an_app_without_files_is_told_where_the_file_is(service):

@@ -36,8 +36,8 @@ async def test_a_message_sent_on_new_years_eve_counts_in_the_old_year(service, f
     clock.now = instant("2027-01-01T00:05")
     receipt = await focal.say("/hop truc_tuyen Tổng kết", sent_at=instant("2026-12-31T23:59"))
     assert "ngày 31/12/2026" in receipt
-    old_year = (await leader.say("/chitieu 2026")).splitlines()
-    new_year = (await leader.say("/chitieu 2027")).splitlines()
+    old_year = (await leader.say("/chitieu 2026 chitiet")).splitlines()
+    new_year = (await leader.say("/chitieu 2027 chitiet")).splitlines()
     assert old_year[0].startswith("📊 Chỉ tiêu năm 2026") and old_year[1].startswith("• Cuộc họp: 1 –")
     assert new_year[0].startswith("📊 Chỉ tiêu năm 2027") and new_year[1] == MEETINGS_NONE
 

@@ -24,12 +24,12 @@ async def test_dossiers_resolved_online_on_paper_and_late(service, centre, leade
         "2 trễ hạn."
     )
     assert "đều đúng hạn" in await centre.say("/giaiquyet 1 0 hôm qua")
-    report = await leader.say("/chitieu")
+    report = await leader.say("/chitieu chitiet")
     assert "• Hồ sơ TTHC trực tuyến: 19/20 hồ sơ – 95,0%" in report, "received: the target line as it was"
     assert "• Hồ sơ TTHC giải quyết trực tuyến: 19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%)" in report
     assert "đúng hạn 18/20 – 90,0%" in report
     assert "Đã hủy #3" in await centre.say("/huy")
-    assert "giải quyết trực tuyến: 18/19 hồ sơ – 94,7%" in await leader.say("/chitieu")
+    assert "giải quyết trực tuyến: 18/19 hồ sơ – 94,7%" in await leader.say("/chitieu chitiet")
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ async def test_dossiers_resolved_online_on_paper_and_late(service, centre, leade
 async def test_bad_input_says_what_was_wrong_and_writes_nothing(service, centre, message, key, values):
     reply = await centre.say(message)
     assert reply.startswith(text(key, **values))
-    assert "chưa có số liệu" in await centre.say("/chitieu") and "Nhiệm vụ khác" not in await centre.say("/chitieu")
+    assert "chưa có số liệu" in await centre.say("/chitieu chitiet") and "Nhiệm vụ khác" not in await centre.say("/chitieu chitiet")
 
 
 async def test_documents_received_are_counted_apart_from_those_issued(service, focal, leader):
@@ -62,7 +62,7 @@ async def test_documents_received_are_counted_apart_from_those_issued(service, f
     assert (
         await focal.say("/vanbanden mat") == receipt(5) + ": văn bản đến mật ngày 27/11/2026 – Phòng Văn hóa – Xã hội."
     )
-    report = await leader.say("/chitieu")
+    report = await leader.say("/chitieu chitiet")
     assert "• Văn bản điện tử (trừ mật): 1/1 – 100,0%" in report, "issued documents: their own line"
     assert "• Văn bản đến điện tử (trừ mật): 2/3 – 66,7% (chỉ tiêu 100%)" in report
     assert "(thêm 1 văn bản đến mật, không tính tỷ lệ điện tử)" in report

@@ -32,6 +32,6 @@ async def test_nobody_reads_or_answers_beyond_their_commune(province):
     assert "Người dùng 3" not in await binhlu.say("/ketqua"), "the Mặt trận's people are not the commune's officials"
     await kt.say("/giaiquyet 3 1 tre 1")
     await kt.say("/vanbanden dientu 45/SNV Về việc")
-    mine, theirs = await binhlu.say("/chitieu"), await doanket.say("/chitieu")
+    mine, theirs = await binhlu.say("/chitieu chitiet"), await doanket.say("/chitieu chitiet")
     assert "giải quyết trực tuyến: 3/4 hồ sơ" in mine and "Văn bản đến điện tử (trừ mật): 1/1" in mine
     assert "Hồ sơ TTHC giải quyết: chưa có số liệu" in theirs and "Văn bản đến: chưa có số liệu" in theirs

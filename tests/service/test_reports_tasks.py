@@ -63,7 +63,7 @@ async def test_tasks_one_lead_progress_and_close(service, kt, focal, leader, adm
     clock.now = instant("2026-12-03T09:00")
     assert "trễ 2 ngày làm việc" in await kt.say("/xong V1")  # 02/12 and 03/12
     assert "đã hoàn thành ngày 03/12/2026" in await kt.say("/xong 1")
-    report = await leader.say("/chitieu")
+    report = await leader.say("/chitieu chitiet")
     assert "Nhiệm vụ đến hạn: 2, đúng hạn 0 (0,0%); quá hạn chưa xong: 1 🔴" in report
 
 

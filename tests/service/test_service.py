@@ -77,6 +77,9 @@ ALLOWED = {
     "traloi": "LF",
     "giaiquyet": "LFA",
     "vanbanden": "LFA",
+    "hoanlai": "LFA",
+    "khoiphuc": "A",
+    "moi": "A",
 }
 # M: the Mặt trận's focal person.
 LETTER = {Role.LEADER: "L", Role.FOCAL: "F", Role.ADMIN: "A", Role.PROVINCE: "P", Role.FRONT: "M"}
@@ -113,6 +116,9 @@ SAMPLE = {
     "traloi": "/traloi G99 Đã sửa",
     "giaiquyet": "/giaiquyet kt 1 1",
     "vanbanden": "/vanbanden kt dien_tu",
+    "hoanlai": "/hoanlai",
+    "khoiphuc": "/khoiphuc 9999",
+    "moi": "/moi lanhdao",
 }
 
 
@@ -182,7 +188,8 @@ async def test_wrong_codes_are_slowed_down(service, clock):
 
 
 async def test_revoked_member_is_unregistered(service, focal, admin):
-    assert "Đã thu hồi" in await admin.say("/thuhoi 1")
+    assert (await admin.send("/thuhoi 1")).options, "asked first"
+    assert "Đã thu hồi" in await admin.say("1")
     assert await focal.say("/hop truc_tuyen") == UNREGISTERED
     assert await admin.say("/thuhoi 2") == text("revoke.self")
 
@@ -208,7 +215,7 @@ async def test_worked_example_through_the_chat(service, focal, leader):
     await focal.say("/vanban mat")
     dossiers = await focal.say("/hoso 19 1")
     assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in dossiers
-    commune, departments = (await leader.say("/chitieu")).split("\n\n")
+    commune, departments = (await leader.say("/chitieu chitiet")).split("\n\n")
     report = commune.splitlines()
     assert report[1].startswith("• Cuộc họp: 5 – tối đa 108 = 120 năm 2025 − 10%")
     # Installed today, nothing logged before: the year's records are partial, so no line passes or fails yet.
@@ -217,8 +224,11 @@ async def test_worked_example_through_the_chat(service, focal, leader):
     assert report[4] == "• Văn bản điện tử (trừ mật): 9/10 – 90,0% (chỉ tiêu 100%) ⚪ chưa đủ số liệu"
     assert report[6] == "• Hồ sơ TTHC trực tuyến: 19/20 hồ sơ – 95,0% (chỉ tiêu ≥95%) ⚪ chưa đủ số liệu"
     assert report[-1].startswith("⚠️ Số liệu chỉ có từ 27/11/2026"), "installed today: the year is partial"
-    assert "VHXH: 5 (40,0%) · 11 (90,0%) · 95,0%" in departments.splitlines(), "the leader's table by department"
-    department = await leader.say("/chitieu vhxh")
+    assert (
+        "• VHXH: 5 cuộc họp, 40,0% trực tuyến; 11 văn bản, 90,0% điện tử; 20 hồ sơ, 95,0% trực tuyến"
+        in departments.splitlines()
+    ), "the leader's table by department"
+    department = await leader.say("/chitieu vhxh chitiet")
     assert "Phòng Văn hóa – Xã hội" in department and "40,0%" in department
 
 
@@ -314,15 +324,15 @@ async def test_group_binding_defaults_the_department(service, focal, leader):
 
 
 async def test_focal_sees_commune_and_own_department_only(service, focal):
-    report = await focal.say("/chitieu")
+    report = await focal.say("/chitieu chitiet")
     assert "UBND xã Bình Lư" in report and "Phòng Văn hóa – Xã hội" in report
-    assert "chỉ" in await focal.say("/chitieu kt")
+    assert "chỉ" in await focal.say("/chitieu kt chitiet")
 
 
 async def test_past_year_dates_count_in_their_year(service, focal, leader):
     await focal.say("/hop truc_tuyen 15/12/2025")
-    assert "• Cuộc họp: chưa có số liệu" in await leader.say("/chitieu")
-    last_year = await leader.say("/chitieu 2025")
+    assert "• Cuộc họp: chưa có số liệu" in await leader.say("/chitieu chitiet")
+    last_year = await leader.say("/chitieu 2025 chitiet")
     assert "• Cuộc họp: 120 (số liệu gốc theo cấu hình; bot ghi nhận 1, chưa đủ cả năm)" in last_year
 
 

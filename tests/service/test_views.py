@@ -66,14 +66,14 @@ async def test_only_the_departments_the_plan_names_owe_reports(service):
 
 async def test_the_wording_officials_asked_for(service, focal, leader, clock):
     """Said in replies, not only kept in the catalogue: the words each kind of official asked for."""
-    assert "• Nhiệm vụ: chưa có việc đến hạn" in await leader.say("/chitieu")
+    assert "• Nhiệm vụ: chưa có việc đến hạn" in await leader.say("/chitieu chitiet")
     assert "hồ sơ (19 trực tuyến, 1 trực tiếp)" in (await focal.say("/hoso 19 1"), await focal.say("/huy"))[1]
     assert "Văn phòng HĐND và UBND xã" in await User(service, "999", "Khách").say("/toi")
     assert "do Người dùng 201 ghi nhận" in await leader.say("/nopbaocao kt nam")
     await focal.say("/hop tructuyen 01/01/2026 Họp đầu năm")  # logged back to 1 January: the year's records are whole
     for n in range(1, 6):
         await focal.say(f"/hop tructuyen {n:02d}/10/2026 Họp {n}")
-    targets = await focal.say("/chitieu")
+    targets = await focal.say("/chitieu chitiet")
     assert "chỉ tiêu ≥60%" in targets and "🟢 đúng tiến độ" in targets
     await leader.say("/giaoviec vhxh 30/11/2026 Tổng hợp")
     clock.advance(days=7)

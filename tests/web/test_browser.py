@@ -59,7 +59,7 @@ async def test_a_leader_signs_in_sees_chitieus_figures_and_a_departments_entries
     await focal.say("/hop tructiep Họp dân thôn Nà Lốc")
     await focal.say("/vanban dientu 12/UBND-VHXH Về việc tuyên truyền")
     await focal.say("/vanban mat")
-    expected = chat_lines(await leader.say("/chitieu"))
+    expected = chat_lines(await leader.say("/chitieu chitiet"))
     assert len(expected) == 5
 
     link = await web_link(leader)

@@ -99,7 +99,7 @@ async def test_the_commune_page_shows_what_chitieu_and_baocao_say(site):
     leader = await register(service, "201", Role.LEADER)
     cookie = await web.sign_in(leader)
     _, _, page = await web.get(COMMUNE, cookie=cookie)
-    assert lines(page) == chat_lines(await leader.say("/chitieu"))
+    assert lines(page) == chat_lines(await leader.say("/chitieu chitiet"))
     assert [m for m in re.findall(r'data-target="(\w+)"', page)] == [
         "meetings",
         "online",
@@ -126,7 +126,7 @@ async def test_the_department_page_lists_every_entry_as_the_rules_allow(site):
     assert "&lt;b&gt;Nà Lốc&lt;/b&gt;" in page, "what a user typed is escaped"
     assert "Số 12/UBND-VHXH – Về việc tuyên truyền" in body["3"]
     assert text("page.entry.secret") in body["4"], "a secret document counts, nothing more"
-    assert lines(page) == chat_lines(await focal.say("/chitieu vhxh"))
+    assert lines(page) == chat_lines(await focal.say("/chitieu vhxh chitiet"))
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ async def test_the_period_selector_asks_for_what_chitieu_would_show(site, query,
     assert status == 200 and title in html.unescape(page)
     assert ('aria-current="page"' in page) == (query != "nam=2025"), "the selector offers years since counting began"
     typed = query.replace("ky=", "").replace("thang=", "thang ").replace("nam=", "").replace("&", " ")
-    assert lines(page) == chat_lines(await leader.say(f"/chitieu {typed}"))
+    assert lines(page) == chat_lines(await leader.say(f"/chitieu {typed} chitiet"))
 
 
 @pytest.mark.parametrize(

@@ -135,6 +135,11 @@ add_strings(
         "app.web": "trang web",
         "app.test": "thử nghiệm",
         "notify.every_app": "mọi ứng dụng đã liên kết",
+        "option.every_app": "Mọi ứng dụng đã liên kết",
+        "ask.channel_none": (
+            "Bạn mới liên kết một ứng dụng: nhắc việc gửi tới đó, không có gì để chọn. "
+            "Muốn nhận qua cả Telegram và Zalo, nhờ quản trị tạo mã liên kết."
+        ),
         "notify.done": "Từ nay nhắc việc gửi qua: {where}.",
         "notify.not_linked": (
             "Bạn chưa liên kết {app}. Nhờ Văn phòng cấp mã liên kết (invite --member), rồi gõ /start <mã> trên {app}."

@@ -24,6 +24,7 @@ from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_count, format_date, format_percent, format_target_percent
 
 MONTH_WORDS = frozenset({"thang", "t"})
+SCREEN_WORDS = {"chitiet": "detail", "theophong": "departments"}  # past the first screen
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ShowTargets:
     month: int | None = None
     commune: str | None = None  # the province officer: one commune's view, as its chairman sees it
     page: int = 1  # the province officer: which page of the communes' table
+    screen: str = "short"  # the first screen; "detail" (/chitieu chitiet) or "departments" (/chitieu theophong)
 
 
 def _month(token: str | None) -> int:
@@ -44,7 +46,7 @@ def _month(token: str | None) -> int:
 
 def parse_targets(tokens: Tokens, ctx: ParseContext) -> ShowTargets:
     year = report = month = department = commune = None
-    page = 1
+    page, screen = 1, "short"
     reports = {compact(code): code for code in ctx.reports}
     communes = {compact(code): code for code in ctx.communes}
     while tokens.raw:
@@ -52,6 +54,8 @@ def parse_targets(tokens: Tokens, ctx: ParseContext) -> ShowTargets:
         key = compact(token)
         if looks_like_year(token) and year is None:
             year = checked_year(token, ctx.today)
+        elif key in SCREEN_WORDS and screen == "short":
+            screen = SCREEN_WORDS[key]
         elif key in reports and report is None and month is None:
             report = reports[key]
         elif key in MONTH_WORDS and month is None and report is None:
@@ -71,7 +75,7 @@ def parse_targets(tokens: Tokens, ctx: ParseContext) -> ShowTargets:
     year = year or ctx.today.year
     if report is None and year > ctx.today.year or month is not None and (year, month) > ctx.today.timetuple()[:2]:
         raise ParseError("parse.future_period", value=f"{month:02d}/{year}" if month else str(year))
-    return ShowTargets(year, department, report, month, commune, page)
+    return ShowTargets(year, department, report, month, commune, page, screen)
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,15 @@ class DepartmentTable:
 add_strings(
     {
         "usage.chitieu": (
-            "/chitieu [kỳ] [năm] [mã phòng]\n"
-            "Ví dụ: /chitieu, /chitieu vhxh, /chitieu 6thang 2026, /chitieu nam, /chitieu thang 11, /chitieu 2025"
+            "/chitieu [kỳ] [năm] [mã phòng] [chitiet | theophong]\n"
+            "Ví dụ: /chitieu, /chitieu vhxh, /chitieu 6thang 2026, /chitieu nam, /chitieu thang 11, /chitieu 2025, "
+            "/chitieu chitiet, /chitieu theophong"
         ),
         "summary.chitieu": "tình hình thực hiện chỉ tiêu",
         "parse.bad_month": "Tháng “{value}” không hợp lệ (1–12).",
         "parse.unknown_commune": "Không có xã mã “{value}”. Các mã: {codes}.",
         "parse.future_period": "Kỳ {value} chưa bắt đầu.",
+        "period.not_begun": "{period} chưa bắt đầu: kỳ tính từ {start}.",
         "targets.header": "📊 {period} – {scope} (đến {day}):",
         "targets.header_over": "📊 {period} – {scope}:",
         "period.year": "Chỉ tiêu năm {year}",
@@ -121,8 +127,13 @@ add_strings(
         "targets.tasks": "• Nhiệm vụ đến hạn: {due}, đúng hạn {on_time} ({share}); quá hạn chưa xong: {overdue} {mark}",
         "targets.tasks_none": "• Nhiệm vụ: chưa có việc đến hạn",
         "targets.partial": "⚠️ Số liệu chỉ có từ {day}, chưa đủ cả kỳ: chưa đánh giá được đạt hay không.",
-        "table.header": "📋 Theo phòng – họp (trực tuyến) · văn bản (điện tử) · hồ sơ TTHC trực tuyến:",
-        "table.line": "{code}: {meetings} ({online}) · {documents} ({electronic}) · {dossiers}",
+        "table.header": "📋 Theo phòng:",
+        "table.line": "• {code}: {body}",
+        "table.meetings": "{count} cuộc họp, {online} trực tuyến",
+        "table.documents": "{count} văn bản",
+        "table.electronic": ", {share} điện tử",
+        "table.dossiers": "{count} hồ sơ, {share} trực tuyến",
+        "table.nothing": "chưa ghi nhận gì",
         "table.none": "–",
         "mark.met": "✅ đạt",
         "mark.on_track": "🟢 đúng tiến độ",
@@ -255,21 +266,25 @@ def share_text(part: int, whole: int, floor: float | None = None) -> str:
 
 @render.register
 def render_department_table(view: DepartmentTable) -> str:
-    """One compact line a department, its shares rounded as the commune's are."""
+    """One line a department, in words; its shares rounded as the commune's are."""
     floors = {target.key: target.goal(view.targets) for target in TARGETS}
     lines = [text("table.header")]
     for code, c in view.rows:
-        lines.append(
-            text(
-                "table.line",
-                code=code.upper(),
-                meetings=format_count(c.meetings),
-                online=share_text(c.online_meetings, c.meetings, floors["online"]),
-                documents=format_count(c.documents),
-                electronic=share_text(
-                    c.electronic_documents, c.electronic_documents + c.paper_documents, floors["electronic"]
-                ),
-                dossiers=share_text(c.dossiers_online, c.dossiers_online + c.dossiers_paper, floors["dossiers"]),
-            )
-        )
+        documents = c.electronic_documents + c.paper_documents
+        dossiers = c.dossiers_online + c.dossiers_paper
+        parts = []
+        if c.meetings:
+            share = share_text(c.online_meetings, c.meetings, floors["online"])
+            parts.append(text("table.meetings", count=format_count(c.meetings), online=share))
+        if c.documents:
+            part = text("table.documents", count=format_count(c.documents))
+            if documents:
+                share = share_text(c.electronic_documents, documents, floors["electronic"])
+                part += text("table.electronic", share=share)
+            parts.append(part)
+        if dossiers:
+            share = share_text(c.dossiers_online, dossiers, floors["dossiers"])
+            parts.append(text("table.dossiers", count=format_count(dossiers), share=share))
+        body = "; ".join(parts) if parts else text("table.nothing")
+        lines.append(text("table.line", code=code.upper(), body=body))
     return "\n".join(lines)

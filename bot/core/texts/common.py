@@ -18,6 +18,7 @@ add_strings(
         "access.private_only": "Lệnh /{command} chỉ dùng trong chat riêng với bot: nội dung không dành cho cả nhóm.",
         "access.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh.",
         "access.not_a_command": "Tôi chỉ hiểu các lệnh bắt đầu bằng “/”. Gõ /help để xem các lệnh.",
+        "access.lone_slash": "Sau “/” hãy gõ tên lệnh. Lệnh của bạn: {commands}. Gõ /help để xem cách dùng.",
         "input.unreadable": (
             "Tin nhắn có ký tự không đọc được (thường do dán từ ứng dụng khác); chưa ghi gì. Vui lòng gõ lại."
         ),
@@ -49,7 +50,9 @@ add_strings(
         "ask.department": "Cho phòng nào?",
         "ask.department_none": "Bạn chưa phụ trách phòng nào.",
         "choice.expired": "Lựa chọn này đã hết hạn. Vui lòng gõ lại lệnh.",
+        "choice.stale": "Câu hỏi trước đã hết hiệu lực vì bạn đã gõ lệnh khác. Vui lòng gõ lại lệnh.",
         "choice.used": "Lựa chọn này đã được trả lời.",
+        "reply.secret_sent": "Mã (đường dẫn) này chỉ gửi một lần, ở tin trả lời trước; cần mã mới thì gõ lại lệnh.",
         "choice.not_yours": "Lựa chọn này dành cho người đã gõ lệnh.",
         "choice.out_of_range": "Hãy chọn một số từ 1 đến {count}.",
     }

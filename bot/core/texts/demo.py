@@ -16,6 +16,7 @@ add_strings(
         ),
         "demo.preview": "— Tin nhắc bot sẽ gửi bạn lúc {time} ngày {day} —",
         "demo.preview_none": "(tuần tới bot không có tin nhắc nào cho bạn)",
+        "demo.spoken_day": "— Ngày gõ theo cách nói (hôm qua, thứ hai tuần trước, sáng nay…) được hiểu đúng —",
         "demo.owed": "— Kỳ báo cáo vừa đến hạn (Kế hoạch bắt đầu từ 01/01 năm trước, số liệu đã nhập từ đó) —",
         "demo.try_late": (
             "Thử ghi một báo cáo nộp muộn: /nopbaocao {code} {report} {year}; trả lời nội dung báo cáo: /noidung; "
