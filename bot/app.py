@@ -24,7 +24,7 @@ from jobs.province import ProvinceSettings
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from storage import outbox
+from storage import chats, outbox
 from storage.db import Database
 from storage.models.messaging import OutboxKind
 
@@ -53,6 +53,7 @@ class App:
             self.dispatch,
             clock,
             self.watch,
+            self._tell_admins_of_a_set_aside_update,
         )
         self.jobs = JobsRuntime(
             self.db,
@@ -96,7 +97,7 @@ class App:
         """The sender, the sweeper and the inbox (what a crash left goes first), then the channels' receiving."""
         # The sender always runs (a receipt or a task notice must go out); the sweeper only when reminders are on.
         await self.jobs.start(sweep=self.config.reminders.enabled if sweep is None else sweep)
-        self.inbox.start()
+        await self.inbox.start()
         for channel in self.channels:
             await channel.start(self.inbox)
 
@@ -120,6 +121,22 @@ class App:
             for commune in self.communes:
                 key = outbox.OutboxKey(OutboxKind.CLOCK, f"{commune.id}:server", "skew", today)
                 await outbox.notify_admins(session, commune.id, key, notice, now=now)
+            await session.commit()
+        self.sender.wake()
+
+    async def _tell_admins_of_a_set_aside_update(self, inbox_id: int, channel: str, chat_id: str | None) -> None:
+        """An update crashed the bot twice and was set aside: the admins of its chat's commune (every commune's,
+        when nobody knows the chat) are told, through the outbox, without what it said."""
+        now = self.clock()
+        async with self.db.unit_of_work() as session:
+            owner = await chats.describe_chat(session, channel, chat_id) if chat_id else None
+            communes = [owner.commune_id] if owner is not None and owner.commune_id else [c.id for c in self.communes]
+            who = owner.person or owner.department if owner is not None else None
+            notice = text("inbox.set_aside", channel=channel, who=who or chat_id or "?")
+            for commune_id in communes:
+                subject = f"{commune_id}:inbox:{inbox_id}"
+                key = outbox.OutboxKey(OutboxKind.DEAD_LETTER, subject, "set_aside", local_date(now, self.tz))
+                await outbox.notify_admins(session, commune_id, key, notice, now=now)
             await session.commit()
         self.sender.wake()
 

@@ -25,6 +25,7 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"
     UNREACHABLE = "unreachable"
     CLOCK = "clock"  # the server's clock disagrees with the messages' dates
+    DEAD_LETTER = "dead_letter"  # an update crashed the bot twice and was set aside
 
 
 class OutboxStatus(StrEnum):
@@ -47,6 +48,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("kind", "subject", "stage", "day", "channel", "chat_id", name="uq_outbox_key"),
         Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,8 @@ class OutboxMessage(Base):
     buttons: Mapped[list | None] = mapped_column(JSON)  # [[label, token], ...] where the channel has buttons
     body: Mapped[dict | None] = mapped_column(JSON)  # a notice to render when sent, so "còn N ngày" stays true
     attachment: Mapped[dict | None] = mapped_column(JSON)  # {"path", "name", "kind"}: a file sent with the text
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the process sending it, while `sending`
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # past this, its sender is taken for dead
 
 
 class HandledMessage(Base):
@@ -132,6 +136,7 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("channel", "update_key", name="uq_inbox_key"),
         Index("ix_inbox_unhandled", "handled_at", "id"),
+        Index("ix_inbox_chat", "channel", "chat", "handled_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,5 +145,10 @@ class InboxUpdate(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings that failed with an error
     error: Mapped[str | None] = mapped_column(String(300))
+    chat: Mapped[str | None] = mapped_column(String(64))  # the chat it came from: one chat's updates go in order
+    started: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # handlings begun, crashes too
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the process handling it
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # past this, its handler is taken for dead
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set aside: it crashed the bot twice
