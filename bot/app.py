@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Incoming
 from bot.core.texts import text
-from bot.inbox import ClockWatch, Inbox
+from bot.inbox import ClockWatch, Inbox, process_name
 from bot.ports import Channel
 from bot.service import Answer, Service
 from jobs.province import ProvinceSettings
@@ -41,7 +41,9 @@ class App:
         self.db = Database(config.database.url)
         self.catch_up = timedelta(hours=config.reminders.catch_up_hours)
         self.tz = config.communes[0].commune.tz  # a province keeps one time
-        self.sender = OutboxSender(self.db, {c.name: c.transport for c in self.channels}, clock, self.tz, self.catch_up)
+        self.name = process_name()  # this process among the replicas sharing the database
+        transports = {c.name: c.transport for c in self.channels}
+        self.sender = OutboxSender(self.db, transports, clock, self.tz, self.catch_up, owner=self.name)
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
@@ -54,6 +56,7 @@ class App:
             clock,
             self.watch,
             self._tell_admins_of_a_set_aside_update,
+            owner=self.name,
         )
         self.jobs = JobsRuntime(
             self.db,

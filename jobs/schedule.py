@@ -20,6 +20,7 @@ from jobs.snapshot import ReminderSettings
 from jobs.sweep import Sweeper, SweepResult
 from storage import outbox
 from storage.db import Database
+from storage.locks import ProcessLock
 from storage.models.messaging import OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class JobsRuntime:
         self.sweepers = [Sweeper(db, s) for s in settings]
         self.province: ProvinceSettings | None = None
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
+        self.lock = ProcessLock(db)  # one sweeper among replicas sharing the database
 
     def plan(self, settings: Sequence[ReminderSettings], province: ProvinceSettings | None = None) -> None:
         """Sweep these communes (and the province's digest) from now on: they are known only once the database
@@ -66,6 +68,12 @@ class JobsRuntime:
             return
         queued = expired = 0
         async with self._sweeping:
+            try:
+                if not await self.lock.hold():
+                    return  # another replica sweeps; this one takes over if that one dies
+            except Exception:
+                logger.exception("could not reach the database to take the sweep lock; the next run will try again")
+                return
             for sweeper in self.sweepers:
                 try:
                     result, _ = await sweeper.run(self.clock())
@@ -122,7 +130,7 @@ class JobsRuntime:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         async with self._sweeping:  # a sweep under way finishes before the database is closed
-            pass
+            await self.lock.release()
         self.sender.stop()
         if self._sender_task is not None:
             await self._sender_task
