@@ -66,6 +66,7 @@ class App:
             sweep_seconds=config.reminders.sweep_seconds,
             tz=self.tz,
             trusted=lambda: self.watch.trusted,
+            check_clock=self.watch.compare,
         )
 
     async def dispatch(self, incoming: Incoming) -> Answer | None:

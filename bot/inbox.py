@@ -58,6 +58,23 @@ class ClockWatch:
         """Whether reminders may be planned from this clock."""
         return self.skew is None and 2020 <= self.clock().year <= 2100
 
+    async def compare(self, source: datetime | None) -> None:
+        """Check the clock against a time source that does not depend on users (the database server's clock):
+        run before each sweep, so a jump is caught overnight too, when nobody writes."""
+        if source is None:
+            return  # no such source here (SQLite): the messages' dates remain the check
+        skew = source - self.clock()
+        if abs(skew) <= SKEW:
+            if self.skew is not None:
+                logger.warning("the server clock agrees with the database server's again")
+            self.skew = None
+            return
+        if self.skew is None:
+            logger.warning("the server clock is off by %s against the database server's; reminders paused", skew)
+            self.skew = skew
+            if self.on_skew is not None:
+                await self.on_skew(skew)
+
     async def observe(self, sent: Sequence[datetime], live_since: datetime | None) -> None:
         """Compare the dates of just-received messages with the clock."""
         if not sent:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from datetime import tzinfo
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -20,7 +20,7 @@ from jobs.snapshot import ReminderSettings
 from jobs.sweep import Sweeper, SweepResult
 from storage import outbox
 from storage.db import Database
-from storage.locks import ProcessLock
+from storage.locks import ProcessLock, server_time
 from storage.models.messaging import OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ class JobsRuntime:
         sweep_seconds: int,
         tz: tzinfo,
         trusted: Callable[[], bool] = lambda: True,
+        check_clock: Callable[[datetime | None], Awaitable[None]] | None = None,
     ) -> None:
+        """`check_clock(the database server's time)` runs before each sweep, before `trusted` is asked."""
+        self.check_clock = check_clock
         self.db = db
         self.trusted = trusted  # reminders are never planned from a clock known to be off
         self.sender = sender
@@ -63,6 +66,11 @@ class JobsRuntime:
 
     async def job_sweep_reminders(self) -> None:
         """Derive and enqueue what is due in every commune; safe to run twice, from any number of processes."""
+        if self.check_clock is not None:
+            try:
+                await self.check_clock(await server_time(self.db))
+            except Exception:
+                logger.exception("could not check the clock against the database server's")
         if not self.trusted():
             logger.warning("the server clock is off; no reminders planned until it is right")
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -72,3 +73,12 @@ class ProcessLock:
                 await connection.invalidate()
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+async def server_time(db: Database) -> datetime | None:
+    """The database server's clock, a time source no user can move (None on SQLite, which has none of its own)."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    async with db.engine.connect() as connection:
+        value = (await connection.exec_driver_sql("SELECT statement_timestamp()")).scalar()
+    return value.astimezone(UTC) if value is not None else None

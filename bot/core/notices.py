@@ -186,8 +186,8 @@ add_strings(
             "lại; các tin khác vẫn được trả lời. Vui lòng báo bộ phận kỹ thuật (xem nhật ký của bot)."
         ),
         "remind.clock": (
-            "⚠️ Đồng hồ máy chủ lệch khoảng {minutes} phút so với giờ của tin nhắn. Bot tạm ngừng tự nhắc việc "
-            "cho đến khi đồng hồ đúng; vui lòng chỉnh giờ hệ thống (đồng bộ NTP)."
+            "⚠️ Đồng hồ máy chủ lệch khoảng {minutes} phút so với giờ của tin nhắn hoặc của máy chủ cơ sở dữ liệu. "
+            "Bot tạm ngừng tự nhắc việc cho đến khi đồng hồ đúng; vui lòng chỉnh giờ hệ thống (đồng bộ NTP)."
         ),
     }
 )
