@@ -26,6 +26,9 @@ from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
 from storage import chats, outbox
 from storage.db import Database
+from storage.locks import AlreadyRunning, only_process
+
+__all__ = ["AlreadyRunning", "App", "only_process"]
 from storage.models.messaging import OutboxKind
 
 logger = logging.getLogger(__name__)

@@ -8,9 +8,13 @@ it. On SQLite only one process can use the file, so it always holds.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
@@ -82,3 +86,28 @@ async def server_time(db: Database) -> datetime | None:
     async with db.engine.connect() as connection:
         value = (await connection.exec_driver_sql("SELECT statement_timestamp()")).scalar()
     return value.astimezone(UTC) if value is not None else None
+
+
+class AlreadyRunning(Exception):
+    """Another process already runs the bot on this SQLite file."""
+
+
+@contextlib.contextmanager
+def only_process(url: str) -> Iterator[None]:
+    """On an SQLite file, refuse to run beside another process that runs on it (an exclusive lock on a file
+    beside it, freed by the system whenever that process ends, even killed); PostgreSQL takes any number."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    path = Path(f"{parsed.database}.run-lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyRunning(parsed.database) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

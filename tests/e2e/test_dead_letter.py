@@ -75,3 +75,27 @@ def test_an_update_that_crashed_the_bot_twice_is_set_aside_and_everyone_else_ans
             bot.kill()
     assert "set aside" in log.read_text(encoding="utf-8")
     assert fake.errors == []
+
+
+def test_a_second_run_on_the_same_sqlite_file_is_refused_with_a_clear_message(tmp_path, fake, config_path):
+    bot = BotProcess(config_path, fake, tmp_path / "bot.log")
+    try:
+        fake.wait_for_call("getUpdates", lambda params: True, timeout=60)  # the first one runs
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "run", "--config", str(config_path)],
+            env=environment(fake),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert "SQLite chỉ cho một tiến trình" in second.stderr + second.stdout
+        assert bot.process.poll() is None, "the first one goes on"
+        bot.kill()
+        bot = BotProcess(config_path, fake, tmp_path / "bot.log")  # killed: the lock went with it
+        since = len(fake.calls())
+        fake.wait_for_call("getUpdates", lambda params: True, timeout=60, since=since)
+        assert bot.terminate() == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.kill()
