@@ -18,7 +18,7 @@ from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Incoming
 from bot.core.texts import text
 from bot.http_server import HttpServers
-from bot.inbox import ClockWatch, Inbox
+from bot.inbox import ClockWatch, Inbox, process_name
 from bot.metrics import Metrics, mount_health
 from bot.ports import Channel
 from bot.service import Answer, Service
@@ -26,8 +26,11 @@ from jobs.province import ProvinceSettings
 from jobs.schedule import JobsRuntime
 from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
-from storage import inbox, outbox
+from storage import chats, inbox, outbox
 from storage.db import Database
+from storage.locks import AlreadyRunning, only_process
+
+__all__ = ["AlreadyRunning", "App", "only_process"]
 from storage.models.messaging import OutboxKind
 
 logger = logging.getLogger(__name__)
@@ -43,18 +46,24 @@ class App:
         *,
         clock: Clock = utc_now,
         servers: HttpServers | None = None,
+        database_clock: bool | None = None,
     ) -> None:
         """`servers` are the HTTP servers the channels' webhooks are on; the web pages join them (or get their
-        own), and every one of them answers /healthz and /metrics."""
+        own), and every one of them answers /healthz and /metrics. `database_clock`: check the clock against the
+        database server's before each sweep; by default only on real time (a test's own clock is not the server's)."""
         self.config = config
         self.clock = clock
+        database_clock = clock is utc_now if database_clock is None else database_clock
         self.channels = list(channels)
         self.db = Database(config.database.url)
         self.catch_up = timedelta(hours=config.reminders.catch_up_hours)
         self.tz = config.communes[0].commune.tz  # a province keeps one time
         self.metrics = Metrics(inbox_depth=self._depth(inbox.depth), outbox_depth=self._depth(outbox.depth))
+        self.name = process_name()  # this process among the replicas sharing the database
         transports = {c.name: c.transport for c in self.channels}
-        self.sender = OutboxSender(self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics)
+        self.sender = OutboxSender(
+            self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics, owner=self.name
+        )
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
@@ -66,7 +75,9 @@ class App:
             self.dispatch,
             clock,
             self.watch,
-            self.metrics,
+            self._tell_admins_of_a_set_aside_update,
+            observer=self.metrics,
+            owner=self.name,
         )
         self.jobs = JobsRuntime(
             self.db,
@@ -76,6 +87,7 @@ class App:
             sweep_seconds=config.reminders.sweep_seconds,
             tz=self.tz,
             trusted=lambda: self.watch.trusted,
+            check_clock=self.watch.compare if database_clock else None,
         )
         self.servers = HttpServers() if servers is None else servers
         if config.web.enabled:
@@ -128,7 +140,7 @@ class App:
         channels' receiving."""
         # The sender always runs (a receipt or a task notice must go out); the sweeper only when reminders are on.
         await self.jobs.start(sweep=self.config.reminders.enabled if sweep is None else sweep)
-        self.inbox.start()
+        await self.inbox.start()
         await self.servers.start()  # a webhook answers 503 until its channel starts: the platform sends again
         for channel in self.channels:
             await channel.start(self.inbox)
@@ -154,6 +166,22 @@ class App:
             for commune in self.communes:
                 key = outbox.OutboxKey(OutboxKind.CLOCK, f"{commune.id}:server", "skew", today)
                 await outbox.notify_admins(session, commune.id, key, notice, now=now)
+            await session.commit()
+        self.sender.wake()
+
+    async def _tell_admins_of_a_set_aside_update(self, inbox_id: int, channel: str, chat_id: str | None) -> None:
+        """An update crashed the bot twice and was set aside: the admins of its chat's commune (every commune's,
+        when nobody knows the chat) are told, through the outbox, without what it said."""
+        now = self.clock()
+        async with self.db.unit_of_work() as session:
+            owner = await chats.describe_chat(session, channel, chat_id) if chat_id else None
+            communes = [owner.commune_id] if owner is not None and owner.commune_id else [c.id for c in self.communes]
+            who = owner.person or owner.department if owner is not None else None
+            notice = text("inbox.set_aside", channel=channel, who=who or chat_id or "?")
+            for commune_id in communes:
+                subject = f"{commune_id}:inbox:{inbox_id}"
+                key = outbox.OutboxKey(OutboxKind.DEAD_LETTER, subject, "set_aside", local_date(now, self.tz))
+                await outbox.notify_admins(session, commune_id, key, notice, now=now)
             await session.commit()
         self.sender.wake()
 

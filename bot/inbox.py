@@ -1,9 +1,12 @@
-"""The inbox worker: updates are committed as they arrive, then handled one by one, in order.
+"""The inbox worker: updates are committed as they arrive, then handled one by one, each chat's in order.
 
 A channel acknowledges an update to its platform only after `accept` has committed it, so a crash
 loses nothing; the worker marks each update handled in the transaction of its effects, so a
 restart handles exactly what was left. An update whose handling keeps failing is given up after a
-few attempts and its sender is told it was not saved, so they send it again.
+few attempts and its sender is told it was not saved, so they send it again. One whose handling
+crashed the process twice (a handling begun is committed before it starts, so a crash counts) is set
+aside, the admins are told, and everyone else's updates go on. Any number of processes may share the
+store: each update is claimed under a lease its handler renews, and taken over when the lease runs out.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -25,7 +31,14 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+MAX_CRASHES = 2  # handlings that took the process down with them: then the update is set aside
 SKEW = timedelta(minutes=5)
+LEASE = timedelta(seconds=20)  # a claim not renewed for this long belongs to a process that died
+
+
+def process_name() -> str:
+    """This process among the replicas: host, pid and a random part (a pid is reused after a restart)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class ClockWatch:
@@ -45,6 +58,23 @@ class ClockWatch:
     def trusted(self) -> bool:
         """Whether reminders may be planned from this clock."""
         return self.skew is None and 2020 <= self.clock().year <= 2100
+
+    async def compare(self, source: datetime | None) -> None:
+        """Check the clock against a time source that does not depend on users (the database server's clock):
+        run before each sweep, so a jump is caught overnight too, when nobody writes."""
+        if source is None:
+            return  # no such source here (SQLite): the messages' dates remain the check
+        skew = source - self.clock()
+        if abs(skew) <= SKEW:
+            if self.skew is not None:
+                logger.warning("the server clock agrees with the database server's again")
+            self.skew = None
+            return
+        if self.skew is None:
+            logger.warning("the server clock is off by %s against the database server's; reminders paused", skew)
+            self.skew = skew
+            if self.on_skew is not None:
+                await self.on_skew(skew)
 
     async def observe(self, sent: Sequence[datetime], live_since: datetime | None) -> None:
         """Compare the dates of just-received messages with the clock."""
@@ -77,10 +107,18 @@ class Inbox:
         dispatch: Callable[[Incoming], Awaitable[object]],
         clock: Clock,
         watch: ClockWatch,
+        set_aside: Callable[[int, str, str | None], Awaitable[None]] | None = None,
+        *,
         observer: Observer = UNOBSERVED,
+        lease: timedelta = LEASE,
+        owner: str | None = None,
     ) -> None:
+        """`set_aside(inbox id, channel, chat)` tells the admins of an update that crashed the process twice."""
         self.db = db
         self.observer = observer
+        self.on_set_aside = set_aside
+        self.lease = lease
+        self.owner = owner or process_name()
         self.handlers = handlers
         self.apologise = apologise
         self._dispatch = dispatch
@@ -94,7 +132,8 @@ class Inbox:
     async def accept(self, channel: str, deliveries: Sequence[Delivery]) -> None:
         """Commit updates (a redelivery is ignored); the channel may acknowledge them once this returns."""
         async with self.db.unit_of_work() as session:
-            new = await inbox.accept(session, channel, [(d.key, d.payload) for d in deliveries], self.clock())
+            items = [(d.key, d.payload, d.chat) for d in deliveries]
+            new = await inbox.accept(session, channel, items, self.clock())
             await session.commit()
         self.observer.received(channel, new)
         self._wakeup.set()
@@ -115,19 +154,61 @@ class Inbox:
         return await self._dispatch(incoming)
 
     async def drain(self) -> int:
-        """Handle every update waiting, oldest first; how many there were."""
+        """Handle every update waiting that no other process holds, each chat's oldest first; how many."""
         count = 0
-        while True:
-            async with self.db.reading() as session:
-                rows = await inbox.unhandled(session)
-            if not rows:
+        while not self._stopping:
+            now = self.clock()
+            async with self.db.unit_of_work() as session:
+                claimed = await inbox.claim_next(session, self.owner, now, now + self.lease)
+                await session.commit()  # the handling begun is counted before it can crash the process
+            if claimed is None:
                 return count
-            for inbox_id, channel, payload in rows:
-                if self._stopping or not await self._handle(inbox_id, channel, payload):
-                    return count  # a failed update is retried on the next pass, still before the ones after it
-                count += 1
+            if claimed.crashes >= MAX_CRASHES:
+                await self._set_aside(claimed)
+            elif not await self._handle(claimed.id, claimed.channel, claimed.payload):
+                return count  # a failed update is retried on the next pass, still before the ones after it
+            count += 1
+        return count
+
+    async def release(self) -> None:
+        """At start: leases a dead process left are freed where only one process can run (SQLite)."""
+        async with self.db.unit_of_work() as session:
+            await inbox.release_leases(session)
+            await session.commit()
+
+    async def _set_aside(self, claimed: inbox.Claimed) -> None:
+        logger.error("inbox update %d crashed the bot %d times; set aside", claimed.id, claimed.crashes)
+        async with self.db.unit_of_work() as session:
+            await inbox.set_aside(session, claimed.id, self.clock(), f"crashed the process {claimed.crashes} times")
+            await session.commit()
+        if self.on_set_aside is not None:
+            try:
+                await self.on_set_aside(claimed.id, claimed.channel, claimed.chat)
+            except Exception:
+                logger.exception("telling the admins of a set-aside update failed")
+
+    async def _renew(self, inbox_id: int) -> None:
+        """Hold the claim while the handler runs, so no other process takes it over."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                now = self.clock()
+                async with self.db.unit_of_work() as session:
+                    await inbox.extend_lease(session, inbox_id, self.owner, now + self.lease)
+                    await session.commit()
+            except Exception:
+                logger.warning("could not renew the lease on inbox update %d", inbox_id, exc_info=True)
 
     async def _handle(self, inbox_id: int, channel: str, payload: dict) -> bool:
+        renewing = asyncio.create_task(self._renew(inbox_id), name="inbox-lease")
+        try:
+            return await self._handle_held(inbox_id, channel, payload)
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _handle_held(self, inbox_id: int, channel: str, payload: dict) -> bool:
         async def dispatch(incoming: Incoming) -> object:
             return await self._dispatch(replace(incoming, inbox_id=inbox_id))
 
@@ -163,8 +244,9 @@ class Inbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=30)
 
-    def start(self) -> None:
-        """Run in the background."""
+    async def start(self) -> None:
+        """Free what a dead process left (where only one can run), then run in the background."""
+        await self.release()
         self._task = asyncio.create_task(self.run(), name="inbox")
 
     async def stop(self) -> None:

@@ -103,6 +103,7 @@ class Delivery:
     key: str
     payload: dict
     sent_at: datetime | None = None
+    chat: str | None = None  # the chat it came from: one chat's updates are handled in order
 
 
 class Inlet(Protocol):

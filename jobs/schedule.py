@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
-from datetime import tzinfo
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -21,6 +21,7 @@ from jobs.snapshot import ReminderSettings
 from jobs.sweep import Sweeper, SweepResult
 from storage import outbox
 from storage.db import Database
+from storage.locks import ProcessLock, server_time
 from storage.models.messaging import OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,10 @@ class JobsRuntime:
         sweep_seconds: int,
         tz: tzinfo,
         trusted: Callable[[], bool] = lambda: True,
+        check_clock: Callable[[datetime | None], Awaitable[None]] | None = None,
     ) -> None:
+        """`check_clock(the database server's time)` runs before each sweep, before `trusted` is asked."""
+        self.check_clock = check_clock
         self.db = db
         self.trusted = trusted  # reminders are never planned from a clock known to be off
         self.sender = sender
@@ -53,6 +57,7 @@ class JobsRuntime:
         self.sweepers = [Sweeper(db, s) for s in settings]
         self.province: ProvinceSettings | None = None
         self._sweeping = asyncio.Lock()  # held during a sweep, so stop() can wait for it to end
+        self.lock = ProcessLock(db)  # one sweeper among replicas sharing the database
 
     def plan(self, settings: Sequence[ReminderSettings], province: ProvinceSettings | None = None) -> None:
         """Sweep these communes (and the province's digest) from now on: they are known only once the database
@@ -62,12 +67,23 @@ class JobsRuntime:
 
     async def job_sweep_reminders(self) -> None:
         """Derive and enqueue what is due in every commune; safe to run twice, from any number of processes."""
+        if self.check_clock is not None:
+            try:
+                await self.check_clock(await server_time(self.db))
+            except Exception:
+                logger.exception("could not check the clock against the database server's")
         if not self.trusted():
             logger.warning("the server clock is off; no reminders planned until it is right")
             return
         queued = expired = 0
         began = time.perf_counter()
         async with self._sweeping:
+            try:
+                if not await self.lock.hold():
+                    return  # another replica sweeps; this one takes over if that one dies
+            except Exception:
+                logger.exception("could not reach the database to take the sweep lock; the next run will try again")
+                return
             for sweeper in self.sweepers:
                 try:
                     result, _ = await sweeper.run(self.clock())
@@ -125,7 +141,7 @@ class JobsRuntime:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         async with self._sweeping:  # a sweep under way finishes before the database is closed
-            pass
+            await self.lock.release()
         self.sender.stop()
         if self._sender_task is not None:
             await self._sender_task

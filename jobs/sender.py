@@ -24,7 +24,7 @@ from bot.core.replies import split_text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs.bundle import notices_of, snoozed_from
 from jobs.ratelimit import RateLimiter
-from storage import chats, outbox, snoozes
+from storage import chats, outbox, sending, snoozes
 from storage.db import Database
 from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 IDLE_WAKE_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300
+LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
 
 
 class OutboxSender:
@@ -46,9 +47,13 @@ class OutboxSender:
         catch_up: timedelta,
         monotonic: Callable[[], float] = time.monotonic,
         observer: Observer = UNOBSERVED,
+        *,
+        owner: str = "",
+        lease: timedelta = LEASE,
     ) -> None:
         self.db = db
         self.observer = observer  # each send's outcome, for /metrics
+        self.owner, self.lease = owner, lease  # who this sender is among replicas, and how long a claim holds
         self.transports = transports
         self.clock = clock  # instants stored in the outbox
         self.tz = tz
@@ -64,7 +69,7 @@ class OutboxSender:
     async def recover(self) -> int:
         """At start: a reminder left `sending` may have arrived, so it becomes `unknown`; a reply is resent."""
         async with self.db.unit_of_work() as session:
-            replies, others = await outbox.recover_sending(session)
+            replies, others = await sending.recover_sending(session, self.clock())
             await session.commit()
         if others:
             logger.warning("%d outbox messages were being sent at a crash; marked unknown", others)
@@ -73,30 +78,40 @@ class OutboxSender:
         return replies + others
 
     async def deliver_now(self, ids: tuple[int, ...] | list[int]) -> None:
-        """Send these just-committed messages (a reply) at once; what cannot go now is left to `run()`."""
-        if not ids:
-            return
-        async with self.db.reading() as session:
-            rows = await outbox.list_sendable(session, self.clock(), ids=ids)
-        for row in rows:
-            limiter = self.limiters.get(row.channel)
-            # A private answer to someone who just wrote goes at once; a group keeps its per-minute pace.
-            wait = limiter.delay(row.chat_id, row.is_group, per_chat=row.is_group) if limiter else 1.0
-            if wait > 0 or not await self._claim(row):
+        """Send these just-committed messages (a reply) at once, in order; what cannot go now is left to `run()`."""
+        waiting, last = list(ids), None
+        while waiting:
+            async with self.db.reading() as session:
+                rows = await sending.list_sendable(session, self.clock(), ids=waiting)
+            if not rows:  # what is left waits for an earlier reply of its chat (maybe another process's), or is gone
                 self.wake()
-                continue
-            limiter.record(row.chat_id, row.is_group)
-            await self._deliver(row)
+                break
+            for row in rows:
+                waiting.remove(row.id)
+                limiter = self.limiters.get(row.channel)
+                # A private answer to someone who just wrote goes at once; a group keeps its per-minute pace.
+                wait = limiter.delay(row.chat_id, row.is_group, per_chat=row.is_group) if limiter else 1.0
+                if wait > 0 or not await self._claim(row):
+                    self.wake()
+                    continue
+                limiter.record(row.chat_id, row.is_group)
+                await self._deliver(row)
+                last = row
+        if last is not None:
+            await self._wake_if_replies_wait(last)
 
     async def step(self) -> float | None:
         """Send every message that may go now; seconds until the next may, or None if nothing is pending."""
         now = self.clock()
         async with self.db.unit_of_work() as session:
-            expired = await outbox.expire_stale(session, due_before=now - self.catch_up)
-            rows = await outbox.list_sendable(session, now)
+            expired = await sending.expire_stale(session, due_before=now - self.catch_up)
+            taken = await sending.recover_sending(session, now, at_start=False)  # from replicas that died
+            rows = await sending.list_sendable(session, now)
             await session.commit()
         if expired:
             logger.warning("%d outbox messages were too old to send after an outage; marked expired", expired)
+        if any(taken):
+            logger.warning("took over the sends of a process that died: %d replies to resend, %d unknown", *taken)
         soonest: float | None = None
         delivered = False
         for row in rows:
@@ -118,7 +133,7 @@ class OutboxSender:
         if delivered:
             return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again
         async with self.db.reading() as session:
-            later = await outbox.next_attempt_at(session, after=now)
+            later = await sending.next_attempt_at(session, after=now)
         if later is not None:
             until = max((later - self.clock()).total_seconds(), 0.0)
             soonest = until if soonest is None else min(soonest, until)
@@ -152,13 +167,22 @@ class OutboxSender:
 
     async def _claim(self, row: OutboxMessage) -> bool:
         async with self.db.unit_of_work() as session:
-            claimed = await outbox.claim_message(session, row.id)
+            now = self.clock()
+            claimed = await sending.claim_message(session, row.id, self.owner, now + self.lease)
             await session.commit()
         return claimed
 
+    async def _wake_if_replies_wait(self, row: OutboxMessage) -> None:
+        """A reply of the same chat that waited for this one (written by another process, or retried) may go now."""
+        if row.kind != OutboxKind.REPLY:
+            return
+        async with self.db.reading() as session:
+            if await sending.replies_waiting(session, row.channel, row.chat_id):
+                self.wake()
+
     async def _finish(self, row: OutboxMessage, status: OutboxStatus, **values: object) -> None:
         async with self.db.unit_of_work() as session:
-            await outbox.finish_message(session, row.id, status, **values)
+            await sending.finish_message(session, row.id, status, **values)
             if row.kind == OutboxKind.BUNDLE and status != OutboxStatus.PENDING:
                 await snoozes.settle_items(session, row, status)  # what it carried was said, or not, with it
             await session.commit()
@@ -246,7 +270,7 @@ class OutboxSender:
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
         """Mark the chat unreachable and tell its commune's admins, in one transaction with the row's outcome."""
         async with self.db.unit_of_work() as session:
-            await outbox.finish_message(session, row.id, OutboxStatus.UNREACHABLE, error=error[:300])
+            await sending.finish_message(session, row.id, OutboxStatus.UNREACHABLE, error=error[:300])
             await chats.mark_unreachable(session, row.channel, row.chat_id, now)
             owner = await chats.describe_chat(session, row.channel, row.chat_id)
             if owner is not None and owner.commune_id is not None:
@@ -264,7 +288,7 @@ class OutboxSender:
         async with self.db.unit_of_work() as session:
             await chats.move_group(session, row.channel, row.chat_id, new_chat_id)
             status = OutboxStatus.FAILED if row.error == "moved" else OutboxStatus.PENDING  # once only
-            await outbox.finish_message(
+            await sending.finish_message(
                 session, row.id, status, chat_id=new_chat_id, next_attempt_at=self.clock(), error="moved"
             )
             await session.commit()

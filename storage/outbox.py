@@ -216,55 +216,6 @@ async def outbox_has(session: AsyncSession, key: OutboxKey) -> bool:
     return bool(await written_chats(session, [key]))
 
 
-async def list_sendable(
-    session: AsyncSession, now: datetime, limit: int = 200, ids: Sequence[int] | None = None
-) -> Sequence[OutboxMessage]:
-    """Pending messages whose next attempt has come, oldest first (only `ids`, if given)."""
-    query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(list(ids)))
-    else:
-        query = query.where(OutboxMessage.next_attempt_at <= now)
-    return (await session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))).all()
-
-
-async def next_attempt_at(session: AsyncSession, after: datetime) -> datetime | None:
-    """When the earliest pending message not yet due (after `after`) may be tried."""
-    return await session.scalar(
-        select(func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > after
-        )
-    )
-
-
-async def claim_message(session: AsyncSession, outbox_id: int) -> bool:
-    """Mark a pending message as being sent; of two senders exactly one wins."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
-    )
-    return result.rowcount == 1
-
-
-async def finish_message(session: AsyncSession, outbox_id: int, status: OutboxStatus, **values: object) -> None:
-    """Record the outcome of an attempt; a secret's text is blanked once it will not be sent again."""
-    finished = update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values)
-    await session.execute(finished)
-    if status != OutboxStatus.PENDING:
-        await session.execute(finished.where(OutboxMessage.secret.is_(True)).values(text=""))
-
-
-async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:
-    """Pending messages that fell due too long ago (the bot was down): recorded as expired, never sent."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at < due_before)
-        .values(status=OutboxStatus.EXPIRED)
-    )
-    return result.rowcount or 0
-
-
 async def supersede(session: AsyncSession, kinds: Iterable[OutboxKind], subject: str) -> int:
     """Pending messages about something now settled (a report submitted, a task closed) are not sent."""
     result = await session.execute(
@@ -277,20 +228,6 @@ async def supersede(session: AsyncSession, kinds: Iterable[OutboxKind], subject:
         .values(status=OutboxStatus.SUPERSEDED)
     )
     return result.rowcount or 0
-
-
-async def recover_sending(session: AsyncSession) -> tuple[int, int]:
-    """After a crash: a reply left 'sending' is sent again (a receipt must arrive); anything else may have
-    arrived, so it becomes 'unknown' and is never resent blindly. (replies retried, others marked unknown)"""
-    replies = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.kind == OutboxKind.REPLY)
-        .values(status=OutboxStatus.PENDING)
-    )
-    others = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING).values(status=OutboxStatus.UNKNOWN)
-    )
-    return replies.rowcount or 0, others.rowcount or 0
 
 
 async def list_outbox(session: AsyncSession, *, status: OutboxStatus | None = None) -> Sequence[OutboxMessage]:

@@ -34,8 +34,9 @@ def sent_at(update: Update) -> datetime | None:
 
 
 def delivery_of(update: Update) -> Delivery:
-    """An update for the inbox, keyed by its update id (a redelivery has the same one)."""
-    return Delivery(str(update.update_id), update.to_dict(), sent_at(update))
+    """An update for the inbox, keyed by its update id (a redelivery has the same one), with its chat."""
+    chat = update.effective_chat
+    return Delivery(str(update.update_id), update.to_dict(), sent_at(update), str(chat.id) if chat else None)
 
 
 def read_body(body: object) -> Delivery | None:

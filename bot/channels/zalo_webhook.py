@@ -47,7 +47,10 @@ def delivery_of(update: dict) -> Delivery:
     key = str(key) if isinstance(key, str | int) and str(key) else ""
     if not key or len(key) > MAX_KEY:
         key = "sha1:" + hashlib.sha1(json.dumps(update, sort_keys=True).encode()).hexdigest()
-    return Delivery(key, update, _sent_at(message.get("date")))
+    chat = message.get("chat")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    chat_id = str(chat_id)[:64] if isinstance(chat_id, str | int) and not isinstance(chat_id, bool) else None
+    return Delivery(key, update, _sent_at(message.get("date")), chat_id)
 
 
 def strip_mention(message_text: str, names: tuple[str, ...]) -> str:

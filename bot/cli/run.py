@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import datetime
 
-from bot.app import App
+from bot.app import AlreadyRunning, App, only_process
 from bot.cli.common import NO_TOKEN, Refusal, channels_of, logger, main_of, run_with_app
 from bot.config import Config
 from bot.core.clock import running_clock
@@ -40,7 +40,14 @@ def cmd_run(args, config: Config) -> int:
         raise Refusal(NO_TOKEN)
     setup_logging(secrets=config.secrets())
     logger.info("starting the bot for %s", config.name)
-    asyncio.run(App(config, channels, servers=servers).run_until_signalled())
+    try:
+        with only_process(config.database.url):
+            asyncio.run(App(config, channels, servers=servers).run_until_signalled())
+    except AlreadyRunning as running:
+        raise Refusal(
+            f"Bot đang chạy trên tệp {running} ở một tiến trình khác; SQLite chỉ cho một tiến trình. "
+            "Dừng tiến trình kia, hoặc dùng PostgreSQL để chạy nhiều bản."
+        ) from None
     return 0
 
 

@@ -181,9 +181,13 @@ add_strings(
             "Vui lòng liên hệ để khắc phục."
         ),
         "who.group": "nhóm của {department}",
+        "inbox.set_aside": (
+            "⚠️ Một tin nhắn {channel} của {who} làm bot dừng đột ngột hai lần nên đã được để riêng, không xử lý "
+            "lại; các tin khác vẫn được trả lời. Vui lòng báo bộ phận kỹ thuật (xem nhật ký của bot)."
+        ),
         "remind.clock": (
-            "⚠️ Đồng hồ máy chủ lệch khoảng {minutes} phút so với giờ của tin nhắn. Bot tạm ngừng tự nhắc việc "
-            "cho đến khi đồng hồ đúng; vui lòng chỉnh giờ hệ thống (đồng bộ NTP)."
+            "⚠️ Đồng hồ máy chủ lệch khoảng {minutes} phút so với giờ của tin nhắn hoặc của máy chủ cơ sở dữ liệu. "
+            "Bot tạm ngừng tự nhắc việc cho đến khi đồng hồ đúng; vui lòng chỉnh giờ hệ thống (đồng bộ NTP)."
         ),
     }
 )

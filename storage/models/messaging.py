@@ -26,6 +26,7 @@ class OutboxKind(StrEnum):
     UNREACHABLE = "unreachable"
     CLOCK = "clock"  # the server's clock disagrees with the messages' dates
     BUNDLE = "bundle"  # everything one chat is reminded of at one reminder time, in one message
+    DEAD_LETTER = "dead_letter"  # an update crashed the bot twice and was set aside
 
 
 class OutboxStatus(StrEnum):
@@ -49,6 +50,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("kind", "subject", "stage", "day", "channel", "chat_id", name="uq_outbox_key"),
         Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +78,8 @@ class OutboxMessage(Base):
     # A one-time link or code: sent without a link preview, its text blanked once it will not be sent again.
     secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     bundle: Mapped[str | None] = mapped_column(String(20))  # a bundled reminder: the stage of its bundle's key
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the process sending it, while `sending`
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # past this, its sender is taken for dead
 
 
 class HandledMessage(Base):
@@ -137,6 +141,7 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("channel", "update_key", name="uq_inbox_key"),
         Index("ix_inbox_unhandled", "handled_at", "id"),
+        Index("ix_inbox_chat", "channel", "chat", "handled_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,5 +150,10 @@ class InboxUpdate(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings that failed with an error
     error: Mapped[str | None] = mapped_column(String(300))
+    chat: Mapped[str | None] = mapped_column(String(64))  # the chat it came from: one chat's updates go in order
+    started: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # handlings begun, crashes too
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the process handling it
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # past this, its handler is taken for dead
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set aside: it crashed the bot twice

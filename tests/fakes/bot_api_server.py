@@ -378,6 +378,11 @@ class FakeBotApi(HttpFake):
             body = {k: v for k, v in copy.deepcopy(original).items() if k != "update_id"}
             return self._enqueue(body)
 
+    def update(self, update_id: int) -> JSONDict:
+        """A copy of an update as queued: what Telegram would POST to a webhook."""
+        with self._cond:
+            return copy.deepcopy(self._history[update_id])
+
     @property
     def pending_updates(self) -> int:
         """How many queued updates the bot has not confirmed yet."""

@@ -9,7 +9,7 @@ import pytest
 from bot.core.permissions import Role
 from bot.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
 from jobs.sender import OutboxSender
-from storage import chats, outbox
+from storage import chats, outbox, sending
 from storage.models.messaging import OutboxKind
 from tests.support.clock import Ticks
 from tests.support.db import inspecting
@@ -141,7 +141,7 @@ async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, tr
     await put(service, "1")
     async with inspecting(service.db) as session:
         row = (await outbox.list_outbox(session))[0]
-        assert await outbox.claim_message(session, row.id)
+        assert await sending.claim_message(session, row.id)
         await session.commit()
     assert await sender.recover() == 1
     await sender.drain()
