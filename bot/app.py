@@ -18,7 +18,7 @@ from bot.core.clock import Clock, local_date, utc_now
 from bot.core.messages import Incoming
 from bot.core.texts import text
 from bot.http_server import HttpServers
-from bot.inbox import ClockWatch, Inbox, process_name
+from bot.inbox import ClockWatch, Inbox, dead_here, process_name
 from bot.metrics import Metrics, mount_health
 from bot.ports import Channel
 from bot.service import Answer, Service
@@ -62,8 +62,9 @@ class App:
         self.name = process_name()  # this process among the replicas sharing the database
         transports = {c.name: c.transport for c in self.channels}
         self.sender = OutboxSender(
-            self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics, owner=self.name
-        )
+            self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics, owner=self.name,
+            gone=lambda owners: dead_here(owners, self.name),
+        )  # fmt: skip
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )

@@ -18,7 +18,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -39,6 +39,28 @@ LEASE = timedelta(seconds=20)  # a claim not renewed for this long belongs to a 
 def process_name() -> str:
     """This process among the replicas: host, pid and a random part (a pid is reused after a restart)."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def dead_here(owners: Iterable[str], me: str) -> list[str]:
+    """The owners (process names) that were processes of this host and are gone: their leases need not run out
+    before a restarted process takes over. A pid alive again (reused) counts as alive, unless it is our own."""
+    host = socket.gethostname()[:30]
+    dead = []
+    for owner in owners:
+        name_host, _, rest = owner.partition(":")
+        pid = rest.partition(":")[0]
+        if name_host != host or not pid.isdigit() or owner == me:
+            continue
+        if int(pid) == os.getpid():
+            dead.append(owner)  # our pid, another name: the process before us
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+        except OSError:
+            pass  # alive, another user's
+    return dead
 
 
 class ClockWatch:
@@ -171,9 +193,11 @@ class Inbox:
         return count
 
     async def release(self) -> None:
-        """At start: leases a dead process left are freed where only one process can run (SQLite)."""
+        """At start: leases a dead process left are freed where only one process can run (SQLite), and, where
+        several share the store, those of this host's processes that are gone (a restart after a crash)."""
         async with self.db.unit_of_work() as session:
-            await inbox.release_leases(session)
+            dead = dead_here(await inbox.lease_holders(session), self.owner)
+            await inbox.release_leases(session, dead)
             await session.commit()
 
     async def _set_aside(self, claimed: inbox.Claimed) -> None:

@@ -50,10 +50,12 @@ class OutboxSender:
         *,
         owner: str = "",
         lease: timedelta = LEASE,
+        gone: Callable[[list[str]], list[str]] = lambda owners: [],
     ) -> None:
         self.db = db
         self.observer = observer  # each send's outcome, for /metrics
         self.owner, self.lease = owner, lease  # who this sender is among replicas, and how long a claim holds
+        self.gone = gone  # which of these senders are known dead (a process of this host): taken over at start
         self.transports = transports
         self.clock = clock  # instants stored in the outbox
         self.tz = tz
@@ -69,7 +71,8 @@ class OutboxSender:
     async def recover(self) -> int:
         """At start: a reminder left `sending` may have arrived, so it becomes `unknown`; a reply is resent."""
         async with self.db.unit_of_work() as session:
-            replies, others = await sending.recover_sending(session, self.clock())
+            dead = self.gone(await sending.sending_holders(session))
+            replies, others = await sending.recover_sending(session, self.clock(), dead=dead)
             await session.commit()
         if others:
             logger.warning("%d outbox messages were being sent at a crash; marked unknown", others)

@@ -120,14 +120,21 @@ async def extend_lease(session: AsyncSession, inbox_id: int, owner: str, lease_u
     return result.rowcount == 1
 
 
-async def release_leases(session: AsyncSession) -> int:
+async def lease_holders(session: AsyncSession) -> list[str]:
+    """The processes holding a lease on an update not yet handled."""
+    held = select(InboxUpdate.claimed_by).where(_waiting(), InboxUpdate.claimed_by.is_not(None)).distinct()
+    return list(await session.scalars(held))
+
+
+async def release_leases(session: AsyncSession, dead: Sequence[str] = ()) -> int:
     """At start, on a store only one process may use (SQLite): every lease is freed, as whatever held one died.
-    Where processes share the store (PostgreSQL) nothing is freed: a lease ends only when it runs out."""
+    Where processes share the store (PostgreSQL) a lease ends when it runs out, or when its holder is `dead`."""
+    leased = and_(_waiting(), InboxUpdate.lease_until.is_not(None))
     if session.get_bind().dialect.name != "sqlite":
-        return 0
-    result = await session.execute(
-        update(InboxUpdate).where(_waiting(), InboxUpdate.lease_until.is_not(None)).values(lease_until=None)
-    )
+        if not dead:
+            return 0
+        leased = and_(leased, InboxUpdate.claimed_by.in_(list(dead)))
+    result = await session.execute(update(InboxUpdate).where(leased).values(lease_until=None))
     return result.rowcount or 0
 
 

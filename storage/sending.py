@@ -98,19 +98,32 @@ async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:
     return result.rowcount or 0
 
 
-async def recover_sending(session: AsyncSession, now: datetime, *, at_start: bool = True) -> tuple[int, int]:
+async def sending_holders(session: AsyncSession) -> list[str]:
+    """The senders holding a message `sending`."""
+    held = select(OutboxMessage.claimed_by).where(OutboxMessage.status == OutboxStatus.SENDING).distinct()
+    return [owner for owner in await session.scalars(held) if owner]
+
+
+async def recover_sending(
+    session: AsyncSession, now: datetime, *, at_start: bool = True, dead: Sequence[str] = ()
+) -> tuple[int, int]:
     """What a dead sender left 'sending': a reply is sent again (a receipt must arrive); anything else may have
     arrived, so it becomes 'unknown' and is never resent blindly. (replies retried, others marked unknown)
 
     On a store one process uses (SQLite) everything 'sending' at start was left by a crash, and nothing later is.
     Where processes share the store (PostgreSQL) only a row whose sender's lease ran out is taken over, at start
-    or at any time after: a replica starting up never takes over another's live sends."""
+    or at any time after, or when its sender is `dead` (a process of this host gone: a restart after a crash): a
+    replica starting up never takes over another's live sends."""
     if session.get_bind().dialect.name == "sqlite":
         if not at_start:
             return 0, 0
         left = OutboxMessage.status == OutboxStatus.SENDING
     else:
-        lapsed = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
+        lapsed = or_(
+            OutboxMessage.lease_until.is_(None),
+            OutboxMessage.lease_until < now,
+            OutboxMessage.claimed_by.in_(list(dead)),
+        )
         left = (OutboxMessage.status == OutboxStatus.SENDING) & lapsed
     freed = {"claimed_by": None, "lease_until": None}
     replies = await session.execute(

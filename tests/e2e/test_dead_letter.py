@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.core.texts import text
 from tests.e2e.conftest import environment
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
@@ -77,6 +79,7 @@ def test_an_update_that_crashed_the_bot_twice_is_set_aside_and_everyone_else_ans
     assert fake.errors == []
 
 
+@pytest.mark.sqlite_only("the file lock is SQLite's; on PostgreSQL several processes are replicas")
 def test_a_second_run_on_the_same_sqlite_file_is_refused_with_a_clear_message(tmp_path, fake, config_path):
     bot = BotProcess(config_path, fake, tmp_path / "bot.log")
     try:
