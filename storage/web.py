@@ -22,6 +22,18 @@ class Holder:
     person_id: int
 
 
+async def _add_token(session: AsyncSession, model, commune_id: int | None, **row) -> None:
+    """Store a new token row (a link or a session) for one of the commune's people, and forget that person's
+    rows of the kind long expired."""
+    await session.execute(
+        delete(model).where(
+            _in(model.commune_id, commune_id), model.person_id == row["person_id"], model.expires_at < row["created_at"]
+        )
+    )
+    session.add(model(commune_id=commune_id, **row))
+    await session.flush()
+
+
 async def add_link(
     session: AsyncSession,
     commune_id: int | None,
@@ -32,17 +44,8 @@ async def add_link(
     expires_at: datetime,
 ) -> None:
     """Store a new sign-in link for one of the commune's people, and forget that person's links long expired."""
-    await session.execute(
-        delete(WebLink).where(
-            _in(WebLink.commune_id, commune_id), WebLink.person_id == person_id, WebLink.expires_at < now
-        )
-    )
-    session.add(
-        WebLink(
-            commune_id=commune_id, person_id=person_id, token_hash=token_hash, created_at=now, expires_at=expires_at
-        )
-    )
-    await session.flush()
+    row = {"person_id": person_id, "token_hash": token_hash, "created_at": now, "expires_at": expires_at}
+    await _add_token(session, WebLink, commune_id, **row)
 
 
 async def claim_link(session: AsyncSession, token_hash: str, now: datetime) -> Holder | None:
@@ -68,17 +71,8 @@ async def add_session(
     expires_at: datetime,
 ) -> None:
     """Open a session for one of the commune's people, and forget that person's sessions long over."""
-    await session.execute(
-        delete(WebSession).where(
-            _in(WebSession.commune_id, commune_id), WebSession.person_id == person_id, WebSession.expires_at < now
-        )
-    )
-    session.add(
-        WebSession(
-            commune_id=commune_id, person_id=person_id, token_hash=token_hash, created_at=now, expires_at=expires_at
-        )
-    )
-    await session.flush()
+    row = {"person_id": person_id, "token_hash": token_hash, "created_at": now, "expires_at": expires_at}
+    await _add_token(session, WebSession, commune_id, **row)
 
 
 async def session_holder(session: AsyncSession, token_hash: str, now: datetime) -> Holder | None:
