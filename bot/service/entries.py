@@ -110,9 +110,15 @@ async def log(
             entry = new_entry(
                 ctx, DossierTally, command.day, dossiers_online=command.online, dossiers_paper=command.paper
             )
-    await entries.add_entry(session, commune.id, entry, code)
-    await ctx.audit("add", entry.kind, entry.number, department=code, day=command.day.isoformat(), text=ctx.typed[:400])
-    return EntryLogged(entry_view(entry, commune, code))
+    return EntryLogged(await record_entry(ctx, entry, code))
+
+
+async def record_entry(ctx: Context, entry: Entry, code: str) -> EntryView:
+    """Store a new entry of the department with its audit line (who, when, what was typed); as a receipt shows it."""
+    await entries.add_entry(ctx.session, ctx.here.id, entry, code)
+    day = entry.occurred_on.isoformat()
+    await ctx.audit("add", entry.kind, entry.number, department=code, day=day, text=ctx.typed[:400])
+    return entry_view(entry, ctx.here, code)
 
 
 async def _same_meeting(ctx: Context, code: str, online: bool, command: LogMeeting) -> Entry | None:

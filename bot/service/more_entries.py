@@ -14,8 +14,7 @@ from bot.core.features.more_entries import (
 from bot.core.permissions import ANY_MEMBER
 from bot.core.registry import Command, Feature
 from bot.service.context import Context
-from bot.service.entries import entry_view, new_entry
-from storage import entries
+from bot.service.entries import new_entry, record_entry
 from storage.models.entries import IncomingDocument, ResolvedTally
 
 
@@ -32,9 +31,7 @@ async def log_resolved(ctx: Context, command: LogResolved) -> object:
         resolved_paper=command.paper,
         resolved_late=command.late,
     )
-    await entries.add_entry(ctx.session, ctx.here.id, entry, code)
-    await ctx.audit("add", entry.kind, entry.number, department=code, day=command.day.isoformat(), text=ctx.typed[:400])
-    return ResolvedLogged(entry_view(entry, ctx.here, code), command.late)
+    return ResolvedLogged(await record_entry(ctx, entry, code), command.late)
 
 
 async def log_incoming(ctx: Context, command: LogIncoming) -> object:
@@ -50,9 +47,7 @@ async def log_incoming(ctx: Context, command: LogIncoming) -> object:
         document_kind=command.kind,
         document_number=command.number,
     )
-    await entries.add_entry(ctx.session, ctx.here.id, entry, code)
-    await ctx.audit("add", entry.kind, entry.number, department=code, day=command.day.isoformat(), text=ctx.typed[:400])
-    return IncomingLogged(entry_view(entry, ctx.here, code))
+    return IncomingLogged(await record_entry(ctx, entry, code))
 
 
 FEATURE = Feature(
