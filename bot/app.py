@@ -147,16 +147,21 @@ class App:
             await channel.start(self.inbox)
 
     async def stop(self) -> None:
-        """Everything, in reverse order: receiving, the HTTP servers, the inbox, jobs, the database."""
-        for channel in reversed(self.channels):
-            try:
-                await channel.stop()
-            except Exception:
-                logger.exception("stopping the %s channel failed", channel.name)
+        """Everything, in reverse order: receiving, the HTTP servers, the inbox (the update in hand is answered),
+        jobs, the channels' connections (nothing is in flight on them any more), the database."""
+        await self._each_channel("stopping", lambda channel: channel.stop())
         await self.servers.stop()
         await self.inbox.stop()
         await self.jobs.stop()
+        await self._each_channel("closing", lambda channel: channel.close())
         await self.db.dispose()
+
+    async def _each_channel(self, doing: str, step) -> None:
+        for channel in reversed(self.channels):
+            try:
+                await step(channel)
+            except Exception:
+                logger.exception("%s the %s channel failed", doing, channel.name)
 
     async def _tell_admins_about_the_clock(self, skew) -> None:
         """Once a day at most: every commune's admins learn that the server's clock is off."""

@@ -139,7 +139,10 @@ class Channel(Protocol):
         """Begin receiving into the inlet."""
 
     async def stop(self) -> None:
-        """Stop receiving and close."""
+        """Stop receiving (the inbox and the sender still finish what they hold, through `transport`)."""
+
+    async def close(self) -> None:
+        """Close the connection, once nothing more will be sent."""
 
     async def handle(self, payload: dict, dispatch: Dispatch) -> None:
         """One stored update: turned into an Incoming (or ignored) and handed to `dispatch`."""

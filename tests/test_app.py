@@ -21,7 +21,7 @@ class Channel(FakeChannel):
     def __init__(self, *, opening=None, starting=None) -> None:
         super().__init__("test")
         self.opening, self.starting = opening, starting
-        self.started = self.stopped = False
+        self.started = self.stopped = self.closed = False
 
     async def open(self) -> None:
         if self.opening is not None:
@@ -34,6 +34,9 @@ class Channel(FakeChannel):
 
     async def stop(self) -> None:
         self.stopped = True
+
+    async def close(self) -> None:
+        self.closed = True
 
 
 async def never() -> None:
@@ -75,6 +78,33 @@ async def test_a_normal_run_starts_then_stops_on_the_signal(config, clock):
     app = App(config, [channel], clock=clock)
     await run(app, stop)
     assert channel.started and channel.stopped
+
+
+async def test_connections_close_only_after_the_inbox_and_the_sender_are_done(config, clock):
+    """A reply in flight when the stop comes is sent and recorded as sent on an open connection: closing the
+    connection first would cut it, and the next start would send it a second time."""
+    stop, order = asyncio.Event(), []
+
+    class Recording(Channel):
+        async def stop(self) -> None:
+            order.append("stop receiving")
+
+        async def close(self) -> None:
+            order.append("close")
+
+    app = App(config, [Recording(starting=stop.set)], clock=clock)
+    for part, name in ((app.inbox, "inbox"), (app.jobs, "jobs")):
+        part.stop = recorded(part.stop, order, name)
+    await run(app, stop)
+    assert order == ["stop receiving", "inbox", "jobs", "close"]
+
+
+def recorded(step, order: list[str], name: str):
+    async def step_recorded() -> None:
+        await step()
+        order.append(name)
+
+    return step_recorded
 
 
 async def test_webhooks_pages_health_and_metrics_share_one_server_on_one_port(config, clock):

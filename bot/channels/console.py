@@ -70,6 +70,9 @@ class ConsoleChannel:
         self._dispatch = inlet.dispatch
 
     async def stop(self) -> None:
+        """Nothing to stop receiving."""
+
+    async def close(self) -> None:
         """Nothing to close."""
 
     async def handle(self, payload: dict, dispatch) -> None:

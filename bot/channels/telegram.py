@@ -166,13 +166,17 @@ class TelegramChannel:
         await register_webhook(self.bot, self.config.webhook, ALLOWED_UPDATES, first_backoff=self.first_backoff)
 
     async def stop(self) -> None:
-        """Stop receiving and close the connection (the webhook stays registered: Telegram keeps what comes)."""
+        """Stop receiving (the webhook stays registered: Telegram keeps what comes)."""
         if self.webhook is not None:
             await self.webhook.close()
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
+            self._polling = None
+
+    async def close(self) -> None:
+        """Close the connection: a reply in flight when the stop came has been sent and recorded by now."""
         await self.bot.shutdown()
 
     async def _poll(self, inlet: Inlet) -> None:

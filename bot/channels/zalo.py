@@ -188,7 +188,7 @@ class ZaloChannel:
         await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
 
     async def stop(self) -> None:
-        """Stop receiving (a poll in flight may carry an update that exists nowhere else: let it land) and close."""
+        """Stop receiving (a poll in flight may carry an update that exists nowhere else: let it land)."""
         self._stopping.set()
         if self._polling is not None:
             with contextlib.suppress(TimeoutError):
@@ -199,6 +199,9 @@ class ZaloChannel:
             self._polling = None
         if self.webhook is not None:
             await self.webhook.close()  # from now on Zalo is answered 503 and keeps what it sends
+
+    async def close(self) -> None:
+        """Close the connection, once the inbox and the sender are done with it."""
         if self._own_http:
             await self.http.aclose()
 

@@ -191,6 +191,7 @@ async def channel(config, zalo, pauses):
     yield channel
     zalo.hang_up()
     await channel.stop()
+    await channel.close()
 
 
 @pytest.mark.parametrize(
@@ -254,6 +255,7 @@ async def test_a_lost_answer_may_have_been_sent_and_a_refused_connection_was_not
 
 async def test_a_client_handed_in_belongs_to_the_caller(channel, zalo):
     await channel.stop()
+    await channel.close()
     assert not zalo.http.is_closed
 
 

@@ -62,6 +62,9 @@ class FakeChannel:
     async def stop(self) -> None:
         pass
 
+    async def close(self) -> None:
+        pass
+
     async def handle(self, payload: dict, dispatch) -> None:
         pass
 
