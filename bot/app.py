@@ -11,7 +11,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.core.clock import Clock, local_date, utc_now
@@ -28,7 +28,7 @@ from jobs.sender import OutboxSender
 from jobs.snapshot import ReminderSettings
 from storage import chats, inbox, outbox
 from storage.db import Database
-from storage.locks import AlreadyRunning, only_process
+from storage.locks import AlreadyRunning, only_process, server_time
 
 __all__ = ["AlreadyRunning", "App", "only_process"]
 from storage.models.messaging import OutboxKind
@@ -46,14 +46,15 @@ class App:
         *,
         clock: Clock = utc_now,
         servers: HttpServers | None = None,
-        database_clock: bool | None = None,
+        reference_clock: bool | None = None,
     ) -> None:
         """`servers` are the HTTP servers the channels' webhooks are on; the web pages join them (or get their
-        own), and every one of them answers /healthz and /metrics. `database_clock`: check the clock against the
-        database server's before each sweep; by default only on real time (a test's own clock is not the server's)."""
+        own), and every one of them answers /healthz and /metrics. `reference_clock`: check the clock before each sweep
+        against one no user can move (`reference_time`); by default only on real time (a test's own clock is not
+        the servers')."""
         self.config = config
         self.clock = clock
-        database_clock = clock is utc_now if database_clock is None else database_clock
+        reference_clock = clock is utc_now if reference_clock is None else reference_clock
         self.channels = list(channels)
         self.db = Database(config.database.url)
         self.catch_up = timedelta(hours=config.reminders.catch_up_hours)
@@ -88,7 +89,8 @@ class App:
             sweep_seconds=config.reminders.sweep_seconds,
             tz=self.tz,
             trusted=lambda: self.watch.trusted,
-            check_clock=self.watch.compare if database_clock else None,
+            check_clock=self.watch.compare if reference_clock else None,
+            reference=self.reference_time,
         )
         self.servers = HttpServers() if servers is None else servers
         if config.web.enabled:
@@ -107,6 +109,13 @@ class App:
                 return await count(session)
 
         return read
+
+    async def reference_time(self) -> datetime | None:
+        """A clock no user and no wrong server clock can move: the database server's (PostgreSQL), else a
+        platform's by the Date header of its latest answer (SQLite has no clock of its own)."""
+        if (database := await server_time(self.db)) is not None:
+            return database
+        return next((now for channel in self.channels if (now := channel.platform_now()) is not None), None)
 
     async def dispatch(self, incoming: Incoming) -> Answer | None:
         """Handle one message and send its reply at once (what cannot go now, the sender retries)."""

@@ -82,18 +82,19 @@ class ClockWatch:
         return self.skew is None and 2020 <= self.clock().year <= 2100
 
     async def compare(self, source: datetime | None) -> None:
-        """Check the clock against a time source that does not depend on users (the database server's clock):
+        """Check the clock against a time source that does not depend on users (the database server's clock, or the
+        platform's by its Date header):
         run before each sweep, so a jump is caught overnight too, when nobody writes."""
         if source is None:
             return  # no such source here (SQLite): the messages' dates remain the check
         skew = source - self.clock()
         if abs(skew) <= SKEW:
             if self.skew is not None:
-                logger.warning("the server clock agrees with the database server's again")
+                logger.warning("the server clock agrees with the reference clock again")
             self.skew = None
             return
         if self.skew is None:
-            logger.warning("the server clock is off by %s against the database server's; reminders paused", skew)
+            logger.warning("the server clock is off by %s against the reference clock; reminders paused", skew)
             self.skew = skew
             if self.on_skew is not None:
                 await self.on_skew(skew)

@@ -144,6 +144,9 @@ class Channel(Protocol):
     async def close(self) -> None:
         """Close the connection, once nothing more will be sent."""
 
+    def platform_now(self) -> datetime | None:
+        """The platform's own time by the Date header of its latest answer (None before the first, or none)."""
+
     async def handle(self, payload: dict, dispatch: Dispatch) -> None:
         """One stored update: turned into an Incoming (or ignored) and handed to `dispatch`."""
 

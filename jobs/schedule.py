@@ -43,9 +43,12 @@ class JobsRuntime:
         tz: tzinfo,
         trusted: Callable[[], bool] = lambda: True,
         check_clock: Callable[[datetime | None], Awaitable[None]] | None = None,
+        reference: Callable[[], Awaitable[datetime | None]] | None = None,
     ) -> None:
-        """`check_clock(the database server's time)` runs before each sweep, before `trusted` is asked."""
+        """`check_clock(reference())` runs before each sweep, before `trusted` is asked: `reference` is a clock no
+        user can move (the database server's by default)."""
         self.check_clock = check_clock
+        self.reference = reference or (lambda: server_time(db))
         self.db = db
         self.trusted = trusted  # reminders are never planned from a clock known to be off
         self.sender = sender
@@ -69,9 +72,9 @@ class JobsRuntime:
         """Derive and enqueue what is due in every commune; safe to run twice, from any number of processes."""
         if self.check_clock is not None:
             try:
-                await self.check_clock(await server_time(self.db))
+                await self.check_clock(await self.reference())
             except Exception:
-                logger.exception("could not check the clock against the database server's")
+                logger.exception("could not check the clock against a reference clock")
         if not self.trusted():
             logger.warning("the server clock is off; no reminders planned until it is right")
             return

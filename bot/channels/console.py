@@ -75,6 +75,9 @@ class ConsoleChannel:
     async def close(self) -> None:
         """Nothing to close."""
 
+    def platform_now(self) -> None:
+        """A terminal has no clock of its own."""
+
     async def handle(self, payload: dict, dispatch) -> None:
         """Nothing is stored for the console: its lines go straight to the service (see `start`)."""
 

@@ -26,8 +26,9 @@ from telegram.error import (
     InvalidToken,
     TelegramError,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels.platform_time import PlatformTime
 from bot.channels.telegram_send import CHANNEL, PROFILE, TelegramTransport
 from bot.channels.telegram_webhook import delivery_of, receiver, register_webhook, use_polling
 from bot.config import TelegramConfig
@@ -129,6 +130,9 @@ class TelegramChannel:
         self._sleep = sleep  # how it waits before trying Telegram again
         self.uploads = uploads  # where a file sent for import (/nhap) is saved
         files = {"base_file_url": config.base_file_url} if config.base_file_url else {}
+        self.time = PlatformTime()  # Telegram's clock, from the Date header of every answer
+        request = request or self._dated_request()
+        get_updates_request = get_updates_request or self._dated_request(connection_pool_size=1)
         self.bot = Bot(
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
@@ -136,6 +140,15 @@ class TelegramChannel:
         self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there
+
+    def _dated_request(self, **pool) -> HTTPXRequest:
+        """python-telegram-bot's own default request (a pool for sends, one connection for getUpdates), reading
+        the Date header of every answer."""
+        return HTTPXRequest(**pool, httpx_kwargs={"event_hooks": {"response": [self.time.on_response]}})
+
+    def platform_now(self):
+        """Telegram's time by its latest answer (None before the first)."""
+        return self.time.now()
 
     async def open(self) -> None:
         """Connect (retrying until Telegram answers) and publish the command menu."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels.platform_time import PlatformTime
 from bot.channels.zalo_webhook import CHANNEL, delivery_of, incoming_of, message_of, receiver
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
@@ -79,10 +80,12 @@ class ZaloApi:
         self.http = http
         self._base = f"{base_url}{token}/"
         self._token = token
+        self.time = PlatformTime()  # Zalo's clock, from the Date header of every answer
 
     async def call(self, method: str, params: dict | None = None, *, limits: Any = httpx.USE_CLIENT_DEFAULT) -> Any:
         """One call (within the client's timeouts, or `limits`); its result, or ZaloError / httpx.HTTPError."""
         response = await self.http.post(self._base + method, json=params or {}, timeout=limits)
+        self.time.observe(response.headers.get("date"))
         return read_envelope(response)
 
     def describe(self, err: BaseException) -> str:
@@ -165,6 +168,10 @@ class ZaloChannel:
         self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+
+    def platform_now(self):
+        """Zalo's time by its latest answer (None before the first)."""
+        return self.api.time.now()
 
     async def open(self) -> None:
         """Connect (retrying until Zalo answers) and, for polling, remove any webhook (it would silence polls)."""

@@ -17,7 +17,8 @@ import json
 import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any, Literal
 
 import httpx
@@ -155,7 +156,13 @@ class MockZalo:
     # ----------------------------------------------------------------- the API
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
-        """The MockTransport handler: `<base_url><token>/<method>` with a JSON body."""
+        """The MockTransport handler: `<base_url><token>/<method>` with a JSON body; every answer dated by the
+        mock's clock, as a real server dates its answers."""
+        response = await self._answer(request)
+        response.headers["Date"] = format_datetime(self.clock().astimezone(UTC), usegmt=True)
+        return response
+
+    async def _answer(self, request: httpx.Request) -> httpx.Response:
         token, _, method = request.url.path.removeprefix("/bot").partition("/")
         if token != self.token:
             return self._error(401, "Unauthorized")

@@ -23,7 +23,7 @@ from tests.support.users import register
 async def app(config):
     async with own_database("clock") as url:
         config = config.model_copy(update={"database": config.database.model_copy(update={"url": url})})
-        app = App(config, [FakeChannel("test")], clock=MutableClock(), database_clock=True)
+        app = App(config, [FakeChannel("test")], clock=MutableClock(), reference_clock=True)
         await app.open()
         yield app
         await app.stop()

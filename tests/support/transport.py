@@ -65,6 +65,9 @@ class FakeChannel:
     async def close(self) -> None:
         pass
 
+    def platform_now(self):
+        return None
+
     async def handle(self, payload: dict, dispatch) -> None:
         pass
 
