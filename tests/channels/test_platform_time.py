@@ -100,7 +100,8 @@ async def test_a_jumped_clock_is_caught_by_the_platforms_and_no_reminder_is_plan
             rows = await stored.list_outbox(session)
         assert [row for row in rows if row.kind in (OutboxKind.REPORT, OutboxKind.TASK)] == []
         [notice] = [row for row in rows if row.kind == OutboxKind.CLOCK]
-        assert (notice.chat_id, notice.text) == ("3001", text("remind.clock", minutes=round(-jump / timedelta(minutes=1))))
+        minutes = round(-jump / timedelta(minutes=1))
+        assert (notice.chat_id, notice.text) == ("3001", text("remind.clock", minutes=minutes))
 
         clock.now = SAID  # set right (NTP): trusted again at the next sweep
         await app.jobs.job_sweep_reminders()
