@@ -78,6 +78,24 @@ def test_a_bad_config_stops_with_the_key_named(tmp_path, capsys):
     assert "commune.timezone" in err and "departments" in err
 
 
+@pytest.mark.sqlite_only("a read-only database is made here as a read-only SQLite file")
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["run"]])
+def test_a_read_only_database_at_start_is_said_in_one_message_without_a_traceback(
+    tmp_path, capsys, monkeypatch, command
+):
+    """As a read-only disk or a file the bot's user cannot write: the bot cannot start, and says why and where."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:never-used")  # the database fails before Telegram is reached
+    (tmp_path / "ro.db").touch()
+    url = f"sqlite+aiosqlite:///file:{tmp_path / 'ro.db'}?mode=ro&uri=true"
+    path = tmp_path / "config.toml"
+    path.write_text(on_database((ROOT / "config.example.toml").read_text(encoding="utf-8"), url), encoding="utf-8")
+    assert main([*command, "--config", str(path)]) == 3
+    said = capsys.readouterr().err  # after the run's log lines, if any: the message, last
+    reason, advice = said.splitlines()[-2:]
+    assert reason == f"Không dùng được cơ sở dữ liệu {url}: attempt to write a readonly database."
+    assert "Traceback" not in said and advice.startswith("Kiểm tra quyền ghi")
+
+
 def test_run_without_a_token_explains_how_to_get_one(config_file, capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["run", "--config", str(config_file)]) == 2

@@ -8,6 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from bot.app import App
 from bot.config import TOKEN_ENV, ZALO_TOKEN_ENV, Config
 from bot.http_server import HttpServer, HttpServers
@@ -73,8 +76,21 @@ def run_with_app(app: App, work):
     return asyncio.run(lifetime())
 
 
+def unusable_database(config: Config, err: OperationalError | InterfaceError) -> str:
+    """What to say when the database cannot be opened or written (a read-only file or disk, a full disk, a server
+    that refuses): which database, the database's own words, and what to check; never a traceback."""
+    url = make_url(config.database.url)
+    where = url.render_as_string(hide_password=True) if url.password else config.database.url
+    reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+    return (
+        f"Không dùng được cơ sở dữ liệu {where}: {reason}.\n"
+        "Kiểm tra quyền ghi của tệp và thư mục chứa nó, dung lượng đĩa, hoặc máy chủ PostgreSQL và tài khoản của bot."
+    )
+
+
 def main_of(command):
-    """A command's entry point: what it refuses is printed on stderr with exit status 2."""
+    """A command's entry point: what it refuses is printed on stderr with exit status 2; a database it cannot use
+    (read-only, full, unreachable) is said in one message with exit status 3, the details in the debug log."""
 
     def entry(args, config: Config) -> int:
         try:
@@ -82,5 +98,9 @@ def main_of(command):
         except Refusal as refusal:
             print(refusal, file=sys.stderr)
             return 2
+        except (OperationalError, InterfaceError) as err:
+            logger.debug("the database cannot be used", exc_info=True)
+            print(unusable_database(config, err), file=sys.stderr)
+            return 3
 
     return entry
