@@ -48,6 +48,8 @@ def test_the_demo_shows_the_reports_owed_and_takes_one_late(capsys, day, code, y
     assert re.search(r"⚠️ Phòng Văn hóa – Xã hội – chưa nộp, trễ \d+ ngày", out), out
     assert re.search(rf"Phòng Văn hóa – Xã hội đã nộp {owed} – nộp muộn \d+ ngày", out), out
     assert "Traceback" not in out and "Dự thảo báo cáo" in out
+    [draft] = re.findall(r"📂 Tệp ở (\S+\.docx)", out)  # the file's full path on this machine, to open it
+    assert draft.startswith("/") and "lelolamviec-demo-" in draft
 
 
 def test_the_demo_serves_its_web_pages_while_the_terminal_waits(capsys):

@@ -9,11 +9,12 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 
 from bot.core.messages import ChannelProfile, Incoming, Outgoing
+from bot.core.texts import text
 from bot.ports import Limits
 from bot.service import Answer
 
 CHANNEL = "console"
-PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=False)
+PROFILE = ChannelProfile(CHANNEL, max_text=4096, buttons=False, files=True)  # a file: where it is on this machine
 
 Dispatch = Callable[[Incoming], Awaitable[Answer | None]]
 
@@ -48,7 +49,8 @@ class ConsoleTransport:
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
     ) -> str:
         if not self._muted and self._listening in (None, chat_id):
-            self.write(message.text if message.attachment is None else f"{message.text}\n[{message.attachment.path}]")
+            file = message.attachment
+            self.write(message.text if file is None else f"{message.text}\n{text('demo.file', path=file.path)}")
         return str(next(self._ids))
 
 

@@ -10,6 +10,7 @@ add_strings(
         "demo.data": (
             "Dữ liệu mẫu và các tệp bot tạo nằm trong {path} (xóa khi thoát). Gõ /help để xem lệnh, /thoat để thoát."
         ),
+        "demo.file": "📂 Tệp ở {path}",
         "demo.choices": "Khi bot hỏi kèm các lựa chọn đánh số, gõ số để chọn.",
         "demo.web": (
             "Trang số liệu chạy ở {url}: gõ /web để nhận đường dẫn đăng nhập, mở bằng trình duyệt trên máy này."
