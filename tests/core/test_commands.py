@@ -126,6 +126,9 @@ def test_meeting_without_mode_asks(message, department):
         ("/vanban dientu 31/02/2026 5/UBND", "parse.bad_date"),
         ("/hop truc_tuyen " + "x" * 301, "parse.too_long"),
         ("/vanban thu", "parse.unknown_document_kind"),
+        ("/vanban dien_tu", "parse.document_number_missing"),  # an issued document has its number, or says none
+        ("/vanban giay Giấy mời họp", "parse.document_number_missing"),
+        ("/vanban dientu hôm qua Về việc A", "parse.document_number_missing"),
         ("/vanban dien_tu " + "1" * 51, "parse.too_long"),
         ("/hoso 5", "parse.missing_counts"),
         ("/hoso -1 2", "parse.bad_count"),
@@ -185,12 +188,12 @@ def test_bad_input_is_refused_with_a_reason(message, key):
 @pytest.mark.parametrize(
     "message,expected",
     [
-        ("/vanban dien_tu", LogDocument(None, DocumentKind.ELECTRONIC, None, "", TODAY)),
+        ("/vanban dien_tu khongso", LogDocument(None, DocumentKind.ELECTRONIC, None, "", TODAY)),
         (
             "/vanban điện tử 125/QĐ-UBND Về việc A",
             LogDocument(None, DocumentKind.ELECTRONIC, "125/QĐ-UBND", "Về việc A", TODAY),
         ),
-        ("/vanban giấy Giấy mời", LogDocument(None, DocumentKind.PAPER, None, "Giấy mời", TODAY)),
+        ("/vanban giấy không số Giấy mời", LogDocument(None, DocumentKind.PAPER, None, "Giấy mời", TODAY)),
         ("/vanban vp mật", LogDocument("vp", DocumentKind.SECRET, None, "", TODAY)),
         ("/hoso 19 1", LogDossiers(None, 19, 1, TODAY)),
         ("/hồ_sơ tthcc 0 3 20/11/2026", LogDossiers("tthcc", 0, 3, date(2026, 11, 20))),

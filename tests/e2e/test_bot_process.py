@@ -83,7 +83,7 @@ WORKED_EXAMPLE = (
         "/hop offline",
     ]
     + [f"/vanban dien_tu {n}/UBND-VHXH" for n in range(1, 10)]
-    + ["/vanban giay", "/vanban mat", "/hoso 19 1"]
+    + ["/vanban giay khongso", "/vanban mat", "/hoso 19 1"]
 )
 
 

@@ -88,7 +88,7 @@ SAMPLE = {
     "toi": "/toi",
     "kenh": "/kenh ca_hai",
     "hop": "/hop kt truc_tuyen",
-    "vanban": "/vanban kt dien_tu",
+    "vanban": "/vanban kt dien_tu khongso",
     "hoso": "/hoso kt 1 1",
     "huy": "/huy",
     "chitieu": "/chitieu",
@@ -211,7 +211,7 @@ async def test_worked_example_through_the_chat(service, focal, leader):
         assert receipt() in await focal.say(line)
     for n in range(9):
         assert "điện tử" in await focal.say(f"/vanban dien_tu {n + 1}/UBND-VHXH")
-    await focal.say("/vanban giay")
+    await focal.say("/vanban giay khongso")
     await focal.say("/vanban mat")
     dossiers = await focal.say("/hoso 19 1")
     assert "19 trực tuyến, 1 trực tiếp (95,0% trực tuyến)" in dossiers
@@ -256,13 +256,23 @@ async def test_leader_is_asked_for_the_department(service, leader):
     assert question.text == text("ask.department") and len(question.options) == 6
     assert question.options[2].command == "/vanban kt dien_tu 12/UBND Về việc A"
     assert "Phòng Kinh tế" in await leader.say("3")
-    assert "Phòng Kinh tế" in await leader.say("/vanban kt dien_tu")
+    assert "Phòng Kinh tế" in await leader.say("/vanban kt dien_tu 13/UBND")
 
 
 async def test_meeting_without_mode_offers_a_choice(service, focal):
     reply = await focal.send("/hop")
     assert [o.command for o in reply.options] == ["/hop vhxh truc_tuyen", "/hop vhxh truc_tiep"]
     assert "trực tiếp" in await focal.say("2")
+
+
+async def test_an_issued_document_without_its_number_is_refused_unless_said_to_have_none(service, focal):
+    refused = await focal.say("/vanban giay Giấy mời họp")
+    assert refused.startswith(text("parse.document_number_missing")) and "khongso" in refused
+    assert await count(service, Entry) == 0
+    assert await focal.say("/vanban giay khongso Giấy mời họp") == (
+        f"{receipt(1)}: văn bản giấy không số ngày 27/11/2026 – Phòng Văn hóa – Xã hội: Giấy mời họp."
+    )
+    assert (await focal.say("/vanban mat")).startswith(receipt(2))  # a secret one is counted only, never numbered
 
 
 async def test_same_document_number_twice_a_year_is_refused(service, focal, leader):

@@ -14,7 +14,7 @@ def phone_lines(reply: str) -> int:
 
 
 async def test_the_first_screen_is_a_line_a_target_with_the_rest_behind_choices(service, focal, leader):
-    for line in ["/hop truc_tuyen", "/hop truc_tiep", "/vanban dien_tu", "/hoso 19 1"]:
+    for line in ["/hop truc_tuyen", "/hop truc_tiep", "/vanban dien_tu 1/UBND", "/hoso 19 1"]:
         assert receipt() in await focal.say(line)
     first = await leader.send("/chitieu")
     lines = first.text.splitlines()

@@ -22,6 +22,7 @@ from bot.core.grammar import (
 )
 from bot.core.texts.catalogue import add_strings, render, text
 from bot.core.texts.format import format_count, format_date, format_percent
+from bot.core.words import compact
 
 MAX_DOCUMENT_NUMBER = 50
 MAX_COUNT = 100_000
@@ -107,6 +108,9 @@ class LogDossiers:
     day: date
 
 
+UNNUMBERED = {compact(word): True for word in ("không số", "khongso", "ko số", "koso")}  # said on purpose
+
+
 def document_number_key(number: str) -> str:
     """The form a số ký hiệu is compared in: '125/QĐ-UBND' and '125/qd-ubnd' are one number."""
     return re.sub(r"\s+", "", fold(number)).upper()
@@ -141,6 +145,8 @@ def parse_document(tokens: Tokens, ctx: ParseContext) -> AskDocumentKind | LogDo
         if len(first) > MAX_DOCUMENT_NUMBER:
             raise ParseError("parse.too_long", limit=MAX_DOCUMENT_NUMBER)
         number = tokens.take()[0]
+    elif tokens.alias(UNNUMBERED) is None:  # an issued document has its số ký hiệu: never filed without a word
+        raise ParseError("parse.document_number_missing")
     return LogDocument(department, kind, number, tokens.summary(), day)
 
 
@@ -209,7 +215,7 @@ add_strings(
             "Ví dụ: /hop tructuyen 12/11 Giao ban tuần, /hop zoom hôm qua Giao ban"
         ),
         "usage.vanban": (
-            "/vanban dientu|giay|mat [ngày] [số ký hiệu] [trích yếu]\n"
+            "/vanban dientu|giay|mat [ngày] <số ký hiệu|khongso> [trích yếu]\n"
             "Ví dụ: /vanban dientu 20/11/2026 15/KH-UBND Kế hoạch tuyên truyền, /vanban giay hôm qua 16/TB-UBND …\n"
             "Văn bản mật: chỉ /vanban mat [ngày], không ghi số hay trích yếu."
         ),
@@ -225,6 +231,10 @@ add_strings(
         "parse.bad_count": "Số hồ sơ “{value}” phải là số nguyên không âm.",
         "parse.count_too_big": "Số hồ sơ “{value}” quá lớn: mỗi lần ghi tối đa {limit} hồ sơ.",
         "parse.secret_details": "Văn bản mật chỉ ghi số lượng: không ghi số ký hiệu hay trích yếu trong ứng dụng chat.",
+        "parse.document_number_missing": (
+            "Văn bản chưa có số ký hiệu: gõ số ngay sau loại văn bản (vd. 12/UBND-VHXH); văn bản không có số thì gõ "
+            "“khongso”."
+        ),
         "parse.zero_counts": "Cả hai số đều bằng 0; không có gì để ghi.",
         "parse.missing_counts": "Thiếu số hồ sơ trực tuyến và trực tiếp.",
         "parse.bad_entry_id": "Số mục “{value}” không hợp lệ.",
@@ -244,6 +254,7 @@ add_strings(
         "document.paper": "giấy",
         "document.secret": "mật",
         "document.number": " số {number}",
+        "document.unnumbered": " không số",
         "document.duplicate": "Văn bản số {number} đã được ghi năm {year} (#{id}); không ghi lại để tránh đếm hai lần.",
         "dossiers.logged": (
             "Đã ghi #{id}: hồ sơ TTHC ngày {day} – {department}: "
@@ -265,7 +276,10 @@ def _mode(entry: EntryView) -> str:
 
 
 def _number(entry: EntryView) -> str:
-    return text("document.number", number=entry.document_number) if entry.document_number else ""
+    if entry.document_number:
+        return text("document.number", number=entry.document_number)
+    issued_unnumbered = entry.kind == "document" and entry.document_kind != DocumentKind.SECRET
+    return text("document.unnumbered") if issued_unnumbered else ""
 
 
 @render.register
