@@ -140,6 +140,7 @@ class EntryDay(Base):
     __tablename__ = "entry_days"
     __table_args__ = (
         in_commune("departments", name="fk_entry_days_department", column="department_id"),
+        Index("ix_entry_days_department", "commune_id", "department_id", "day"),  # one department's days
         {"sqlite_with_rowid": False},  # the rows kept in key order: a period's days are read in one range
     )
 

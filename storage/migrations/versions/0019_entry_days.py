@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("commune_id", "day", "department_id", name=op.f("pk_entry_days")),
         sqlite_with_rowid=False,
     )
+    op.create_index("ix_entry_days_department", "entry_days", ["commune_id", "department_id", "day"])
     names = ", ".join(COUNTERS)
     sums = ", ".join(f"SUM({value})" for value in COUNTERS.values())
     op.execute(
