@@ -58,12 +58,11 @@ def _config(url: str) -> Config:
     return config.model_copy(update={"communes": communes, "database": database})
 
 
-def _row(rng: random.Random, commune_id: int, number: int, departments: list[int], person_id: int) -> dict:
+def _row(rng: random.Random, commune_id: int, number: int, day: date, departments: list[int], person_id: int) -> dict:
     kind = rng.choice(KINDS)
-    day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
     row = dict(commune_id=commune_id, number=number, kind=kind, department_id=rng.choice(departments),
                person_id=person_id, occurred_on=day, year=day.year, summary="", created_at=NOW,
-               source_channel="bench", source_chat_id="seed", source_message_id=str(number),
+               source_channel="bench", source_chat_id="seed", source_message_id=f"{number:07}",
                meeting_online=None, document_kind=None, dossiers_online=None, dossiers_paper=None,
                resolved_online=None, resolved_paper=None, resolved_late=None)  # fmt: skip
     if kind == "meeting":
@@ -80,17 +79,23 @@ def _row(rng: random.Random, commune_id: int, number: int, departments: list[int
 async def _seed(service: Service, person_ids: dict[int, int]) -> None:
     """Every commune's entries in bulk, numbered as the bot numbers them, then its summary rebuilt."""
     rng = random.Random(641)
+    sqlite = service.db.engine.dialect.name == "sqlite"
     for commune in service.communes:
         async with service.db.unit_of_work() as session:
+            if sqlite:  # the load's index pages in memory; the reads after get SQLite's default cache back
+                await session.execute(text("PRAGMA cache_size = -400000"))
             departments = list(await session.scalars(select(Department.id).where(Department.commune_id == commune.id)))
             total = ENTRIES if commune.code == "xa00" else OTHER_ENTRIES
+            days = sorted(FIRST_DAY + timedelta(days=rng.randrange(DAYS)) for _ in range(total))  # numbered in time
             for start in range(0, total, CHUNK):
-                rows = [_row(rng, commune.id, n + 1, departments, person_ids[commune.id])
+                rows = [_row(rng, commune.id, n + 1, days[n], departments, person_ids[commune.id])
                         for n in range(start, min(total, start + CHUNK))]  # fmt: skip
                 await session.execute(insert(Entry.__table__), rows)
             await session.execute(update(Commune).where(Commune.id == commune.id).values(last_entry_number=total))
             await entry_days.rebuild(session, commune.id)
             await session.commit()
+            if sqlite:
+                await session.execute(text("PRAGMA cache_size = -2000"))
     if service.db.engine.dialect.name == "postgresql":
         async with service.db.engine.connect() as connection:  # what autovacuum does after a load like this
             await connection.execute(text("ANALYZE"))
@@ -127,16 +132,17 @@ async def measure(database_url: str) -> list[Figure]:
         for who, user, what in (("leader", "1", "/chitieu, a leader, 1 M entries"),
                                 ("focal", "2", "/chitieu, a focal person, 1 M entries"),
                                 ("province", "3", f"/chitieu, the province table, {COMMUNES} communes")):  # fmt: skip
-            samples = []
+            samples, cpu = [], []
             for _ in range(RUNS):
                 incoming = Incoming("bench", user, f"m{next(messages)}", user, "Bench", "/chitieu")
-                begun = time.perf_counter()
+                begun, begun_cpu = time.perf_counter(), time.process_time()
                 answer = await service.handle(incoming)
                 samples.append((time.perf_counter() - begun) * 1000)
+                cpu.append((time.process_time() - begun_cpu) * 1000)  # this process's, SQLite's thread too
                 assert answer is not None and answer.text
-            p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
-            figures.append(Figure(what, p95, "ms", GOALS[who],
-                                  note=f"p95 of {RUNS} (p50 {p50:.1f} ms); seeded in {seeded:.0f} s"))  # fmt: skip
+            p50, p95, cpu50 = percentile(samples, 0.5), percentile(samples, 0.95), percentile(cpu, 0.5)
+            note = f"p95 of {RUNS} (p50 {p50:.1f} ms, CPU p50 {cpu50:.1f} ms); seeded in {seeded:.0f} s"
+            figures.append(Figure(what, p95, "ms", GOALS[who], note=note))
         return figures
     finally:
         await service.db.dispose()
