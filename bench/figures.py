@@ -2,18 +2,18 @@
 department's table, the plan's other obligations) and a focal person's (the commune and their department) in a
 commune of 1,000,000 entries (40 departments, 5 years), and the province officer's table over 38 communes.
 
-The entries are seeded in bulk (a core INSERT of many rows, as no chat could), then each commune's per-day summary
+The entries are seeded in bulk (straight through the driver, as no chat could), then each commune's per-day summary
 is rebuilt from them, as `python -m bot db rebuild-summary` does."""
 
 from __future__ import annotations
 
 import random
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 
 from bench.harness import Figure, percentile
 from bot.config import Config, DepartmentConfig, load_config
@@ -24,7 +24,6 @@ from bot.service import Service
 from bot.service.access import create_invite
 from storage import entry_days
 from storage.db import Database
-from storage.models.entries import Entry
 from storage.models.people import Commune, Department, Person
 
 PROVINCE = Path(__file__).resolve().parent.parent / "examples" / "province" / "province.toml"
@@ -76,26 +75,42 @@ def _row(rng: random.Random, commune_id: int, number: int, day: date, department
     return row
 
 
+COLUMNS = ("commune_id", "number", "kind", "department_id", "person_id", "occurred_on", "year", "summary",
+           "created_at", "source_channel", "source_chat_id", "source_message_id", "meeting_online", "document_kind",
+           "dossiers_online", "dossiers_paper", "resolved_online", "resolved_paper", "resolved_late")  # fmt: skip
+
+
+async def _load(session, rows: list[dict]) -> None:
+    """Rows into `entries` straight through the driver (SQLite's executemany, PostgreSQL's COPY), in the
+    session's transaction: a million rows through the ORM's parameter handling would take minutes."""
+    driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    if session.get_bind().dialect.name == "postgresql":
+        naive = NOW.astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+        records = [tuple(naive if c == "created_at" else row[c] for c in COLUMNS) for row in rows]
+        await driver.copy_records_to_table("entries", records=records, columns=COLUMNS)
+        return
+    stored = {"created_at": NOW.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")}  # SQLAlchemy's SQLite format
+    records = [tuple(stored.get(c, row[c]) for c in COLUMNS) for row in rows]
+    records = [(*r[:5], r[5].isoformat(), *r[6:]) for r in records]  # occurred_on, as SQLAlchemy's Date stores it
+    marks = ", ".join("?" * len(COLUMNS))
+    await driver.executemany(f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES ({marks})", records)
+
+
 async def _seed(service: Service, person_ids: dict[int, int]) -> None:
     """Every commune's entries in bulk, numbered as the bot numbers them, then its summary rebuilt."""
     rng = random.Random(641)
-    sqlite = service.db.engine.dialect.name == "sqlite"
     for commune in service.communes:
         async with service.db.unit_of_work() as session:
-            if sqlite:  # the load's index pages in memory; the reads after get SQLite's default cache back
-                await session.execute(text("PRAGMA cache_size = -400000"))
             departments = list(await session.scalars(select(Department.id).where(Department.commune_id == commune.id)))
             total = ENTRIES if commune.code == "xa00" else OTHER_ENTRIES
             days = sorted(FIRST_DAY + timedelta(days=rng.randrange(DAYS)) for _ in range(total))  # numbered in time
             for start in range(0, total, CHUNK):
                 rows = [_row(rng, commune.id, n + 1, days[n], departments, person_ids[commune.id])
                         for n in range(start, min(total, start + CHUNK))]  # fmt: skip
-                await session.execute(insert(Entry.__table__), rows)
+                await _load(session, rows)
             await session.execute(update(Commune).where(Commune.id == commune.id).values(last_entry_number=total))
             await entry_days.rebuild(session, commune.id)
             await session.commit()
-            if sqlite:
-                await session.execute(text("PRAGMA cache_size = -2000"))
     if service.db.engine.dialect.name == "postgresql":
         async with service.db.engine.connect() as connection:  # what autovacuum does after a load like this
             await connection.execute(text("ANALYZE"))
