@@ -85,7 +85,7 @@ async def entry_cancelled(session: AsyncSession, entry: Entry) -> None:
     await session.execute(
         delete(EntryDay).where(
             EntryDay.commune_id == entry.commune_id,
-            EntryDay.department_id == entry.department_id,
+            EntryDay.department_id == select(Entry.department_id).where(Entry.id == entry.id).scalar_subquery(),
             EntryDay.day == entry.occurred_on,
             EntryDay.entries == 0,
         )
