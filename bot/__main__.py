@@ -1,4 +1,5 @@
-"""Command line: run, demo, invite, members, revoke, remind, db (upgrade, copy). Arguments only; bot.cli works."""
+"""Command line: run, demo, invite, members, revoke, remind, db (upgrade, copy, rebuild-summary). Arguments only;
+bot.cli works."""
 
 from __future__ import annotations
 
@@ -86,6 +87,11 @@ def parser() -> argparse.ArgumentParser:
     )
     copy.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã cần chép (mặc định: xã duy nhất trong nguồn)")
     copy.set_defaults(func=cli.cmd_db_copy)
+    rebuild = db_sub.add_parser(
+        "rebuild-summary", help="tính lại bảng tổng hợp số liệu theo ngày (dùng cho /chitieu) từ các mục đã ghi"
+    )
+    rebuild.add_argument("--config", required=True)
+    rebuild.set_defaults(func=cli.cmd_db_rebuild_summary)
     return root
 
 

@@ -1,17 +1,19 @@
-"""Entries (meetings, documents, dossier tallies, report submissions) of one commune, and their tallies in SQL."""
+"""Entries (meetings, documents, dossier tallies, report submissions) of one commune, and their tallies in SQL
+(read from the per-day summary each write keeps, `storage/entry_days.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.targets import Counts
-from storage import communes, departments
-from storage.models.entries import Entry
+from storage import communes, departments, entry_days
+from storage.models.entries import Entry, EntryDay
 from storage.models.people import Department
 
 
@@ -22,6 +24,7 @@ async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, depart
     entry.department_id = departments.id_of(commune_id, department)
     session.add(entry)
     await session.flush()
+    await entry_days.entries_added(session, commune_id, entry.number, entry.number)
     return entry
 
 
@@ -40,6 +43,7 @@ async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tup
         entry.commune_id, entry.number, entry.department_id = commune_id, number, ids[code]
     session.add_all([entry for entry, _ in rows])
     await session.flush()
+    await entry_days.entries_added(session, commune_id, last - len(rows) + 1, last)
 
 
 def _loaded(query):
@@ -93,10 +97,11 @@ async def find_recent_meeting(
 
 
 async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: datetime) -> None:
-    """Mark an entry cancelled; the row stays for the audit."""
+    """Mark an entry cancelled, out of the summary too; the row stays for the audit."""
     entry.cancelled_at = now
     entry.cancelled_by_id = by_id
     await session.flush()
+    await entry_days.entry_cancelled(session, entry)
 
 
 def count_where(*conditions) -> object:
@@ -104,45 +109,23 @@ def count_where(*conditions) -> object:
     return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
 
 
-def _tally_columns() -> list:
-    is_meeting = Entry.kind == "meeting"
-    is_document = Entry.kind == "document"
-    return [
-        count_where(is_meeting),
-        count_where(is_meeting, Entry.meeting_online.is_(True)),
-        count_where(is_document),
-        count_where(is_document, Entry.document_kind == "electronic"),
-        count_where(is_document, Entry.document_kind == "paper"),
-        count_where(is_document, Entry.document_kind == "secret"),
-        func.coalesce(func.sum(Entry.dossiers_online), 0).cast(Integer),
-        func.coalesce(func.sum(Entry.dossiers_paper), 0).cast(Integer),
-    ]
-
-
-def _live_between(commune_id: int, start: date, end: date) -> tuple:
-    return (
-        Entry.commune_id == commune_id,
-        Entry.occurred_on.between(start, end),
-        Entry.cancelled_at.is_(None),
-        Entry.kind != "report",
-    )
+COUNTS = tuple(field.name for field in fields(Counts))  # the summary's counters /chitieu's counts are named by
 
 
 async def tally(
     session: AsyncSession, commune_id: int, start: date, end: date, department: str | None = None
 ) -> Counts:
-    """Aggregate the live entries dated within [start, end] in one SQL query, for the commune or a department."""
-    query = select(*_tally_columns()).where(*_live_between(commune_id, start, end))
-    if department is not None:
-        query = query.where(Entry.department_id == departments.id_of(commune_id, department))
+    """Aggregate the live entries dated within [start, end] in one SQL query over the per-day summary, for the
+    commune or a department."""
+    query = select(*entry_days.sums(*COUNTS)).where(*entry_days.within(commune_id, start, end, department))
     row = (await session.execute(query)).one()
     return Counts(*(int(value) for value in row))
 
 
 async def tally_by_department(session: AsyncSession, commune_id: int, start: date, end: date) -> dict[str, Counts]:
     """The same aggregate for every department at once (GROUP BY), by department code."""
-    query = select(Department.code, *_tally_columns()).where(*_live_between(commune_id, start, end))
-    rows = await session.execute(departments.joined(query, Entry.department_id).group_by(Department.code))
+    query = select(Department.code, *entry_days.sums(*COUNTS)).where(*entry_days.within(commune_id, start, end))
+    rows = await session.execute(departments.joined(query, EntryDay.department_id).group_by(Department.code))
     return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 

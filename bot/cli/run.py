@@ -1,4 +1,4 @@
-"""Running the bot, and what runs it once: run, remind, demo, db upgrade."""
+"""Running the bot, and what runs it once: run, remind, demo, db upgrade, db rebuild-summary."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.core.permissions import Role
 from bot.http_server import HttpServers
 from bot.logs import setup_logging
 from jobs.sweep import sweep
+from storage import entry_days
 
 
 def on_port(config: Config, port: int | None) -> Config:
@@ -55,6 +56,23 @@ def cmd_run(args, config: Config) -> int:
 def cmd_db(args, config: Config) -> int:
     run_with_app(App(config), lambda app: asyncio.sleep(0))
     print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    return 0
+
+
+@main_of
+def cmd_db_rebuild_summary(args, config: Config) -> int:
+    """Make every commune's per-day summary of entries again from the entries, each commune in one transaction."""
+
+    async def work(app: App) -> list[tuple[str, int]]:
+        done = []
+        for commune in app.service.communes:
+            async with app.db.unit_of_work() as session:
+                done.append((commune.name, await entry_days.rebuild(session, commune.id)))
+                await session.commit()
+        return done
+
+    for name, days in run_with_app(App(config), work):
+        print(f"{name}: đã tính lại bảng tổng hợp theo ngày từ các mục đã ghi ({days} dòng).")
     return 0
 
 

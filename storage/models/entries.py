@@ -130,3 +130,35 @@ class ReportSubmission(Entry):
     """A department's report for one period (a kind and a year), with the file if one was sent."""
 
     __mapper_args__ = {"polymorphic_identity": "report"}
+
+
+class EntryDay(Base):
+    """What a department's live entries of one day add up to (reports aside): the counters every tally sums, kept
+    in the same transaction as each entry stored or cancelled, so a period's figures read one row a department a
+    day instead of every entry (`storage/entry_days.py`)."""
+
+    __tablename__ = "entry_days"
+    __table_args__ = (
+        in_commune("departments", name="fk_entry_days_department", column="department_id"),
+        Index("ix_entry_days_department", "commune_id", "department_id", "day"),  # one department's days
+        {"sqlite_with_rowid": False},  # the rows kept in key order: a period's days are read in one range
+    )
+
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)  # live entries summed here: a row at 0 is deleted
+    meetings: Mapped[int] = mapped_column(Integer)
+    online_meetings: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    electronic_documents: Mapped[int] = mapped_column(Integer)
+    paper_documents: Mapped[int] = mapped_column(Integer)
+    secret_documents: Mapped[int] = mapped_column(Integer)
+    dossiers_online: Mapped[int] = mapped_column(Integer)
+    dossiers_paper: Mapped[int] = mapped_column(Integer)
+    resolved_online: Mapped[int] = mapped_column(Integer)
+    resolved_paper: Mapped[int] = mapped_column(Integer)
+    resolved_late: Mapped[int] = mapped_column(Integer)
+    incoming_electronic: Mapped[int] = mapped_column(Integer)
+    incoming_paper: Mapped[int] = mapped_column(Integer)
+    incoming_secret: Mapped[int] = mapped_column(Integer)

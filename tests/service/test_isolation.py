@@ -35,7 +35,8 @@ async def fingerprint(service: Service, code: str) -> str:
     async with inspecting(service.db, write=False) as session:
         for table in Base.metadata.sorted_tables:
             if table.name in TENANT_TABLES:
-                rows = await session.execute(select(table).where(table.c.commune_id == commune_id).order_by(table.c.id))
+                query = select(table).where(table.c.commune_id == commune_id)
+                rows = await session.execute(query.order_by(*table.primary_key.columns))
                 digest.update(repr(rows.all()).encode())
     return digest.hexdigest()
 
