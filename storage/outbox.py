@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -196,18 +196,25 @@ async def enqueue_reply(
 
 
 async def written_chats(session: AsyncSession, keys: Iterable[OutboxKey]) -> dict[OutboxKey, set[tuple[str, str]]]:
-    """For each of these keys that has messages written, the (channel, chat id) they were written for."""
+    """For each of these keys that has messages written, the (channel, chat id) they were written for.
+
+    Keys are looked up by kind, stage and day with their subjects in a list: the outbox's key index (kind,
+    subject, stage, day, …) is then probed once per subject, where a tuple IN (VALUES …) scanned it whole."""
     wanted = {(k.kind, k.subject, k.stage, k.day): k for k in keys}
+    subjects: dict[tuple[OutboxKind, str, date], list[str]] = {}
+    for kind, subject, stage, day in wanted:
+        subjects.setdefault((kind, stage, day), []).append(subject)
     found: dict[OutboxKey, set[tuple[str, str]]] = {}
-    items = list(wanted)
-    for start in range(0, len(items), 400):  # stay under the database's limit on bound parameters
-        chunk = items[start : start + 400]
-        columns = (OutboxMessage.kind, OutboxMessage.subject, OutboxMessage.stage, OutboxMessage.day)
-        rows = await session.execute(
-            select(*columns, OutboxMessage.channel, OutboxMessage.chat_id).where(tuple_(*columns).in_(chunk))
-        )
-        for kind, subject, stage, day, channel, chat_id in rows:
-            found.setdefault(wanted[(kind, subject, stage, day)], set()).add((channel, chat_id))
+    for (kind, stage, day), names in subjects.items():
+        for start in range(0, len(names), 500):  # stay under the database's limit on bound parameters
+            query = select(OutboxMessage.subject, OutboxMessage.channel, OutboxMessage.chat_id).where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.stage == stage,
+                OutboxMessage.day == day,
+                OutboxMessage.subject.in_(names[start : start + 500]),
+            )
+            for subject, channel, chat_id in await session.execute(query):
+                found.setdefault(wanted[(kind, subject, stage, day)], set()).add((channel, chat_id))
     return found
 
 
