@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
@@ -103,6 +104,7 @@ async def measure(database_url: str) -> list[Figure]:
             started = time.perf_counter()
             first, _ = await sweeper.run(NOW)
             install = time.perf_counter() - started
+            print(f"  sweep: the very first pass took {install:.1f} s ({scale})", file=sys.stderr, flush=True)
             steady = await timed(lambda i: sweeper.run(NOW + timedelta(minutes=i + 1)), 10)
             restarts = await timed(lambda i: Sweeper(db, settings).run(NOW + timedelta(minutes=20 + i)), 3)
         finally:
