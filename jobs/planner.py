@@ -96,6 +96,20 @@ class Planner:
         self.now_local = world.now.astimezone(settings.tz)
         self.today = self.now_local.date()
         self.cal = settings.calendar
+        self.monday = last_weekly(self.now_local, 0, settings.at)  # this week's nudges
+        # A task's reminder moment depends only on its due day (and not before it existed): found once a due day,
+        # so 40,000 tasks cost a few hundred calendar walks, not 40,000.
+        self._moments: dict[tuple[str, date], tuple | None] = {}
+
+    def _task_moment(
+        self, what: str, task: OpenTask, stage_of: Callable[[date], T | None]
+    ) -> tuple[T, datetime] | None:
+        """The latest moment `stage_of` gives for tasks due when `task` is, unless it came before the task."""
+        key = (what, task.due_on)
+        if key not in self._moments:
+            self._moments[key] = latest_moment(self.now_local, self.settings.at, stage_of)
+        found = self._moments[key]
+        return None if found is None or found[1] < task.created_at else found
 
     def _planned(self, key: outbox.OutboxKey, recipients: Iterable[Recipient], view, moment: datetime) -> list:
         recipients = tuple(recipients)
@@ -172,22 +186,19 @@ class Planner:
         planned, recipients, row = [], self._recipients(task.department), _task_row(task)
         subject = outbox.task_subject(task.id)
         stage_of = lambda d: chase_stage(d, task.due_on, self.cal, TASK_OFFSETS)  # noqa: E731
-        if found := latest_moment(self.now_local, self.settings.at, stage_of, not_before=task.created_at):
+        if found := self._task_moment("chase", task, stage_of):
             stage, moment = found
             key = outbox.OutboxKey(OutboxKind.TASK, subject, stage.kind, stage.day)
             planned += self._planned(key, recipients, TaskNotice(stage.kind, row), moment)
         if task.due_on < self.today:
-            escalation = latest_moment(
-                self.now_local,
-                self.settings.at,
-                lambda d: d if is_escalation_day(d, task.due_on, self.cal) else None,
-                not_before=task.created_at,
+            escalation = self._task_moment(
+                "escalation", task, lambda d: d if is_escalation_day(d, task.due_on, self.cal) else None
             )
             if escalation:
                 day, moment = escalation
                 key = outbox.OutboxKey(OutboxKind.TASK_ESCALATION, subject, "escalation", day)
                 planned += self._planned(key, self.world.leaders, TaskNotice("escalation", row), moment)
-        monday = last_weekly(self.now_local, 0, self.settings.at)
+        monday = self.monday
         quiet_since = task.last_progress_at or task.created_at
         if monday >= task.created_at and quiet_since <= monday - timedelta(days=7):
             key = outbox.OutboxKey(OutboxKind.TASK_NUDGE, subject, "weekly", monday.date())

@@ -1,20 +1,37 @@
-"""A channel's send limits as exact sliding windows: overall, per private chat, per group, and 429 pauses."""
+"""A channel's send limits, exact and pure: a sliding window overall and per group, a token bucket per private
+chat, and 429 pauses.
+
+A send counts from the moment it is recorded (so a concurrent send sees it in flight) at the time it is settled,
+when the platform has answered: the platform saw it no later than that, so the next send, timed from the answer,
+reaches it at least a window later, however long either request took on the way.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.ports import Limits
 
 GLOBAL_WINDOW = 1.0
-PRIVATE_WINDOW = 1.0
 GROUP_WINDOW = 60.0
-LONGEST_WINDOW = max(GLOBAL_WINDOW, PRIVATE_WINDOW, GROUP_WINDOW)
+LONGEST_WINDOW = max(GLOBAL_WINDOW, GROUP_WINDOW)
 # Waits shorter than this are float noise from summing clock readings (a sender that slept exactly the
 # advised delay would otherwise be told to wait another 1e-13 s); a microsecond early is harmless.
 TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A send recorded when it started: what `settle` needs to move it to when it ended."""
+
+    chat_id: str
+    is_group: bool
+    at: float
+    full_at: float  # the private chat's bucket before this send (see RateLimiter._private)
 
 
 def _wait(sends: deque[float] | None, limit: int, window: float, at: float) -> float:
@@ -24,49 +41,69 @@ def _wait(sends: deque[float] | None, limit: int, window: float, at: float) -> f
     return max(0.0, sends[-limit] + window - at)
 
 
+def _move(sends: deque[float], old: float, new: float) -> None:
+    """Count a send at `new` instead of `old`; `new` is the latest reading, so the deque stays in order."""
+    with contextlib.suppress(ValueError):  # already pushed out by newer sends: it no longer counts
+        sends.remove(old)
+    sends.append(new)
+
+
 class RateLimiter:
     """Says how long to wait before the next send to a chat, given the sends recorded so far; never sleeps."""
 
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        self._global: deque[float] = deque(maxlen=self.limits.global_per_second)
-        # Only the last `limit` sends matter for the window check, so each deque is capped at the larger limit
-        # (a chat id is always the same kind, but capping at the larger one stays correct if it is not).
-        self._per_chat_cap = max(self.limits.private_per_second, self.limits.group_per_minute)
-        self._chats: dict[str, deque[float]] = {}
+        self._interval = 1.0 / limits.private_per_second  # a private chat's bucket refills one send this often
+        self._burst = (limits.private_burst - 1) * self._interval  # how far ahead of its pace a chat may run
+        self._global: deque[float] = deque(maxlen=limits.global_per_second)
+        # Only the last `limit` sends matter for a window, so each group's deque is capped at it.
+        self._groups: dict[str, deque[float]] = {}
+        # A private chat's bucket as one number (the generic cell rate algorithm): the instant it is full again.
+        # A send may go while that instant is at most `_burst` ahead; each send moves it one interval on.
+        self._private: dict[str, float] = {}
         self._paused_until = float("-inf")
         self._next_sweep = float("-inf")
 
-    def delay(self, chat_id: str, is_group: bool, *, per_chat: bool = True) -> float:
-        """Seconds to wait before a message to `chat_id` may go (0.0 if now); records nothing.
-
-        Without `per_chat`, only the overall limit and a pause count (an answer to someone who just wrote).
-        """
+    def delay(self, chat_id: str, is_group: bool) -> float:
+        """Seconds to wait before a message to `chat_id` may go (0.0 if now); records nothing."""
         at = self._clock()
-        if not per_chat:
-            chat_wait = 0.0
-        elif is_group:
-            chat_wait = _wait(self._chats.get(chat_id), self.limits.group_per_minute, GROUP_WINDOW, at)
+        if is_group:
+            chat_wait = _wait(self._groups.get(chat_id), self.limits.group_per_minute, GROUP_WINDOW, at)
         else:
-            chat_wait = _wait(self._chats.get(chat_id), self.limits.private_per_second, PRIVATE_WINDOW, at)
+            chat_wait = self._private.get(chat_id, at) - self._burst - at
         global_wait = _wait(self._global, self.limits.global_per_second, GLOBAL_WINDOW, at)
         wait = max(self._paused_until - at, global_wait, chat_wait)
         return wait if wait > TOLERANCE else 0.0
 
-    def record(self, chat_id: str, is_group: bool) -> None:
-        """Note a send to `chat_id` at the clock's current time."""
+    def record(self, chat_id: str, is_group: bool) -> Reservation:
+        """Note a send to `chat_id` starting at the clock's current time; `settle` it when it is answered."""
         at = self._clock()
         self._global.append(at)
-        sends = self._chats.get(chat_id)
-        if sends is None:
-            sends = self._chats[chat_id] = deque(maxlen=self._per_chat_cap)
-        sends.append(at)
+        full_at = self._private.get(chat_id, at)
+        if is_group:
+            sends = self._groups.get(chat_id)
+            if sends is None:
+                sends = self._groups[chat_id] = deque(maxlen=self.limits.group_per_minute)
+            sends.append(at)
+        else:
+            self._private[chat_id] = max(full_at, at) + self._interval
         if at >= self._next_sweep:
             self._sweep(at)
+        return Reservation(chat_id, is_group, at, full_at)
+
+    def settle(self, sent: Reservation) -> None:
+        """The send was answered: it counts from now, when the platform had surely seen it."""
+        at = self._clock()
+        _move(self._global, sent.at, at)
+        if sent.is_group:
+            _move(self._groups.setdefault(sent.chat_id, deque(maxlen=self.limits.group_per_minute)), sent.at, at)
+        else:
+            pace = max(sent.full_at, at) + self._interval
+            self._private[sent.chat_id] = max(self._private.get(sent.chat_id, pace), pace)
 
     def prune(self) -> None:
-        """Drop every timestamp older than the longest window, and the chats left with none."""
+        """Forget every send older than the longest window, and the chats left with nothing to remember."""
         self._sweep(self._clock())
 
     def pause(self, seconds: float) -> None:
@@ -80,17 +117,18 @@ class RateLimiter:
     @property
     def tracked_chats(self) -> frozenset[str]:
         """The chats whose recent sends are still remembered."""
-        return frozenset(self._chats)
+        return frozenset(self._groups) | frozenset(self._private)
 
     def _sweep(self, at: float) -> None:
-        """Prune all windows at `at`; the next full sweep is due one longest window later."""
-        horizon = at - LONGEST_WINDOW
-        while self._global and self._global[0] <= horizon:
+        """Prune all windows and full buckets at `at`; the next full sweep is due one longest window later."""
+        while self._global and self._global[0] <= at - GLOBAL_WINDOW:
             self._global.popleft()
-        for chat_id in list(self._chats):
-            sends = self._chats[chat_id]
-            while sends and sends[0] <= horizon:
+        for chat_id in list(self._groups):
+            sends = self._groups[chat_id]
+            while sends and sends[0] <= at - GROUP_WINDOW:
                 sends.popleft()
             if not sends:
-                del self._chats[chat_id]
+                del self._groups[chat_id]
+        for chat_id in [chat for chat, full_at in self._private.items() if full_at <= at]:
+            del self._private[chat_id]
         self._next_sweep = at + LONGEST_WINDOW

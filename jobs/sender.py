@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.bundle import Bundle, render_bundle
@@ -22,6 +23,7 @@ from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
+from jobs.budget import SharedBudget
 from jobs.bundle import notices_of, snoozed_from
 from jobs.ratelimit import RateLimiter
 from storage import chats, outbox, sending, snoozes
@@ -33,6 +35,14 @@ logger = logging.getLogger(__name__)
 IDLE_WAKE_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300
 LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of trying to send a row: whether it was attempted, and how long its channel must now wait."""
+
+    attempted: bool
+    wait: float | None = None
 
 
 class OutboxSender:
@@ -61,6 +71,14 @@ class OutboxSender:
         self.tz = tz
         self.catch_up = catch_up  # a message due longer ago than this is stale: expired, not sent
         self.limiters = {name: RateLimiter(t.limits, monotonic) for name, t in transports.items()}  # pacing
+        # Replicas sharing the store share each channel's sends per second through it; one process needs only its own.
+        shared = sending.shared_by_replicas(db)
+        holder = owner or f"sender-{id(self):x}"
+        self.budgets = {
+            name: SharedBudget(db, name, t.limits.global_per_second, clock, holder)
+            for name, t in transports.items()
+            if shared
+        }
         self._wakeup = asyncio.Event()
         self._stopping = False
 
@@ -92,13 +110,11 @@ class OutboxSender:
             for row in rows:
                 waiting.remove(row.id)
                 limiter = self.limiters.get(row.channel)
-                # A private answer to someone who just wrote goes at once; a group keeps its per-minute pace.
-                wait = limiter.delay(row.chat_id, row.is_group, per_chat=row.is_group) if limiter else 1.0
-                if wait > 0 or not await self._claim(row):
+                # A private chat's bucket lets a person's quick burst be answered at once; a group keeps its pace.
+                wait = limiter.delay(row.chat_id, row.is_group) if limiter else 1.0
+                if wait > 0 or not (await self._send(row)).attempted:
                     self.wake()
                     continue
-                limiter.record(row.chat_id, row.is_group)
-                await self._deliver(row)
                 last = row
         if last is not None:
             await self._wake_if_replies_wait(last)
@@ -117,22 +133,21 @@ class OutboxSender:
             logger.warning("took over the sends of a process that died: %d replies to resend, %d unknown", *taken)
         soonest: float | None = None
         delivered = False
+        spent: set[str] = set()  # channels whose deployment-wide budget is used up for now
         for row in rows:
             limiter = self.limiters.get(row.channel)
-            if limiter is None:
-                continue  # a channel this process does not serve
+            if limiter is None or row.channel in spent:
+                continue  # a channel this process does not serve, or must wait for
             wait = limiter.delay(row.chat_id, row.is_group)
-            if wait > 0:
-                soonest = wait if soonest is None else min(soonest, wait)
-                continue
-            if not await self._claim(row):
-                continue
-            limiter.record(row.chat_id, row.is_group)
-            pause = await self._deliver(row)
-            if pause:  # that channel's limiter now holds its other chats; the other channels go on
-                soonest = pause if soonest is None else min(soonest, pause)
-                continue
-            delivered = True
+            if wait == 0:
+                outcome = await self._send(row)
+                if outcome.wait is None:
+                    delivered = delivered or outcome.attempted
+                    continue
+                wait = outcome.wait  # the channel's pause (a 429), or the deployment's budget spent
+                if not outcome.attempted:
+                    spent.add(row.channel)
+            soonest = wait if soonest is None else min(soonest, wait)
         if delivered:
             return 0.0  # an attempt may have queued more (an admin notice, a moved group's retry): look again
         async with self.db.reading() as session:
@@ -167,6 +182,27 @@ class OutboxSender:
         """Finish the current pass and return from `run()`."""
         self._stopping = True
         self._wakeup.set()
+
+    async def _send(self, row: OutboxMessage) -> Outcome:
+        """Send a row its chat's pace allows now: within the deployment's budget, if claimed, counted by the limiter
+        from its start and timed from its answer."""
+        budget = self.budgets.get(row.channel)
+        slot = await budget.take() if budget else None
+        if isinstance(slot, float):
+            return Outcome(attempted=False, wait=slot)
+        if not await self._claim(row):  # another sender has it
+            if slot is not None:
+                await budget.settle(slot, used=False)
+            return Outcome(attempted=False)
+        limiter = self.limiters[row.channel]
+        started = limiter.record(row.chat_id, row.is_group)
+        try:
+            pause = await self._deliver(row)
+        finally:
+            limiter.settle(started)
+            if slot is not None:
+                await budget.settle(slot)
+        return Outcome(attempted=True, wait=pause)
 
     async def _claim(self, row: OutboxMessage) -> bool:
         async with self.db.unit_of_work() as session:
@@ -235,6 +271,8 @@ class OutboxSender:
         except RetryLater as err:
             self.observer.sent(row.channel, err)
             self.limiters[row.channel].pause(err.seconds)
+            if budget := self.budgets.get(row.channel):
+                await budget.pause(err.seconds)  # every replica holds, not only this one
             retry_at = now + timedelta(seconds=err.seconds)
             await self._finish(row, OutboxStatus.PENDING, next_attempt_at=retry_at, error=str(err))
             logger.warning("rate limited by %s for %.0fs", row.channel, err.seconds)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -195,19 +195,44 @@ async def enqueue_reply(
     return ids
 
 
+CHAT_SEPARATOR, CHATS_SEPARATOR = "\x1f", "\x1e"  # never in a channel's name or a chat id
+
+
+def _chats_of_key(session: AsyncSession):
+    """Every chat of a key's messages in one string ("channel<US>chat<RS>…"): one row a key, not a row a chat."""
+    chat = OutboxMessage.channel + CHAT_SEPARATOR + OutboxMessage.chat_id
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(chat, CHATS_SEPARATOR)
+    return func.group_concat(chat, CHATS_SEPARATOR)
+
+
 async def written_chats(session: AsyncSession, keys: Iterable[OutboxKey]) -> dict[OutboxKey, set[tuple[str, str]]]:
-    """For each of these keys that has messages written, the (channel, chat id) they were written for."""
+    """For each of these keys that has messages written, the (channel, chat id) they were written for.
+
+    Keys are looked up by kind, stage and day with their subjects in a list, so the outbox's key index (kind,
+    subject, stage, day, …) is probed once per subject (a tuple IN (VALUES …) scanned it whole), and a key's
+    chats come back as one row (a restart's first pass reads hundreds of thousands of them)."""
     wanted = {(k.kind, k.subject, k.stage, k.day): k for k in keys}
+    subjects: dict[tuple[OutboxKind, str, date], list[str]] = {}
+    for kind, subject, stage, day in wanted:
+        subjects.setdefault((kind, stage, day), []).append(subject)
     found: dict[OutboxKey, set[tuple[str, str]]] = {}
-    items = list(wanted)
-    for start in range(0, len(items), 400):  # stay under the database's limit on bound parameters
-        chunk = items[start : start + 400]
-        columns = (OutboxMessage.kind, OutboxMessage.subject, OutboxMessage.stage, OutboxMessage.day)
-        rows = await session.execute(
-            select(*columns, OutboxMessage.channel, OutboxMessage.chat_id).where(tuple_(*columns).in_(chunk))
-        )
-        for kind, subject, stage, day, channel, chat_id in rows:
-            found.setdefault(wanted[(kind, subject, stage, day)], set()).add((channel, chat_id))
+    chats = _chats_of_key(session)
+    for (kind, stage, day), names in subjects.items():
+        for start in range(0, len(names), 500):  # stay under the database's limit on bound parameters
+            query = (
+                select(OutboxMessage.subject, chats)
+                .where(
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.stage == stage,
+                    OutboxMessage.day == day,
+                    OutboxMessage.subject.in_(names[start : start + 500]),
+                )
+                .group_by(OutboxMessage.subject)
+            )
+            for subject, joined in await session.execute(query):
+                pairs = (pair.split(CHAT_SEPARATOR, 1) for pair in joined.split(CHATS_SEPARATOR))
+                found[wanted[(kind, subject, stage, day)]] = {(channel, chat_id) for channel, chat_id in pairs}
     return found
 
 

@@ -1,19 +1,26 @@
 """The outbox's sending side: what may go now, claimed under a lease, its outcome, and what a dead sender left.
 
 Any number of processes may send from one outbox: a claim is a conditional update that exactly one wins, it
-carries the sender's lease, and a chat's replies go in the order they were written.
+carries the sender's lease, and a chat's replies go in the order they were written. Where they share the store
+(PostgreSQL) they share a channel's sends per second too, as slots in it (`take_slot`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
+from storage.db import Database
+from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, SendSlot
+
+SLOT_WINDOW = timedelta(seconds=1)  # a slot is one send a second
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _reply_waits():
@@ -133,3 +140,83 @@ async def recover_sending(
     )
     others = await session.execute(update(OutboxMessage).where(left).values(status=OutboxStatus.UNKNOWN, **freed))
     return replies.rowcount or 0, others.rowcount or 0
+
+
+# --- the deployment's sends per second, shared by replicas ------------------------------------------------------
+
+
+def shared_by_replicas(db: Database) -> bool:
+    """Whether several processes may send from this store (PostgreSQL; one process owns an SQLite file)."""
+    return db.engine.dialect.name != "sqlite"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A send slot taken: settled when the send was answered, or released untouched when it did not go."""
+
+    channel: str
+    number: int
+    holder: str
+    free_before: datetime  # when it was free, to give it back unused
+
+
+async def add_slots(session: AsyncSession, channel: str, count: int) -> None:
+    """Make sure a channel has `count` slots (a rate raised in the configuration adds the missing ones)."""
+    blank = {"channel": channel, "free_at": NEVER, "paused_until": NEVER, "holder": ""}
+    rows = [{**blank, "slot": n} for n in range(count)]
+    await session.execute(postgresql_insert(SendSlot).on_conflict_do_nothing(), rows)
+
+
+async def take_slot(
+    session: AsyncSession, channel: str, count: int, holder: str, now: datetime, lease: timedelta
+) -> Slot | None:
+    """Take the longest-free of the first `count` slots, held by `holder` until `lease` from now unless settled;
+    None when every one was used within the last second (or the channel is paused). Replicas never wait on
+    each other: a slot another is taking is skipped."""
+    pick = (
+        select(SendSlot.slot, SendSlot.free_at)
+        .where(
+            SendSlot.channel == channel,
+            SendSlot.slot < count,
+            SendSlot.free_at <= now,
+            SendSlot.paused_until <= now,
+        )
+        .order_by(SendSlot.free_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    free = (await session.execute(pick)).first()
+    if free is None:
+        return None
+    taken = update(SendSlot).where(SendSlot.channel == channel, SendSlot.slot == free.slot)
+    await session.execute(taken.values(free_at=now + lease, holder=holder))
+    return Slot(channel, free.slot, holder, free.free_at)
+
+
+async def next_slot_at(session: AsyncSession, channel: str, count: int) -> datetime:
+    """When a slot of the channel may next be free: the earliest, or the end of a pause if later."""
+    row = (
+        await session.execute(
+            select(func.min(SendSlot.free_at), func.max(SendSlot.paused_until)).where(
+                SendSlot.channel == channel, SendSlot.slot < count
+            )
+        )
+    ).one()
+    return max(row[0] or NEVER, row[1] or NEVER)
+
+
+async def settle_slot(session: AsyncSession, slot: Slot, now: datetime, *, used: bool = True) -> None:
+    """The send was answered at `now`: the slot is free a second later (unused: free again as it was)."""
+    free_at = now + SLOT_WINDOW if used else slot.free_before
+    await session.execute(
+        update(SendSlot)
+        .where(SendSlot.channel == slot.channel, SendSlot.slot == slot.number, SendSlot.holder == slot.holder)
+        .values(free_at=free_at)
+    )
+
+
+async def pause_slots(session: AsyncSession, channel: str, until: datetime) -> None:
+    """The platform asked to slow down: no replica takes a slot of this channel before `until`."""
+    await session.execute(
+        update(SendSlot).where(SendSlot.channel == channel, SendSlot.paused_until < until).values(paused_until=until)
+    )

@@ -136,7 +136,7 @@ class TelegramChannel:
         self.bot = Bot(
             token, base_url=config.base_url, request=request, get_updates_request=get_updates_request, **files
         )
-        self.transport = TelegramTransport(self.bot)
+        self.transport = TelegramTransport(self.bot, config.messages_per_second)
         self.webhook = receiver(config.webhook, server) if config.mode == "webhook" else None
         self._polling: asyncio.Task | None = None
         self._menus: dict[str, tuple[str, ...]] = {}  # private chat -> the menu last set there

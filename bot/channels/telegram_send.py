@@ -36,10 +36,10 @@ class TelegramTransport:
 
     channel = CHANNEL
     profile = PROFILE
-    limits = Limits(global_per_second=20, private_per_second=1, group_per_minute=17)
-
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, messages_per_second: int = Limits.global_per_second) -> None:
         self.bot = bot
+        # Telegram's limits: 30 a second overall, a short burst then 1 a second to a chat, 20 a minute to a group.
+        self.limits = Limits(global_per_second=messages_per_second)
 
     async def send(
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None

@@ -73,7 +73,7 @@ class ZaloWebhookConfig(WebhookConfig):
 
 
 class TelegramConfig(Section):
-    """`[telegram]`: the bot token (or TELEGRAM_BOT_TOKEN), the Bot API server, polling or webhook."""
+    """`[telegram]`: the bot token (or TELEGRAM_BOT_TOKEN), the Bot API server, polling or webhook, pacing."""
 
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
@@ -81,6 +81,8 @@ class TelegramConfig(Section):
     mode: Literal["polling", "webhook"] = "polling"
     poll_timeout: int = Field(default=30, ge=0, le=60)
     webhook: TelegramWebhookConfig = TelegramWebhookConfig()
+    # Telegram's limit for a bot's messages in a second, for the whole deployment; more only with paid broadcasts.
+    messages_per_second: int = Field(default=30, ge=1, le=1000)
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> TelegramConfig:

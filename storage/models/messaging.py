@@ -157,3 +157,16 @@ class InboxUpdate(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # the process handling it
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # past this, its handler is taken for dead
     dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set aside: it crashed the bot twice
+
+
+class SendSlot(Base):
+    """One of a channel's sends per second for the whole deployment: a replica takes a free slot for each send and
+    frees it a second after the platform answered, so all replicas together keep to the platform's rate."""
+
+    __tablename__ = "send_slots"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    free_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it may be taken again
+    paused_until: Mapped[datetime] = mapped_column(UTCDateTime)  # the channel's 429, seen by every replica
+    holder: Mapped[str] = mapped_column(String(80), default="")  # who took it last: only they settle it

@@ -124,14 +124,14 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
     clock = running_clock(instant("2026-11-27T08:00"))  # the test's own time, running on from a fixed instant
     service = Service(config, db, clock)
     await service.prepare()
-    fake.rate_limit(per_chat_per_second=1, global_per_second=20, group_per_minute=17, retry_after=1)
+    fake.telegram_limits()  # 30/s overall, a burst of 5 then 1/s to a chat, 20/min to a group
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
     now = service.clock()
     async with inspecting(db) as session:
-        everyone = [chats.Recipient("telegram", str(5000 + i), False) for i in range(25)]
+        everyone = [chats.Recipient("telegram", str(5000 + i), False) for i in range(35)]
         key = outbox.OutboxKey(OutboxKind.TASK, "a", "x", now.date())
         await outbox.enqueue(session, key, everyone, "Tin A", due_at=now, now=now)
-        for n in range(3):
+        for n in range(7):  # past the chat's burst
             one = [chats.Recipient("telegram", "4000", False)]
             key = outbox.OutboxKey(OutboxKind.TASK, f"b{n}", "x", now.date())
             await outbox.enqueue(session, key, one, f"Tin B{n}", due_at=now, now=now)
@@ -142,7 +142,7 @@ async def test_sender_obeys_the_limits_and_a_429(config_path, fake):
         )
         await sender.drain()
     delivered = fake.sent()
-    assert len(delivered) == 28 and len({(m["chat_id"], m["text"]) for m in delivered}) == 28
+    assert len(delivered) == 42 and len({(m["chat_id"], m["text"]) for m in delivered}) == 42
     assert fake.too_many_requests == 0, "the sender itself kept within every limit"
     async with inspecting(db) as session:
         assert {r.status for r in await outbox.list_outbox(session)} == {OutboxStatus.SENT}

@@ -32,6 +32,11 @@ Behaviour worth knowing:
 * ``block_chat`` / ``migrate_chat`` affect every ``send*`` and ``edit*`` call to that chat; rate
   limits count successful ``send*`` calls (not sendChatAction). Refused calls still appear in
   ``calls()`` but never in ``sent()``.
+* Rate limits are off unless asked for: ``rate_limit(...)`` sets sliding windows (and a private
+  chat's burst), ``telegram_limits()`` Telegram's own (30/s overall, a burst of 5 then 1/s to a
+  private chat, 20/min to a group). A send over them gets 429 with ``retry_after``: the whole
+  seconds until it would have been allowed, unless a fixed one is given. Time is ``clock``
+  (``time.monotonic`` unless the test passes its own).
 * PTB >= 22.2 emits a PTBDeprecationWarning whenever a RetryAfter is *constructed* (its
   ``__init__`` reads ``retry_after``) unless ``PTB_TIMEDELTA=1`` is set: with
   ``filterwarnings = error`` every 429 becomes that warning, so set the variable in such tests.
@@ -48,6 +53,7 @@ import copy
 import html
 import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -159,7 +165,8 @@ class _RateLimits:
     per_chat_per_second: float | None = None
     global_per_second: float | None = None
     group_per_minute: float | None = None
-    retry_after: int = 1
+    retry_after: int | None = 1  # None: the seconds until the send would have gone, rounded up
+    private_burst: int | None = None  # a private chat's bucket: this many at once, refilled per_chat_per_second
 
     @property
     def active(self) -> bool:
@@ -176,6 +183,7 @@ class FakeBotApi(HttpFake):
         *,
         first_name: str = "Bình Lư Test Bot",
         verbose: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(verbose=verbose)
         self.token = token
@@ -206,7 +214,9 @@ class FakeBotApi(HttpFake):
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._limits = _RateLimits()
-        self._window = SendWindow(horizon=60)
+        self._clock = clock
+        self._window = SendWindow(horizon=60, clock=clock)
+        self._buckets: dict[int, float] = {}  # a private chat's bucket: when it is full again
 
         self._handlers: dict[str, Callable[[JSONDict], Response]] = {
             name.lower(): handler
@@ -485,12 +495,24 @@ class FakeBotApi(HttpFake):
         per_chat_per_second: float | None = None,
         global_per_second: float | None = None,
         group_per_minute: float | None = None,
-        retry_after: int = 1,
+        retry_after: int | None = 1,
+        private_burst: int | None = None,
     ) -> None:
-        """Answer 429 to sends over these sliding-window limits; all None switches it off."""
+        """Answer 429 to sends over these sliding-window limits (with ``private_burst``, a private chat gets a
+        token bucket of that many refilled at ``per_chat_per_second``); all None switches it off."""
         with self._cond:
-            self._limits = _RateLimits(per_chat_per_second, global_per_second, group_per_minute, retry_after)
+            self._limits = _RateLimits(
+                per_chat_per_second, global_per_second, group_per_minute, retry_after, private_burst
+            )
             self._window.clear()
+            self._buckets.clear()
+
+    def telegram_limits(self) -> None:
+        """Enforce Telegram's limits: 30 sends a second overall, a burst of 5 then 1 a second to a private chat,
+        20 a minute to a group; a 429 says how long until the send would have been allowed."""
+        self.rate_limit(
+            per_chat_per_second=1, global_per_second=30, group_per_minute=20, retry_after=None, private_burst=5
+        )
 
     def fail_next(
         self,
@@ -546,6 +568,7 @@ class FakeBotApi(HttpFake):
                 status, body = ok(True)
             if status == 200 and outgoing and isinstance(chat_id, int):
                 self._window.add(chat_id)
+                self._fill_bucket(chat_id)
             self._cond.notify_all()
             return status, body
 
@@ -560,25 +583,46 @@ class FakeBotApi(HttpFake):
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": self._migrated[chat_id]},
             )
-        if check_rate and self._over_limit(chat_id):
+        wait = self._over_limit(chat_id) if check_rate else None
+        if wait is not None:
             self.too_many_requests += 1
             retry = self._limits.retry_after
+            retry = max(1, math.ceil(wait)) if retry is None else retry
             return error(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         return None
 
-    def _over_limit(self, chat_id: int) -> bool:
+    def _over_limit(self, chat_id: int) -> float | None:
+        """Seconds until a send to ``chat_id`` would be allowed, or None if it is allowed now."""
         limits = self._limits
         if not limits.active:
-            return False
-        if limits.per_chat_per_second is not None and self._window.count(1, chat_id) >= limits.per_chat_per_second:
-            return True
-        if limits.global_per_second is not None and self._window.count(1) >= limits.global_per_second:
-            return True
-        return (
-            limits.group_per_minute is not None
-            and chat_id < 0
-            and self._window.count(60, chat_id) >= limits.group_per_minute
-        )
+            return None
+        waits = []
+        if limits.per_chat_per_second is not None:
+            if limits.private_burst is not None and chat_id > 0:
+                tolerance = (limits.private_burst - 1) / limits.per_chat_per_second
+                waits.append(self._buckets.get(chat_id, 0.0) - tolerance - self._clock())
+            else:
+                waits.append(self._window_wait(1, chat_id, limits.per_chat_per_second))
+        if limits.global_per_second is not None:
+            waits.append(self._window_wait(1, None, limits.global_per_second))
+        if limits.group_per_minute is not None and chat_id < 0:
+            waits.append(self._window_wait(60, chat_id, limits.group_per_minute))
+        wait = max(waits, default=0.0)
+        return wait if wait > 0 else None
+
+    def _window_wait(self, seconds: float, chat_id: int | None, limit: float) -> float:
+        """Seconds until fewer than ``limit`` sends fall in the last ``seconds`` (0 or less: now)."""
+        sends = self._window.within(seconds, chat_id)
+        if len(sends) < limit:
+            return 0.0
+        return sends[-int(limit)] + seconds - self._clock()
+
+    def _fill_bucket(self, chat_id: int) -> None:
+        """A send went to a private chat: its bucket holds one send fewer."""
+        limits = self._limits
+        if limits.private_burst is not None and limits.per_chat_per_second is not None and chat_id > 0:
+            now = self._clock()
+            self._buckets[chat_id] = max(self._buckets.get(chat_id, now), now) + 1 / limits.per_chat_per_second
 
     # ----------------------------------------------------------------- method handlers
 

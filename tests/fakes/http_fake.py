@@ -121,13 +121,14 @@ class MethodQueues(Generic[T]):
 class SendWindow:
     """When recent sends went to which chat, for sliding-window rate limits; hold the fake's lock."""
 
-    def __init__(self, horizon: float) -> None:
+    def __init__(self, horizon: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.horizon = horizon
+        self.clock = clock
         self._sends: deque[tuple[float, Hashable]] = deque()
 
     def add(self, chat: Hashable) -> None:
         """Count one send to ``chat`` now."""
-        self._sends.append((time.monotonic(), chat))
+        self._sends.append((self.clock(), chat))
 
     def clear(self) -> None:
         """Forget every send."""
@@ -135,10 +136,14 @@ class SendWindow:
 
     def count(self, seconds: float, chat: Hashable | None = None) -> int:
         """Sends within the last ``seconds`` (at most ``horizon``), to ``chat`` or to any chat."""
-        now = time.monotonic()
+        return len(self.within(seconds, chat))
+
+    def within(self, seconds: float, chat: Hashable | None = None) -> list[float]:
+        """When the sends within the last ``seconds`` went (to ``chat`` or to any chat), oldest first."""
+        now = self.clock()
         while self._sends and self._sends[0][0] <= now - self.horizon:
             self._sends.popleft()
-        return sum(1 for t, c in self._sends if t > now - seconds and (chat is None or c == chat))
+        return [t for t, c in self._sends if t > now - seconds and (chat is None or c == chat)]
 
 
 def _still_connected(connection: socket.socket) -> bool:

@@ -1,4 +1,5 @@
-"""The outbox's rate limiter on a hand-moved clock: global, per private chat, per group, pauses, memory."""
+"""The outbox's rate limiter on a hand-moved clock: global, a private chat's bucket, per group, a send counted
+from its answer, pauses, memory."""
 
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ def send(limiter: RateLimiter, chat_id: str, is_group: bool = False) -> None:
 
 
 def test_default_limits_are_telegrams():
-    assert Limits() == Limits(global_per_second=20, private_per_second=1, group_per_minute=17)
+    assert Limits() == Limits(global_per_second=30, private_per_second=1, group_per_minute=17, private_burst=5)
 
 
-@pytest.mark.parametrize("field", ["global_per_second", "private_per_second", "group_per_minute"])
+@pytest.mark.parametrize("field", ["global_per_second", "private_per_second", "group_per_minute", "private_burst"])
 def test_limits_must_be_positive(field: str):
     with pytest.raises(ValueError, match=field):
         Limits(**{field: 0})
@@ -66,40 +67,100 @@ def test_delay_records_nothing(limiter: RateLimiter):
 
 
 @pytest.mark.parametrize("is_group", [False, True])
-def test_twenty_at_once_then_the_21st_waits_for_the_first_to_leave(
+def test_thirty_at_once_then_the_31st_waits_for_the_first_to_leave(
     limiter: RateLimiter, clock: FakeClock, is_group: bool
 ):
-    for i in range(20):
+    for i in range(30):
         send(limiter, f"chat{i}", is_group)
-    assert limiter.delay("chat20", is_group) == pytest.approx(1.0)
+    assert limiter.delay("chat30", is_group) == pytest.approx(1.0)
     clock.advance(0.5)
-    assert limiter.delay("chat20", is_group) == pytest.approx(0.5)
+    assert limiter.delay("chat30", is_group) == pytest.approx(0.5)
     clock.advance(0.5)
-    send(limiter, "chat20", is_group)
+    send(limiter, "chat30", is_group)
 
 
 def test_global_window_slides_send_by_send(limiter: RateLimiter, clock: FakeClock):
-    for i in range(20):
+    for i in range(30):
         send(limiter, f"chat{i}")
         clock.advance(0.01)
-    # Sends at +0.00 … +0.19, now +0.20: the first leaves the window at +1.00.
-    assert limiter.delay("late", False) == pytest.approx(0.8)
-    clock.advance(0.8)
+    # Sends at +0.00 … +0.29, now +0.30: the first leaves the window at +1.00.
+    assert limiter.delay("late", False) == pytest.approx(0.7)
+    clock.advance(0.7)
     send(limiter, "late")
-    # The second (at +0.01) is now the oldest of the last 20.
+    # The second (at +0.01) is now the oldest of the last 30.
     assert limiter.delay("later", False) == pytest.approx(0.01)
 
 
-def test_private_chat_gets_one_per_second(limiter: RateLimiter, clock: FakeClock):
-    send(limiter, "alice")
+def test_private_chat_gets_a_burst_of_five_then_one_per_second(limiter: RateLimiter, clock: FakeClock):
+    for _ in range(5):
+        send(limiter, "alice")  # a person's quick burst of commands is answered at once
     assert limiter.delay("alice", False) == pytest.approx(1.0)
     assert limiter.delay("bob", False) == 0.0  # other chats are not held up
     clock.advance(0.25)
     assert limiter.delay("alice", False) == pytest.approx(0.75)
     clock.advance(0.75)
-    assert limiter.delay("alice", False) == 0.0
     send(limiter, "alice")
+    assert limiter.delay("alice", False) == pytest.approx(1.0), "the bucket refills one send a second"
+    clock.advance(1.0)
+    send(limiter, "alice")
+
+
+def test_a_private_bucket_refills_to_its_capacity_and_no_more(limiter: RateLimiter, clock: FakeClock):
+    for _ in range(5):
+        send(limiter, "alice")
+    clock.advance(2.5)  # two and a half sends refilled
+    send(limiter, "alice")
+    send(limiter, "alice")
+    assert limiter.delay("alice", False) == pytest.approx(0.5)
+    clock.advance(3600.0)  # a long quiet: the bucket is full, not fuller
+    for _ in range(5):
+        send(limiter, "alice")
     assert limiter.delay("alice", False) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("rate", "burst", "waits"), [(2, 1, [0.5]), (1, 3, [0.0, 0.0, 1.0]), (4, 2, [0.0, 0.25])])
+def test_private_bucket_follows_its_rate_and_burst(clock: FakeClock, rate: int, burst: int, waits: list[float]):
+    limiter = RateLimiter(Limits(private_per_second=rate, private_burst=burst), clock=clock)
+    observed = []
+    for _ in waits:
+        limiter.record("alice", False)
+        observed.append(limiter.delay("alice", False))
+    assert observed == pytest.approx(waits)
+
+
+def test_a_send_counts_from_when_it_was_answered(limiter: RateLimiter, clock: FakeClock):
+    slow = limiter.record("chat0", False)
+    clock.advance(0.3)  # the platform took 0.3 s to answer it: it may have counted it as late as that
+    limiter.settle(slow)
+    for i in range(1, 30):
+        send(limiter, f"chat{i}")
+    assert limiter.delay("late", False) == pytest.approx(1.0), "a second from the answer, not from the start"
+
+
+def test_a_send_in_flight_counts_before_it_is_answered(limiter: RateLimiter, clock: FakeClock):
+    flying = [limiter.record(f"chat{i}", False) for i in range(30)]
+    assert limiter.delay("other", False) == pytest.approx(1.0)
+    clock.advance(0.5)
+    for sent in flying:
+        limiter.settle(sent)
+    assert limiter.delay("other", False) == pytest.approx(1.0)
+
+
+def test_settling_a_private_send_delays_its_chat_by_the_time_it_took(clock: FakeClock):
+    limiter = RateLimiter(Limits(private_burst=1), clock=clock)
+    sent = limiter.record("alice", False)
+    clock.advance(0.2)
+    limiter.settle(sent)
+    assert limiter.delay("alice", False) == pytest.approx(1.0)
+
+
+def test_settling_a_group_send_moves_it_in_the_minute(limiter: RateLimiter, clock: FakeClock):
+    first = limiter.record("group", True)
+    clock.advance(1.0)
+    limiter.settle(first)
+    for _ in range(16):
+        send(limiter, "group", is_group=True)
+    assert limiter.delay("group", True) == pytest.approx(60.0)
 
 
 @pytest.mark.parametrize(
@@ -129,14 +190,14 @@ def test_group_gets_17_per_minute(limiter: RateLimiter, clock: FakeClock, step: 
 def test_group_is_not_limited_per_second_beyond_the_global(limiter: RateLimiter):
     for _ in range(17):
         send(limiter, "group", is_group=True)
-    # Three more sends to other chats fill the global window exactly.
-    for i in range(3):
+    # Thirteen more sends to other chats fill the global window exactly.
+    for i in range(13):
         send(limiter, f"private{i}")
     assert limiter.delay("other-group", True) == pytest.approx(1.0)
 
 
 def test_group_waits_for_the_longer_of_global_and_its_own(limiter: RateLimiter, clock: FakeClock):
-    for i in range(20):
+    for i in range(30):
         send(limiter, f"chat{i}")
     clock.advance(0.5)
     for _ in range(17):
@@ -149,11 +210,14 @@ def test_group_waits_for_the_longer_of_global_and_its_own(limiter: RateLimiter, 
 
 
 def test_custom_limits(clock: FakeClock):
-    limiter = RateLimiter(Limits(global_per_second=2, private_per_second=2, group_per_minute=1), clock=clock)
+    limits = Limits(global_per_second=2, private_per_second=2, group_per_minute=1, private_burst=1)
+    limiter = RateLimiter(limits, clock=clock)
     send(limiter, "alice")
+    assert limiter.delay("alice", False) == pytest.approx(0.5)
+    clock.advance(0.5)
     send(limiter, "alice")
-    assert limiter.delay("alice", False) == pytest.approx(1.0)
-    assert limiter.delay("bob", False) == pytest.approx(1.0)  # global of 2
+    assert limiter.delay("alice", False) == pytest.approx(0.5)
+    assert limiter.delay("bob", False) == pytest.approx(0.5)  # global of 2: the first left at +1.0
     clock.advance(1.0)
     send(limiter, "group", is_group=True)
     assert limiter.delay("group", True) == pytest.approx(60.0)
@@ -201,9 +265,12 @@ def test_forgets_chats_with_no_recent_sends(limiter: RateLimiter, clock: FakeClo
         limiter.record(f"chat{i}", False)
     limiter.record("group", True)
     assert len(limiter.tracked_chats) == 51
-    clock.advance(59.0)
+    clock.advance(0.5)
     limiter.prune()
-    assert len(limiter.tracked_chats) == 51  # still inside the longest (group) window
+    assert len(limiter.tracked_chats) == 51  # a private bucket one send short until a second has passed
+    clock.advance(58.5)
+    limiter.prune()
+    assert limiter.tracked_chats == frozenset({"group"})  # still inside its minute
     clock.advance(1.0)
     limiter.prune()
     assert limiter.tracked_chats == frozenset()
@@ -223,7 +290,7 @@ def test_memory_per_chat_is_bounded(limiter: RateLimiter, clock: FakeClock):
         limiter.record("group", True)
         limiter.record("alice", False)
         clock.advance(0.001)
-    assert all(len(sends) <= 17 for sends in limiter._chats.values())
-    assert len(limiter._global) <= 20
+    assert all(len(sends) <= 17 for sends in limiter._groups.values())
+    assert len(limiter._global) <= 30
     # Capping memory keeps the answer exact: the 17th-latest group send is what counts.
     assert limiter.delay("group", True) == pytest.approx(60.0 - 0.017)

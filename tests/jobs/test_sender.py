@@ -148,14 +148,31 @@ async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, tr
     assert transport.sent == [] and await statuses(service) == {"1": "unknown"}
 
 
-async def test_private_chat_is_paced_to_one_a_second(service, sender, transport, ticks):
-    await put(service, "1", subject="a")
-    await put(service, "1", subject="b")
-    assert await sender.step() == 0.0 and len(transport.sent) == 1
-    assert await sender.step() == 1.0 and len(transport.sent) == 1
+async def test_private_chat_gets_a_burst_then_one_a_second(service, sender, transport, ticks):
+    for subject in "abcdefg":
+        await put(service, "1", subject=subject)
+    assert await sender.step() == 0.0 and len(transport.sent) == 5, "a burst of five goes at once"
+    assert await sender.step() == 1.0 and len(transport.sent) == 5
+    ticks.now += 1.0
+    assert await sender.step() == 0.0 and len(transport.sent) == 6
+    assert await sender.step() == 1.0 and len(transport.sent) == 6
     ticks.now += 1.0
     await sender.drain()
-    assert len(transport.sent) == 2
+    assert len(transport.sent) == 7
+
+
+async def test_a_quick_burst_of_five_replies_goes_at_once_the_sixth_waits(service, sender, transport):
+    replies = []
+    for n in range(6):
+        async with inspecting(service.db) as session:
+            parts = [outbox.ReplyPart(f"Trả lời {n}")]
+            recipient = chats.Recipient("test", "1", False)
+            replies.append(await outbox.enqueue_reply(session, recipient, f"1:m{n}", parts, now=NOW, day=NOW.date()))
+            await session.commit()
+    for ids in replies:
+        await sender.deliver_now(ids)
+    assert transport.texts("1") == [f"Trả lời {n}" for n in range(5)]
+    assert await sender.step() == 1.0, "the sixth waits for the chat's bucket to refill"
 
 
 async def test_a_message_that_waited_past_the_cutoff_expires_instead_of_going_late(service, sender, transport, clock):

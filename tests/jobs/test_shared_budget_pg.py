@@ -1,0 +1,118 @@
+"""Replicas sharing one PostgreSQL database share a channel's sends per second: two senders together stay within
+the budget, a slot frees a second after its send was answered, and one replica's 429 holds the other."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.ports import Limits, RetryLater
+from jobs.sender import OutboxSender
+from storage import chats, outbox
+from storage.db import Database
+from storage.models.messaging import OutboxKind
+from tests.support.clock import MutableClock, Ticks, instant
+from tests.support.postgres import own_database
+from tests.support.transport import FakeTransport
+
+NOW = instant("2026-11-27T08:00")
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+async def url() -> AsyncIterator[str]:
+    async with own_database("budget") as url:
+        db = Database(url)
+        await db.upgrade()
+        await db.dispose()
+        yield url
+
+
+class Replica:
+    """A sender of its own process: its own connections, limiter and monotonic clock; the wall clock is shared."""
+
+    def __init__(self, url: str, name: str, clock: MutableClock) -> None:
+        self.db = Database(url)
+        self.ticks = Ticks()
+        self.transport = FakeTransport(limits=Limits(global_per_second=3))
+        self.sender = OutboxSender(
+            self.db, {"test": self.transport}, clock, TZ, timedelta(hours=24), monotonic=self.ticks, owner=name
+        )
+
+
+@pytest.fixture
+async def replicas(url: str) -> AsyncIterator[tuple[Replica, Replica, MutableClock]]:
+    clock = MutableClock(NOW)
+    a, b = Replica(url, "a", clock), Replica(url, "b", clock)
+    yield a, b, clock
+    await a.db.dispose()
+    await b.db.dispose()
+
+
+async def queue(db: Database, count: int) -> None:
+    async with db.unit_of_work() as session:
+        recipients = [chats.Recipient("test", str(n), False) for n in range(count)]
+        key = outbox.OutboxKey(OutboxKind.TASK, "s", "st", NOW.date())
+        await outbox.enqueue(session, key, recipients, "Nhắc", due_at=NOW, now=NOW)
+        await session.commit()
+
+
+def later(clock: MutableClock, seconds: float, *replicas: Replica) -> None:
+    clock.advance(seconds=seconds)
+    for replica in replicas:
+        replica.ticks.now += seconds
+
+
+async def test_two_replicas_together_stay_within_the_budget(replicas):
+    a, b, clock = replicas
+    await queue(a.db, 10)
+    assert await a.sender.step() == 0.0 and len(a.transport.sent) == 3
+    assert await b.sender.step() == pytest.approx(1.0), "b's own limiter would allow it; the deployment's not"
+    assert b.transport.sent == []
+    later(clock, 0.5, a, b)
+    assert await b.sender.step() == pytest.approx(0.5) and b.transport.sent == []
+    later(clock, 0.5, a, b)
+    await b.sender.step()
+    await a.sender.step()
+    assert len(a.transport.sent) + len(b.transport.sent) == 6
+    later(clock, 1.0, a, b)
+    for _ in range(4):
+        await a.sender.step()
+        await b.sender.step()
+        later(clock, 1.0, a, b)
+    chats_sent = [s.chat_id for s in a.transport.sent + b.transport.sent]
+    assert sorted(chats_sent, key=int) == [str(n) for n in range(10)], "each once, none missed"
+
+
+async def test_a_slot_is_timed_from_the_answer_not_the_start(replicas):
+    a, b, clock = replicas
+    await queue(a.db, 4)
+    slow = a.transport.send
+
+    async def answered_late(*args, **kwargs):
+        later(clock, 0.4)  # the platform took 0.4 s to answer
+        return await slow(*args, **kwargs)
+
+    a.transport.send = answered_late
+    await a.sender.step()
+    assert len(a.transport.sent) == 3
+    later(clock, 0.1, b)  # 1.3 s after the first send started, 0.9 s after it was answered
+    assert await b.sender.step() == pytest.approx(0.1) and b.transport.sent == []
+    later(clock, 0.1, b)
+    await b.sender.step()
+    assert b.transport.texts() == ["Nhắc"]
+
+
+async def test_a_429_at_one_replica_holds_the_other(replicas):
+    a, b, clock = replicas
+    await queue(a.db, 3)
+    a.transport.failures["0"] = [RetryLater(30)]
+    await a.sender.step()
+    later(clock, 2.0, a, b)
+    assert await b.sender.step() == pytest.approx(28.0) and b.transport.sent == []
+    later(clock, 28.0, a, b)
+    await b.sender.step()
+    assert sorted(s.chat_id for s in b.transport.sent) == ["0", "1", "2"] and a.transport.sent == []
