@@ -22,6 +22,7 @@ from bot.core.messages import Attachment, Button, Outgoing
 from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
+from bot.core.texts import text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs.budget import SharedBudget
 from jobs.bundle import notices_of, snoozed_from
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 IDLE_WAKE_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300
+CONFIRM_UNREACHABLE = timedelta(minutes=1)  # a chat that refused us (403) is tried once more before it is "blocked"
+UNCONFIRMED = "unreachable, to be confirmed: "
+REFUSED_REPLY = "refused"  # the stage of the plain message that says a reply could not be shown
 LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
 
 
@@ -290,14 +294,19 @@ class OutboxSender:
                 logger.warning("outbox message %d may or may not have arrived; not resending", row.id)
         except Unreachable as err:
             self.observer.sent(row.channel, err)
-            await self._unreachable(row, now, str(err))
+            if row.error and row.error.startswith(UNCONFIRMED):
+                await self._unreachable(row, now, str(err))
+            else:  # a one-off 403 (a platform's hiccup) must not tell the admins someone blocked the bot
+                retry_at = now + CONFIRM_UNREACHABLE
+                await self._finish(
+                    row, OutboxStatus.PENDING, next_attempt_at=retry_at, error=f"{UNCONFIRMED}{err}"[:300]
+                )
         except ChatMoved as err:
             self.observer.sent(row.channel, err)
             await self._moved(row, err.new_chat_id)
         except Exception as err:  # Rejected, or a bug: record it and go on with the others
             self.observer.sent(row.channel, err)
-            await self._finish(row, OutboxStatus.FAILED, error=f"{type(err).__name__}: {err}"[:300])
-            logger.warning("outbox message %d failed: %s", row.id, err)
+            await self._failed(row, now, err)
         else:
             self.observer.sent(row.channel)
             await self._finish(row, OutboxStatus.SENT, sent_at=self.clock(), message_id=message_id)
@@ -307,6 +316,23 @@ class OutboxSender:
         first = 1 if row.kind == OutboxKind.REPLY else 5  # someone is waiting for a receipt: try again soon
         backoff = timedelta(seconds=min(first * 2 ** min(row.attempts - 1, 10), MAX_BACKOFF_SECONDS))
         await self._finish(row, OutboxStatus.PENDING, next_attempt_at=now + backoff, error=str(err)[:300])
+
+    async def _failed(self, row: OutboxMessage, now: datetime, err: Exception) -> None:
+        """A send refused for good (a 400) or a bug: recorded; the asker of a refused reply is told, once, in a plain
+        message (what they sent was done: only its answer could not be shown)."""
+        logger.warning("outbox message %d failed: %s", row.id, err)
+        async with self.db.unit_of_work() as session:
+            await sending.finish_message(
+                session, row.id, OutboxStatus.FAILED, error=f"{type(err).__name__}: {err}"[:300]
+            )
+            if row.kind == OutboxKind.REPLY and not row.stage.startswith(REFUSED_REPLY):
+                recipient = chats.Recipient(row.channel, row.chat_id, row.is_group)
+                told = [outbox.ReplyPart(text("reply.refused"))]
+                await outbox.enqueue_reply(
+                    session, recipient, row.subject, told, now=now, day=row.day, stage=REFUSED_REPLY
+                )
+            await session.commit()
+        self.wake()
 
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
         """Mark the chat unreachable and tell its commune's admins, in one transaction with the row's outcome."""

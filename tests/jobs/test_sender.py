@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.core.permissions import Role
-from bot.ports import ChatMoved, MaybeSent, NotSent, RetryLater, Unreachable
-from jobs.sender import OutboxSender
+from bot.core.texts import text
+from bot.ports import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from jobs.sender import CONFIRM_UNREACHABLE, REFUSED_REPLY, OutboxSender
 from storage import chats, outbox, sending
 from storage.models.messaging import OutboxKind
 from tests.support.clock import Ticks
@@ -64,19 +65,60 @@ async def test_sends_each_once(service, sender, transport):
     assert await statuses(service) == {"1": "sent", "2": "sent"}
 
 
-async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(service, sender, transport):
+async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(
+    service, sender, transport, clock, ticks
+):
     await register(service, "900", Role.ADMIN)
     await register(service, "1", Role.FOCAL, "kt")
     await settle_replies(service)
-    transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")]
+    transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")] * 2
     await put(service, "1", "2", "3")
     await sender.drain()
+    assert (await statuses(service))["1"] == "pending" and sent(transport) == [("2", "Nhắc"), ("3", "Nhắc")]
+    clock.now, ticks.now = clock.now + CONFIRM_UNREACHABLE, ticks.now + CONFIRM_UNREACHABLE.total_seconds()
+    await sender.drain()  # refused again a minute later: blocked
     states = await statuses(service)
     assert states["1"] == "unreachable" and states["900"] == "sent"
     assert states["2"] == states["3"] == "sent"
     assert any(chat == "900" and "Người dùng 1" in text for chat, text in sent(transport))
     async with inspecting(service.db) as session:
         assert await chats.list_department_recipients(session, 1, ["kt"]) == []
+
+
+async def test_a_one_off_refusal_is_tried_again_and_raises_no_alarm(service, sender, transport, clock, ticks):
+    await register(service, "900", Role.ADMIN)
+    await register(service, "1", Role.FOCAL, "kt")
+    await settle_replies(service)
+    transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")]  # once: a platform's hiccup
+    await put(service, "1")
+    await sender.drain()
+    clock.now, ticks.now = clock.now + CONFIRM_UNREACHABLE, ticks.now + CONFIRM_UNREACHABLE.total_seconds()
+    await sender.drain()
+    assert await statuses(service) == {"1": "sent"} and sent(transport) == [("1", "Nhắc")]  # no admin was told
+    async with inspecting(service.db) as session:
+        assert [r.chat_id for r in await chats.list_department_recipients(session, 1, ["kt"])] == ["1"]
+
+
+async def test_a_refused_reply_is_said_once_in_a_plain_message(service, sender, transport):
+    async with inspecting(service.db) as session:
+        recipient = chats.Recipient("test", "1", False)
+        parts = [outbox.ReplyPart("Đã ghi #1 <b>")]
+        await outbox.enqueue_reply(session, recipient, "1:m1", parts, now=NOW, day=NOW.date())
+        await session.commit()
+    transport.failures["1"] = [Rejected("Bad Request: can't parse entities")] * 2  # the plain message too
+    await sender.drain()
+    async with inspecting(service.db) as session:
+        rows = await outbox.list_outbox(session)
+    assert [(r.stage, r.status, r.text) for r in rows] == [
+        ("1", "failed", "Đã ghi #1 <b>"),
+        (f"{REFUSED_REPLY}1", "failed", text("reply.refused")),  # refused too: nothing more is written
+    ]
+    transport.failures["1"] = [Rejected("Bad Request: can't parse entities")]
+    async with inspecting(service.db) as session:
+        await outbox.enqueue_reply(session, recipient, "1:m2", parts, now=NOW, day=NOW.date())
+        await session.commit()
+    await sender.drain()
+    assert sent(transport) == [("1", text("reply.refused"))]  # the asker is told
 
 
 async def test_retry_after_pauses_everything_then_resends(service, sender, transport, clock, ticks):

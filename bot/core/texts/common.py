@@ -52,6 +52,10 @@ add_strings(
         "choice.expired": "Lựa chọn này đã hết hạn. Vui lòng gõ lại lệnh.",
         "choice.stale": "Câu hỏi trước đã hết hiệu lực vì bạn đã gõ lệnh khác. Vui lòng gõ lại lệnh.",
         "choice.used": "Lựa chọn này đã được trả lời.",
+        "reply.refused": (
+            "⚠️ Tin bạn vừa gửi đã được xử lý, nhưng ứng dụng không cho bot hiện câu trả lời. Gõ lại lệnh xem "
+            "(vd. /chitieu) nếu cần; quản trị có thể xem nhật ký của bot."
+        ),
         "reply.secret_sent": "Mã (đường dẫn) này chỉ gửi một lần, ở tin trả lời trước; cần mã mới thì gõ lại lệnh.",
         "choice.not_yours": "Lựa chọn này dành cho người đã gõ lệnh.",
         "choice.out_of_range": "Hãy chọn một số từ 1 đến {count}.",
