@@ -114,6 +114,8 @@ def test_remind_delivers_once_stops_after_submission_and_escalates(setup, fake):
     assert any("đã trễ 1 ngày" in t for t in texts_to(fake, KT, second)), "the blocked chat did not stop the others"
     escalation = [t for t in texts_to(fake, LEADER, second) if "còn 3 phòng chưa nộp" in t]  # VP, KT, TTHCC
     assert escalation and "Văn phòng HĐND và UBND xã" in escalation[0] and "Phòng Kinh tế" in escalation[0]
+    assert not any("Cán bộ 1003" in t for t in texts_to(fake, ADMIN, second)), "one refusal is not yet a block"
+    remind(setup, fake, "2026-12-01T08:02")  # refused again when tried a minute later: blocked
     assert any("Cán bộ 1003" in t for t in texts_to(fake, ADMIN, second)), "admins are told who is unreachable"
     assert fake.errors == []
 
