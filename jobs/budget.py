@@ -7,14 +7,26 @@ store (SQLite) needs none of this: its RateLimiter alone knows every send.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.clock import Clock
+from bot.ports import Transport
 from storage import sending
 from storage.db import Database
 from storage.sending import Slot
 
 SLOT_LEASE = timedelta(seconds=30)  # a slot taken by a process that died mid-send is free again after this
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of trying to send a row: whether it was attempted, and how long its channel must now wait (a 429's
+    pause, or the deployment's budget spent)."""
+
+    attempted: bool
+    wait: float | None = None
 
 
 class SharedBudget:
@@ -51,3 +63,10 @@ class SharedBudget:
         async with self.db.unit_of_work() as session:
             await sending.pause_slots(session, self.channel, self.clock() + timedelta(seconds=seconds))
             await session.commit()
+
+
+def shared_budgets(db: Database, transports: Mapping[str, Transport], clock: Clock, holder: str) -> dict:
+    """Each channel's budget where replicas share the store; none where one process owns it (SQLite)."""
+    if not sending.shared_by_replicas(db):
+        return {}
+    return {name: SharedBudget(db, name, t.limits.global_per_second, clock, holder) for name, t in transports.items()}

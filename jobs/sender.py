@@ -13,7 +13,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.bundle import Bundle, render_bundle
@@ -24,7 +23,7 @@ from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
 from bot.core.texts import text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
-from jobs.budget import SharedBudget
+from jobs.budget import Outcome, shared_budgets
 from jobs.bundle import notices_of, snoozed_from
 from jobs.ratelimit import RateLimiter
 from storage import chats, outbox, sending, snoozes
@@ -39,14 +38,6 @@ CONFIRM_UNREACHABLE = timedelta(minutes=1)  # a chat that refused us (403) is tr
 UNCONFIRMED = "unreachable, to be confirmed: "
 REFUSED_REPLY = "refused"  # the stage of the plain message that says a reply could not be shown
 LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What came of trying to send a row: whether it was attempted, and how long its channel must now wait."""
-
-    attempted: bool
-    wait: float | None = None
 
 
 class OutboxSender:
@@ -75,14 +66,7 @@ class OutboxSender:
         self.tz = tz
         self.catch_up = catch_up  # a message due longer ago than this is stale: expired, not sent
         self.limiters = {name: RateLimiter(t.limits, monotonic) for name, t in transports.items()}  # pacing
-        # Replicas sharing the store share each channel's sends per second through it; one process needs only its own.
-        shared = sending.shared_by_replicas(db)
-        holder = owner or f"sender-{id(self):x}"
-        self.budgets = {
-            name: SharedBudget(db, name, t.limits.global_per_second, clock, holder)
-            for name, t in transports.items()
-            if shared
-        }
+        self.budgets = shared_budgets(db, transports, clock, owner or f"sender-{id(self):x}")  # among replicas
         self._wakeup = asyncio.Event()
         self._stopping = False
 

@@ -209,6 +209,8 @@ async def test_the_bot_collects_each_departments_report_and_the_office_closes_it
         nudge = await fake.wait_for_async(lambda m: m["chat_id"] == VP and "đề nghị" in m["text"], 30)
         assert "Văn phòng HĐND và UBND xã trả lời nội dung Báo cáo năm 2026" in nudge["text"]
         assert "gõ /noidung nam 2026" in nudge["text"]
+        # Its own department was nudged too: that message is not the answer to what it sends next.
+        await fake.wait_for_async(lambda m: m["chat_id"] == VHXH and "đề nghị" in m["text"], 30)
         confirm = await vhxh.send("/chotbaocao nam")
         assert (await vhxh.tap(confirm, "Chốt Báo cáo năm 2026"))["text"].startswith("🔒 Đã chốt Báo cáo năm 2026")
         assert "đã được phòng tổng hợp chốt" in await kt.say("/noidung nam")
