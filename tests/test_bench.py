@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import subprocess
 import sys
 import urllib.error
@@ -76,8 +77,12 @@ def test_the_configuration_points_the_bot_at_the_fake_and_the_database(tmp_path)
 
 
 def test_a_child_process_tells_its_cpu_time_and_memory(tmp_path):
-    child = Process([sys.executable, "-c", "import signal; signal.pause()"], {}, tmp_path / "child.log")
+    ready = tmp_path / "ready"
+    os.mkfifo(ready)
+    code = f"import signal; open({str(ready)!r}, 'w').write('ready'); signal.pause()"
+    child = Process([sys.executable, "-c", code], {}, tmp_path / "child.log")
     try:
+        assert ready.read_text() == "ready"  # blocks until the child has run this far: it has been scheduled
         assert child.cpu() >= 0
         assert child.rss_mb() > 0
         ran, waited = child.scheduled()
