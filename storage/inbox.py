@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models.messaging import InboxUpdate
+from storage.people import version_now
 
 
 @dataclass(frozen=True)
@@ -162,12 +163,15 @@ async def depth(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(InboxUpdate).where(_waiting())) or 0
 
 
-async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> None:
-    """Done with an update (in the transaction of its effects, or given up on with `error`)."""
-    await session.execute(
+async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> int | None:
+    """Done with an update (in the transaction of its effects, or given up on with `error`); the identity version,
+    read in the same statement so the handling needs no other to know whether the identities it keeps still hold
+    (None if the update was handled already)."""
+    return await session.scalar(
         update(InboxUpdate)
         .where(InboxUpdate.id == inbox_id, InboxUpdate.handled_at.is_(None))
         .values(handled_at=now, error=error)
+        .returning(version_now())
     )
 
 

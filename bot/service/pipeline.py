@@ -28,6 +28,7 @@ from bot.core.replies import outgoing, parse_choice_token, split_text
 from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
+from bot.service.identities import Identities
 from bot.service.registry import registry
 from storage import awaiting, chats, communes, conversations, departments, inbox, outbox, people
 from storage.chats import Recipient
@@ -69,6 +70,7 @@ class Service:
         self.db = db
         self.clock = clock
         self.registry = registry()
+        self.identities = Identities()  # who writes, from memory while nothing about identities changed
         self.communes = Communes(())  # known once `prepare` has synced them
         self.deployment = Deployment(self.communes, config.invites, config.exports, config.name, config.web)
         self.profiles = dict(profiles or {})
@@ -115,7 +117,10 @@ class Service:
         now = self.clock()
         incoming, unreadable = cleaned(incoming)  # at the door: nothing stored can break a file
         async with self.db.unit_of_work() as session:
-            account = await people.identify(session, incoming.channel, incoming.sender_id)
+            version = None  # marked handled first: with its effects or not at all, and it reads the identity version
+            if incoming.inbox_id is not None:
+                version = await inbox.mark_handled(session, incoming.inbox_id, now)
+            account = await self.identities.identify(session, incoming.channel, incoming.sender_id, version)
             actor = account.actor if account else None
             commune = self.communes.get(actor.commune_id) if actor else None
             if actor is not None and commune is None and not actor.is_province:
@@ -133,8 +138,6 @@ class Service:
                 reply, jobs = Reply(text("input.unreadable")), []
             else:
                 reply, jobs = await self._answer(ctx, incoming)
-            if incoming.inbox_id is not None:
-                await inbox.mark_handled(session, incoming.inbox_id, now)  # with its effects, or not at all
             if reply is None or isinstance(reply, Answer):
                 await session.commit()
                 return reply
