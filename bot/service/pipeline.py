@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +22,7 @@ from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune, Communes
 from bot.core.grammar import Missing, NeedInput, ParseContext, ParseError, YearGuess, echo
 from bot.core.messages import ChannelProfile, Incoming, Reply
-from bot.core.outcomes import Question, Refused, Say, WithFile
+from bot.core.outcomes import FileJob, Question, Refused, Say, WithFile
 from bot.core.permissions import Actor, may_run
 from bot.core.registry import Command
 from bot.core.replies import outgoing, parse_choice_token, split_text
@@ -44,6 +45,8 @@ class Answer:
     outbox_ids: tuple[int, ...] = ()
     alert: bool = False  # a tap that does not count: shown to the tapper only, where the channel can
     commands: tuple[str, ...] = ()  # what the sender may use now (a channel's command menu follows it)
+    files: tuple[FileJob, ...] = ()  # promised files still to make (`Service.make_files`), after the text has gone
+    day: date | None = None  # the commune's date of the message, which the files are dated by
 
     @property
     def text(self) -> str:
@@ -105,7 +108,26 @@ class Service:
         return outcome
 
     async def handle(self, incoming: Incoming) -> Answer | None:
-        """Answer one message; None only for chatter in a group that is not a command."""
+        """Answer one message and make the files it promised, their messages queued after it (the CLI's, the
+        demo's and the tests' way; the running bot sends the answer first: `answer`, then `make_files`)."""
+        answer = await self.answer(incoming)
+        if answer is None or not answer.files:
+            return answer
+        ids = await self.make_files(incoming, answer)
+        return replace(answer, outbox_ids=answer.outbox_ids + tuple(ids), files=())
+
+    async def make_files(self, incoming: Incoming, answer: Answer) -> list[int]:
+        """Make the files an answer promised and queue the messages that carry them; their outbox ids."""
+        ids: list[int] = []
+        for job in answer.files:  # after the answer's commit: no write lock is held while a file is drawn
+            ids += await self._deliver_file(incoming, job, answer.day)
+        if ids and self.notify is not None:
+            self.notify()
+        return ids
+
+    async def answer(self, incoming: Incoming) -> Answer | None:
+        """Answer one message, its reply committed and queued; None only for chatter in a group that is not a
+        command. The files it promises are left to `make_files`."""
         try:
             return await self._handle(incoming)
         except IntegrityError:
@@ -144,11 +166,9 @@ class Service:
             ids = await self._queue(ctx, incoming, reply)
             commands = await self._commands_of(ctx, incoming)
             await session.commit()
-        for job in jobs:  # made after the commit: no write lock is held while a file is drawn
-            ids += await self._deliver_file(incoming, job, today)
         if ids and self.notify is not None:
             self.notify()
-        return Answer(reply, tuple(ids), commands=commands)
+        return Answer(reply, tuple(ids), commands=commands, files=tuple(jobs), day=today)
 
     async def _deliver_file(self, incoming: Incoming, job, today) -> list[int]:
         """Make a file and queue the message that carries it (or says where it is)."""
