@@ -25,7 +25,7 @@ from bot.core.messages import ChannelProfile, Incoming, Reply
 from bot.core.outcomes import FileJob, Question, Refused, Say, WithFile
 from bot.core.permissions import Actor, may_run
 from bot.core.registry import Command
-from bot.core.replies import outgoing, parse_choice_token, split_text
+from bot.core.replies import outgoing, parse_choice_token
 from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
@@ -120,7 +120,8 @@ class Service:
         """Make the files an answer promised and queue the messages that carry them; their outbox ids."""
         ids: list[int] = []
         for job in answer.files:  # after the answer's commit: no write lock is held while a file is drawn
-            ids += await self._deliver_file(incoming, job, answer.day)
+            profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
+            ids += await files.deliver_file(self.db, self.deployment, profile, incoming, job, answer.day, self.clock())
         if ids and self.notify is not None:
             self.notify()
         return ids
@@ -169,29 +170,6 @@ class Service:
         if ids and self.notify is not None:
             self.notify()
         return Answer(reply, tuple(ids), commands=commands, files=tuple(jobs), day=today)
-
-    async def _deliver_file(self, incoming: Incoming, job, today) -> list[int]:
-        """Make a file and queue the message that carries it (or says where it is)."""
-        profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
-        exports = self.config.exports
-        if job.kind == "chart" and not (profile.files or exports.public_url):
-            return []  # the figures were in the text; a picture nobody can see is not made
-        try:
-            attachment = await files.make_file(self.db, self.deployment, job, today)
-        except Exception:
-            logger.exception("making a %s failed", job.kind)
-            part = outbox.ReplyPart(text("file.failed"))  # it was promised: say it will not come
-        else:
-            caption, attached = files.delivery_of(job, attachment, self.deployment, profile)
-            part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
-        async with self.db.unit_of_work() as session:
-            recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)
-            subject = outbox.reply_subject(incoming.chat_id, incoming.message_id)
-            ids = await outbox.enqueue_reply(
-                session, recipient, subject, [part], now=self.clock(), day=today, stage=job.kind
-            )
-            await session.commit()
-        return ids
 
     async def _commands_of(self, ctx: Context, incoming: Incoming) -> tuple[str, ...]:
         """The sender's commands after this message (a registration changes them)."""
