@@ -69,6 +69,7 @@ class App:
         self.service = Service(
             config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
         )
+        self._files: set[asyncio.Task] = set()  # files being made for answers already sent
         self.watch = ClockWatch(clock, self._tell_admins_about_the_clock)
         self.inbox = Inbox(
             self.db,
@@ -118,11 +119,27 @@ class App:
         return next((now for channel in self.channels if (now := channel.platform_now()) is not None), None)
 
     async def dispatch(self, incoming: Incoming) -> Answer | None:
-        """Handle one message and send its reply at once (what cannot go now, the sender retries)."""
-        answer = await self.service.handle(incoming)
+        """Handle one message and send its reply at once (what cannot go now, the sender retries); a file it
+        promised (a chart, a workbook) is made after, beside the next messages, and sent when it is ready."""
+        answer = await self.service.answer(incoming)
         if answer is not None:
             await self.sender.deliver_now(answer.outbox_ids)
+            if answer.files:
+                task = asyncio.create_task(self._send_files(incoming, answer), name="files")
+                self._files.add(task)
+                task.add_done_callback(self._files.discard)
         return answer
+
+    async def files_made(self) -> None:
+        """Wait until every file promised by an answer already sent has been made and handed to the sender."""
+        while self._files:
+            await asyncio.gather(*self._files, return_exceptions=True)
+
+    async def _send_files(self, incoming: Incoming, answer: Answer) -> None:
+        try:
+            await self.sender.deliver_now(await self.service.make_files(incoming, answer))
+        except Exception:
+            logger.exception("making or sending the files of a message failed")
 
     @property
     def communes(self):
@@ -161,6 +178,7 @@ class App:
         await self._each_channel("stopping", lambda channel: channel.stop())
         await self.servers.stop()
         await self.inbox.stop()
+        await self.files_made()  # a file in the making is finished and queued
         await self.jobs.stop()
         await self._each_channel("closing", lambda channel: channel.close())
         await self.db.dispose()

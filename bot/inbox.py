@@ -136,7 +136,8 @@ class Inbox:
         lease: timedelta = LEASE,
         owner: str | None = None,
     ) -> None:
-        """`set_aside(inbox id, channel, chat)` tells the admins of an update that crashed the process twice."""
+        """`dispatch` handles a message and marks its update (`inbox_id`) handled in the transaction of its effects;
+        `set_aside(inbox id, channel, chat)` tells the admins of an update that crashed the process twice."""
         self.db = db
         self.observer = observer
         self.on_set_aside = set_aside
@@ -234,8 +235,13 @@ class Inbox:
                 await renewing
 
     async def _handle_held(self, inbox_id: int, channel: str, payload: dict) -> bool:
+        dispatched = False
+
         async def dispatch(incoming: Incoming) -> object:
-            return await self._dispatch(replace(incoming, inbox_id=inbox_id))
+            nonlocal dispatched
+            answer = await self._dispatch(replace(incoming, inbox_id=inbox_id))
+            dispatched = True  # its handling marked the update handled, in the transaction of its effects
+            return answer
 
         began = time.perf_counter()
         try:
@@ -252,9 +258,10 @@ class Inbox:
             with contextlib.suppress(Exception):
                 await self.apologise[channel](payload)
             return True
-        async with self.db.unit_of_work() as session:
-            await inbox.mark_handled(session, inbox_id, self.clock())  # what was not for us: done with
-            await session.commit()
+        if not dispatched:  # what was not for us: done with, in a transaction of its own
+            async with self.db.unit_of_work() as session:
+                await inbox.mark_handled(session, inbox_id, self.clock())
+                await session.commit()
         self.observer.handled(channel, time.perf_counter() - began)
         return True
 

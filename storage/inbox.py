@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models.messaging import InboxUpdate
+from storage.people import version_now
 
 
 @dataclass(frozen=True)
@@ -74,17 +75,33 @@ def _waiting():
 
 async def claim_next(session: AsyncSession, owner: str, now: datetime, lease_until: datetime) -> Claimed | None:
     """Claim the oldest update that is first in its chat and held by no live lease: leased to `owner` until
-    `lease_until` and counted as a handling begun. The caller commits before handling it."""
-    earlier = aliased(InboxUpdate)
+    `lease_until` and counted as a handling begun, in one statement. The caller commits before handling it."""
+    candidate, earlier = aliased(InboxUpdate), aliased(InboxUpdate)
     ahead = exists().where(
-        earlier.channel == InboxUpdate.channel,
-        earlier.chat == InboxUpdate.chat,
+        earlier.channel == candidate.channel,
+        earlier.chat == candidate.chat,
         earlier.handled_at.is_(None),
         earlier.dead_at.is_(None),
-        earlier.id < InboxUpdate.id,
+        earlier.id < candidate.id,
     )
-    query = (
-        select(
+    oldest = (
+        select(candidate.id)
+        .where(
+            candidate.handled_at.is_(None),
+            candidate.dead_at.is_(None),
+            or_(candidate.lease_until.is_(None), candidate.lease_until < now),
+            ~ahead,
+        )
+        .order_by(candidate.id)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        oldest = oldest.with_for_update(skip_locked=True, of=candidate)
+    claimed = (
+        update(InboxUpdate)
+        .where(InboxUpdate.id == oldest.scalar_subquery())
+        .values(claimed_by=owner, lease_until=lease_until, started=InboxUpdate.started + 1)
+        .returning(
             InboxUpdate.id,
             InboxUpdate.channel,
             InboxUpdate.payload,
@@ -92,22 +109,12 @@ async def claim_next(session: AsyncSession, owner: str, now: datetime, lease_unt
             InboxUpdate.attempts,
             InboxUpdate.chat,
         )
-        .where(_waiting(), or_(InboxUpdate.lease_until.is_(None), InboxUpdate.lease_until < now), ~ahead)
-        .order_by(InboxUpdate.id)
-        .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=InboxUpdate)
-    row = (await session.execute(query)).first()
+    row = (await session.execute(claimed)).first()
     if row is None:
         return None
-    inbox_id, channel, payload, started, attempts, chat = row
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.id == inbox_id)
-        .values(claimed_by=owner, lease_until=lease_until, started=InboxUpdate.started + 1)
-    )
-    return Claimed(inbox_id, channel, payload, max(started - attempts, 0), chat)
+    inbox_id, channel, payload, started, attempts, chat = row  # `started` counts this handling already
+    return Claimed(inbox_id, channel, payload, max(started - 1 - attempts, 0), chat)
 
 
 async def extend_lease(session: AsyncSession, inbox_id: int, owner: str, lease_until: datetime) -> bool:
@@ -162,12 +169,15 @@ async def depth(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(InboxUpdate).where(_waiting())) or 0
 
 
-async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> None:
-    """Done with an update (in the transaction of its effects, or given up on with `error`)."""
-    await session.execute(
+async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> int | None:
+    """Done with an update (in the transaction of its effects, or given up on with `error`); the identity version,
+    read in the same statement so the handling needs no other to know whether the identities it keeps still hold
+    (None if the update was handled already)."""
+    return await session.scalar(
         update(InboxUpdate)
         .where(InboxUpdate.id == inbox_id, InboxUpdate.handled_at.is_(None))
         .values(handled_at=now, error=error)
+        .returning(version_now())
     )
 
 

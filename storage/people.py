@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.core.permissions import Actor, Grant, Role
 from storage import departments
-from storage.models.people import ChatAccount, Department, Invite, InviteFailure, Membership, Person
+from storage.models.people import ChatAccount, Department, IdentityVersion, Invite, InviteFailure, Membership, Person
 
 EDGE = {"all_communes": True}  # the queries that find a commune from a chat account or an invite code
 
@@ -62,6 +62,16 @@ async def identify(session: AsyncSession, channel: str, external_id: str) -> Acc
     account_id, unreachable_at, person_id, name, commune_id = rows[0][:5]
     actor = _actor(person_id, name, commune_id, rows)
     return Account(account_id, person_id, commune_id, unreachable_at is not None, actor)
+
+
+def version_now():
+    """The identity version as a scalar subquery, for a statement that reads it beside what it does anyway."""
+    return select(IdentityVersion.version).where(IdentityVersion.id == 1).scalar_subquery()
+
+
+async def identity_version(session: AsyncSession) -> int:
+    """The identity version: it moves with every change to people, accounts, memberships, departments, communes."""
+    return await session.scalar(select(version_now()))
 
 
 def _actor(person_id: int, name: str, commune_id: int | None, rows) -> Actor | None:

@@ -1,14 +1,16 @@
 """Files: the workbook (/xuat), the drafted report (/baocaomau), the chart with /chitieu, and import (/nhap).
 
-A file is made after the answer is committed: its data is read in a read-only snapshot and it is drawn in a
-worker thread, so making it never holds the database's write lock.
+A file is made after the answer is committed (in the running bot, after the answer was sent): its data is read in a
+read-only snapshot and it is drawn in a worker thread (matplotlib's object API, never pyplot), so making it never
+holds the database's write lock nor the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,19 +19,24 @@ from bot.core.commune import Commune
 from bot.core.features.files import DraftReport, ExportWorkbook, ImportFile, parse_draft, parse_export, parse_import
 from bot.core.features.targets import period_name
 from bot.core.grammar import Ask, Missing
-from bot.core.messages import Attachment, ChannelProfile, Option
+from bot.core.messages import Attachment, ChannelProfile, Incoming, Option
 from bot.core.outcomes import FileJob, Refused, Say, WithFile
 from bot.core.periods import Period, month_period, year_period
 from bot.core.permissions import ADMINS, MANAGERS, READERS
 from bot.core.registry import Command, Feature
+from bot.core.replies import split_text
 from bot.core.texts import format_date, text
 from bot.core.texts.document import period_title
 from bot.figures import commune_period, standings
 from bot.service.context import Context, Deployment
+from storage import outbox
+from storage.chats import Recipient
 from storage.db import Database
 from storage.imports import ImportResult, import_rows
 
 MAX_REFUSED_LINES = 10
+
+logger = logging.getLogger(__name__)
 
 
 def period_of(commune: Commune, year: int, report: str | None = None, month: int | None = None) -> Period:
@@ -182,6 +189,35 @@ def _render(job: FileJob, data, deployment: Deployment) -> tuple[bytes, str, str
     from bot.exports.document import draft_report
 
     return draft_report(data, commune.document, job.report_name), f"du-thao-bao-cao-{stem}.docx", "document"
+
+
+async def deliver_file(
+    db: Database,
+    deployment: Deployment,
+    profile: ChannelProfile,
+    incoming: Incoming,
+    job: FileJob,
+    today: date,
+    now: datetime,
+) -> list[int]:
+    """Make a file an answer promised and queue the message that carries it (or says where it is, or that it
+    failed); the outbox ids."""
+    if job.kind == "chart" and not (profile.files or deployment.exports.public_url):
+        return []  # the figures were in the text; a picture nobody can see is not made
+    try:
+        attachment = await make_file(db, deployment, job, today)
+    except Exception:
+        logger.exception("making a %s failed", job.kind)
+        part = outbox.ReplyPart(text("file.failed"))  # it was promised: say it will not come
+    else:
+        caption, attached = delivery_of(job, attachment, deployment, profile)
+        part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
+    async with db.unit_of_work() as session:
+        recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)
+        subject = outbox.reply_subject(incoming.chat_id, incoming.message_id)
+        ids = await outbox.enqueue_reply(session, recipient, subject, [part], now=now, day=today, stage=job.kind)
+        await session.commit()
+    return ids
 
 
 def delivery_of(

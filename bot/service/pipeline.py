@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,13 +22,14 @@ from bot.core.clock import Clock, local_date, utc_now
 from bot.core.commune import Commune, Communes
 from bot.core.grammar import Missing, NeedInput, ParseContext, ParseError, YearGuess, echo
 from bot.core.messages import ChannelProfile, Incoming, Reply
-from bot.core.outcomes import Question, Refused, Say, WithFile
+from bot.core.outcomes import FileJob, Question, Refused, Say, WithFile
 from bot.core.permissions import Actor, may_run
 from bot.core.registry import Command
-from bot.core.replies import outgoing, parse_choice_token, split_text
+from bot.core.replies import outgoing, parse_choice_token
 from bot.core.texts import render, text, usage
 from bot.service import access, choices, files
 from bot.service.context import Context, Deployment, Source
+from bot.service.identities import Identities
 from bot.service.registry import registry
 from storage import awaiting, chats, communes, conversations, departments, inbox, outbox, people
 from storage.chats import Recipient
@@ -43,6 +45,8 @@ class Answer:
     outbox_ids: tuple[int, ...] = ()
     alert: bool = False  # a tap that does not count: shown to the tapper only, where the channel can
     commands: tuple[str, ...] = ()  # what the sender may use now (a channel's command menu follows it)
+    files: tuple[FileJob, ...] = ()  # promised files still to make (`Service.make_files`), after the text has gone
+    day: date | None = None  # the commune's date of the message, which the files are dated by
 
     @property
     def text(self) -> str:
@@ -69,6 +73,7 @@ class Service:
         self.db = db
         self.clock = clock
         self.registry = registry()
+        self.identities = Identities()  # who writes, from memory while nothing about identities changed
         self.communes = Communes(())  # known once `prepare` has synced them
         self.deployment = Deployment(self.communes, config.invites, config.exports, config.name, config.web)
         self.profiles = dict(profiles or {})
@@ -103,7 +108,27 @@ class Service:
         return outcome
 
     async def handle(self, incoming: Incoming) -> Answer | None:
-        """Answer one message; None only for chatter in a group that is not a command."""
+        """Answer one message and make the files it promised, their messages queued after it (the CLI's, the
+        demo's and the tests' way; the running bot sends the answer first: `answer`, then `make_files`)."""
+        answer = await self.answer(incoming)
+        if answer is None or not answer.files:
+            return answer
+        ids = await self.make_files(incoming, answer)
+        return replace(answer, outbox_ids=answer.outbox_ids + tuple(ids), files=())
+
+    async def make_files(self, incoming: Incoming, answer: Answer) -> list[int]:
+        """Make the files an answer promised and queue the messages that carry them; their outbox ids."""
+        ids: list[int] = []
+        for job in answer.files:  # after the answer's commit: no write lock is held while a file is drawn
+            profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
+            ids += await files.deliver_file(self.db, self.deployment, profile, incoming, job, answer.day, self.clock())
+        if ids and self.notify is not None:
+            self.notify()
+        return ids
+
+    async def answer(self, incoming: Incoming) -> Answer | None:
+        """Answer one message, its reply committed and queued; None only for chatter in a group that is not a
+        command. The files it promises are left to `make_files`."""
         try:
             return await self._handle(incoming)
         except IntegrityError:
@@ -115,7 +140,10 @@ class Service:
         now = self.clock()
         incoming, unreadable = cleaned(incoming)  # at the door: nothing stored can break a file
         async with self.db.unit_of_work() as session:
-            account = await people.identify(session, incoming.channel, incoming.sender_id)
+            version = None  # marked handled first: with its effects or not at all, and it reads the identity version
+            if incoming.inbox_id is not None:
+                version = await inbox.mark_handled(session, incoming.inbox_id, now)
+            account = await self.identities.identify(session, incoming.channel, incoming.sender_id, version)
             actor = account.actor if account else None
             commune = self.communes.get(actor.commune_id) if actor else None
             if actor is not None and commune is None and not actor.is_province:
@@ -133,42 +161,15 @@ class Service:
                 reply, jobs = Reply(text("input.unreadable")), []
             else:
                 reply, jobs = await self._answer(ctx, incoming)
-            if incoming.inbox_id is not None:
-                await inbox.mark_handled(session, incoming.inbox_id, now)  # with its effects, or not at all
             if reply is None or isinstance(reply, Answer):
                 await session.commit()
                 return reply
             ids = await self._queue(ctx, incoming, reply)
             commands = await self._commands_of(ctx, incoming)
             await session.commit()
-        for job in jobs:  # made after the commit: no write lock is held while a file is drawn
-            ids += await self._deliver_file(incoming, job, today)
         if ids and self.notify is not None:
             self.notify()
-        return Answer(reply, tuple(ids), commands=commands)
-
-    async def _deliver_file(self, incoming: Incoming, job, today) -> list[int]:
-        """Make a file and queue the message that carries it (or says where it is)."""
-        profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
-        exports = self.config.exports
-        if job.kind == "chart" and not (profile.files or exports.public_url):
-            return []  # the figures were in the text; a picture nobody can see is not made
-        try:
-            attachment = await files.make_file(self.db, self.deployment, job, today)
-        except Exception:
-            logger.exception("making a %s failed", job.kind)
-            part = outbox.ReplyPart(text("file.failed"))  # it was promised: say it will not come
-        else:
-            caption, attached = files.delivery_of(job, attachment, self.deployment, profile)
-            part = outbox.ReplyPart(split_text(caption, profile.max_text)[0], None, attached and vars(attached))
-        async with self.db.unit_of_work() as session:
-            recipient = Recipient(incoming.channel, incoming.chat_id, incoming.is_group)
-            subject = outbox.reply_subject(incoming.chat_id, incoming.message_id)
-            ids = await outbox.enqueue_reply(
-                session, recipient, subject, [part], now=self.clock(), day=today, stage=job.kind
-            )
-            await session.commit()
-        return ids
+        return Answer(reply, tuple(ids), commands=commands, files=tuple(jobs), day=today)
 
     async def _commands_of(self, ctx: Context, incoming: Incoming) -> tuple[str, ...]:
         """The sender's commands after this message (a registration changes them)."""

@@ -40,6 +40,7 @@ async def feed(app, update) -> None:
     """As the poller does: commit the update to the inbox, then the worker handles it."""
     await app.inbox.accept("telegram", [Delivery(str(update.update_id), update.to_dict(), None)])
     await app.inbox.drain()
+    await app.files_made()
 
 
 def last_text(app) -> str:
@@ -127,7 +128,7 @@ async def test_a_failing_handler_is_retried_then_apologises_for_what_was_not_sav
     async def broken(incoming):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(app.service, "handle", broken)
+    monkeypatch.setattr(app.service, "answer", broken)
     with caplog.at_level(logging.ERROR):
         await feed(app, make_message_update(app.channel.bot, "/chitieu", user=make_user(14)))
         assert app.request.sent() == [], "a first failure is retried, not apologised for"
@@ -178,6 +179,39 @@ async def test_the_chart_arrives_as_a_photo_and_the_workbook_as_a_document(app):
     [document] = app.request.sent("sendDocument")
     assert document["caption"].startswith("📎 Bảng tính Chỉ tiêu năm 2026")
     assert last_text(app).startswith("⏳ Đang tạo bảng tính")
+
+
+async def test_the_text_of_chitieu_is_sent_before_its_chart_is_drawn_and_the_next_message_is_not_held(app, monkeypatch):
+    import threading
+
+    import bot.exports.chart
+
+    drawing, release = threading.Event(), threading.Event()
+    draw = bot.exports.chart.render_chart
+
+    def slow(data):  # a chart that takes as long as the test says (drawn in a worker thread)
+        drawing.set()
+        release.wait()
+        return draw(data)
+
+    monkeypatch.setattr(bot.exports.chart, "render_chart", slow)
+    bot = app.channel.bot
+    leader = make_user(24, "Hùng")
+    invite = await new_invite(app.service, Role.LEADER, None)
+    await feed(app, make_message_update(bot, f"/start {invite.code}", user=leader))
+    update = make_message_update(bot, "/chitieu chitiet", user=leader)
+    await app.inbox.accept("telegram", [Delivery(str(update.update_id), update.to_dict(), None)])
+    await app.inbox.drain()
+    assert last_text(app).startswith("📊") and app.request.sent("sendPhoto") == [], "the figures go first"
+    update = make_message_update(bot, "/toi", user=leader)
+    await app.inbox.accept("telegram", [Delivery(str(update.update_id), update.to_dict(), None)])
+    await app.inbox.drain()
+    assert app.request.sent("sendPhoto") == [], "the next message was answered while the chart is drawn"
+    await asyncio.to_thread(drawing.wait)
+    release.set()
+    await app.files_made()
+    [photo] = app.request.sent("sendPhoto")
+    assert photo["caption"].startswith("📈 Chỉ tiêu năm 2026")
 
 
 class Inlet:

@@ -143,7 +143,7 @@ async def test_a_failing_update_is_retried_then_apologised_for(config, clock, za
         raise RuntimeError("database went away")
 
     async with running(config, clock, zalo, worker=False) as app:  # the test drains the inbox itself
-        monkeypatch.setattr(app.service, "handle", broken)
+        monkeypatch.setattr(app.service, "answer", broken)
         Chat(zalo).push("/chitieu")
         await zalo.until(lambda: len(zalo.calls_of("getUpdates")) == 2, "the update committed to the inbox")
         with caplog.at_level(logging.ERROR):

@@ -29,8 +29,10 @@ def draft_text(path: Path) -> str:
 
 
 async def made_file(bot: RunningBot, fake: FakeBotApi, chat: int, suffix: str) -> Path:
-    """Wait for the file the bot sends this chat, and find it where the bot keeps it."""
-    await fake.wait_for_call_async("sendDocument", lambda p: int(p.get("chat_id", 0)) == chat, 60)
+    """Wait for the file the bot sends this chat, and find it where the bot keeps it (a file is made after its
+    command's answer went, so the answer alone does not say it is there)."""
+    sent = lambda p: int(p.get("chat_id", 0)) == chat and bool(bot.files(suffix))  # noqa: E731
+    await fake.wait_for_call_async("sendDocument", sent, 60)
     return bot.files(suffix)[-1]
 
 
