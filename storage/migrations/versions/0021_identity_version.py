@@ -4,7 +4,7 @@ when they went stale. Triggers do the bumping, so no writer (the bot, the CLI, a
 can forget; a commune's entry and task counters are left out, as every entry moves them.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-02 04:30:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
