@@ -18,15 +18,14 @@ from datetime import datetime, timedelta
 from bot.core.bundle import Bundle, render_bundle
 from bot.core.clock import Clock, local_date
 from bot.core.messages import Attachment, Button, Outgoing
-from bot.core.notices import Unreachable as UnreachableNotice
 from bot.core.notices import from_body, is_stale, render_notice
 from bot.core.replies import split_text
-from bot.core.texts import text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
+from jobs import outcomes
 from jobs.budget import Outcome, shared_budgets
 from jobs.bundle import notices_of, snoozed_from
 from jobs.ratelimit import RateLimiter
-from storage import chats, outbox, sending, snoozes
+from storage import sending, snoozes
 from storage.db import Database
 from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -36,7 +35,6 @@ IDLE_WAKE_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300
 CONFIRM_UNREACHABLE = timedelta(minutes=1)  # a chat that refused us (403) is tried once more before it is "blocked"
 UNCONFIRMED = "unreachable, to be confirmed: "
-REFUSED_REPLY = "refused"  # the stage of the plain message that says a reply could not be shown
 LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
 
 
@@ -302,44 +300,19 @@ class OutboxSender:
         await self._finish(row, OutboxStatus.PENDING, next_attempt_at=now + backoff, error=str(err)[:300])
 
     async def _failed(self, row: OutboxMessage, now: datetime, err: Exception) -> None:
-        """A send refused for good (a 400) or a bug: recorded; the asker of a refused reply is told, once, in a plain
-        message (what they sent was done: only its answer could not be shown)."""
         logger.warning("outbox message %d failed: %s", row.id, err)
         async with self.db.unit_of_work() as session:
-            await sending.finish_message(
-                session, row.id, OutboxStatus.FAILED, error=f"{type(err).__name__}: {err}"[:300]
-            )
-            if row.kind == OutboxKind.REPLY and not row.stage.startswith(REFUSED_REPLY):
-                recipient = chats.Recipient(row.channel, row.chat_id, row.is_group)
-                told = [outbox.ReplyPart(text("reply.refused"))]
-                await outbox.enqueue_reply(
-                    session, recipient, row.subject, told, now=now, day=row.day, stage=REFUSED_REPLY
-                )
+            await outcomes.failed(session, row, now, err)
             await session.commit()
         self.wake()
 
     async def _unreachable(self, row: OutboxMessage, now: datetime, error: str) -> None:
-        """Mark the chat unreachable and tell its commune's admins, in one transaction with the row's outcome."""
         async with self.db.unit_of_work() as session:
-            await sending.finish_message(session, row.id, OutboxStatus.UNREACHABLE, error=error[:300])
-            await chats.mark_unreachable(session, row.channel, row.chat_id, now)
-            owner = await chats.describe_chat(session, row.channel, row.chat_id)
-            if owner is not None and owner.commune_id is not None:
-                today = local_date(now, self.tz)
-                notice = render_notice(UnreachableNotice(owner.person, owner.department, row.chat_id), today)
-                subject = outbox.chat_subject(row.channel, row.chat_id)
-                key = outbox.OutboxKey(OutboxKind.UNREACHABLE, subject, "blocked", today)
-                about = chats.Recipient(row.channel, row.chat_id, row.is_group)
-                await outbox.notify_admins(session, owner.commune_id, key, notice, now=now, about=about)
+            await outcomes.unreachable(session, row, now, error, self.tz)
             await session.commit()
         logger.warning("chat %s is unreachable; admins told", row.chat_id)
 
     async def _moved(self, row: OutboxMessage, new_chat_id: str) -> None:
-        """Store the group's new id and try once more there."""
         async with self.db.unit_of_work() as session:
-            await chats.move_group(session, row.channel, row.chat_id, new_chat_id)
-            status = OutboxStatus.FAILED if row.error == "moved" else OutboxStatus.PENDING  # once only
-            await sending.finish_message(
-                session, row.id, status, chat_id=new_chat_id, next_attempt_at=self.clock(), error="moved"
-            )
+            await outcomes.moved(session, row, new_chat_id, self.clock())
             await session.commit()

@@ -28,7 +28,7 @@ class PlatformTime:
         if said is not None and said.tzinfo is not None:
             self._seen = (said.astimezone(UTC), self._monotonic())
 
-    def now(self) -> datetime | None:
+    def current(self) -> datetime | None:
         """The platform's time now, or None before its first answer."""
         if self._seen is None:
             return None

@@ -148,7 +148,7 @@ class TelegramChannel:
 
     def platform_now(self):
         """Telegram's time by its latest answer (None before the first)."""
-        return self.time.now()
+        return self.time.current()
 
     async def open(self) -> None:
         """Connect (retrying until Telegram answers) and publish the command menu."""

@@ -36,6 +36,7 @@ class TelegramTransport:
 
     channel = CHANNEL
     profile = PROFILE
+
     def __init__(self, bot: Bot, messages_per_second: int = Limits.global_per_second) -> None:
         self.bot = bot
         # Telegram's limits: 30 a second overall, a short burst then 1 a second to a chat, 20 a minute to a group.

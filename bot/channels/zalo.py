@@ -171,7 +171,7 @@ class ZaloChannel:
 
     def platform_now(self):
         """Zalo's time by its latest answer (None before the first)."""
-        return self.api.time.now()
+        return self.api.time.current()
 
     async def open(self) -> None:
         """Connect (retrying until Zalo answers) and, for polling, remove any webhook (it would silence polls)."""

@@ -36,10 +36,10 @@ def dated(moment) -> str:
 def test_the_platforms_time_is_carried_forward_on_the_monotonic_clock():
     ticks = Ticks()
     platform = PlatformTime(ticks)
-    assert platform.now() is None  # before its first answer
+    assert platform.current() is None  # before its first answer
     platform.observe(dated(SAID))
     ticks.now += 90
-    assert platform.now() == SAID + timedelta(seconds=90)
+    assert platform.current() == SAID + timedelta(seconds=90)
 
 
 @pytest.mark.parametrize("header", [None, "", "yesterday", "Fri, 27 Nov 2026 08:30:00"])  # the last has no zone
@@ -47,7 +47,7 @@ def test_an_unreadable_date_header_is_ignored(header):
     platform = PlatformTime(Ticks())
     platform.observe(dated(SAID))
     platform.observe(header)
-    assert platform.now() == SAID
+    assert platform.current() == SAID
 
 
 async def test_telegrams_answers_give_its_time(config):

@@ -9,7 +9,8 @@ import pytest
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.ports import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
-from jobs.sender import CONFIRM_UNREACHABLE, REFUSED_REPLY, OutboxSender
+from jobs.outcomes import REFUSED_REPLY
+from jobs.sender import CONFIRM_UNREACHABLE, OutboxSender
 from storage import chats, outbox, sending
 from storage.models.messaging import OutboxKind
 from tests.support.clock import Ticks

@@ -111,7 +111,7 @@ def watched(app: App, ledger: Ledger) -> None:
     app.inbox.accept, app.service.answer, app.sender.deliver_now = accepting, answering, delivering
 
 
-async def test_a_hop_costs_ten_statements_and_two_write_transactions_to_claim_and_handle(app):
+async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim_and_handle(app):
     await registered(app, "101")
     await send(app, "101", "/hop tructuyen Giao ban")  # the first after registering reads the account
     ledger = Ledger(app.db)
@@ -124,9 +124,10 @@ async def test_a_hop_costs_ten_statements_and_two_write_transactions_to_claim_an
     # pass's last claim that finds nothing waiting.
     assert (len(claim.statements), claim.commits) == (2, 2), claim
     # Handling, in one transaction: marked handled (reading the identity version), earlier questions withdrawn,
-    # the redelivery check, the twin check, the entry's number, the entry, its audit line, the reply kept for a
-    # redelivery, the receipt in the outbox. No account query: the account came from memory.
-    assert len(handle.statements) == 9 and handle.commits == 1, handle.statements
+    # the redelivery check, the twin check, the entry's number, the entry, its day in the per-day summary, its audit
+    # line, the reply kept for a redelivery, the receipt in the outbox. No account query: the account came from memory.
+    assert len(handle.statements) == 10 and handle.commits == 1, handle.statements
+    assert any("entry_days" in s for s in handle.statements), "the summary kept in the entry's own transaction"
     assert not any("chat_accounts" in s for s in handle.statements), "the account is read from memory"
     # Sending: what may go now, the claim, the outcome, whether another reply waits.
     assert sent.commits == 2, sent
