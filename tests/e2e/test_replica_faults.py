@@ -139,7 +139,7 @@ def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_
                 if len(refused) == CHATS:
                     server.start()
                     for update_id in [*refused, *acknowledged]:  # Telegram sends them again, in order
-                        front.post(update_id)
+                        front.post(update_id, deadline=180)
 
         for user in focals:
             fake.wait_for_count(user, 1 + PER_CHAT, timeout=120)  # the welcome, then one receipt each

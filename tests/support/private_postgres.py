@@ -38,7 +38,7 @@ class PrivatePostgres:
         self.port = _free_port()
         self.url = f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
 
-    def _run(self, *command: str, timeout: float = 60) -> None:
+    def _run(self, *command: str, timeout: float = 200) -> None:
         program = [str(BINARIES / command[0]), *command[1:]]
         as_owner = ["runuser", "-u", self.owner, "--"] if self.owner else []
         done = subprocess.run([*as_owner, *program], capture_output=True, text=True, timeout=timeout, cwd=self.folder)
@@ -57,11 +57,11 @@ class PrivatePostgres:
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
             " -c synchronous_commit=off -c max_connections=100"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "180", "start")
 
     def stop(self) -> None:
         """Stop the server at once, every connection cut (`-m fast`), as a restart by an operator does."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "180", "stop")
 
     def running(self) -> bool:
         """Whether the server is up (its pid file is there)."""
