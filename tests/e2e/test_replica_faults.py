@@ -104,6 +104,12 @@ async def stored_updates(url: str) -> tuple[int, int]:
         await db.dispose()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a receipt sent while PostgreSQL is down is sent twice: its row cannot be marked sent (jobs/sender.py "
+    "_finish raises, the pass is dropped), stays 'sending' under the sender's lease, and when the lease runs out "
+    "(60 s) recover_sending takes it over as a reply that may not have arrived and sends it again",
+)
 def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_or_doubled(
     tmp_path, fake, config_path, server
 ):
@@ -131,7 +137,10 @@ def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_
                     front.post(fake.last_update_id)
                     acknowledged = [*acknowledged[-2:], fake.last_update_id]
                     if n == PER_CHAT // 2 and user == focals[-1]:
+                        fake.hold("sendMessage")  # a receipt in flight when the database goes
+                        fake.wait_held(timeout=60)
                         server.stop()  # mid-burst: updates stored and not yet handled, receipts not yet sent
+                        fake.release("sendMessage")  # it arrives; that it did cannot be recorded now
                     continue
                 statuses = {post_once(fake, port, fake.last_update_id) for port in ports}
                 assert statuses == {503}, f"every webhook answers 503 while the database is down: {statuses}"
