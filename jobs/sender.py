@@ -15,15 +15,15 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.core.bundle import Bundle, render_bundle
 from bot.core.clock import Clock, local_date
-from bot.core.messages import Attachment, Button, Outgoing
-from bot.core.notices import from_body, is_stale, render_notice
-from bot.core.replies import split_text
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs import outcomes
 from jobs.budget import Outcome, shared_budgets
 from jobs.bundle import notices_of, snoozed_from
+from jobs.compose import compose
 from jobs.ratelimit import RateLimiter
 from storage import sending, snoozes
 from storage.db import Database
@@ -35,6 +35,7 @@ IDLE_WAKE_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300
 CONFIRM_UNREACHABLE = timedelta(minutes=1)  # a chat that refused us (403) is tried once more before it is "blocked"
 UNCONFIRMED = "unreachable, to be confirmed: "
+MAX_RECORD_WAIT = 10.0  # seconds between attempts to record a send made while the database was away
 LEASE = timedelta(seconds=60)  # a send claimed longer ago than this belongs to a sender that died
 
 
@@ -220,22 +221,6 @@ class OutboxSender:
         notices = notices_of(item.body for item in items if item.body is not None)
         return render_bundle(Bundle(today, notices, snoozed_from(row.body)), today)
 
-    def _compose(self, row: OutboxMessage, now: datetime, text: str | None = None) -> list[Outgoing] | None:
-        """What the row says now, cut to the channel's length; None if it is no longer true."""
-        text = text or row.text
-        if row.body is not None and row.kind != OutboxKind.BUNDLE:
-            today = local_date(now, self.tz)
-            notice = from_body(row.body)
-            if is_stale(notice, today):
-                return None
-            text = render_notice(notice, today)
-        parts = split_text(text, self.transports[row.channel].profile.max_text)
-        buttons = tuple(Button(label, token) for label, token in row.buttons or ())
-        attachment = Attachment(**row.attachment) if row.attachment else None
-        preview = not row.secret
-        last = Outgoing(parts[-1], buttons, attachment, link_preview=preview)
-        return [Outgoing(part, link_preview=preview) for part in parts[:-1]] + [last]
-
     async def _deliver(self, row: OutboxMessage) -> float | None:
         """One attempt; returns a pause in seconds when the channel asked for one."""
         transport = self.transports[row.channel]
@@ -244,7 +229,7 @@ class OutboxSender:
         if row.kind == OutboxKind.BUNDLE and (text := await self._bundle_text(row, now)) is None:
             await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
             return None
-        parts = self._compose(row, now, text)
+        parts = compose(row, local_date(now, self.tz), self.transports[row.channel].profile.max_text, text)
         if parts is None:
             await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
             return None
@@ -291,8 +276,22 @@ class OutboxSender:
             await self._failed(row, now, err)
         else:
             self.observer.sent(row.channel)
-            await self._finish(row, OutboxStatus.SENT, sent_at=self.clock(), message_id=message_id)
+            await self._sent(row, message_id)
         return None
+
+    async def _sent(self, row: OutboxMessage, message_id: str | None) -> None:
+        """Record a send that was made, however long the database is away: left 'sending', the row would be taken
+        over when its lease ran out and a receipt sent twice. Only a process that dies leaves it to the lease."""
+        delay = 0.5
+        while True:
+            try:
+                return await self._finish(row, OutboxStatus.SENT, sent_at=self.clock(), message_id=message_id)
+            except (DBAPIError, OSError) as err:
+                if self._stopping:
+                    raise
+                logger.warning("outbox message %d was sent but cannot be recorded yet (%s); retrying", row.id, err)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RECORD_WAIT)
 
     async def _retry(self, row: OutboxMessage, now: datetime, err: Exception) -> None:
         first = 1 if row.kind == OutboxKind.REPLY else 5  # someone is waiting for a receipt: try again soon

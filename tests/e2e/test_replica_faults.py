@@ -104,12 +104,6 @@ async def stored_updates(url: str) -> tuple[int, int]:
         await db.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a receipt sent while PostgreSQL is down is sent twice: its row cannot be marked sent (jobs/sender.py "
-    "_finish raises, the pass is dropped), stays 'sending' under the sender's lease, and when the lease runs out "
-    "(60 s) recover_sending takes it over as a reply that may not have arrived and sends it again",
-)
 def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_or_doubled(
     tmp_path, fake, config_path, server
 ):
