@@ -51,7 +51,7 @@ class Front:
     def __init__(self, fake: FakeBotApi, ports: list[int]) -> None:
         self.fake, self.ports, self.turn, self.retries = fake, ports, 0, 0
 
-    def post(self, update_id: int, deadline: float = 60.0) -> None:
+    def post(self, update_id: int, deadline: float = PATIENCE) -> None:
         body = json.dumps(self.fake.update(update_id)).encode()
         give_up = time.monotonic() + deadline
         while time.monotonic() < give_up:
