@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ from tests.support.users import User, register
 
 # python-telegram-bot 22 warns on every RetryAfter unless told to use timedeltas; warnings are errors here.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# Byte-code is cached even where the shell says not to (PYTHONDONTWRITEBYTECODE): otherwise each worker rewrites the
+# asserts of every test module again and every `python -m bot` a test starts compiles the project again (~20 s of
+# CPU a run). The caches go to __pycache__/, which git ignores.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,14 +68,17 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): what the test checks exists only on SQLite")
 
 
-# The tests that run processes (the bot, make, the demo) take seconds each: with two workers the run ends when the
-# last of them does, so they go first and the short tests fill the gaps after (a stable sort: order kept within).
+# The tests that run processes (the bot, make, the demo, LibreOffice) take seconds each: with two workers the run
+# ends when the last of them does, so they go first and the short tests fill the gaps after (a stable sort: order
+# kept within); `--dist worksteal` (pyproject.toml) lets the other worker take its share of them.
 SLOW = (
     "tests/e2e/",
     "tests/test_readme.py",
     "tests/test_demo.py",
     "tests/test_cli.py",
     "tests/service/test_isolation.py",
+    "tests/exports/test_document.py",  # LibreOffice lays each draft out
+    "tests/exports/test_workbook.py",  # and recalculates each workbook
 )
 
 

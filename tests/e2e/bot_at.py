@@ -14,9 +14,8 @@ from bot.config import load_config
 from bot.core.clock import Clock, running_clock
 from bot.core.permissions import Role
 from bot.service.access import create_invite
+from tests.e2e.conftest import PATIENCE
 from tests.fakes.bot_api_server import FakeBotApi
-
-ANSWER = 30.0  # seconds an answer may take (the first waits for the bot to start)
 
 
 class Chat:
@@ -32,7 +31,7 @@ class Chat:
         """Send a message; the bot's next message to this chat."""
         since = len(self.fake.sent())
         self.fake.push_text(self.user_id, text, first_name=self.name, date=self._date())
-        return await self.fake.wait_for_async(lambda m: m["chat_id"] == self.user_id, ANSWER, since=since)
+        return await self.fake.wait_for_async(lambda m: m["chat_id"] == self.user_id, PATIENCE, since=since)
 
     async def say(self, text: str) -> str:
         return (await self.send(text))["text"]
@@ -41,7 +40,7 @@ class Chat:
         """Send a file (a short PDF named `name`) with a caption; the text of the bot's answer."""
         since = len(self.fake.sent())
         self.fake.push_document(self.user_id, b"%PDF-1.4\n", f"{name}.pdf", caption, date=self._date())
-        return (await self.fake.wait_for_async(lambda m: m["chat_id"] == self.user_id, ANSWER, since=since))["text"]
+        return (await self.fake.wait_for_async(lambda m: m["chat_id"] == self.user_id, PATIENCE, since=since))["text"]
 
     async def tap(self, message: dict, label: str) -> dict:
         """Tap the button of `message` labelled `label`: the question is replaced by its answer (with the buttons
@@ -51,7 +50,7 @@ class Chat:
         since = len(self.fake.calls())
         self.fake.push_callback(self.user_id, button["callback_data"], message["message_id"])
         edit = await self.fake.wait_for_call_async(
-            "editMessageText", lambda p: int(p.get("message_id", 0)) == message["message_id"], ANSWER, since=since
+            "editMessageText", lambda p: int(p.get("message_id", 0)) == message["message_id"], PATIENCE, since=since
         )
         return {"message_id": message["message_id"], "text": edit["text"], "reply_markup": edit.get("reply_markup")}
 

@@ -35,6 +35,12 @@ def config_path(tmp_path: Path, fake: FakeBotApi, new_database) -> Path:
     return path
 
 
+# How long a test waits for the bot (to answer, to start, to exit) before it calls the bot hung: a bound, never a
+# measure, so as long as a loaded machine needs. With four other suites on its two cores, one `/chitieu chitiet` (its
+# chart drawn) took over 20 s and failed a test that waited 20 s; faulthandler_timeout still reports a real hang.
+PATIENCE = 120.0
+
+
 def environment(fake: FakeBotApi) -> dict[str, str]:
     """The bot's environment: the fake's token, and no deprecation noise from python-telegram-bot."""
     return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "PTB_TIMEDELTA": "1", "PYTHONUNBUFFERED": "1"}

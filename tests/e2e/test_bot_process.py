@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import environment
+from tests.e2e.conftest import PATIENCE, environment
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.texts import receipt
 
@@ -21,7 +21,7 @@ def cli(config_path: Path, fake: FakeBotApi, *args: str) -> str:
         env=environment(fake),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
     )
     assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stderr}"
     return result.stdout
@@ -59,7 +59,7 @@ class BotProcess:
 
     def terminate(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=PATIENCE)
 
 
 class Conversation:
@@ -68,7 +68,7 @@ class Conversation:
     def __init__(self, fake: FakeBotApi, user_id: int, name: str) -> None:
         self.fake, self.user_id, self.name = fake, user_id, name
 
-    def say(self, text: str, timeout: float = 20.0) -> str:
+    def say(self, text: str, timeout: float = PATIENCE) -> str:
         since = len(self.fake.sent())
         self.fake.push_text(self.user_id, text, first_name=self.name)
         return self.fake.wait_for(lambda m: m["chat_id"] == self.user_id, timeout=timeout, since=since)["text"]
@@ -106,7 +106,7 @@ def test_register_log_kill_restart_nothing_lost(tmp_path, fake, config_path):
     focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
     stranger = Conversation(fake, 3001, "Khách")
     try:
-        assert "Chào mừng Lan" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng Lan" in focal.say(f"/start {focal_code}")
         assert "Chào mừng Hùng" in leader.say(f"/start {leader_code}")
         assert "đã được sử dụng" in stranger.say(f"/start {focal_code}")
         assert "chưa được đăng ký" in stranger.say("/toi")
@@ -119,7 +119,7 @@ def test_register_log_kill_restart_nothing_lost(tmp_path, fake, config_path):
         bot.kill()
 
         bot = BotProcess(config_path, fake, log)
-        assert_worked_example(leader.say("/chitieu chitiet", timeout=60))
+        assert_worked_example(leader.say("/chitieu chitiet"))
         # Telegram redelivers an update after a crash: it is recognised, answered once in all, counted once.
         fake.replay(first_hop)
         assert_worked_example(leader.say("/chitieu chitiet"))  # handled after the replayed update

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.texts import text
-from tests.e2e.conftest import environment
+from tests.e2e.conftest import PATIENCE, environment
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.texts import receipt
@@ -50,26 +50,26 @@ def test_an_update_that_crashed_the_bot_twice_is_set_aside_and_everyone_else_ans
     admin, focal = Conversation(fake, ADMIN, "Quản trị"), Conversation(fake, FOCAL, "Lan")
     bot = CrashingBot(config_path, fake, log)
     try:
-        assert "Chào mừng" in admin.say(f"/start {admin_code}", timeout=60)
+        assert "Chào mừng" in admin.say(f"/start {admin_code}")
         assert "Chào mừng" in focal.say(f"/start {focal_code}")
 
         fake.push_text(FOCAL, POISON, first_name="Lan")
-        assert bot.process.wait(timeout=60) == CRASHED, "the first handling took the bot down"
+        assert bot.process.wait(timeout=PATIENCE) == CRASHED, "the first handling took the bot down"
         fake.push_text(ADMIN, "/toi", first_name="Quản trị")  # waiting behind the poisoned update
         bot = CrashingBot(config_path, fake, log)  # as systemd restarts it
-        assert bot.process.wait(timeout=60) == CRASHED, "the update was handled first again: a second crash"
+        assert bot.process.wait(timeout=PATIENCE) == CRASHED, "the update was handled first again: a second crash"
 
         since = len(fake.sent())
         bot = CrashingBot(config_path, fake, log)
-        told = fake.wait_for(lambda m: m["chat_id"] == ADMIN and "để riêng" in m["text"], timeout=60, since=since)
+        told = fake.wait_for(lambda m: m["chat_id"] == ADMIN and "để riêng" in m["text"], timeout=PATIENCE, since=since)
         assert told["text"] == text("inbox.set_aside", channel="telegram", who="Lan")
-        fake.wait_for(lambda m: m["chat_id"] == ADMIN and "Quản trị" in m["text"], timeout=30, since=since)
+        fake.wait_for(lambda m: m["chat_id"] == ADMIN and "Quản trị" in m["text"], timeout=PATIENCE, since=since)
         assert focal.say("/hop tructuyen Giao ban").startswith(receipt(1)), "the poisoned message wrote nothing"
         assert bot.process.poll() is None, "the third start set it aside instead of crashing"
         assert bot.terminate() == 0
 
         bot = CrashingBot(config_path, fake, log)  # set aside for good: a later start does not try it again
-        assert focal.say("/hop tructiep Tiếp dân", timeout=60).startswith(receipt(2))
+        assert focal.say("/hop tructiep Tiếp dân").startswith(receipt(2))
         assert bot.process.poll() is None
         assert bot.terminate() == 0
     finally:
@@ -83,13 +83,13 @@ def test_an_update_that_crashed_the_bot_twice_is_set_aside_and_everyone_else_ans
 def test_a_second_run_on_the_same_sqlite_file_is_refused_with_a_clear_message(tmp_path, fake, config_path):
     bot = BotProcess(config_path, fake, tmp_path / "bot.log")
     try:
-        fake.wait_for_call("getUpdates", lambda params: True, timeout=60)  # the first one runs
+        fake.wait_for_call("getUpdates", lambda params: True, timeout=PATIENCE)  # the first one runs
         second = subprocess.run(
             [sys.executable, "-m", "bot", "run", "--config", str(config_path)],
             env=environment(fake),
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=PATIENCE,
         )
         assert second.returncode == 2
         assert "SQLite chỉ cho một tiến trình" in second.stderr + second.stdout
@@ -97,7 +97,7 @@ def test_a_second_run_on_the_same_sqlite_file_is_refused_with_a_clear_message(tm
         bot.kill()
         bot = BotProcess(config_path, fake, tmp_path / "bot.log")  # killed: the lock went with it
         since = len(fake.calls())
-        fake.wait_for_call("getUpdates", lambda params: True, timeout=60, since=since)
+        fake.wait_for_call("getUpdates", lambda params: True, timeout=PATIENCE, since=since)
         assert bot.terminate() == 0
     finally:
         if bot.process.poll() is None:

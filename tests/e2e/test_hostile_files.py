@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.config import load_config
 from storage.db import Database
+from tests.e2e.conftest import PATIENCE
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.exports.sheets import bomb_corner, bomb_strings
 from tests.fakes.bot_api_server import FakeBotApi
@@ -28,7 +29,7 @@ class Sender(Conversation):
     def send(self, content: bytes, name: str, caption: str, *, announced: int | None = None) -> str:
         since = len(self.fake.sent())
         self.fake.push_document(self.user_id, content, name, caption, first_name=self.name, file_size=announced)
-        return self.fake.wait_for(lambda m: m["chat_id"] == self.user_id, timeout=60, since=since)["text"]
+        return self.fake.wait_for(lambda m: m["chat_id"] == self.user_id, timeout=PATIENCE, since=since)["text"]
 
 
 def address_space(bot: BotProcess) -> int:
@@ -69,7 +70,7 @@ def test_hostile_files_never_take_down_a_capped_bot_nor_break_its_workbook(tmp_p
     bot = BotProcess(config_path, fake, log, memory=CAP)
     admin, focal = Sender(fake, ADMIN, "Quản trị"), Conversation(fake, FOCAL, "Lan")
     try:
-        assert "Chào mừng" in admin.say(f"/start {admin_code}", timeout=60)
+        assert "Chào mừng" in admin.say(f"/start {admin_code}", timeout=PATIENCE)
         assert "Chào mừng" in focal.say(f"/start {focal_code}")
         assert address_space(bot) == CAP
 
@@ -89,7 +90,7 @@ def test_hostile_files_never_take_down_a_capped_bot_nor_break_its_workbook(tmp_p
         assert focal.say("/hop tructiep Tiếp dân").startswith(receipt(2))
         poison(config_path)
         assert "tệp" in admin.say("/xuat")
-        fake.wait_for_call("sendDocument", lambda params: params.get("chat_id") == ADMIN, timeout=60)
+        fake.wait_for_call("sendDocument", lambda params: params.get("chat_id") == ADMIN, timeout=PATIENCE)
         texts = workbook_texts(fake, ADMIN)
         assert "Họp giao bantuần" in texts and "Tiếp dân" in texts, texts
 

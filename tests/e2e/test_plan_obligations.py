@@ -14,6 +14,7 @@ from bot.core.permissions import Role
 from bot.demo import run_demo
 from tests.conftest import ROOT
 from tests.e2e.bot_at import Chat, RunningBot, bot_at
+from tests.e2e.conftest import PATIENCE
 from tests.e2e.test_reports import draft_text, with_reminders
 from tests.support.clock import instant
 from tests.test_demo import lines
@@ -23,7 +24,7 @@ KT, TTHCC, FRONT, LEADER = 1001, 1004, 1005, 2001
 
 async def new_file(bot: RunningBot, fake, suffix: str, since: int = 0) -> Path:
     """The file the bot sends the leader after call number `since` (not one sent before it), where it keeps it."""
-    await fake.wait_for_call_async("sendDocument", lambda p: int(p.get("chat_id", 0)) == LEADER, 60, since=since)
+    await fake.wait_for_call_async("sendDocument", lambda p: int(p.get("chat_id", 0)) == LEADER, PATIENCE, since=since)
     return bot.files(suffix)[-1]
 
 
@@ -44,7 +45,7 @@ async def test_feedback_officials_dossiers_and_incoming_documents_end_to_end(con
         assert await front.say("/chitieu") == "Bạn không có quyền dùng lệnh /chitieu."
     quiet = config_path.read_text(encoding="utf-8")
     async with bot_at(with_reminders(config_path), fake, instant("2026-12-03T08:05")) as bot:
-        reminder = await fake.wait_for_async(lambda m: m["chat_id"] == KT and "Trả lời góp ý G1" in m["text"], 60)
+        reminder = await fake.wait_for_async(lambda m: m["chat_id"] == KT and "Trả lời góp ý G1" in m["text"], PATIENCE)
         assert "03/12/2026" in reminder["text"], "the feedback's deadline is chased as a task's"
     config_path.write_text(quiet, encoding="utf-8")  # no reminder comes between a question and its answer below
     async with bot_at(config_path, fake, instant("2026-12-04T10:00")) as bot:

@@ -17,7 +17,8 @@ from bot.core.clock import running_clock
 from bot.core.permissions import Role
 from bot.core.texts import text
 from tests.conftest import ROOT
-from tests.e2e.bot_at import ANSWER, Chat
+from tests.e2e.bot_at import Chat
+from tests.e2e.conftest import PATIENCE
 from tests.fakes.zalo_api_server import FakeZaloApi
 from tests.support.clock import instant
 from tests.support.texts import receipt
@@ -60,7 +61,7 @@ class ZaloChat:
     async def say(self, said: str) -> str:
         since = len(self.zalo.sent())
         self.zalo.push_text(self.user_id, said, display_name=self.name)
-        answer = await self.zalo.wait_for_async(lambda m: m["chat_id"] == self.user_id, ANSWER, since=since)
+        answer = await self.zalo.wait_for_async(lambda m: m["chat_id"] == self.user_id, PATIENCE, since=since)
         return answer["text"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests.e2e.conftest import PATIENCE
 from tests.e2e.test_bot_process import BotProcess, Conversation, invite
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.texts import receipt
@@ -34,19 +35,19 @@ def test_a_burst_killed_midway_loses_nothing_and_counts_nothing_twice(tmp_path, 
     bot = BotProcess(config_path, fake, log)
     focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
     try:
-        assert "Chào mừng" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng" in focal.say(f"/start {focal_code}")
         assert "Chào mừng" in leader.say(f"/start {leader_code}")
         fake.hold("sendMessage")  # Telegram stalls: the first receipt hangs, the rest wait their turn
         for n in range(1, BURST + 1):
             last = fake.push_text(FOCAL, f"/hop tructuyen Họp số {n}", first_name="Lan")
         # The bot acknowledges the burst only by asking past it: by then every update was committed.
-        fake.wait_for_call("getUpdates", lambda params: int(params.get("offset") or 0) > last, timeout=30)
-        fake.wait_held(timeout=30)  # a receipt is in flight, the rest of the burst is not yet handled
+        fake.wait_for_call("getUpdates", lambda params: int(params.get("offset") or 0) > last, timeout=PATIENCE)
+        fake.wait_held(timeout=PATIENCE)  # a receipt is in flight, the rest of the burst is not yet handled
         bot.kill()
         fake.release("sendMessage")
 
         bot = BotProcess(config_path, fake, log)
-        fake.wait_for_count(FOCAL, 1 + BURST, timeout=90)  # the welcome, then the burst's receipts
+        fake.wait_for_count(FOCAL, 1 + BURST, timeout=PATIENCE)  # the welcome, then the burst's receipts
         assert meetings_counted(leader) == BURST, "each counted once"
         assert receipts_by_meeting(fake) == {n: 1 for n in range(1, BURST + 1)}, "one receipt each, no more"
         assert bot.terminate() == 0
@@ -62,11 +63,11 @@ def test_a_receipt_that_fails_to_send_is_retried_never_turned_into_a_second_entr
     bot = BotProcess(config_path, fake, tmp_path / "bot.log")
     focal, leader = Conversation(fake, FOCAL, "Lan"), Conversation(fake, LEADER, "Hùng")
     try:
-        assert "Chào mừng" in focal.say(f"/start {focal_code}", timeout=60)
+        assert "Chào mừng" in focal.say(f"/start {focal_code}")
         assert "Chào mừng" in leader.say(f"/start {leader_code}")
         for failure in [(429, "Too Many Requests: retry after 1", {"retry_after": 1}), (502, "Bad Gateway", None)]:
             fake.fail_next("sendMessage", *failure)
-        answer = focal.say("/hoso 19 1", timeout=60)
+        answer = focal.say("/hoso 19 1")
         assert answer.startswith(receipt()) and "19 trực tuyến, 1 trực tiếp" in answer
         assert not any("Xin lỗi" in m["text"] for m in fake.sent(FOCAL)), "no apology for what was saved"
         assert "19/20 hồ sơ" in leader.say("/chitieu chitiet"), "counted once"

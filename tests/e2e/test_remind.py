@@ -21,7 +21,7 @@ from jobs.sender import OutboxSender
 from storage import chats, outbox
 from storage.db import Database
 from storage.models.messaging import OutboxKind, OutboxStatus
-from tests.e2e.conftest import environment
+from tests.e2e.conftest import PATIENCE, environment
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.clock import instant
 from tests.support.db import inspecting
@@ -37,7 +37,7 @@ def remind(config: Path, fake: FakeBotApi, when: str) -> str:
         env=environment(fake),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PATIENCE,
     )
     assert result.returncode == 0, result.stderr
     assert fake.token not in result.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import PATIENCE
 from tests.e2e.test_bot_process import BotProcess, cli, invite
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.postgres import own_database
@@ -50,7 +51,7 @@ class Front:
     def __init__(self, fake: FakeBotApi, ports: list[int]) -> None:
         self.fake, self.ports, self.turn, self.retries = fake, ports, 0, 0
 
-    def post(self, update_id: int, deadline: float = 60.0) -> None:
+    def post(self, update_id: int, deadline: float = PATIENCE) -> None:
         body = json.dumps(self.fake.update(update_id)).encode()
         give_up = time.monotonic() + deadline
         while time.monotonic() < give_up:
@@ -74,7 +75,7 @@ class Front:
         self.post(self.fake.last_update_id)
 
 
-def wait_for_answer(fake: FakeBotApi, user_id: int, since: int, timeout: float = 90.0) -> str:
+def wait_for_answer(fake: FakeBotApi, user_id: int, since: int, timeout: float = PATIENCE) -> str:
     return fake.wait_for(lambda m: m["chat_id"] == user_id, timeout=timeout, since=since)["text"]
 
 
@@ -114,7 +115,7 @@ def test_three_replicas_one_killed_mid_burst_lose_double_and_reorder_nothing(tmp
                 posted += 1
                 if posted == killed_at:
                     fake.hold("sendMessage")  # receipts in flight at the kill, the victim's among them
-                    fake.wait_held(timeout=30)
+                    fake.wait_held(timeout=PATIENCE)
                     bots[0].kill()
                     front.ports = ports[1:]  # the proxy's health check takes the dead one out
                     fake.release("sendMessage")

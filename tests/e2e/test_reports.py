@@ -13,6 +13,7 @@ from bot.core.periods import year_period
 from bot.core.permissions import Role
 from bot.exports.data import export_data
 from tests.e2e.bot_at import RunningBot, bot_at
+from tests.e2e.conftest import PATIENCE
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.clock import instant
 from tests.support.texts import receipt
@@ -32,7 +33,7 @@ async def made_file(bot: RunningBot, fake: FakeBotApi, chat: int, suffix: str) -
     """Wait for the file the bot sends this chat, and find it where the bot keeps it (a file is made after its
     command's answer went, so the answer alone does not say it is there)."""
     sent = lambda p: int(p.get("chat_id", 0)) == chat and bool(bot.files(suffix))  # noqa: E731
-    await fake.wait_for_call_async("sendDocument", sent, 60)
+    await fake.wait_for_call_async("sendDocument", sent, PATIENCE)
     return bot.files(suffix)[-1]
 
 
@@ -65,7 +66,7 @@ async def test_reports_due_before_installation_are_owed_accepted_late_and_told(c
         assert "Đã gửi qua iOffice" not in draft and "Bản giấy" not in draft, "delivery notes are no difficulties"
         assert "Trong kỳ, các phòng, ban, đơn vị không phản ánh khó khăn, vướng mắc." in draft
     async with bot_at(with_reminders(config_path), fake, instant("2026-12-07T07:40")):
-        digest = await fake.wait_for_async(lambda m: m["chat_id"] == LEADER and "Tổng hợp tuần" in m["text"], 60)
+        digest = await fake.wait_for_async(lambda m: m["chat_id"] == LEADER and "Tổng hợp tuần" in m["text"], PATIENCE)
     assert "• Báo cáo năm 2026: 3 phòng chưa nộp (đã trễ 7 ngày)" in digest["text"]
     assert "• Báo cáo 6 tháng 2026: 3 phòng chưa nộp (đã trễ 190 ngày)" in digest["text"]
     assert "🕓 Phòng Kinh tế – Báo cáo năm 2026: nộp muộn 2 ngày" in digest["text"]
@@ -208,11 +209,11 @@ async def test_the_bot_collects_each_departments_report_and_the_office_closes_it
         assert "Nhắc các phòng chưa trả lời nội dung: /nhacbaocao nam 2026" in status
         nudged = await vhxh.say("/nhacbaocao nam")
         assert nudged.startswith("Đã nhắc 2 phòng chưa trả lời nội dung Báo cáo năm 2026")
-        nudge = await fake.wait_for_async(lambda m: m["chat_id"] == VP and "đề nghị" in m["text"], 30)
+        nudge = await fake.wait_for_async(lambda m: m["chat_id"] == VP and "đề nghị" in m["text"], PATIENCE)
         assert "Văn phòng HĐND và UBND xã trả lời nội dung Báo cáo năm 2026" in nudge["text"]
         assert "gõ /noidung nam 2026" in nudge["text"]
         # Its own department was nudged too: that message is not the answer to what it sends next.
-        await fake.wait_for_async(lambda m: m["chat_id"] == VHXH and "đề nghị" in m["text"], 30)
+        await fake.wait_for_async(lambda m: m["chat_id"] == VHXH and "đề nghị" in m["text"], PATIENCE)
         confirm = await vhxh.send("/chotbaocao nam")
         assert (await vhxh.tap(confirm, "Chốt Báo cáo năm 2026"))["text"].startswith("🔒 Đã chốt Báo cáo năm 2026")
         assert "đã được phòng tổng hợp chốt" in await kt.say("/noidung nam")

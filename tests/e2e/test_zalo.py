@@ -21,6 +21,7 @@ from bot.core.permissions import Role
 from bot.service import Service
 from storage.db import Database
 from tests.conftest import ROOT
+from tests.e2e.conftest import PATIENCE
 from tests.fakes.zalo_api_server import EVENT_TEXT, FakeZaloApi, post_webhook
 from tests.support.clock import instant
 from tests.support.databases import on_database
@@ -79,7 +80,7 @@ def cli(config_path: Path, zalo: FakeZaloApi, *args: str) -> str:
         env=environment(zalo),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
     )
     assert result.returncode == 0, result.stderr
     assert zalo.token not in result.stdout + result.stderr
@@ -113,7 +114,7 @@ class BotProcess:
 
     def terminate(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=PATIENCE)
 
 
 class Conversation:
@@ -122,7 +123,7 @@ class Conversation:
     def __init__(self, zalo: FakeZaloApi, user_id: str, name: str) -> None:
         self.zalo, self.user_id, self.name = zalo, user_id, name
 
-    def say(self, text: str, timeout: float = 10.0) -> str:
+    def say(self, text: str, timeout: float = PATIENCE) -> str:
         since = len(self.zalo.sent())
         self.zalo.push_text(self.user_id, text, display_name=self.name)
         return self.zalo.wait_for(lambda m: m["chat_id"] == self.user_id, timeout=timeout, since=since)["text"]
@@ -133,7 +134,7 @@ def test_register_log_by_number_and_ask_for_the_targets(tmp_path, zalo, config_p
     leader_code = invite(config_path, zalo, "--role", "leader")
     focal, leader = Conversation(zalo, FOCAL, "Lan Nguyễn"), Conversation(zalo, LEADER, "Trần Hùng")
     with BotProcess(config_path, zalo, tmp_path / "bot.log") as bot:
-        assert "Chào mừng Lan Nguyễn" in focal.say(f"/start {focal_code}", timeout=30)
+        assert "Chào mừng Lan Nguyễn" in focal.say(f"/start {focal_code}")
         assert "Chào mừng Trần Hùng" in leader.say(f"/start {leader_code}")
         assert "chưa được đăng ký" in Conversation(zalo, STRANGER, "Khách").say("/toi")
         assert focal.say("/hop truc_tuyen Giao ban").startswith(receipt(1) + ":")
@@ -200,7 +201,7 @@ def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo, new_database)
         },
     }
     with BotProcess(config_path, zalo, tmp_path / "bot.log") as bot:
-        zalo.wait_for_call("setWebhook", timeout=30)  # registered once the endpoint listens
+        zalo.wait_for_call("setWebhook", timeout=PATIENCE)  # registered once the endpoint listens
         assert zalo.webhook["secret_token"] == SECRET and zalo.calls("deleteWebhook") == []
         for secret in (None, "", "wrong-secret-123", SECRET.upper()):
             assert post_webhook(url, start, secret)[0] == 403
@@ -209,7 +210,7 @@ def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo, new_database)
         assert zalo.sent() == []
         # The invite is still unused: nothing of the refused calls was stored or handled.
         assert post_webhook(url, start, SECRET) == (200, '{"ok": true}')
-        assert "Chào mừng Lan Nguyễn" in zalo.wait_for(lambda m: m["chat_id"] == FOCAL)["text"]
+        assert "Chào mừng Lan Nguyễn" in zalo.wait_for(lambda m: m["chat_id"] == FOCAL, timeout=PATIENCE)["text"]
         assert bot.terminate() == 0
     assert len(zalo.sent()) == 1
     assert zalo.token not in (tmp_path / "bot.log").read_text(encoding="utf-8")
@@ -254,7 +255,7 @@ def test_a_kill_in_a_webhook_burst_loses_nothing_zalo_was_told_was_stored(tmp_pa
     url, log = f"http://127.0.0.1:{port}/zalo", tmp_path / "bot.log"
     lines = [(f"m-{n}", f"/hop tructuyen Họp số {n}") for n in range(BURST)]
     with BotProcess(config_path, zalo, log) as bot:
-        zalo.wait_for_call("setWebhook", timeout=30)
+        zalo.wait_for_call("setWebhook", timeout=PATIENCE)
         assert posted(url, text_update(FOCAL, f"/start {code}", "m-start"))
         zalo.wait_for(lambda m: m["chat_id"] == FOCAL, timeout=30)
         unacknowledged = []
@@ -267,10 +268,10 @@ def test_a_kill_in_a_webhook_burst_loses_nothing_zalo_was_told_was_stored(tmp_pa
     assert len(unacknowledged) >= BURST - KILLED_AFTER  # every call after the kill went unanswered
     since = len(zalo.calls())
     with BotProcess(config_path, zalo, log) as bot:
-        zalo.wait_for_call("setWebhook", since=since, timeout=30)  # the restarted process listens
+        zalo.wait_for_call("setWebhook", since=since, timeout=PATIENCE)  # the restarted process listens
         for message_id, line in unacknowledged:  # Zalo sends again what got no 200
             assert posted(url, text_update(FOCAL, line, message_id))
-        zalo.wait_for_count(FOCAL, 1 + BURST, timeout=60)
+        zalo.wait_for_count(FOCAL, 1 + BURST, timeout=PATIENCE)
         assert bot.terminate() == 0
     receipts = [m["text"] for m in zalo.sent(FOCAL)[1:]]
     for n in range(BURST):
@@ -317,7 +318,7 @@ def test_one_person_on_both_apps_gets_one_reminder_per_app_they_chose(tmp_path, 
 
     def remind(at: str) -> None:
         command = [sys.executable, "-m", "bot", "remind", "--config", str(config_path), "--at", at]
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=PATIENCE)
         assert result.returncode == 0, result.stderr
 
     def reminders() -> tuple[list[str], list[str]]:
