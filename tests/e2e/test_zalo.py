@@ -257,7 +257,7 @@ def test_a_kill_in_a_webhook_burst_loses_nothing_zalo_was_told_was_stored(tmp_pa
     with BotProcess(config_path, zalo, log) as bot:
         zalo.wait_for_call("setWebhook", timeout=PATIENCE)
         assert posted(url, text_update(FOCAL, f"/start {code}", "m-start"))
-        zalo.wait_for(lambda m: m["chat_id"] == FOCAL, timeout=30)
+        zalo.wait_for(lambda m: m["chat_id"] == FOCAL, timeout=PATIENCE)
         unacknowledged = []
         for n, (message_id, line) in enumerate(lines):
             if n == KILLED_AFTER:
