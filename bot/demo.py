@@ -205,6 +205,7 @@ def run_demo(config: Config, role: Role, read=input, clock: Clock = utc_now) -> 
                     await show_owed(app, chat)
                     await show_spoken_day(chat)
                 await repl(chat, read)
+                await app.sender.drain()  # an answer still queued (behind one being sent) is printed before the end
             finally:
                 await app.stop()
 
