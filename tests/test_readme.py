@@ -83,6 +83,9 @@ COVERED_ELSEWHERE = {
     "export TELEGRAM_BOT_TOKEN='123456789:AA...'": "a real token; tests/e2e run the bot against a fake Bot API",
     "export ZALO_BOT_TOKEN='1234567890:abcDEF...'": "a real token; tests/e2e/test_zalo.py runs the bot against a fake",
     ".venv/bin/python -m bot db upgrade --config config.toml": "tests/test_cli.py::test_members_revoke_and_upgrade",
+    ".venv/bin/python -m bot db rebuild-summary --config config.toml": (
+        "tests/storage/test_entry_days.py drives it through bot.__main__.main on a spoilt summary"
+    ),
     CLI + " db copy --config laichau/province.toml --from sqlite+aiosqlite:///data/binhlu.db --commune binhlu": (
         "tests/storage/test_copy.py runs it on a commune's file, into PostgreSQL in the PostgreSQL pass"
     ),
