@@ -66,9 +66,7 @@ class App:
             self.db, transports, clock, self.tz, self.catch_up, observer=self.metrics, owner=self.name,
             gone=lambda owners: dead_here(owners, self.name),
         )  # fmt: skip
-        self.service = Service(
-            config, self.db, clock, profiles={c.name: c.profile for c in self.channels}, notify=self.sender.wake
-        )
+        self.service = Service(config, self.db, clock, profiles={c.name: c.profile for c in self.channels})
         self._files: set[asyncio.Task] = set()  # files being made for answers already sent
         self.watch = ClockWatch(clock, self._tell_admins_about_the_clock)
         self.inbox = Inbox(
@@ -123,7 +121,9 @@ class App:
         promised (a chart, a workbook) is made after, beside the next messages, and sent when it is ready."""
         answer = await self.service.answer(incoming)
         if answer is not None:
-            await self.sender.deliver_now(answer.outbox_ids)
+            await self.sender.deliver_now(answer.outbox_ids)  # what it cannot send now, the sender is woken for
+            if answer.told_others:  # woken only once the answer went: its pass never races the answer's sending
+                self.sender.wake()
             if answer.files:
                 task = asyncio.create_task(self._send_files(incoming, answer), name="files")
                 self._files.add(task)

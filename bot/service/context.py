@@ -16,7 +16,7 @@ from bot.core.messages import Incoming
 from bot.core.outcomes import Refused
 from bot.core.permissions import Actor, may_act_for, resolve_department
 from bot.core.registry import RawCommand, Registry
-from storage import audit
+from storage import audit, outbox
 from storage.chats import Group
 
 
@@ -84,6 +84,12 @@ class Context:
     registry: Registry | None = None  # every command, for those that speak of the others (/help)
     raw: RawCommand | None = None
     confirmed: bool = False  # an answer to "are you sure?"
+    told_others: bool = False  # messages for other chats were queued (`tell`): the sender is woken for them
+
+    async def tell(self, key: outbox.OutboxKey, recipients, text: str, *, body: dict | None = None) -> None:
+        """Queue a message for other chats (a department told of its task, a nudge), sent after this answer."""
+        await outbox.enqueue(self.session, key, recipients, text, due_at=self.now, now=self.now, body=body)
+        self.told_others = True
 
     @property
     def me(self) -> Actor:

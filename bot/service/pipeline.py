@@ -10,7 +10,7 @@ matches on it, nothing ordinary is raised.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -47,6 +47,7 @@ class Answer:
     commands: tuple[str, ...] = ()  # what the sender may use now (a channel's command menu follows it)
     files: tuple[FileJob, ...] = ()  # promised files still to make (`Service.make_files`), after the text has gone
     day: date | None = None  # the commune's date of the message, which the files are dated by
+    told_others: bool = False  # messages for other chats were queued too: the sender sends them after the answer
 
     @property
     def text(self) -> str:
@@ -67,7 +68,6 @@ class Service:
         clock: Clock = utc_now,
         *,
         profiles: Mapping[str, ChannelProfile] | None = None,
-        notify: Callable[[], None] | None = None,
     ) -> None:
         self.config = config
         self.db = db
@@ -77,7 +77,6 @@ class Service:
         self.communes = Communes(())  # known once `prepare` has synced them
         self.deployment = Deployment(self.communes, config.invites, config.exports, config.name, config.web)
         self.profiles = dict(profiles or {})
-        self.notify = notify  # wakes the outbox sender once something was queued and committed
 
     async def prepare(self) -> None:
         """Bring the schema up to date and the communes and their departments in line with the config."""
@@ -122,8 +121,6 @@ class Service:
         for job in answer.files:  # after the answer's commit: no write lock is held while a file is drawn
             profile = self.profiles.get(incoming.channel, ChannelProfile(incoming.channel))
             ids += await files.deliver_file(self.db, self.deployment, profile, incoming, job, answer.day, self.clock())
-        if ids and self.notify is not None:
-            self.notify()
         return ids
 
     async def answer(self, incoming: Incoming) -> Answer | None:
@@ -167,9 +164,7 @@ class Service:
             ids = await self._queue(ctx, incoming, reply)
             commands = await self._commands_of(ctx, incoming)
             await session.commit()
-        if ids and self.notify is not None:
-            self.notify()
-        return Answer(reply, tuple(ids), commands=commands, files=tuple(jobs), day=today)
+        return Answer(reply, tuple(ids), commands=commands, files=tuple(jobs), day=today, told_others=ctx.told_others)
 
     async def _commands_of(self, ctx: Context, incoming: Incoming) -> tuple[str, ...]:
         """The sender's commands after this message (a registration changes them)."""

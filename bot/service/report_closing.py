@@ -101,7 +101,7 @@ async def nudge(ctx: Context, command: NudgeReport) -> object:
         if not recipients:
             unreachable.append(ctx.department_name(code))
             continue
-        await outbox.enqueue(ctx.session, key, recipients, render(message), due_at=ctx.now, now=ctx.now)
+        await ctx.tell(key, recipients, render(message))
         sent.append(ctx.department_name(code))
     await ctx.audit("nudge", "report", f"{kind.code}:{year}", departments=late)
     return Nudged(kind.name, year, tuple(sent), tuple(already), tuple(unreachable))

@@ -60,7 +60,7 @@ async def _notify(ctx: Context, task: Task, row: TaskRow, stage: str) -> None:
     recipients = await chats.list_department_recipients(ctx.session, ctx.here.id, [row.department_code])
     key = outbox.OutboxKey(OutboxKind.TASK_ASSIGNED, outbox.task_subject(task.id), stage, ctx.today)
     notice = render_notice(view, ctx.today)  # and again when it goes, should it wait past today
-    await outbox.enqueue(ctx.session, key, recipients, notice, due_at=ctx.now, now=ctx.now, body=to_body(view))
+    await ctx.tell(key, recipients, notice, body=to_body(view))
 
 
 async def _responsible(ctx: Context, person_id: int | None) -> str | Refused:

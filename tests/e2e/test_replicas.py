@@ -19,7 +19,7 @@ from tests.e2e.test_bot_process import BotProcess, cli, invite
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.postgres import own_database
 
-REPLICAS, CHATS, PER_CHAT = 3, 5, 30  # 150 meetings
+REPLICAS, CHATS, PER_CHAT = 3, 5, 60  # 300 meetings, as the issue asks
 SECRET = "webhook-secret-for-replicas"
 LEADER = 2001
 FIRST_FOCAL = 1001

@@ -182,3 +182,17 @@ async def test_an_entry_moves_its_communes_counter_but_not_the_identity_version(
     await send(app, "104", "/hop tructuyen Giao ban")
     assert receipt(1) in app.channels[0].transport.texts("104")[-1]
     assert await version(app.db) == before, "every entry would otherwise forget every identity"
+
+
+async def test_the_sender_is_woken_after_an_answer_only_for_what_was_queued_for_others(app):
+    """An answer goes by `deliver_now`; a sender's pass woken meanwhile would race it for the same rows (a write
+    lock and a lost claim a message). Only a message for other chats (a department told of its task) wakes it, and
+    only once the answer went."""
+    await registered(app, "101")
+    leader = await new_invite(app.service, Role.LEADER, None)
+    await send(app, "201", f"/start {leader.code}")
+    app.sender._wakeup.clear()
+    await send(app, "101", "/hop tructuyen Giao ban")
+    assert not app.sender._wakeup.is_set(), "a receipt alone: nothing for the sender's own pass"
+    await send(app, "201", "/giaoviec vhxh 15/12/2026 Rà soát hồ sơ")
+    assert app.sender._wakeup.is_set(), "the department's notice of its task waits for the sender"
