@@ -129,8 +129,10 @@ async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim
     assert len(handle.statements) == 10 and handle.commits == 1, handle.statements
     assert any("entry_days" in s for s in handle.statements), "the summary kept in the entry's own transaction"
     assert not any("chat_accounts" in s for s in handle.statements), "the account is read from memory"
-    # Sending: what may go now, the claim, the outcome, whether another reply waits.
-    assert sent.commits == 2, sent
+    # Sending: what may go now, the claim, the outcome, whether another reply waits; where replicas share the
+    # deployment's send budget (PostgreSQL), a slot of it taken before the send and freed after.
+    shared_budget = app.db.engine.dialect.name == "postgresql"
+    assert sent.commits == (4 if shared_budget else 2), sent
     assert receipt(2) in app.channels[0].transport.texts("101")[-1]
 
 
