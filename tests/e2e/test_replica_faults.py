@@ -32,7 +32,7 @@ from storage.models.messaging import InboxUpdate, OutboxKind, OutboxMessage, Out
 from storage.models.people import ChatAccount, Department, Membership, Person
 from tests.e2e.conftest import environment
 from tests.e2e.test_bot_process import BotProcess, cli, invite
-from tests.e2e.test_replicas import SECRET, Front, free_port, meetings, wait_for_answer
+from tests.e2e.test_replicas import SECRET, Front, free_port, meetings, replica_config, wait_for_answer
 from tests.fakes.telegram_like import TelegramLikeFake
 from tests.support.clock import instant
 from tests.support.db import inspecting
@@ -62,19 +62,6 @@ def server(on_postgresql):
     """A PostgreSQL server of the test's own, to stop and start (never the machine's shared one)."""
     with private_postgres() as running:
         yield running
-
-
-def on(config_path: Path, database: str, port: int, n: int) -> Path:
-    """Replica `n`'s configuration: the test's, on `database`, taking Telegram's updates by webhook on `port`."""
-    text = re.sub(r'(?m)^url = "[^"]*"', f'url = "{database}"', config_path.read_text(encoding="utf-8"), count=1)
-    text = text.replace('mode = "polling"   #', 'mode = "webhook"   #', 1)
-    text += (
-        f'\n[telegram.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/telegram"\n'
-        f'public_url = "https://bot.example/telegram"\nsecret = "{SECRET}"\n'
-    )
-    path = config_path.with_name(f"replica{n}.toml")
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def post_once(fake, port: int, update_id: int) -> int | None:
@@ -108,7 +95,7 @@ def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_
     tmp_path, fake, config_path, server
 ):
     ports = [free_port() for _ in range(REPLICAS)]
-    configs = [on(config_path, server.url, port, n) for n, port in enumerate(ports)]
+    configs = [replica_config(config_path, server.url, port, n) for n, port in enumerate(ports)]
     cli(configs[0], fake, "db", "upgrade")
     codes = [invite(configs[0], fake, "--role", "focal", "--department", "vhxh") for _ in range(CHATS)]
     leader_code = invite(configs[0], fake, "--role", "leader")

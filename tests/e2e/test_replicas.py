@@ -32,8 +32,8 @@ def free_port() -> int:
 
 
 def replica_config(base: Path, database: str, port: int, n: int) -> Path:
-    text = base.read_text(encoding="utf-8")
-    text = re.sub(r'url = "sqlite\+aiosqlite:///[^"]*"', f'url = "{database}"', text)
+    """Replica `n`'s configuration: the test's, on `database`, taking Telegram's updates by webhook on `port`."""
+    text = re.sub(r'(?m)^url = "[^"]*"', f'url = "{database}"', base.read_text(encoding="utf-8"), count=1)
     text = text.replace('mode = "polling"   #', 'mode = "webhook"   #', 1)
     text += (
         f'\n[telegram.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/telegram"\n'
