@@ -46,7 +46,8 @@ async def test_a_command_that_queues_a_notice_wakes_the_sender(app, clock):
     clock.now = instant("2026-11-27T07:00")  # before any reminder of the day
     transport = app.channels[0].transport
     await app.start(sweep=False)
-    assert "Đã giao việc V1" in await leader.say("/giaoviec kt 10/12/2026 Tổng kết năm")
+    answer = await app.dispatch(leader.incoming("/giaoviec kt 10/12/2026 Tổng kết năm"))  # as the running bot does
+    assert "Đã giao việc V1" in answer.text and answer.told_others
     while not any("Việc mới V1" in t for t in transport.texts("1001")):
         transport.arrived.clear()
         await asyncio.wait_for(transport.arrived.wait(), timeout=10)
