@@ -180,26 +180,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo, new_database):
-    port = free_port()
-    webhook = (
+def webhook_section(port: int) -> str:
+    """The `[zalo]` keys of webhook mode, listening on `port`."""
+    return (
         f'mode = "webhook"\n[zalo.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/zalo"\n'
         f'public_url = "https://binhlu.example/zalo"\nsecret = "{SECRET}"\n'
     )
+
+
+def test_webhook_refuses_a_missing_or_wrong_secret(tmp_path, zalo, new_database):
+    port = free_port()
+    webhook = webhook_section(port)
     config_path = write_config(new_database("bot"), tmp_path, zalo, webhook)
     code = invite(config_path, zalo, "--role", "focal", "--department", "vhxh")
     zalo.add_chat(FOCAL)
     url = f"http://127.0.0.1:{port}/zalo"
-    start = {
-        "event_name": EVENT_TEXT,
-        "message": {
-            "from": {"id": FOCAL, "display_name": "Lan Nguyễn", "is_bot": False},
-            "chat": {"id": FOCAL, "chat_type": "PRIVATE"},
-            "text": f"/start {code}",
-            "message_id": "2d758cb5e222177a4e35",
-            "date": int(time.time() * 1000),
-        },
-    }
+    start = text_update(FOCAL, f"/start {code}", "2d758cb5e222177a4e35")
     with BotProcess(config_path, zalo, tmp_path / "bot.log") as bot:
         zalo.wait_for_call("setWebhook", timeout=PATIENCE)  # registered once the endpoint listens
         assert zalo.webhook["secret_token"] == SECRET and zalo.calls("deleteWebhook") == []
@@ -245,10 +241,7 @@ def test_a_kill_in_a_webhook_burst_loses_nothing_zalo_was_told_was_stored(tmp_pa
     loses none of them and counts none twice; what got no 200 Zalo sends again. (Polling cannot promise this: Zalo's
     getUpdates forgets what it handed out, so the update in flight at a hard crash is gone — the README says so.)"""
     port = free_port()
-    webhook = (
-        f'mode = "webhook"\n[zalo.webhook]\nlisten = "127.0.0.1"\nport = {port}\npath = "/zalo"\n'
-        f'public_url = "https://binhlu.example/zalo"\nsecret = "{SECRET}"\n'
-    )
+    webhook = webhook_section(port)
     config_path = write_config(new_database("bot"), tmp_path, zalo, webhook)
     code = invite(config_path, zalo, "--role", "focal", "--department", "vhxh")
     zalo.add_chat(FOCAL)
