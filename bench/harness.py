@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from storage.db import Database
+from storage.db import migrate
 
 POSTGRES_ENV = ("BENCH_POSTGRES_URL", "TEST_POSTGRES_URL")
 BACKENDS = ("sqlite", "postgresql")
@@ -76,7 +76,7 @@ async def fresh_database(backend: str) -> AsyncIterator[str]:
         folder = Path(tempfile.mkdtemp(prefix="bench-"))
         url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
         try:
-            await _migrate(url)
+            await migrate(url)
             yield url
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -91,19 +91,11 @@ async def fresh_database(backend: str) -> AsyncIterator[str]:
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
         url = server.set(database=name).render_as_string(hide_password=False)
-        await _migrate(url)
+        await migrate(url)
         yield url
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
-
-
-async def _migrate(url: str) -> None:
-    db = Database(url)
-    try:
-        await db.upgrade()
-    finally:
-        await db.dispose()
 
 
 def table(rows: list[tuple[str, str, Figure]]) -> str:

@@ -115,3 +115,12 @@ class Database:
         """Close every pooled connection."""
         await self.engine.dispose()
         await self._reader.dispose()
+
+
+async def migrate(url: str) -> None:
+    """Bring the database at `url` to the latest migration, and close it (a test's template, a bench's database)."""
+    db = Database(url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()

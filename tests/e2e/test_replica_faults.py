@@ -31,15 +31,13 @@ from storage.db import Database
 from storage.models.messaging import InboxUpdate, OutboxKind, OutboxMessage, OutboxStatus
 from storage.models.people import ChatAccount, Department, Membership, Person
 from tests.e2e.conftest import environment
-from tests.e2e.test_bot_process import BotProcess, cli, invite
-from tests.e2e.test_replicas import SECRET, Front, free_port, meetings, replica_config, wait_for_answer
+from tests.e2e.test_replicas import LEADER, SECRET, free_port, meetings, start_replicas, wait_for_answer
 from tests.fakes.telegram_like import TelegramLikeFake
 from tests.support.clock import instant
 from tests.support.db import inspecting
 from tests.support.private_postgres import private_postgres
 
 REPLICAS, CHATS, PER_CHAT = 3, 3, 20  # 60 meetings, PostgreSQL stopped after the 30th
-LEADER, FIRST_FOCAL = 2001, 1001
 PEOPLE, FIRST_CHAT = 1000, 500_000  # one reminder each: one bundle per person and reminder time
 DUE = "2026-11-27T08:00"  # a Friday: every focal person is reminded of the year's report due Monday 30/11
 
@@ -95,20 +93,9 @@ def test_postgresql_restarted_mid_burst_webhooks_answer_503_and_nothing_is_lost_
     tmp_path, fake, config_path, server
 ):
     ports = [free_port() for _ in range(REPLICAS)]
-    configs = [replica_config(config_path, server.url, port, n) for n, port in enumerate(ports)]
-    cli(configs[0], fake, "db", "upgrade")
-    codes = [invite(configs[0], fake, "--role", "focal", "--department", "vhxh") for _ in range(CHATS)]
-    leader_code = invite(configs[0], fake, "--role", "leader")
-    bots = [BotProcess(path, fake, tmp_path / "bot.log") for path in configs]
+    bots, front, focals = start_replicas(tmp_path, fake, config_path, server.url, ports, CHATS)
     pids = [bot.process.pid for bot in bots]
-    front = Front(fake, ports)
-    focals = [FIRST_FOCAL + n for n in range(CHATS)]
     try:
-        for user, code in [*zip(focals, codes, strict=True), (LEADER, leader_code)]:
-            since = len(fake.sent())
-            front.say(user, f"/start {code}", "Lan")
-            assert "Chào mừng" in wait_for_answer(fake, user, since)
-
         acknowledged: list[int] = []  # updates answered 200 just before the restart: their answers may be lost
         refused: list[int] = []
         for n in range(1, PER_CHAT + 1):

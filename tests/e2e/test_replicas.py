@@ -85,6 +85,30 @@ def meetings(fake: FakeBotApi, chat: int) -> list[int]:
     return [int(f[1]) for f in found if f is not None]
 
 
+def start_replicas(
+    tmp_path: Path, fake: FakeBotApi, config_path: Path, database: str, ports: list[int], chats: int
+) -> tuple[list[BotProcess], Front, list[int]]:
+    """A replica on each port on `database`, and `chats` focal people of VH-XH and the leader registered through
+    them: the processes, the front posting to them, the focal people's chats."""
+    configs = [replica_config(config_path, database, port, n) for n, port in enumerate(ports)]
+    cli(configs[0], fake, "db", "upgrade")
+    codes = [invite(configs[0], fake, "--role", "focal", "--department", "vhxh") for _ in range(chats)]
+    leader_code = invite(configs[0], fake, "--role", "leader")
+    bots = [BotProcess(path, fake, tmp_path / "bot.log") for path in configs]
+    front = Front(fake, ports)
+    focals = [FIRST_FOCAL + n for n in range(chats)]
+    try:
+        for user, code in [*zip(focals, codes, strict=True), (LEADER, leader_code)]:
+            since = len(fake.sent())
+            front.say(user, f"/start {code}", "Lan")
+            assert "Chào mừng" in wait_for_answer(fake, user, since)
+    except BaseException:
+        for bot in bots:
+            bot.kill()
+        raise
+    return bots, front, focals
+
+
 @pytest.fixture
 async def database():
     async with own_database("e2e_replicas") as url:
@@ -93,20 +117,8 @@ async def database():
 
 def test_three_replicas_one_killed_mid_burst_lose_double_and_reorder_nothing(tmp_path, fake, config_path, database):
     ports = [free_port() for _ in range(REPLICAS)]
-    configs = [replica_config(config_path, database, port, n) for n, port in enumerate(ports)]
-    cli(configs[0], fake, "db", "upgrade")
-    codes = [invite(configs[0], fake, "--role", "focal", "--department", "vhxh") for _ in range(CHATS)]
-    leader_code = invite(configs[0], fake, "--role", "leader")
-    log = tmp_path / "bot.log"
-    bots = [BotProcess(path, fake, log) for path in configs]
-    front = Front(fake, ports)
-    focals = [FIRST_FOCAL + n for n in range(CHATS)]
+    bots, front, focals = start_replicas(tmp_path, fake, config_path, database, ports, CHATS)
     try:
-        for user, code in [*zip(focals, codes, strict=True), (LEADER, leader_code)]:
-            since = len(fake.sent())
-            front.say(user, f"/start {code}", "Lan")
-            assert "Chào mừng" in wait_for_answer(fake, user, since)
-
         killed_at = CHATS * PER_CHAT // 2
         posted = 0
         for n in range(1, PER_CHAT + 1):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from storage.db import Database
+from storage.db import migrate
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")
@@ -36,14 +36,6 @@ def on_database(example: str, url: str) -> str:
     return example.replace(EXAMPLE_URL, url)
 
 
-async def _migrate(url: str) -> None:
-    db = Database(url)
-    try:
-        await db.upgrade()
-    finally:
-        await db.dispose()
-
-
 class SqliteDatabases:
     """Each database a copy of one file every migration was applied to."""
 
@@ -51,7 +43,7 @@ class SqliteDatabases:
 
     def __init__(self, folder: Path) -> None:
         self.template = folder / "migrated.db"
-        asyncio.run(_migrate(sqlite_url(self.template)))
+        asyncio.run(migrate(sqlite_url(self.template)))
 
     def create(self, folder: Path, name: str = "test") -> str:
         """A migrated database of its own, in `folder`."""
@@ -93,7 +85,7 @@ class PostgresDatabases:
         self._pending: list = []
         self._ready: list[asyncio.Future] = []  # the next test's schema, made while this one runs
         self._template = self._call(self._schema())
-        asyncio.run(_migrate(self._url(self._template)))
+        asyncio.run(migrate(self._url(self._template)))
         self._script = self._dump(self._template)
 
     def _url(self, role: str) -> str:
