@@ -15,7 +15,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from storage.db import migrate
 
@@ -34,6 +34,28 @@ def on_database(example: str, url: str) -> str:
     """The example configuration's text with its database at `url`."""
     assert EXAMPLE_URL in example
     return example.replace(EXAMPLE_URL, url)
+
+
+async def connect(at: URL):
+    """An asyncpg connection to the server and database `at` names (as `postgres` on 127.0.0.1:5432 by default)."""
+    import asyncpg
+
+    return await asyncpg.connect(
+        host=at.host or "127.0.0.1",
+        port=at.port or 5432,
+        user=at.username or "postgres",
+        password=at.password,
+        database=at.database or "postgres",
+    )
+
+
+async def run_once(at: URL, statement: str) -> None:
+    """One statement (CREATE or DROP DATABASE) on a connection of its own, closed after."""
+    connection = await connect(at)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 class SqliteDatabases:
@@ -79,8 +101,8 @@ class PostgresDatabases:
         self._thread = threading.Thread(target=self._loop.run_forever, name="postgres-admin", daemon=True)
         self._thread.start()
         self.server = self.home.set(database=f"t_db_{uuid.uuid4().hex[:12]}")
-        self._call(self._once(self.home, f'CREATE DATABASE "{self.server.database}"'))
-        self._admin = self._call(self._connect())
+        self._call(run_once(self.home, f'CREATE DATABASE "{self.server.database}"'))
+        self._admin = self._call(connect(self.server))
         self._lock = self._call(self._new_lock())
         self._pending: list = []
         self._ready: list[asyncio.Future] = []  # the next test's schema, made while this one runs
@@ -90,21 +112,6 @@ class PostgresDatabases:
 
     def _url(self, role: str) -> str:
         return self.server.set(username=role, password=None).render_as_string(hide_password=False)
-
-    async def _connect(self, at=None):
-        import asyncpg
-
-        s = at or self.server
-        return await asyncpg.connect(
-            host=s.host or "127.0.0.1", port=s.port or 5432, user=s.username, password=s.password, database=s.database
-        )
-
-    async def _once(self, at, statement: str) -> None:
-        connection = await self._connect(at)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
 
     async def _new_lock(self) -> asyncio.Lock:
         return asyncio.Lock()
@@ -191,7 +198,7 @@ class PostgresDatabases:
             dropping.result()  # a drop that failed says so here
         self._call(self._drop(self._template))
         self._call(self._admin.close())
-        self._call(self._once(self.home, f'DROP DATABASE IF EXISTS "{self.server.database}" WITH (FORCE)'))
+        self._call(run_once(self.home, f'DROP DATABASE IF EXISTS "{self.server.database}" WITH (FORCE)'))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
