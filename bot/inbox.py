@@ -18,14 +18,14 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.messages import Incoming
 from bot.ports import UNOBSERVED, Delivery, Observer
-from storage import inbox
+from storage import inbox, locks, settings
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,18 @@ class Inbox:
     async def dispatch(self, incoming: Incoming) -> object:
         """Handle a message that needs no durable queue (the console)."""
         return await self._dispatch(incoming)
+
+    @contextlib.asynccontextmanager
+    async def once(self, task: str, fingerprint: str) -> AsyncIterator[bool]:
+        """Setup for every replica, one process at a time: still to do unless `fingerprint` is what was recorded."""
+        async with locks.one_at_a_time(self.db):
+            async with self.db.unit_of_work() as session:  # the primary's record: a replica's may lag
+                todo = await settings.value(session, task) != fingerprint
+            yield todo
+            if todo:
+                async with self.db.unit_of_work() as session:
+                    await settings.put(session, task, fingerprint)
+                    await session.commit()
 
     async def drain(self) -> int:
         """Handle every update waiting that no other process holds, each chat's oldest first; how many."""

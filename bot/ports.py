@@ -6,6 +6,7 @@ offered (the inlet). Channels, jobs and the composition root import it; it impor
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -124,8 +125,15 @@ class Inlet(Protocol):
         """Handle one message now and deliver its answer (for a channel with no durable queue: the console)."""
         ...
 
+    def once(self, task: str, fingerprint: str) -> AbstractAsyncContextManager[bool]:
+        """Setup one process does for every replica (registering a webhook): the block runs while no other process
+        is inside one, told whether `task` is still to do for `fingerprint`; a block that ends without an error
+        records it done for `fingerprint`."""
+        ...
+
 
 Dispatch = Callable[[Incoming], Awaitable[object]]
+Once = Callable[[str, str], AbstractAsyncContextManager[bool]]  # Inlet.once
 
 
 class Channel(Protocol):

@@ -1,8 +1,9 @@
-"""Work that one process at a time may do among replicas sharing the store: the reminder sweep.
+"""Work that one process at a time may do among replicas sharing the store: the reminder sweep, and setup done
+for every replica (registering a webhook).
 
-On PostgreSQL a session-level advisory lock, held on a connection of its own for as long as this process lives:
-the server lets it go the moment that connection dies (a replica killed), and the next replica to try takes
-it. On SQLite only one process can use the file, so it always holds.
+On PostgreSQL a session-level advisory lock, held on a connection of its own: the server lets it go the moment
+that connection dies (a replica killed), and the next replica to try takes it. On SQLite only one process can
+use the file, so it always holds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 SWEEP_LOCK = 641_2026  # the advisory lock's key: Kế hoạch 641, the year it began
+SETUP_LOCK = 641_0534  # setup for every replica: Kế hoạch 641 and the Quyết định 534 it carries out
 
 
 class ProcessLock:
@@ -77,6 +79,24 @@ class ProcessLock:
                 await connection.invalidate()
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def one_at_a_time(db: Database, key: int = SETUP_LOCK) -> AsyncIterator[None]:
+    """Processes sharing the store run the block one after another: entered once no other holds `key`, which is
+    let go when the block ends or this process dies. On SQLite there is one process: nothing to wait for."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    async with db.engine.connect() as connection:
+        await connection.exec_driver_sql(f"SELECT pg_advisory_lock({int(key)})")
+        await connection.commit()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):  # a connection that died has let the lock go already
+                await connection.exec_driver_sql(f"SELECT pg_advisory_unlock({int(key)})")
+                await connection.commit()
 
 
 async def server_time(db: Database) -> datetime | None:

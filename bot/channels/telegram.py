@@ -176,7 +176,9 @@ class TelegramChannel:
             self._polling = asyncio.create_task(self._poll(inlet), name="telegram-polling")
             return
         await self.webhook.open(inlet.accept)  # listening before Telegram is told where to post
-        await register_webhook(self.bot, self.config.webhook, ALLOWED_UPDATES, first_backoff=self.first_backoff)
+        await register_webhook(
+            self.bot, self.config.webhook, ALLOWED_UPDATES, inlet.once, first_backoff=self.first_backoff
+        )
 
     async def stop(self) -> None:
         """Stop receiving (the webhook stays registered: Telegram keeps what comes)."""

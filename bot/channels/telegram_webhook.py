@@ -16,10 +16,10 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
 from bot.channels.telegram_send import CHANNEL
-from bot.channels.webhook import WebhookReceiver
+from bot.channels.webhook import WebhookReceiver, fingerprint, task
 from bot.config.channels import WebhookConfig
 from bot.http_server import HttpServer
-from bot.ports import Backoff, Delivery
+from bot.ports import Backoff, Delivery, Once
 
 logger = logging.getLogger(__name__)
 
@@ -56,26 +56,33 @@ def receiver(hook: WebhookConfig, server: HttpServer | None = None) -> WebhookRe
 
 
 async def register_webhook(
-    bot: Bot, hook: WebhookConfig, allowed_updates: Sequence[str], *, first_backoff: float = 1.0
+    bot: Bot, hook: WebhookConfig, allowed_updates: Sequence[str], once: Once, *, first_backoff: float = 1.0
 ) -> None:
-    """Tell Telegram where to post, with which secret and which updates; retried until Telegram answers.
-
-    A refusal retrying cannot fix (a URL Telegram will not use, a wrong token) is raised.
+    """Tell Telegram where to post, with which secret and which updates, unless it was told already: of the
+    replicas starting together one calls setWebhook, the others find it recorded and Telegram's webhook at our
+    URL. Retried until Telegram answers; a refusal retrying cannot fix (a URL Telegram will not use, a wrong
+    token) is raised.
     """
-    backoff = Backoff(first_backoff, MAX_BACKOFF)
-    while True:
-        try:
-            await bot.set_webhook(
-                url=hook.public_url, secret_token=hook.secret_value, allowed_updates=list(allowed_updates)
-            )
-            return
-        except (BadRequest, Forbidden, InvalidToken):
-            logger.error("Telegram refused the webhook's address or the bot token")
-            raise
-        except TelegramError as err:
-            delay = backoff.next()
-            logger.warning("Telegram did not answer setWebhook (%s); retrying in %.0fs", err, delay)
-            await asyncio.sleep(delay)
+    made_of = fingerprint(bot.token, hook.public_url, hook.secret_value, *allowed_updates)
+    async with once(task(CHANNEL), made_of) as todo:
+        backoff = Backoff(first_backoff, MAX_BACKOFF)
+        while True:
+            try:
+                if not todo and (await bot.get_webhook_info()).url == hook.public_url:
+                    logger.info("Telegram's webhook was registered already, as it is now")
+                    return
+                await bot.set_webhook(
+                    url=hook.public_url, secret_token=hook.secret_value, allowed_updates=list(allowed_updates)
+                )
+                logger.info("registered Telegram's webhook")
+                return
+            except (BadRequest, Forbidden, InvalidToken):
+                logger.error("Telegram refused the webhook's address or the bot token")
+                raise
+            except TelegramError as err:
+                delay = backoff.next()
+                logger.warning("Telegram did not answer about its webhook (%s); retrying in %.0fs", err, delay)
+                await asyncio.sleep(delay)
 
 
 async def use_polling(bot: Bot) -> None:

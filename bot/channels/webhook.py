@@ -8,6 +8,7 @@ while the store fails, or before the channel has started, the answer is 503 and 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,6 +23,17 @@ logger = logging.getLogger(__name__)
 
 Accept = Callable[[str, Sequence[Delivery]], Awaitable[None]]
 Read = Callable[[object], Delivery | None]  # a parsed body -> the update in it, or None when there is none
+
+
+def fingerprint(*made_of: str) -> str:
+    """What a webhook's registration was made of (token, URL, secret, ...) as one value to compare: a hash, so
+    the secrets in it are never kept as they are."""
+    return hashlib.sha256("\x1f".join(made_of).encode()).hexdigest()
+
+
+def task(channel: str) -> str:
+    """The name under which a channel's webhook registration is recorded done."""
+    return f"webhook.{channel}"
 
 
 def answer(status: int, description: str | None = None) -> web.Response:

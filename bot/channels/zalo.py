@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from bot.channels.platform_time import PlatformTime
+from bot.channels.webhook import fingerprint, task
 from bot.channels.zalo_webhook import CHANNEL, delivery_of, incoming_of, message_of, receiver
 from bot.config import ZaloConfig
 from bot.core.messages import ChannelProfile, Outgoing
@@ -79,7 +80,7 @@ class ZaloApi:
     def __init__(self, http: httpx.AsyncClient, base_url: str, token: str) -> None:
         self.http = http
         self._base = f"{base_url}{token}/"
-        self._token = token
+        self.token = token
         self.time = PlatformTime()  # Zalo's clock, from the Date header of every answer
 
     async def call(self, method: str, params: dict | None = None, *, limits: Any = httpx.USE_CLIENT_DEFAULT) -> Any:
@@ -90,7 +91,7 @@ class ZaloApi:
 
     def describe(self, err: BaseException) -> str:
         """An error as words without the token (httpx errors may quote the URL)."""
-        return f"{type(err).__name__}: {err}".replace(self._token, "[TOKEN]")
+        return f"{type(err).__name__}: {err}".replace(self.token, "[TOKEN]")
 
 
 class ZaloTransport:
@@ -192,7 +193,20 @@ class ZaloChannel:
             return
         await self.webhook.open(inlet.accept)  # listening before Zalo is told where to post
         hook = self.config.webhook
-        await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
+        async with inlet.once(task(CHANNEL), fingerprint(self.api.token, hook.public_url, hook.secret_value)) as todo:
+            if not todo and await self._webhook_url() == hook.public_url:
+                logger.info("Zalo's webhook was registered already, as it is now")
+                return
+            await self._until_done("setWebhook", {"url": hook.public_url, "secret_token": hook.secret_value})
+            logger.info("registered Zalo's webhook")
+
+    async def _webhook_url(self) -> str | None:
+        """Where Zalo posts now (None when no webhook is set, or Zalo did not say)."""
+        try:
+            info = await self.api.call("getWebhookInfo")
+        except (ZaloError, httpx.HTTPError):
+            return None
+        return info.get("url") if isinstance(info, dict) else None
 
     async def stop(self) -> None:
         """Stop receiving (a poll in flight may carry an update that exists nowhere else: let it land)."""

@@ -195,6 +195,10 @@ class MockZalo:
             self.webhook = None
             self._notify()
             return self._ok({"url": ""})
+        if method == "getWebhookInfo":  # as the real API answers: 404 while none is set
+            if self.webhook is None:
+                return self._error(404, "Not Found")
+            return self._ok({"url": self.webhook.get("url"), "updated_at": 1750316131602})
         self.errors.append(f"a call of {method}, which the adapter does not use")
         return self._error(404, "Not Found")
 

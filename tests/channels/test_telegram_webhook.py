@@ -59,20 +59,49 @@ def test_what_is_not_an_update_is_read_as_none(body):
     assert read_body(body) is None
 
 
-async def test_the_webhook_is_registered_with_its_url_secret_and_updates_until_telegram_answers(config):
+@pytest.fixture
+async def opened(config, clock):
+    """A channel polling a recording Bot API, and the App around it (whose inbox records what was set up)."""
     request = FlakyRequest()
     channel = TelegramChannel(config.telegram, TOKEN, request=request, get_updates_request=request)
+    app = App(config, [channel], clock=clock)
+    await app.open()
+    yield channel, app.inbox, request
+    await app.stop()
+
+
+async def test_the_webhook_is_registered_with_its_url_secret_and_updates_until_telegram_answers(config, opened):
+    channel, inbox, request = opened
     request.fail("setWebhook", 502, "Bad Gateway")
-    await register_webhook(channel.bot, webhook_config(config).webhook, ALLOWED_UPDATES, first_backoff=0)
+    await register_webhook(channel.bot, webhook_config(config).webhook, ALLOWED_UPDATES, inbox.once, first_backoff=0)
     first, second = request.sent("setWebhook")
     assert first == second
     assert second["url"] == PUBLIC_URL and second["secret_token"] == SECRET
     assert second["allowed_updates"] == ["message", "callback_query"]
     request.fail("setWebhook", 400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+    elsewhere = webhook_config(config, public_url="http://bot.binhlu.example/telegram").webhook
     with pytest.raises(BadRequest):
-        await register_webhook(channel.bot, webhook_config(config).webhook, ALLOWED_UPDATES, first_backoff=0)
+        await register_webhook(channel.bot, elsewhere, ALLOWED_UPDATES, inbox.once, first_backoff=0)
     await use_polling(channel.bot)
     assert request.sent("deleteWebhook") == [{"drop_pending_updates": False}]
+
+
+async def test_a_webhook_is_registered_again_only_when_it_changed_or_telegram_no_longer_has_it(config, opened):
+    channel, inbox, request = opened
+    hook = webhook_config(config).webhook
+
+    async def register(hook) -> int:
+        """Register as a starting replica does; how many setWebhook calls Telegram has had in all."""
+        await register_webhook(channel.bot, hook, ALLOWED_UPDATES, inbox.once, first_backoff=0)
+        return len(request.sent("setWebhook"))
+
+    assert await register(hook) == 1
+    assert await register(hook) == 1, "a restart, or the next replica, finds it registered as it is"
+    assert len(request.sent("getWebhookInfo")) == 1, "having asked Telegram where it posts"
+    await use_polling(channel.bot)  # the bot was run by polling meanwhile: Telegram forgot the webhook
+    assert await register(hook) == 2
+    assert await register(hook) == 2
+    assert await register(webhook_config(config, secret=SecretStr("a-new-secret-for-the-hook")).webhook) == 3
 
 
 async def post(port: int, body: dict, secret: str | None = SECRET) -> int:

@@ -400,6 +400,25 @@ async def test_webhook_refuses_a_wrong_secret_and_commits_a_right_one_before_ans
     assert len(zalo.sent) == 2
 
 
+async def test_the_webhook_is_registered_again_only_when_it_changed_or_zalo_no_longer_has_it(config, clock, zalo):
+    hook = config.zalo.webhook.model_copy(
+        update={"port": free_port(), "public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}
+    )
+
+    async def start(hook) -> int:
+        """Start as a replica does on the test's database, and stop; how many setWebhook calls Zalo has had."""
+        async with running(config, clock, zalo, worker=False, mode="webhook", webhook=hook):
+            pass
+        return len(zalo.calls_of("setWebhook"))
+
+    assert await start(hook) == 1
+    assert await start(hook) == 1, "a restart, or the next replica, finds it registered as it is"
+    zalo.webhook = None  # removed meanwhile (the bot run by polling somewhere)
+    assert await start(hook) == 2
+    assert await start(hook.model_copy(update={"secret": SecretStr(SECRET + "-moi")})) == 3
+    assert zalo.webhook == {"url": "https://binhlu.example/zalo", "secret_token": SECRET + "-moi"}
+
+
 async def test_a_webhook_on_the_shared_server_is_mounted_there_and_the_server_left_to_its_owner(config, clock, zalo):
     hook = config.zalo.webhook.model_copy(
         update={"public_url": "https://binhlu.example/zalo", "secret": SecretStr(SECRET)}

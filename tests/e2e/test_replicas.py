@@ -145,6 +145,8 @@ def test_three_replicas_one_killed_mid_burst_lose_double_and_reorder_nothing(tmp
             assert meetings(fake, user) == list(range(1, PER_CHAT + 1)), "each chat's receipts in its order"
         for bot in bots[1:]:
             assert bot.terminate() == 0
+        assert len(fake.calls("setWebhook")) == 1, "one replica registered the webhook for all"
+        assert fake.webhook["url"] == "https://bot.example/telegram"
     finally:
         for bot in bots:
             if bot.process.poll() is None:

@@ -24,6 +24,8 @@ Behaviour worth knowing:
 * ``getUpdates`` drops updates whose ``update_id < offset`` and long-polls for at most
   ``LONG_POLL_CAP`` seconds so that ``stop()`` is quick. ``deleteWebhook(drop_pending_updates)``
   really drops the queue.
+* ``setWebhook`` keeps its URL, secret and allowed updates (``webhook``), ``getWebhookInfo`` answers the URL,
+  ``deleteWebhook`` clears it; while one is set ``getUpdates`` gets 409 Conflict, as from Telegram.
 * ``editMessageText`` / ``editMessageReplyMarkup`` fail with 400 like Telegram when the message is
   unknown or nothing changed ("message is not modified").
 * sendMessage rejects empty text and text over 4096 characters (HTML tags not counted).
@@ -206,6 +208,7 @@ class FakeBotApi(HttpFake):
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self.webhook: JSONDict | None = None  # what setWebhook asked for, while it holds
 
         self._documents: list[JSONDict] = []
         self._files: dict[str, bytes] = {}  # what users sent, by file_id
@@ -225,7 +228,7 @@ class FakeBotApi(HttpFake):
                 "logOut": self._true,
                 "close": self._true,
                 "deleteWebhook": self._delete_webhook,
-                "setWebhook": self._true,
+                "setWebhook": self._set_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "getUpdates": self._get_updates,
                 "setMyCommands": self._set_my_commands,
@@ -641,15 +644,31 @@ class FakeBotApi(HttpFake):
             }
         )
 
+    def _set_webhook(self, params: JSONDict) -> Response:
+        url = params.get("url")
+        if not isinstance(url, str) or not url.startswith("https://"):
+            return error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        kept = ("url", "secret_token", "allowed_updates")
+        self.webhook = {key: params[key] for key in kept if key in params}
+        return ok(True)
+
     def _delete_webhook(self, params: JSONDict) -> Response:
+        self.webhook = None
         if params.get("drop_pending_updates") is True:
             self._pending.clear()
         return ok(True)
 
     def _get_webhook_info(self, params: JSONDict) -> Response:
-        return ok({"url": "", "has_custom_certificate": False, "pending_update_count": len(self._pending)})
+        url = self.webhook["url"] if self.webhook else ""
+        return ok({"url": url, "has_custom_certificate": False, "pending_update_count": len(self._pending)})
 
     def _get_updates(self, params: JSONDict) -> Response:
+        if self.webhook is not None:
+            return error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first",
+            )
         offset = params.get("offset")
         limit = params.get("limit")
         limit = limit if isinstance(limit, int) and 0 < limit <= 100 else 100

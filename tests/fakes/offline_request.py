@@ -50,6 +50,9 @@ class RecordingRequest(BaseRequest):
     def _result(self, endpoint: str, params: dict[str, Any]) -> Any:
         if endpoint == "getMe":
             return BOT_USER
+        if endpoint == "getWebhookInfo":  # where the last setWebhook pointed, as Telegram answers
+            hooks = [params.get("url", "") for name, params in self.calls if name in {"setWebhook", "deleteWebhook"}]
+            return {"url": hooks[-1] if hooks else "", "has_custom_certificate": False, "pending_update_count": 0}
         if endpoint in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}:
             return {
                 "message_id": params.get("message_id") or next(self._message_ids),
