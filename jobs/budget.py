@@ -1,8 +1,11 @@
-"""A channel's sends per second for the whole deployment, kept in the database that replicas share.
+"""A channel's sends per second, and each chat's pace, for the whole deployment, kept in the database that
+replicas share.
 
 Each send takes a slot and frees it a second after the platform answered, so however many processes send, at
-most `per_second` sends reach the platform in any second. A 429 pauses every replica. One process on its own
-store (SQLite) needs none of this: its RateLimiter alone knows every send.
+most `per_second` sends reach the platform in any second. Each send counts against its chat's pace too: a
+private chat gets its burst, then one a second; a group a burst of two, then one every 60/`group_per_minute`
+seconds (at most nineteen in any minute, under Telegram's twenty). A 429 pauses every replica. One process on
+its own store (SQLite) needs none of this: its RateLimiter alone knows every send.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.clock import Clock
-from bot.ports import Transport
+from bot.ports import Limits, Transport
 from storage import sending
 from storage.db import Database
-from storage.sending import Slot
+from storage.sending import Pace, Slot
 
 SLOT_LEASE = timedelta(seconds=30)  # a slot taken by a process that died mid-send is free again after this
+PRUNE_EVERY = timedelta(minutes=1)  # how often the chats whose bucket is full again are forgotten
 
 
 @dataclass(frozen=True)
@@ -27,35 +31,65 @@ class Outcome:
 
     attempted: bool
     wait: float | None = None
+    spent: bool = False  # the whole channel waits (its budget spent or paused), not only this chat
+
+
+@dataclass(frozen=True)
+class Busy:
+    """No send now: the seconds until one may go, and whether the whole channel waits or only this chat."""
+
+    seconds: float
+    channel: bool
+
+
+def paces(limits: Limits) -> tuple[Pace, Pace]:
+    """A private chat's pace and a group's, from the channel's limits."""
+    private = timedelta(seconds=1 / limits.private_per_second)
+    group = timedelta(seconds=60 / limits.group_per_minute)
+    return Pace(private, (limits.private_burst - 1) * private), Pace(group, group)
 
 
 class SharedBudget:
-    """One channel's slots: take one before a send, settle it once answered, release it if the send did not go."""
+    """One channel's slots and chats' paces: take before a send, settle once answered (or when it did not go)."""
 
-    def __init__(self, db: Database, channel: str, per_second: int, clock: Clock, holder: str) -> None:
-        self.db, self.channel, self.per_second = db, channel, per_second
+    def __init__(self, db: Database, channel: str, limits: Limits, clock: Clock, holder: str) -> None:
+        self.db, self.channel, self.per_second = db, channel, limits.global_per_second
         self.clock, self.holder = clock, holder
+        self.private, self.group = paces(limits)
         self._ready = False
+        self._prune_at = None
 
-    async def take(self) -> Slot | float:
-        """A slot to send with now, or the seconds until one may be free."""
+    async def take(self, chat_id: str, is_group: bool) -> Slot | Busy:
+        """A slot to send to `chat_id` with now, its chat's pace counted; or how long until one may go."""
+        pace = self.group if is_group else self.private
         async with self.db.unit_of_work() as session:
+            now = self.clock()
             if not self._ready:
                 await sending.add_slots(session, self.channel, self.per_second)
-                self._ready = True
-            now = self.clock()
+            if self._prune_at is None or now >= self._prune_at:
+                await sending.prune_paces(session, now)
+            chat_free_at = await sending.take_pace(session, self.channel, chat_id, pace, now)
+            if chat_free_at is not None:
+                await session.commit()
+                self._ready, self._prune_at = True, now + PRUNE_EVERY
+                return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
             slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
             if slot is None:
                 free_at = await sending.next_slot_at(session, self.channel, self.per_second)
+                await session.rollback()  # the chat's pace is not spent on a send that waits
+                return Busy(max((free_at - now).total_seconds(), 0.001), channel=True)  # another replica took it
             await session.commit()
-        if slot is not None:
-            return slot
-        return max((free_at - now).total_seconds(), 0.001)  # another replica took the last one meanwhile
+            self._ready, self._prune_at = True, now + PRUNE_EVERY
+        return slot
 
-    async def settle(self, slot: Slot, *, used: bool = True) -> None:
-        """The send was answered (or, not `used`, never made): the slot's next use is timed from now."""
+    async def settle(self, slot: Slot, chat_id: str, is_group: bool, *, used: bool = True) -> None:
+        """The send was answered (or, not `used`, never made): the slot's next use, and the chat's pace, timed from
+        now. (A send not made keeps its chat's pace spent: slower for a moment, never faster.)"""
         async with self.db.unit_of_work() as session:
-            await sending.settle_slot(session, slot, self.clock(), used=used)
+            now = self.clock()
+            await sending.settle_slot(session, slot, now, used=used)
+            if used:
+                await sending.settle_pace(session, self.channel, chat_id, self.group if is_group else self.private, now)
             await session.commit()
 
     async def pause(self, seconds: float) -> None:
@@ -69,4 +103,4 @@ def shared_budgets(db: Database, transports: Mapping[str, Transport], clock: Clo
     """Each channel's budget where replicas share the store; none where one process owns it (SQLite)."""
     if not sending.shared_by_replicas(db):
         return {}
-    return {name: SharedBudget(db, name, t.limits.global_per_second, clock, holder) for name, t in transports.items()}
+    return {name: SharedBudget(db, name, t.limits, clock, holder) for name, t in transports.items()}

@@ -21,7 +21,7 @@ from bot.core.bundle import Bundle, render_bundle
 from bot.core.clock import Clock, local_date
 from bot.ports import UNOBSERVED, ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs import outcomes
-from jobs.budget import Outcome, shared_budgets
+from jobs.budget import Busy, Outcome, shared_budgets
 from jobs.bundle import notices_of, snoozed_from
 from jobs.compose import compose
 from jobs.ratelimit import RateLimiter
@@ -131,8 +131,8 @@ class OutboxSender:
                 if outcome.wait is None:
                     delivered = delivered or outcome.attempted
                     continue
-                wait = outcome.wait  # the channel's pause (a 429), or the deployment's budget spent
-                if not outcome.attempted:
+                wait = outcome.wait  # the channel's pause (a 429), the deployment's budget spent, or the chat's pace
+                if outcome.spent:
                     spent.add(row.channel)
             soonest = wait if soonest is None else min(soonest, wait)
         if delivered:
@@ -174,12 +174,12 @@ class OutboxSender:
         """Send a row its chat's pace allows now: within the deployment's budget, if claimed, counted by the limiter
         from its start and timed from its answer."""
         budget = self.budgets.get(row.channel)
-        slot = await budget.take() if budget else None
-        if isinstance(slot, float):
-            return Outcome(attempted=False, wait=slot)
+        slot = await budget.take(row.chat_id, row.is_group) if budget else None
+        if isinstance(slot, Busy):
+            return Outcome(attempted=False, wait=slot.seconds, spent=slot.channel)
         if not await self._claim(row):  # another sender has it
             if slot is not None:
-                await budget.settle(slot, used=False)
+                await budget.settle(slot, row.chat_id, row.is_group, used=False)
             return Outcome(attempted=False)
         limiter = self.limiters[row.channel]
         started = limiter.record(row.chat_id, row.is_group)
@@ -188,7 +188,7 @@ class OutboxSender:
         finally:
             limiter.settle(started)
             if slot is not None:
-                await budget.settle(slot)
+                await budget.settle(slot, row.chat_id, row.is_group)
         return Outcome(attempted=True, wait=pause)
 
     async def _claim(self, row: OutboxMessage) -> bool:

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.db import Database
-from storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, SendSlot
+from storage.models.base import UTCDateTime
+from storage.models.messaging import ChatPace, OutboxKind, OutboxMessage, OutboxStatus, SendSlot
 
 SLOT_WINDOW = timedelta(seconds=1)  # a slot is one send a second
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)
@@ -220,3 +221,47 @@ async def pause_slots(session: AsyncSession, channel: str, until: datetime) -> N
     await session.execute(
         update(SendSlot).where(SendSlot.channel == channel, SendSlot.paused_until < until).values(paused_until=until)
     )
+
+
+# --- each chat's pace, shared by replicas --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A chat's pace: one send every `interval`, its bucket allowed to run at most `ahead` past now (a burst)."""
+
+    interval: timedelta
+    ahead: timedelta
+
+
+def _instant(value: datetime):
+    return literal(value, UTCDateTime)
+
+
+async def take_pace(session: AsyncSession, channel: str, chat_id: str, pace: Pace, now: datetime) -> datetime | None:
+    """Count a send to a chat now against its pace for the whole deployment: None when it may go (counted), else
+    when it may. The row is locked until the transaction ends, so two replicas never both take the last send."""
+    start = postgresql_insert(ChatPace).values(channel=channel, chat_id=chat_id, full_at=now + pace.interval)
+    counted = start.on_conflict_do_update(
+        index_elements=[ChatPace.channel, ChatPace.chat_id],
+        set_={"full_at": func.greatest(ChatPace.full_at, _instant(now)) + pace.interval},
+        where=ChatPace.full_at <= _instant(now + pace.ahead),
+    ).returning(ChatPace.chat_id)
+    if (await session.execute(counted)).first() is not None:
+        return None
+    held = select(ChatPace.full_at).where(ChatPace.channel == channel, ChatPace.chat_id == chat_id)
+    return (await session.scalar(held)) - pace.ahead
+
+
+async def settle_pace(session: AsyncSession, channel: str, chat_id: str, pace: Pace, answered: datetime) -> None:
+    """The send was answered at `answered`: the chat's pace runs from then, when the platform had surely seen it."""
+    await session.execute(
+        update(ChatPace)
+        .where(ChatPace.channel == channel, ChatPace.chat_id == chat_id)
+        .values(full_at=func.greatest(ChatPace.full_at, _instant(answered + pace.interval)))
+    )
+
+
+async def prune_paces(session: AsyncSession, now: datetime) -> int:
+    """Forget the chats whose bucket is full again (nothing to remember); how many."""
+    return (await session.execute(delete(ChatPace).where(ChatPace.full_at <= now))).rowcount or 0

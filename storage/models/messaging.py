@@ -170,3 +170,15 @@ class SendSlot(Base):
     free_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it may be taken again
     paused_until: Mapped[datetime] = mapped_column(UTCDateTime)  # the channel's 429, seen by every replica
     holder: Mapped[str] = mapped_column(String(80), default="")  # who took it last: only they settle it
+
+
+class ChatPace(Base):
+    """A chat's pace for the whole deployment, kept where replicas sharing one PostgreSQL database all see it: its
+    bucket as the instant it is full again (the generic cell rate algorithm), so together they send a private chat
+    its burst then one a second, and a group no more than Telegram's twenty a minute."""
+
+    __tablename__ = "chat_paces"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # a row past it says nothing: pruned

@@ -191,15 +191,17 @@ async def test_a_row_left_sending_by_a_crash_becomes_unknown(service, sender, tr
     assert transport.sent == [] and await statuses(service) == {"1": "unknown"}
 
 
-async def test_private_chat_gets_a_burst_then_one_a_second(service, sender, transport, ticks):
+async def test_private_chat_gets_a_burst_then_one_a_second(service, sender, transport, clock, ticks):
     for subject in "abcdefg":
         await put(service, "1", subject=subject)
     assert await sender.step() == 0.0 and len(transport.sent) == 5, "a burst of five goes at once"
     assert await sender.step() == 1.0 and len(transport.sent) == 5
-    ticks.now += 1.0
+    ticks.now += 1.0  # a second passes, on both clocks (replicas pace chats by the wall clock)
+    clock.now += timedelta(seconds=1)
     assert await sender.step() == 0.0 and len(transport.sent) == 6
     assert await sender.step() == 1.0 and len(transport.sent) == 6
     ticks.now += 1.0
+    clock.now += timedelta(seconds=1)
     await sender.drain()
     assert len(transport.sent) == 7
 

@@ -1,5 +1,6 @@
-"""Replicas sharing one PostgreSQL database share a channel's sends per second: two senders together stay within
-the budget, a slot frees a second after its send was answered, and one replica's 429 holds the other."""
+"""Replicas sharing one PostgreSQL database share a channel's sends per second and each chat's pace: two senders
+together stay within the budget and within a chat's burst, a slot frees a second after its send was answered, and
+one replica's 429 holds the other."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.support.transport import FakeTransport
 
 NOW = instant("2026-11-27T08:00")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+THREE_A_SECOND = Limits(global_per_second=3)
 
 
 @pytest.fixture
@@ -34,10 +36,10 @@ async def url() -> AsyncIterator[str]:
 class Replica:
     """A sender of its own process: its own connections, limiter and monotonic clock; the wall clock is shared."""
 
-    def __init__(self, url: str, name: str, clock: MutableClock) -> None:
+    def __init__(self, url: str, name: str, clock: MutableClock, limits: Limits = THREE_A_SECOND) -> None:
         self.db = Database(url)
         self.ticks = Ticks()
-        self.transport = FakeTransport(limits=Limits(global_per_second=3))
+        self.transport = FakeTransport(limits=limits)
         self.sender = OutboxSender(
             self.db, {"test": self.transport}, clock, TZ, timedelta(hours=24), monotonic=self.ticks, owner=name
         )
@@ -116,3 +118,54 @@ async def test_a_429_at_one_replica_holds_the_other(replicas):
     later(clock, 28.0, a, b)
     await b.sender.step()
     assert sorted(s.chat_id for s in b.transport.sent) == ["0", "1", "2"] and a.transport.sent == []
+
+
+async def queue_to(db: Database, chat: str, count: int, *, group: bool = False) -> None:
+    """`count` messages to one chat."""
+    async with db.unit_of_work() as session:
+        for n in range(count):
+            key = outbox.OutboxKey(OutboxKind.TASK, f"s{n}", "st", NOW.date())
+            await outbox.enqueue(session, key, [chats.Recipient("test", chat, group)], f"Nhắc {n}", due_at=NOW, now=NOW)
+        await session.commit()
+
+
+@pytest.fixture
+async def telegram_like(url: str) -> AsyncIterator[tuple[Replica, Replica, MutableClock]]:
+    """Two replicas with Telegram's own limits: 30 a second, a private chat's burst of 5, 17 a minute to a group."""
+    clock = MutableClock(NOW)
+    a, b = Replica(url, "a", clock, Limits()), Replica(url, "b", clock, Limits())
+    yield a, b, clock
+    await a.db.dispose()
+    await b.db.dispose()
+
+
+async def test_two_replicas_together_keep_a_private_chat_to_its_burst_then_one_a_second(telegram_like):
+    a, b, clock = telegram_like
+    await queue_to(a.db, "7", 8)
+    await a.sender.step()
+    assert len(a.transport.sent) == 5, "the burst at once"
+    assert await a.sender.step() == pytest.approx(1.0) and len(a.transport.sent) == 5, "then one a second"
+    assert await b.sender.step() == pytest.approx(1.0), "b's own limiter would send 5 more; the chat's pace not"
+    assert b.transport.sent == []
+    later(clock, 1.0, a, b)
+    await b.sender.step()
+    await a.sender.step()
+    assert len(b.transport.sent) + len(a.transport.sent) == 6, "one a second after the burst, whoever sends it"
+    later(clock, 2.0, a, b)
+    await b.sender.step()
+    await a.sender.step()
+    sent = a.transport.texts() + b.transport.texts()
+    assert sorted(sent) == sorted(f"Nhắc {n}" for n in range(8)), "each once, none missed"
+
+
+async def test_two_replicas_together_send_a_group_at_most_nineteen_a_minute(telegram_like):
+    a, b, clock = telegram_like
+    await queue_to(a.db, "-100", 40, group=True)
+    seconds = 0.0
+    while seconds < 60:  # a minute of both replicas sending whenever they may
+        waits = [await replica.sender.step() for replica in (a, b)]
+        wait = min(60 - seconds, max(min(w for w in waits if w is not None), 0.01))
+        later(clock, wait, a, b)
+        seconds += wait
+    sent = len(a.transport.sent) + len(b.transport.sent)
+    assert 17 <= sent <= 19, sent  # Telegram refuses a group's 21st in a minute; each replica alone would send 17
