@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import Refusal, main_of
 from bot.config import Config
 from storage.copy import TableCopied, commune_codes, copy_commune, holds_records, missing_file, revision
 from storage.db import Database
-from storage.migrate import alembic_config
+from storage.migrate import head as latest_revision
 
 EVERY_COMMUNE = {"all_communes": True}  # the copy reads and writes a commune's rows in every table
 
@@ -46,7 +45,7 @@ def _source_url(value: str) -> str:
 
 
 async def _copy(config: Config, source_url: str, wanted: str | None, progress) -> tuple[str, list[TableCopied]]:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = latest_revision()
     source, target = Database(source_url), Database(config.database.url)
     try:
         async with source.engine.connect() as reading:
