@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_DECLARED = re.compile(r'^(revision|down_revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)', re.MULTILINE)
+_DECLARED = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.*?)\s*(?:#.*)?$", re.MULTILINE)
+_ONE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|None)$""")  # a revision, or None; anything else (a merge) is Alembic's
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -33,25 +34,31 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 @cache
-def head() -> str:
-    """The latest revision: the one script no other names as its down_revision (what Alembic calls the head,
-    read from each script's `revision = …` and `down_revision = …` lines without importing Alembic)."""
+def head() -> str | None:
+    """The latest revision: the one script no other names as its down_revision (what Alembic calls the head),
+    read from each script's `revision = …` and `down_revision = …` lines without importing Alembic; None when the
+    scripts say something these lines cannot (a merge of branches, a computed value): then Alembic decides."""
     revisions, parents = set(), set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
-        declared = dict((name, value) for name, value in _DECLARED.findall(script.read_text(encoding="utf-8")))
-        revisions.add(declared["revision"])
-        parents.add(declared.get("down_revision", ""))
+        declared = dict(_DECLARED.findall(script.read_text(encoding="utf-8")))
+        values = {name: _ONE.match(declared.get(name, "")) for name in ("revision", "down_revision")}
+        if values["revision"] is None or values["down_revision"] is None:
+            return None
+        revision, parent = ((m.group(1) or m.group(2)) for m in values.values())
+        if revision is None:
+            return None
+        revisions.add(revision)
+        parents.add(parent)
     heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations should have one head, they have {sorted(heads)}")
-    return heads.pop()
+    return heads.pop() if len(heads) == 1 else None
 
 
 def at_head(connection: Connection) -> bool:
     """Whether the database on `connection` is already at the latest revision (nothing to migrate)."""
-    if not inspect(connection).has_table("alembic_version"):
+    latest = head()
+    if latest is None or not inspect(connection).has_table("alembic_version"):
         return False
-    return connection.scalar(text("SELECT version_num FROM alembic_version")) == head()
+    return connection.scalar(text("SELECT version_num FROM alembic_version")) == latest
 
 
 def upgrade_connection(connection: Connection) -> None:
