@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:" + "BENCH_fake_token_for_the_command_bench" + "x" * 4
 MESSAGES = int(os.environ.get("BENCH_COMMANDS", "200"))  # commands timed per figure
 CHARTS = 3  # /chitieu asked this many times (the first draws with matplotlib not yet imported)
-HEAVY = ("matplotlib", "openpyxl", "docx", "PIL", "numpy")
+# What an idle bot need not hold: the file makers, Alembic with no migration to run, aiohttp with no HTTP server
+# (a polling bot still loads it through its channel's webhook module), every country's holidays but Vietnam's.
+HEAVY = ("matplotlib", "openpyxl", "docx", "PIL", "numpy", "alembic", "aiohttp", "holidays.countries", "jinja2")
 
 
 def _config_text(database_url: str, folder: Path, base_url: str | None = None) -> str:

@@ -15,9 +15,12 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.http_site import CappedSite
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("bot.http.access")
@@ -26,7 +29,7 @@ MAX_BODY = 1024 * 1024  # a Telegram update is a few KB; a file never arrives in
 MAX_DEPTH = 64  # a real update nests about 8 deep
 BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
 
 
 @dataclass(frozen=True)
@@ -40,67 +43,23 @@ class Limits:
     max_connections: int = 256
 
 
-LIMITS = web.AppKey("limits", Limits)
-
-
-class RouteAccessLogger(AbstractAccessLogger):
-    """One line per request: method, the route's template (never the path or query it came with), status, time."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        resource = request.match_info.route.resource if isinstance(request, web.Request) else None
-        route = resource.canonical if resource is not None else "(no route)"
-        self.logger.info("%s %s %d %.3fs", request.method, route, response.status, time)
-
-
-class _Busy(asyncio.Protocol):
-    """What a connection past the cap gets: a 503 and the socket closed, before anything is read."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.WriteTransport)
-        transport.write(BUSY)
-        transport.close()
-
-
-class _CappedSite(web.BaseSite):
-    """A TCP site that answers 503 to a connection past `most` open ones instead of serving it."""
-
-    __slots__ = ("_host", "_port", "_most", "bound_port")
-
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, *, most: int, backlog: int) -> None:
-        super().__init__(runner, backlog=backlog)
-        self._host, self._port, self._most = host, port, most
-        self.bound_port = port
-
-    @property
-    def name(self) -> str:
-        return f"http://{self._host}:{self.bound_port}"
-
-    async def start(self) -> None:
-        await super().start()
-        server = self._runner.server
-        assert server is not None
-
-        def connection() -> asyncio.BaseProtocol:
-            return _Busy() if len(server.connections) >= self._most else server()
-
-        self._server = await asyncio.get_running_loop().create_server(
-            connection, self._host, self._port, backlog=self._backlog
-        )
-        self.bound_port = self._server.sockets[0].getsockname()[1]
-
-
 class HttpServer:
-    """One aiohttp server on `listen:port` that components add routes to before it starts."""
+    """One aiohttp server on `listen:port` that components add routes to before it starts (aiohttp is imported
+    when the first is made: `bot.http_site`)."""
 
     def __init__(
         self, listen: str, port: int, *, limits: Limits = Limits(), backlog: int = 128, shutdown_timeout: float = 10.0
     ) -> None:
+        from aiohttp import web
+
+        from bot.http_site import LIMITS
+
         self.listen, self.limits = listen, limits
         self._port, self._backlog, self._shutdown_timeout = port, backlog, shutdown_timeout
         self.app = web.Application(client_max_size=limits.max_body)
         self.app[LIMITS] = limits
         self._runner: web.AppRunner | None = None
-        self._site: _CappedSite | None = None
+        self._site: CappedSite | None = None
 
     @property
     def port(self) -> int:
@@ -120,6 +79,10 @@ class HttpServer:
 
     async def start(self) -> None:
         """Listen; from here on routes are fixed."""
+        from aiohttp import web
+
+        from bot.http_site import CappedSite, RouteAccessLogger
+
         runner = web.AppRunner(
             self.app,
             handle_signals=False,
@@ -130,7 +93,7 @@ class HttpServer:
             shutdown_timeout=self._shutdown_timeout,
         )
         await runner.setup()
-        site = _CappedSite(runner, self.listen, self._port, most=self.limits.max_connections, backlog=self._backlog)
+        site = CappedSite(runner, self.listen, self._port, most=self.limits.max_connections, backlog=self._backlog)
         try:
             await site.start()
         except BaseException:
@@ -201,6 +164,10 @@ def nesting(value: object) -> int:
 
 async def read_json(request: web.Request) -> object:
     """The request's body as JSON within the server's limits; an HTTP error (400, 408, 413) otherwise."""
+    from aiohttp import web
+
+    from bot.http_site import LIMITS
+
     limits = request.app[LIMITS]
     if request.content_length is not None and request.content_length > limits.max_body:
         raise web.HTTPRequestEntityTooLarge(limits.max_body, request.content_length)

@@ -12,13 +12,16 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 
 from bot.http_server import HttpServer
 from bot.ports import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +111,7 @@ class Metrics:
 
     def mount(self, server: HttpServer, path: str = "/metrics") -> None:
         """Serve GET `path` on `server`."""
+        from aiohttp import web  # a server is made: aiohttp is there (`bot.http_server`)
 
         async def scrape(request: web.Request) -> web.Response:
             body, content_type = await self.exposition(request.headers.get("Accept", ""))
@@ -118,6 +122,8 @@ class Metrics:
 
 def mount_health(server: HttpServer, ping: Ping, *, path: str = "/healthz", timeout: float = READ_TIMEOUT) -> None:
     """Serve GET `path` on `server`: 200 while `ping` (a query the database must answer) succeeds, else 503."""
+    from aiohttp import web  # a server is made: aiohttp is there (`bot.http_server`)
+
     healthy = True  # a change is logged once, not every probe
 
     async def health(request: web.Request) -> web.Response:

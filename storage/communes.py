@@ -5,7 +5,7 @@ Communes are the one table every query can reach without a commune scope: it is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select, update
@@ -48,3 +48,12 @@ async def next_number(session: AsyncSession, commune_id: int, *, task: bool = Fa
     return await session.scalar(
         update(Commune).where(Commune.id == commune_id).values({column: column + count}).returning(column)
     )
+
+
+def sharing_periods(periods: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:
+    """Communes (id → their (start, end)) by the period they share: a province-wide query groups the communes of
+    each period in one statement, and a command that names a year or a month gives them all one."""
+    shared: dict[tuple[date, date], list[int]] = {}
+    for commune_id, period in periods.items():
+        shared.setdefault(period, []).append(commune_id)
+    return shared

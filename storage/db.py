@@ -90,9 +90,13 @@ class Database:
 
         On SQLite a migration that alters a table copies it (Alembic's batch mode), which foreign keys would
         refuse while rows point at it: they are off during the migration and every reference is checked before
-        it commits (as SQLite's own documentation on altering tables prescribes)."""
-        from storage.migrate import upgrade_connection
+        it commits (as SQLite's own documentation on altering tables prescribes). A database already at the
+        latest revision is left as it is without Alembic being imported (`storage.migrate.at_head`)."""
+        from storage.migrate import at_head, upgrade_connection
 
+        async with self.engine.connect() as connection:
+            if await connection.run_sync(at_head):
+                return
         sqlite = self.engine.dialect.name == "sqlite"
         async with self.engine.connect() as connection:
             if sqlite:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from bot.core.targets import Counts
 from storage import communes, departments, entry_days
 from storage.models.entries import Entry, EntryDay
-from storage.models.people import Department
+from storage.models.people import Commune, Department
 
 
 async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, department: str) -> Entry:
@@ -129,10 +129,36 @@ async def tally_by_department(session: AsyncSession, commune_id: int, start: dat
     return {code: Counts(*(int(value) for value in values)) for code, *values in rows}
 
 
+async def tally_communes(session: AsyncSession, periods: Mapping[int, tuple[date, date]]) -> dict[int, Counts]:
+    """`tally` of many communes at once, each over its own [start, end] (commune id → period): one query grouped
+    by commune over the per-day summary for all the communes sharing a period (the province table: one in all)."""
+    found: dict[int, Counts] = {}
+    for (start, end), ids in communes.sharing_periods(periods).items():
+        query = select(EntryDay.commune_id, *entry_days.sums(*COUNTS)).where(
+            EntryDay.commune_id.in_(ids), EntryDay.day.between(start, end)
+        )
+        rows = await session.execute(query.group_by(EntryDay.commune_id))
+        found.update((commune_id, Counts(*(int(value) for value in values))) for commune_id, *values in rows)
+    return {commune_id: found.get(commune_id, Counts()) for commune_id in periods}
+
+
+def _earliest(commune_id) -> object:
+    """The earliest day of the commune's live entries (a submission aside), as SQL: an index seek, not a scan."""
+    return select(func.min(Entry.occurred_on)).where(
+        Entry.commune_id == commune_id, Entry.cancelled_at.is_(None), Entry.kind != "report"
+    )
+
+
 async def first_day(session: AsyncSession, commune_id: int) -> date | None:
     """The date of the commune's earliest live entry (a submission aside): from when its records begin."""
-    return await session.scalar(
-        select(func.min(Entry.occurred_on)).where(
-            Entry.commune_id == commune_id, Entry.cancelled_at.is_(None), Entry.kind != "report"
-        )
-    )
+    return await session.scalar(_earliest(commune_id))
+
+
+async def first_days(session: AsyncSession, commune_ids: Iterable[int]) -> dict[int, date | None]:
+    """`first_day` of many communes in one query: a correlated subquery a commune, so each is still the seek
+    `first_day` makes (a MIN grouped by commune would read every entry of them all)."""
+    ids = list(commune_ids)
+    if not ids:
+        return {}
+    earliest = _earliest(Commune.id).correlate(Commune).scalar_subquery()
+    return dict((await session.execute(select(Commune.id, earliest).where(Commune.id.in_(ids)))).all())

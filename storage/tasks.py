@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -131,21 +131,43 @@ async def add_task_update(
     await session.flush()
 
 
+def _task_tally(start: date, end: date, today: date) -> tuple[list, list]:
+    """The three counts `TaskCounts` holds over [start, end] as of `today`, and the rows they read (live tasks
+    due by `end`), as SQL."""
+    live = Task.cancelled_at.is_(None)
+    due_by_today = and_(Task.due_on >= start, Task.due_on <= min(today, end))
+    counts = [
+        count_where(due_by_today),
+        count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
+        count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= start),
+    ]
+    return counts, [Task.due_on <= end, live]
+
+
 async def tally_tasks(
     session: AsyncSession, commune_id: int, start: date, end: date, today: date, department: str | None = None
 ) -> TaskCounts:
     """Aggregate, in SQL, the commune's live tasks due within [start, end] by `today`."""
-    live = Task.cancelled_at.is_(None)
-    due_by_today = and_(Task.due_on >= start, Task.due_on <= min(today, end))
-    query = select(
-        count_where(due_by_today),
-        count_where(due_by_today, Task.completed_on.is_not(None), Task.completed_on <= Task.due_on),
-        count_where(Task.completed_at.is_(None), Task.due_on < today, Task.due_on >= start),
-    ).where(Task.commune_id == commune_id, Task.due_on <= end, live)
+    counts, conditions = _task_tally(start, end, today)
+    query = select(*counts).where(Task.commune_id == commune_id, *conditions)
     if department is not None:
         query = query.where(Task.department_id == departments.id_of(commune_id, department))
     row = (await session.execute(query)).one()
     return TaskCounts(*(int(value) for value in row))
+
+
+async def tally_tasks_communes(
+    session: AsyncSession, periods: Mapping[int, tuple[date, date]], today: date
+) -> dict[int, TaskCounts]:
+    """`tally_tasks` of many communes at once, each over its own [start, end] (commune id → period): one query
+    grouped by commune for all the communes sharing a period."""
+    found: dict[int, TaskCounts] = {}
+    for (start, end), ids in communes.sharing_periods(periods).items():
+        counts, conditions = _task_tally(start, end, today)
+        query = select(Task.commune_id, *counts).where(Task.commune_id.in_(ids), *conditions)
+        rows = await session.execute(query.group_by(Task.commune_id))
+        found.update((commune_id, TaskCounts(*(int(value) for value in values))) for commune_id, *values in rows)
+    return {commune_id: found.get(commune_id, TaskCounts()) for commune_id in periods}
 
 
 async def get_task_by_id(session: AsyncSession, commune_id: int, task_id: int) -> Task | None:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import Refusal, main_of
 from bot.config import Config
 from storage.copy import TableCopied, commune_codes, copy_commune, holds_records, missing_file, revision
 from storage.db import Database
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, head
 
 EVERY_COMMUNE = {"all_communes": True}  # the copy reads and writes a commune's rows in every table
 
@@ -45,16 +44,23 @@ def _source_url(value: str) -> str:
     return value
 
 
+def _alembic_head() -> str:
+    """The latest revision as Alembic reads the scripts (when their lines alone do not tell it: a merge)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def _copy(config: Config, source_url: str, wanted: str | None, progress) -> tuple[str, list[TableCopied]]:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    latest = head() or _alembic_head()
     source, target = Database(source_url), Database(config.database.url)
     try:
         async with source.engine.connect() as reading:
             await reading.execution_options(**EVERY_COMMUNE)
             at = await revision(reading)
-            if at != head:
+            if at != latest:
                 raise Refusal(
-                    f"Cơ sở dữ liệu nguồn ở phiên bản {at or 'không rõ'}, chưa phải phiên bản mới nhất ({head}). "
+                    f"Cơ sở dữ liệu nguồn ở phiên bản {at or 'không rõ'}, chưa phải phiên bản mới nhất ({latest}). "
                     "Hãy chạy `python -m bot db upgrade` với cấu hình trỏ vào nó trước."
                 )
             codes = await commune_codes(reading)

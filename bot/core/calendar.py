@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-
-import holidays
+from functools import cache, lru_cache
+from pathlib import Path
 
 REPORT_OFFSETS: tuple[int, ...] = (14, 7, 3, 1, 0)
 TASK_OFFSETS: tuple[int, ...] = (3, 1, 0)
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
+
+
+@cache
+def _vietnamese_holidays() -> Callable[[int], object]:
+    """The holidays library's Vietnamese calendar, imported when a year is first asked for. The library's own way
+    (`holidays.country_holidays("VN")`) goes through its package `holidays.countries`, whose import loads all of its
+    ~250 countries (7.6 MB the process would hold for its life); the Vietnamese module is loaded by itself, and the
+    library's way stays the fallback should its layout change."""
+    import holidays
+
+    name = "holidays.countries.vietnam"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(holidays.__path__[0]) / "countries" / "vietnam.py")
+        if spec is None or spec.loader is None:
+            return lambda year: holidays.country_holidays("VN", years=year)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except (OSError, ImportError):
+            del sys.modules[name]
+            return lambda year: holidays.country_holidays("VN", years=year)
+    vietnam = sys.modules[name].Vietnam
+    return lambda year: vietnam(years=year)
 
 
 class WorkCalendar:
@@ -26,7 +51,7 @@ class WorkCalendar:
     def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
         """The year's (public holidays, weekend days worked in exchange), computed once."""
         if year not in self._years:
-            vn = holidays.country_holidays("VN", years=year)
+            vn = _vietnamese_holidays()(year)
             # Substitute days off are paid back on a Saturday, which the library lists as a workday.
             worked = frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year)
             self._years[year] = (frozenset(vn.keys()), worked)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 
 from bot.core.calendar import (
@@ -19,6 +22,7 @@ from bot.core.calendar import (
     last_weekly,
     report_reminder_days,
 )
+from tests.conftest import ROOT
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -330,3 +334,21 @@ def test_annual_due(year, month, day, expected):
 def test_annual_due_rejects_other_invalid_dates():
     with pytest.raises(ValueError):
         annual_due(2026, 4, 31)
+
+
+@pytest.mark.parametrize("year", range(2024, 2031))
+def test_the_vietnamese_calendar_loaded_alone_is_the_librarys_own(year):
+    library = holidays.country_holidays("VN", years=year)
+    days = WorkCalendar()._year(year)
+    assert days == (frozenset(library.keys()), frozenset(d for d in library.weekend_workdays if d.year == year))
+
+
+def test_a_working_day_is_told_without_loading_every_countrys_holidays():
+    """`holidays.countries` imports all of its countries; the calendar loads Vietnam's module alone."""
+    code = (
+        "import sys; from datetime import date; from bot.core.calendar import WorkCalendar; "
+        "print(WorkCalendar().is_working_day(date(2026, 9, 2)), 'holidays.countries' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

@@ -99,6 +99,17 @@ async def check(db: Database, commune_id: int) -> None:
         )
 
 
+async def check_grouped(db: Database, commune_ids: list[int]) -> None:
+    """The province table's grouped queries agree with each commune's own: the tally over each commune's own
+    period (two periods, so two groups), and the day its records begin."""
+    periods = {c: (FIRST + timedelta(days=n), FIRST + timedelta(days=3 + n)) for n, c in enumerate(commune_ids)}
+    async with inspecting(db, write=False) as session:
+        grouped = await entries.tally_communes(session, periods)
+        assert grouped == {c: await entries.tally(session, c, *period) for c, period in periods.items()}
+        firsts = await entries.first_days(session, commune_ids)
+        assert firsts == {c: await entries.first_day(session, c) for c in commune_ids}
+
+
 def made(kind: str, day: int, a: int, b: int, person_id: int) -> Entry:
     """An entry of `kind` on the `day`-th day of the year; `a` and `b` choose its mode and its numbers."""
     n = next(_messages)
@@ -186,6 +197,7 @@ def test_after_any_writes_the_summary_equals_the_entries_own_tally(databases, st
                 await step(service.db, *people[code], action, arg)
             for commune_id, _ in people.values():
                 await check(service.db, commune_id)
+            await check_grouped(service.db, [commune_id for commune_id, _ in people.values()])
             await service.db.dispose()
         finally:
             databases.drop(url)
