@@ -12,12 +12,14 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.config.channels import WebhookConfig
 from bot.http_server import HttpServer, read_json
 from bot.ports import Delivery
+
+if TYPE_CHECKING:  # aiohttp is loaded with the HTTP server (bot.http_server): a polling bot never needs it
+    from aiohttp import web
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ def task(channel: str) -> str:
 
 def answer(status: int, description: str | None = None) -> web.Response:
     """The Bot API's own envelope, which both platforms read (and ignore past the status)."""
+    from aiohttp import web
+
     body = {"ok": True} if description is None else {"ok": False, "description": description}
     return web.json_response(body, status=status)
 
@@ -80,6 +84,8 @@ class WebhookReceiver:
         )
 
     async def _post(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web
+
         if not self.authentic(request.headers.get(self.header)):
             logger.warning("refused a %s webhook call without the right secret", self.channel)
             return answer(403, "Forbidden")

@@ -1,7 +1,7 @@
 """The running bot starts without the libraries that make files: matplotlib, openpyxl, python-docx (and what they
 pull in) are imported where a chart, a workbook or a document is made, not at start; nor without a migration to
-run Alembic (and Mako and Pygments behind it); and a command-line command, which serves no HTTP, loads no aiohttp
-(facts, not timings)."""
+run Alembic (and Mako and Pygments behind it); and neither a polling bot nor a command-line command, which serve no
+HTTP, loads aiohttp (facts, not timings)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def test_starting_the_bot_imports_none_of_the_libraries_that_make_files(config, 
     assert "bot" in loaded and "telegram" in loaded, "the run path was imported"
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
     assert loaded.isdisjoint(MIGRATING), sorted(loaded & set(MIGRATING))
+    assert "aiohttp" not in loaded, "a polling bot serves no HTTP: its webhook modules leave aiohttp unloaded"
 
 
 def test_a_command_line_command_imports_no_http_server_nor_what_makes_files(config, tmp_path):
