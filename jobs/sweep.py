@@ -79,9 +79,16 @@ class Sweeper:
             today = now.astimezone(self.settings.tz).date()
             held = await snoozes.active_snoozes(session, self.settings.commune.id, today)
         new = []
+        # A department's tasks share one recipients tuple and, once written, one set of chats: what is missing is
+        # found once for each pair (by identity: both live as long as this loop), not once for each of 80,000 keys.
+        nothing: frozenset[tuple[str, str]] = frozenset()
+        missing_of: dict[tuple[int, int], tuple] = {}
         for item in planned:
-            done = written.get(item.key, set())
-            missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
+            done = written.get(item.key, nothing)
+            pair = (id(item.recipients), id(done))
+            if (missing := missing_of.get(pair)) is None:
+                missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
+                missing_of[pair] = missing
             if missing:
                 new.append(replace(item, recipients=missing))
         alone, bundles = gather(new, held, self.settings.tz)

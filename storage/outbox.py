@@ -241,7 +241,7 @@ async def written_chats(
     All the keys go to the database as one bound list joined to the outbox's key index (kind, subject, stage,
     day, …), one seek a key, and a key's chats come back as one string, split once for all the keys that share
     it (a department's tasks all go to the same chats): a restart's first pass asks for 80,000 keys."""
-    wanted = list(dict.fromkeys(keys))
+    wanted = list(keys)  # a key asked twice comes back twice, to the same answer
     found: dict[OutboxKey, frozenset[tuple[str, str]]] = {}
     parsed: dict[str, frozenset[tuple[str, str]]] = {}
     for start in range(0, len(wanted), KEYS_A_STATEMENT):
