@@ -107,11 +107,40 @@ async def measure(database_url: str) -> list[Figure]:
             print(f"  sweep: the very first pass took {install:.1f} s ({scale})", file=sys.stderr, flush=True)
             steady = await timed(lambda i: sweeper.run(NOW + timedelta(minutes=i + 1)), 10)
             restarts = await timed(lambda i: Sweeper(db, settings).run(NOW + timedelta(minutes=20 + i)), 3)
+            unvacuumed = None
+            if db.engine.dialect.name == "postgresql":
+                # The tests' server runs with autovacuum off; a deployment's autovacuum visits a table soon after
+                # 400,000 rows went in, marking its pages all-visible, so that the key lookup reads the index only
+                # (without, it fetches every row's page too). Measured both ways, the goal read on the second.
+                unvacuumed = restarts
+                async with db.engine.connect() as connection:
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                    await connection.exec_driver_sql("VACUUM (ANALYZE) outbox")
+                restarts = await timed(lambda i: Sweeper(db, settings).run(NOW + timedelta(minutes=30 + i)), 3)
         finally:
             await db.dispose()
     return [
         Figure("reminder sweep, steady pass", median(steady) * 1000, "ms", 100, note=scale),
-        Figure("reminder sweep, first pass after a restart", median(restarts), "s", 2, note=scale),
+        Figure(
+            "reminder sweep, first pass after a restart",
+            median(restarts),
+            "s",
+            2,
+            note=scale if unvacuumed is None else f"{scale}; outbox vacuumed, as autovacuum would have",
+        ),
+        *(
+            []
+            if unvacuumed is None
+            else [
+                Figure(
+                    "reminder sweep, first pass after a restart, not vacuumed",
+                    median(unvacuumed),
+                    "s",
+                    2,
+                    note="the tests' server has autovacuum off: every row's page fetched too",
+                )
+            ]
+        ),
         Figure(
             "reminder sweep, the very first pass (all new)",
             install,

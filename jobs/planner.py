@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import TypeVar
 
@@ -99,7 +99,13 @@ class Planner:
         self.monday = last_weekly(self.now_local, 0, settings.at)  # this week's nudges
         # A task's reminder moment depends only on its due day (and not before it existed): found once a due day,
         # so 40,000 tasks cost a few hundred calendar walks, not 40,000.
+        # With each moment its status, and the instant in UTC, the zone the tasks' times are read in: comparing
+        # aware datetimes of one zone skips two offset lookups (40,000 tasks, several comparisons each).
         self._moments: dict[tuple[str, date], tuple | None] = {}
+        self._status: dict[tuple[str, date], OutboxStatus] = {}
+        self._utc: dict[tuple[str, date], datetime] = {}
+        self._monday_utc = self.monday.astimezone(UTC)
+        self._quiet_before = self._monday_utc - timedelta(days=7)
 
     def _task_moment(
         self, what: str, task: OpenTask, stage_of: Callable[[date], T | None]
@@ -107,16 +113,28 @@ class Planner:
         """The latest moment `stage_of` gives for tasks due when `task` is, unless it came before the task."""
         key = (what, task.due_on)
         if key not in self._moments:
-            self._moments[key] = latest_moment(self.now_local, self.settings.at, stage_of)
+            found = self._moments[key] = latest_moment(self.now_local, self.settings.at, stage_of)
+            if found is not None:
+                self._status[key], self._utc[key] = self._status_of(found[1]), found[1].astimezone(UTC)
         found = self._moments[key]
-        return None if found is None or found[1] < task.created_at else found
+        return None if found is None or self._utc[key] < task.created_at else found
 
-    def _planned(self, key: outbox.OutboxKey, recipients: Iterable[Recipient], view, moment: datetime) -> list:
+    def _status_of(self, moment: datetime) -> OutboxStatus:
+        """Expired when the moment is older than the catch-up cut-off: recorded, never sent late."""
+        return OutboxStatus.EXPIRED if self.now - moment > self.settings.catch_up else OutboxStatus.PENDING
+
+    def _planned(
+        self,
+        key: outbox.OutboxKey,
+        recipients: Iterable[Recipient],
+        view,
+        moment: datetime,
+        status: OutboxStatus | None = None,
+    ) -> list:
         recipients = tuple(recipients)
         if not recipients:
             return []
-        stale = self.now - moment > self.settings.catch_up
-        return [Planned(key, recipients, view, moment, OutboxStatus.EXPIRED if stale else OutboxStatus.PENDING)]
+        return [Planned(key, recipients, view, moment, status or self._status_of(moment))]
 
     def _recipients(self, code: str) -> tuple[Recipient, ...]:
         return self.world.recipients.get(code, ())
@@ -189,7 +207,8 @@ class Planner:
         if found := self._task_moment("chase", task, stage_of):
             stage, moment = found
             key = outbox.OutboxKey(OutboxKind.TASK, subject, stage.kind, stage.day)
-            planned += self._planned(key, recipients, TaskNotice(stage.kind, row), moment)
+            status = self._status[("chase", task.due_on)]
+            planned += self._planned(key, recipients, TaskNotice(stage.kind, row), moment, status)
         if task.due_on < self.today:
             escalation = self._task_moment(
                 "escalation", task, lambda d: d if is_escalation_day(d, task.due_on, self.cal) else None
@@ -197,10 +216,11 @@ class Planner:
             if escalation:
                 day, moment = escalation
                 key = outbox.OutboxKey(OutboxKind.TASK_ESCALATION, subject, "escalation", day)
-                planned += self._planned(key, self.world.leaders, TaskNotice("escalation", row), moment)
+                status = self._status[("escalation", task.due_on)]
+                planned += self._planned(key, self.world.leaders, TaskNotice("escalation", row), moment, status)
         monday = self.monday
         quiet_since = task.last_progress_at or task.created_at
-        if monday >= task.created_at and quiet_since <= monday - timedelta(days=7):
+        if self._monday_utc >= task.created_at and quiet_since <= self._quiet_before:
             key = outbox.OutboxKey(OutboxKind.TASK_NUDGE, subject, "weekly", monday.date())
             planned += self._planned(key, recipients, TaskNotice("nudge", row), monday)
         return planned

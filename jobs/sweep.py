@@ -8,8 +8,13 @@ people a reminder goes to changed. A steady pass is a handful of small queries.
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.bundle import PlannedBundle, gather
 from jobs.planner import Planned, Planner
@@ -23,7 +28,22 @@ from storage.tasks import OpenTask
 # earlier may have committed after that pass read.
 OVERLAP = timedelta(minutes=5)
 BIG_PLAN = 200  # tasks: plan in a worker thread so commands keep their answers quick
+PLAN_CHUNK = 5_000  # tasks a worker thread plans while the database looks up the chunk before
 WRITE_BATCH = 300  # planned messages a write transaction
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a big pass makes its few hundred thousand small, acyclic objects
+    (plans, keys, notices; freed by reference counting as ever): each collection it would start meanwhile walks the
+    whole process's heap again (half of a restart's planning time at ten times a large commune)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -70,18 +90,23 @@ class Sweeper:
             everything = not known or self._epoch != self._epoch_of(now) or self._world != world.fingerprint()
             stale = open_tasks.values() if everything else [t for t in changed if t.open and self.tasks.get(t.id) != t]
             planner = Planner(world, self.settings)
-            if len(stale) > BIG_PLAN:
-                task_plans = await asyncio.to_thread(planner.tasks, list(stale))
-            else:
-                task_plans = planner.tasks(stale)
-            planned = planner.reports() + task_plans + planner.digest(open_tasks.values())
-            written = await outbox.written_chats(session, [item.key for item in planned])
+            task_plans, written = await self._plan_tasks(session, planner, list(stale))
+            report_plans, digest = planner.reports(), planner.digest(open_tasks.values())
+            written |= await outbox.written_chats(session, [item.key for item in report_plans + digest])
+            planned = report_plans + task_plans + digest
             today = now.astimezone(self.settings.tz).date()
             held = await snoozes.active_snoozes(session, self.settings.commune.id, today)
         new = []
+        # A department's tasks share one recipients tuple and, once written, one set of chats: what is missing is
+        # found once for each pair (by identity: both live as long as this loop), not once for each of 80,000 keys.
+        nothing: frozenset[tuple[str, str]] = frozenset()
+        missing_of: dict[tuple[int, int], tuple] = {}
         for item in planned:
-            done = written.get(item.key, set())
-            missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
+            done = written.get(item.key, nothing)
+            pair = (id(item.recipients), id(done))
+            if (missing := missing_of.get(pair)) is None:
+                missing = tuple(r for r in item.recipients if (r.channel, r.chat_id) not in done)
+                missing_of[pair] = missing
             if missing:
                 new.append(replace(item, recipients=missing))
         alone, bundles = gather(new, held, self.settings.tz)
@@ -91,6 +116,35 @@ class Sweeper:
         self.tasks, self._epoch, self._world = open_tasks, self._epoch_of(now), world.fingerprint()
         self._watermark = now
         return result, [*alone, *bundles]
+
+    async def _plan_tasks(
+        self, session: AsyncSession, planner: Planner, stale: list[OpenTask]
+    ) -> tuple[list[Planned], dict[outbox.OutboxKey, frozenset[tuple[str, str]]]]:
+        """The tasks' plans, and the chats already written for their keys.
+
+        A big pass (the first after a restart: 40,000 tasks at ten times a large commune) plans a chunk in a worker
+        thread while the database looks up the keys of the chunk before (SQLite works in its own thread, PostgreSQL
+        in its own process, neither holding the interpreter), so it costs about the longer of the two, not their sum.
+        """
+        if len(stale) <= BIG_PLAN:
+            plans = planner.tasks(stale)
+            return plans, await outbox.written_chats(session, [item.key for item in plans])
+        plans: list[Planned] = []
+        written: dict[outbox.OutboxKey, frozenset[tuple[str, str]]] = {}
+        looking: asyncio.Task | None = None
+        with _collector_paused():
+            try:
+                for start in range(0, len(stale), PLAN_CHUNK):
+                    part = await asyncio.to_thread(planner.tasks, stale[start : start + PLAN_CHUNK])
+                    if looking is not None:
+                        written |= await looking
+                    plans += part
+                    looking = asyncio.ensure_future(outbox.written_chats(session, [item.key for item in part]))
+                written |= await looking
+            finally:
+                if looking is not None and not looking.done():
+                    looking.cancel()
+        return plans, written
 
     async def _write(self, new: list[Planned], bundles: list[PlannedBundle], now: datetime) -> SweepResult:
         """Write in short transactions, so a big pass (the first after an install) never holds writers up long.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -198,41 +199,61 @@ async def enqueue_reply(
 CHAT_SEPARATOR, CHATS_SEPARATOR = "\x1f", "\x1e"  # never in a channel's name or a chat id
 
 
-def _chats_of_key(session: AsyncSession):
-    """Every chat of a key's messages in one string ("channel<US>chat<RS>…"): one row a key, not a row a chat."""
-    chat = OutboxMessage.channel + CHAT_SEPARATOR + OutboxMessage.chat_id
+# Keys a statement: one bound list (a JSON array on SQLite, arrays on PostgreSQL), so a restart's 80,000 keys take
+# a few statements, each seeking the outbox's key index once a key.
+KEYS_A_STATEMENT = 10_000
+
+_WRITTEN_SQLITE = text(
+    "SELECT k.key, (SELECT group_concat(o.channel || :us || o.chat_id, :rs) FROM outbox AS o"
+    " WHERE o.kind = json_extract(k.value, '$[0]') AND o.subject = json_extract(k.value, '$[1]')"
+    " AND o.stage = json_extract(k.value, '$[2]') AND o.day = json_extract(k.value, '$[3]'))"
+    " FROM json_each(:keys) AS k"
+)
+_WRITTEN_POSTGRESQL = text(
+    "SELECT k.n - 1, (SELECT string_agg(o.channel || :us || o.chat_id, :rs) FROM outbox AS o"
+    " WHERE o.kind = k.kind AND o.subject = k.subject AND o.stage = k.stage AND o.day = k.day)"
+    " FROM unnest(CAST(:kinds AS text[]), CAST(:subjects AS text[]), CAST(:stages AS text[]), CAST(:days AS date[]))"
+    " WITH ORDINALITY AS k(kind, subject, stage, day, n)"
+)
+
+
+def _written_query(session: AsyncSession, keys: Sequence[OutboxKey]):
+    """The statement and parameters that give, for each key by its place in `keys`, its chats as one string
+    ("channel<US>chat<RS>…", none when nothing was written): one row a key, not a row a chat."""
+    separators = {"us": CHAT_SEPARATOR, "rs": CHATS_SEPARATOR}
     if session.get_bind().dialect.name == "postgresql":
-        return func.string_agg(chat, CHATS_SEPARATOR)
-    return func.group_concat(chat, CHATS_SEPARATOR)
+        columns = {
+            "kinds": [str(k.kind) for k in keys],
+            "subjects": [k.subject for k in keys],
+            "stages": [k.stage for k in keys],
+            "days": [k.day for k in keys],
+        }
+        return _WRITTEN_POSTGRESQL, separators | columns
+    encoded = json.dumps([[str(k.kind), k.subject, k.stage, k.day.isoformat()] for k in keys])
+    return _WRITTEN_SQLITE, separators | {"keys": encoded}
 
 
-async def written_chats(session: AsyncSession, keys: Iterable[OutboxKey]) -> dict[OutboxKey, set[tuple[str, str]]]:
+async def written_chats(
+    session: AsyncSession, keys: Iterable[OutboxKey]
+) -> dict[OutboxKey, frozenset[tuple[str, str]]]:
     """For each of these keys that has messages written, the (channel, chat id) they were written for.
 
-    Keys are looked up by kind, stage and day with their subjects in a list, so the outbox's key index (kind,
-    subject, stage, day, …) is probed once per subject (a tuple IN (VALUES …) scanned it whole), and a key's
-    chats come back as one row (a restart's first pass reads hundreds of thousands of them)."""
-    wanted = {(k.kind, k.subject, k.stage, k.day): k for k in keys}
-    subjects: dict[tuple[OutboxKind, str, date], list[str]] = {}
-    for kind, subject, stage, day in wanted:
-        subjects.setdefault((kind, stage, day), []).append(subject)
-    found: dict[OutboxKey, set[tuple[str, str]]] = {}
-    chats = _chats_of_key(session)
-    for (kind, stage, day), names in subjects.items():
-        for start in range(0, len(names), 500):  # stay under the database's limit on bound parameters
-            query = (
-                select(OutboxMessage.subject, chats)
-                .where(
-                    OutboxMessage.kind == kind,
-                    OutboxMessage.stage == stage,
-                    OutboxMessage.day == day,
-                    OutboxMessage.subject.in_(names[start : start + 500]),
-                )
-                .group_by(OutboxMessage.subject)
-            )
-            for subject, joined in await session.execute(query):
+    All the keys go to the database as one bound list joined to the outbox's key index (kind, subject, stage,
+    day, …), one seek a key, and a key's chats come back as one string, split once for all the keys that share
+    it (a department's tasks all go to the same chats): a restart's first pass asks for 80,000 keys."""
+    wanted = list(keys)  # a key asked twice comes back twice, to the same answer
+    found: dict[OutboxKey, frozenset[tuple[str, str]]] = {}
+    parsed: dict[str, frozenset[tuple[str, str]]] = {}
+    for start in range(0, len(wanted), KEYS_A_STATEMENT):
+        part = wanted[start : start + KEYS_A_STATEMENT]
+        statement, parameters = _written_query(session, part)
+        for n, joined in await session.execute(statement, parameters):
+            if joined is None:
+                continue
+            if (chats := parsed.get(joined)) is None:
                 pairs = (pair.split(CHAT_SEPARATOR, 1) for pair in joined.split(CHATS_SEPARATOR))
-                found[wanted[(kind, subject, stage, day)]] = {(channel, chat_id) for channel, chat_id in pairs}
+                chats = parsed[joined] = frozenset((channel, chat_id) for channel, chat_id in pairs)
+            found[part[n]] = chats
     return found
 
 

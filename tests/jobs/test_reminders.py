@@ -164,3 +164,20 @@ async def test_the_digest_tells_the_reports_that_came_late_that_week(service, pe
 async def test_dry_run_lists_and_writes_nothing(service, people):
     result, new = await sweep(service, instant("2026-11-27T08:00"), dry_run=True)
     assert new and result.queued == 0 and not await outbox(service)
+
+
+async def test_a_big_pass_planned_in_chunks_plans_and_writes_what_one_pass_would(service, people, clock, monkeypatch):
+    """The first pass after a restart plans its tasks in chunks while the keys of the chunk before are looked up:
+    the same messages as one piece, each written once, and nothing again after a second restart."""
+    clock.now = instant("2026-11-27T10:00")
+    for n in range(5):
+        await people["leader"].say(f"/giaoviec kt {n + 1:02d}/12/2026 Việc {n}")
+    at = instant("2026-12-07T08:00")
+    whole = [(p.key, p.recipients) for p in (await sweep(service, at, dry_run=True))[1]]
+    monkeypatch.setattr(sweeping, "BIG_PLAN", 1)
+    monkeypatch.setattr(sweeping, "PLAN_CHUNK", 2)
+    chunked = [(p.key, p.recipients) for p in (await sweep(service, at, dry_run=True))[1]]
+    assert chunked == whole and whole
+    first, _ = await sweep(service, at)
+    again, _ = await sweep(service, at)
+    assert first.queued + first.expired > 0 and (again.queued, again.expired) == (0, 0)

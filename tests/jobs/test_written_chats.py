@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from sqlalchemy import text
+
 from storage import chats, outbox
 from storage.models.messaging import OutboxKind, OutboxStatus
 from tests.support.clock import instant
@@ -47,3 +49,21 @@ async def test_written_chats_finds_exactly_what_the_outbox_holds(service):
 async def test_written_chats_of_no_keys_is_empty(service):
     async with inspecting(service.db) as session:
         assert await outbox.written_chats(session, []) == {}
+
+
+async def test_written_chats_seeks_the_outbox_key_index_once_a_key(service):
+    """The lookup a restart's first pass makes for every key is one seek of the key index a key, never a scan of the
+    outbox (on PostgreSQL, with sequential scans priced out: a tiny table may rightly be scanned)."""
+    keys = [outbox.OutboxKey(OutboxKind.TASK, str(n), "due", date(2026, 11, 27)) for n in range(3)]
+    async with inspecting(service.db) as session:
+        statement, parameters = outbox._written_query(session, keys)
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        if postgresql:
+            await session.execute(text("SET LOCAL enable_seqscan = off"))
+        explain = "EXPLAIN " if postgresql else "EXPLAIN QUERY PLAN "
+        plan = "\n".join(str(row[-1]) for row in await session.execute(text(explain + statement.text), parameters))
+    if postgresql:
+        assert "uq_outbox_key" in plan and "Seq Scan on outbox" not in plan, plan
+    else:
+        assert "SEARCH o USING COVERING INDEX sqlite_autoindex_outbox_1" in plan, plan
+        assert "(kind=? AND subject=? AND stage=? AND day=?)" in plan, plan
