@@ -13,12 +13,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import Table, func, insert, select, text, tuple_, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import sqlite_file
 from storage.models import TENANT_TABLES, Base
 
 CHUNK = 500  # rows per statement, and keys per IN (…), well under SQLite's limit on bound parameters
@@ -42,10 +42,10 @@ class TableCopied:
 
 def missing_file(url: str) -> str | None:
     """The SQLite file a URL names when there is no such file (opening it would make an empty one)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
-        return parsed.database or url
-    return None
+    if make_url(url).get_backend_name() != "sqlite":
+        return None
+    path = sqlite_file(url)
+    return None if path is not None and path.is_file() else str(path or url)
 
 
 async def revision(connection: AsyncConnection) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -36,13 +37,26 @@ def _tune_sqlite(engine: AsyncEngine, *, writer: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names, a `file:` URI filename (`...///file:/srv/x.db?mode=ro&uri=true`) read as SQLite
+    reads it; None for another database or one in memory."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    if name.startswith("file:"):
+        name = unquote(urlsplit(name).path)
+        if not name or name == ":memory:" or parsed.query.get("mode") == "memory":
+            return None
+    return Path(name)
+
+
 def create_engine(url: str, *, writer: bool = True) -> AsyncEngine:
     """An async engine for `url`; an SQLite file gets its folder and its pragmas."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if make_url(url).get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if (path := sqlite_file(url)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     _tune_sqlite(engine, writer=writer)
     return engine

@@ -13,12 +13,10 @@ import fcntl
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Database
+from storage.db import Database, sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -116,17 +114,17 @@ class AlreadyRunning(Exception):
 def only_process(url: str) -> Iterator[None]:
     """On an SQLite file, refuse to run beside another process that runs on it (an exclusive lock on a file
     beside it, freed by the system whenever that process ends, even killed); PostgreSQL takes any number."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    database = sqlite_file(url)
+    if database is None:
         yield
         return
-    path = Path(f"{parsed.database}.run-lock")
+    path = database.with_name(f"{database.name}.run-lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise AlreadyRunning(parsed.database) from None
+            raise AlreadyRunning(str(database)) from None
         try:
             yield
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,6 +14,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.core.permissions import Role
+from storage.db import sqlite_file
+from storage.locks import only_process
 from storage.migrate import alembic_config
 from storage.models.base import Base
 from storage.models.people import Department
@@ -71,3 +74,27 @@ def test_schema_compiles_for_postgresql():
         i.name: str(CreateIndex(i).compile(dialect=dialect)) for t in Base.metadata.sorted_tables for i in t.indexes
     }
     assert "WHERE kind = 'document' AND cancelled_at IS NULL" in indexes["uq_entries_document_number"]
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite+aiosqlite:///data/binhlu.db", "data/binhlu.db"),
+        ("sqlite+aiosqlite:////srv/bot/binhlu.db", "/srv/bot/binhlu.db"),
+        ("sqlite+aiosqlite:///file:/srv/bot/ro.db?mode=ro&uri=true", "/srv/bot/ro.db"),
+        ("sqlite+aiosqlite:///file:data/b%C3%ACnh.db?uri=true", "data/bình.db"),
+        ("sqlite+aiosqlite:///file:shared?mode=memory&uri=true", None),
+        ("sqlite+aiosqlite:///:memory:", None),
+        ("postgresql+asyncpg://postgres@127.0.0.1/test", None),
+    ],
+)
+def test_the_file_an_sqlite_url_names_is_read_as_sqlite_reads_it(url, file):
+    assert sqlite_file(url) == (Path(file) if file else None)
+
+
+def test_a_uri_filename_is_locked_beside_its_file_not_in_a_folder_named_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "db").mkdir()
+    with only_process(f"sqlite+aiosqlite:///file:{tmp_path / 'db' / 'ro.db'}?mode=ro&uri=true"):
+        assert (tmp_path / "db" / "ro.db.run-lock").exists()
+    assert not (tmp_path / "file:").exists()
