@@ -59,27 +59,29 @@ class SharedBudget:
         self._ready = False
         self._prune_at = None
 
+    def _pace(self, is_group: bool) -> Pace:
+        return self.group if is_group else self.private
+
     async def take(self, chat_id: str, is_group: bool) -> Slot | Busy:
         """A slot to send to `chat_id` with now, its chat's pace counted; or how long until one may go."""
-        pace = self.group if is_group else self.private
         async with self.db.unit_of_work() as session:
             now = self.clock()
             if not self._ready:
                 await sending.add_slots(session, self.channel, self.per_second)
             if self._prune_at is None or now >= self._prune_at:
                 await sending.prune_paces(session, now)
-            chat_free_at = await sending.take_pace(session, self.channel, chat_id, pace, now)
-            if chat_free_at is not None:
-                await session.commit()
-                self._ready, self._prune_at = True, now + PRUNE_EVERY
-                return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
-            slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
-            if slot is None:
-                free_at = await sending.next_slot_at(session, self.channel, self.per_second)
-                await session.rollback()  # the chat's pace is not spent on a send that waits
-                return Busy(max((free_at - now).total_seconds(), 0.001), channel=True)  # another replica took it
+            slot = None
+            chat_free_at = await sending.take_pace(session, self.channel, chat_id, self._pace(is_group), now)
+            if chat_free_at is None:
+                slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
+                if slot is None:  # another replica took the last one
+                    free_at = await sending.next_slot_at(session, self.channel, self.per_second)
+                    await session.rollback()  # the chat's pace is not spent on a send that waits
+                    return Busy(max((free_at - now).total_seconds(), 0.001), channel=True)
             await session.commit()
             self._ready, self._prune_at = True, now + PRUNE_EVERY
+        if slot is None:
+            return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
         return slot
 
     async def settle(self, slot: Slot, chat_id: str, is_group: bool, *, used: bool = True) -> None:
@@ -89,7 +91,7 @@ class SharedBudget:
             now = self.clock()
             await sending.settle_slot(session, slot, now, used=used)
             if used:
-                await sending.settle_pace(session, self.channel, chat_id, self.group if is_group else self.private, now)
+                await sending.settle_pace(session, self.channel, chat_id, self._pace(is_group), now)
             await session.commit()
 
     async def pause(self, seconds: float) -> None:
@@ -101,6 +103,6 @@ class SharedBudget:
 
 def shared_budgets(db: Database, transports: Mapping[str, Transport], clock: Clock, holder: str) -> dict:
     """Each channel's budget where replicas share the store; none where one process owns it (SQLite)."""
-    if not sending.shared_by_replicas(db):
+    if not db.shared:
         return {}
     return {name: SharedBudget(db, name, t.limits, clock, holder) for name, t in transports.items()}

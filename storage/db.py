@@ -83,6 +83,12 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._readers = async_sessionmaker(self._reader, expire_on_commit=False)
 
+    @property
+    def shared(self) -> bool:
+        """Whether several processes (replicas) may use this store at once: PostgreSQL; one process owns an SQLite
+        file."""
+        return self.engine.dialect.name != "sqlite"
+
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """A fresh session; the caller commits, anything uncommitted is rolled back on exit."""

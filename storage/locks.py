@@ -31,14 +31,9 @@ class ProcessLock:
         self.db, self.key = db, key
         self._connection: AsyncConnection | None = None
 
-    @property
-    def shared(self) -> bool:
-        """Whether other processes may share this store (only then is there anything to lock)."""
-        return self.db.engine.dialect.name == "postgresql"
-
     async def hold(self) -> bool:
         """Whether this process holds the lock now, taking it if it is free."""
-        if not self.shared:
+        if not self.db.shared:  # one process: nothing to lock
             return True
         if self._connection is not None:
             try:
@@ -83,7 +78,7 @@ class ProcessLock:
 async def one_at_a_time(db: Database, key: int = SETUP_LOCK) -> AsyncIterator[None]:
     """Processes sharing the store run the block one after another: entered once no other holds `key`, which is
     let go when the block ends or this process dies. On SQLite there is one process: nothing to wait for."""
-    if db.engine.dialect.name != "postgresql":
+    if not db.shared:
         yield
         return
     async with db.engine.connect() as connection:

@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.db import Database
 from storage.models.base import UTCDateTime
 from storage.models.messaging import ChatPace, OutboxKind, OutboxMessage, OutboxStatus, SendSlot
 
@@ -144,11 +143,6 @@ async def recover_sending(
 
 
 # --- the deployment's sends per second, shared by replicas ------------------------------------------------------
-
-
-def shared_by_replicas(db: Database) -> bool:
-    """Whether several processes may send from this store (PostgreSQL; one process owns an SQLite file)."""
-    return db.engine.dialect.name != "sqlite"
 
 
 @dataclass(frozen=True)
