@@ -13,7 +13,7 @@ from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import load_config
-from bot.core.clock import running_clock
+from bot.core.clock import Clock, running_clock
 from bot.core.permissions import Role
 from bot.core.texts import text
 from tests.conftest import ROOT
@@ -53,14 +53,16 @@ def province_files(folder: Path, fake, zalo: FakeZaloApi, url: str) -> Path:
 
 
 class ZaloChat:
-    """A Zalo user of the fake in a private chat with the bot, who waits for each answer."""
+    """A Zalo user of the fake in a private chat with the bot, who waits for each answer; each message dated by the
+    test's clock, as `Chat` dates its own (the fake's default, the real time, would make the commune's day today's)."""
 
-    def __init__(self, zalo: FakeZaloApi, user_id: str, name: str) -> None:
-        self.zalo, self.user_id, self.name = zalo, user_id, name
+    def __init__(self, zalo: FakeZaloApi, clock: Clock, user_id: str, name: str) -> None:
+        self.zalo, self.clock, self.user_id, self.name = zalo, clock, user_id, name
 
     async def say(self, said: str) -> str:
         since = len(self.zalo.sent())
-        self.zalo.push_text(self.user_id, said, display_name=self.name)
+        date_ms = int(self.clock().timestamp() * 1000)
+        self.zalo.push_text(self.user_id, said, display_name=self.name, date_ms=date_ms)
         answer = await self.zalo.wait_for_async(lambda m: m["chat_id"] == self.user_id, PATIENCE, since=since)
         return answer["text"]
 
@@ -79,9 +81,9 @@ async def test_one_bot_serves_the_province_and_no_commune_sees_another(tmp_path,
             return chat
 
         binhlu = await joined(Chat(fake, app.clock, 1001, "Lan"), Role.FOCAL, "binhlu", "vhxh")
-        doanket = await joined(ZaloChat(zalo, "7d1e0c2b9a8f", "Hoa"), Role.FOCAL, "doanket", "vhxh")
+        doanket = await joined(ZaloChat(zalo, app.clock, "7d1e0c2b9a8f", "Hoa"), Role.FOCAL, "doanket", "vhxh")
         binhlu_leader = await joined(Chat(fake, app.clock, 2001, "Tuấn"), Role.LEADER, "binhlu")
-        doanket_leader = await joined(ZaloChat(zalo, "a9b8c7d6e5f4", "Minh"), Role.LEADER, "doanket")
+        doanket_leader = await joined(ZaloChat(zalo, app.clock, "a9b8c7d6e5f4", "Minh"), Role.LEADER, "doanket")
         officer = await joined(Chat(fake, app.clock, 3001, "Sở Nội vụ"), Role.PROVINCE)
 
         for n in range(1, 4):
