@@ -3,6 +3,7 @@ many private chats through the OutboxSender (its rate as a share of Telegram's 3
 messages), the same with three senders sharing one PostgreSQL database (each its own engine, limiter and bot, in
 one process), and a person's quick burst of five replies (seconds until the last arrived).
 
+Each push sender runs in a process of its own (as a replica does); the burst's, in this one.
 The push is BENCH_PUSH recipients (2,000 by default: a minute at 30/s; 10,000 takes 5.6 minutes a run).
 """
 
@@ -10,8 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -32,12 +37,13 @@ TELEGRAM_RATE = 30
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BURST = 5
 BURST_CHAT = 9_000_001
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Sender:
     """One replica: its own engine, bot and OutboxSender."""
 
-    def __init__(self, url: str, fake: FakeBotApi, name: str) -> None:
+    def __init__(self, url: str, fake: FakeBotApi | SimpleNamespace, name: str) -> None:
         self.db = Database(url)
         self.bot = Bot(fake.token, base_url=fake.base_url)
         transport = TelegramTransport(self.bot, TELEGRAM_RATE)
@@ -68,26 +74,30 @@ async def _settled(db: Database) -> bool:
 
 
 async def _push(url: str, fake: FakeBotApi, replicas: int, first_chat: int) -> list[Figure]:
-    """PUSH reminders to as many chats, sent by `replicas` senders running side by side."""
-    senders = [Sender(url, fake, f"replica-{n}") for n in range(replicas)]
-    for sender in senders:
-        await sender.__aenter__()
+    """PUSH reminders to as many chats, sent by `replicas` sender processes running side by side (each its own
+    interpreter, as replicas are: the fake's threads here do not share a CPU lock with them). The rate is timed
+    from the first send the fake received to the last."""
+    db = Database(url)
     try:
-        await _queue_push(senders[0].db, PUSH, first_chat)
+        await _queue_push(db, PUSH, first_chat)
         refused_before, sent_before = fake.too_many_requests, len(fake.sent())
-        started = time.perf_counter()
-        running = [asyncio.create_task(s.sender.run()) for s in senders]
-        while not await _settled(senders[0].db):  # noqa: ASYNC110 - only the outbox says when all have gone
-            await asyncio.sleep(0.2)
-        elapsed = time.perf_counter() - started
-        for s in senders:
-            s.sender.stop()
-        await asyncio.gather(*running)
+        command = [sys.executable, "-m", "bench.sending", url, fake.base_url, fake.token]
+        children = [await asyncio.create_subprocess_exec(*command, f"replica-{n}", cwd=ROOT) for n in range(replicas)]
+        try:
+            await asyncio.to_thread(fake.wait_for, lambda m: m["chat_id"] >= first_chat, 120.0, since=sent_before)
+            started = time.perf_counter()
+            while not await _settled(db):  # noqa: ASYNC110 - only the outbox says when all have gone
+                await asyncio.sleep(0.05)
+            elapsed = time.perf_counter() - started
+        finally:
+            for child in children:
+                child.send_signal(signal.SIGTERM)
+            for child in children:
+                await asyncio.wait_for(child.wait(), 30)
     finally:
-        for sender in senders:
-            await sender.__aexit__(None, None, None)
+        await db.dispose()
     pushed = [m["chat_id"] for m in fake.sent()[sent_before:] if m["chat_id"] >= first_chat]
-    rate = len(pushed) / elapsed
+    rate = (len(pushed) - 1) / elapsed
     who = "one sender" if replicas == 1 else f"{replicas} senders on one database"
     note = f"{PUSH:,} chats, {who}, {rate:.1f}/s"
     return [
@@ -96,6 +106,14 @@ async def _push(url: str, fake: FakeBotApi, replicas: int, first_chat: int) -> l
         Figure(f"push, {who}: duplicates", len(pushed) - len(set(pushed)), "", 0, note=note),
         Figure(f"push, {who}: missed", PUSH - len(set(pushed)), "", 0, note=note),
     ]
+
+
+async def _send_until_stopped(url: str, base_url: str, token: str, name: str) -> None:
+    """One replica's sender, in a process of its own, until SIGTERM."""
+    fake = SimpleNamespace(base_url=base_url, token=token)
+    async with Sender(url, fake, name) as sender:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, sender.sender.stop)
+        await sender.sender.run()
 
 
 async def _burst(url: str, fake: FakeBotApi) -> Figure:
@@ -129,3 +147,7 @@ async def measure(database_url: str) -> list[Figure]:
         if not database_url.startswith("sqlite"):
             figures += await _push(database_url, fake, 3, first_chat=2_000_000)
     return figures
+
+
+if __name__ == "__main__":
+    asyncio.run(_send_until_stopped(*sys.argv[1:5]))

@@ -1,9 +1,10 @@
 """A channel's send limits, exact and pure: a sliding window overall and per group, a token bucket per private
 chat, and 429 pauses.
 
-A send counts from the moment it is recorded (so a concurrent send sees it in flight) at the time it is settled,
-when the platform has answered: the platform saw it no later than that, so the next send, timed from the answer,
-reaches it at least a window later, however long either request took on the way.
+A send counts from the moment it is recorded (so a concurrent send sees it in flight, and it stays in the overall
+window until answered) at the time it is settled, when the platform has answered: the platform saw it no later
+than that, so the next send, timed from the answer, reaches it at least a window later, however long either
+request took on the way.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ class RateLimiter:
         self._clock = clock
         self._interval = 1.0 / limits.private_per_second  # a private chat's bucket refills one send this often
         self._burst = (limits.private_burst - 1) * self._interval  # how far ahead of its pace a chat may run
+        # The overall window: the answers of the last sends, and how many are on their way (each of those counts
+        # as being in the window until it is answered, however long that takes).
         self._global: deque[float] = deque(maxlen=limits.global_per_second)
+        self._flying = 0
         # Only the last `limit` sends matter for a window, so each group's deque is capped at it.
         self._groups: dict[str, deque[float]] = {}
         # A private chat's bucket as one number (the generic cell rate algorithm): the instant it is full again.
@@ -72,14 +76,32 @@ class RateLimiter:
             chat_wait = _wait(self._groups.get(chat_id), self.limits.group_per_minute, GROUP_WINDOW, at)
         else:
             chat_wait = self._private.get(chat_id, at) - self._burst - at
-        global_wait = _wait(self._global, self.limits.global_per_second, GLOBAL_WINDOW, at)
+        global_wait = self.free_in()
+        global_wait = GLOBAL_WINDOW if global_wait is None else global_wait
         wait = max(self._paused_until - at, global_wait, chat_wait)
         return wait if wait > TOLERANCE else 0.0
+
+    def room(self) -> int:
+        """How many sends the overall window (and any pause) lets go now, to as many chats."""
+        if self.paused_for() > 0:
+            return 0
+        at = self._clock()
+        answered = sum(1 for when in self._global if when > at - GLOBAL_WINDOW)
+        return max(0, self.limits.global_per_second - self._flying - answered)
+
+    def free_in(self) -> float | None:
+        """Seconds until the overall window (and any pause) lets one more send go; None while every send it allows
+        is on its way (the first answer will tell)."""
+        room = self.limits.global_per_second - self._flying
+        if room <= 0:
+            return None
+        at = self._clock()
+        return max(self._paused_until - at, _wait(self._global, room, GLOBAL_WINDOW, at), 0.0)
 
     def record(self, chat_id: str, is_group: bool) -> Reservation:
         """Note a send to `chat_id` starting at the clock's current time; `settle` it when it is answered."""
         at = self._clock()
-        self._global.append(at)
+        self._flying += 1
         full_at = self._private.get(chat_id, at)
         if is_group:
             sends = self._groups.get(chat_id)
@@ -95,12 +117,23 @@ class RateLimiter:
     def settle(self, sent: Reservation) -> None:
         """The send was answered: it counts from now, when the platform had surely seen it."""
         at = self._clock()
-        _move(self._global, sent.at, at)
+        self._flying -= 1
+        self._global.append(at)
         if sent.is_group:
             _move(self._groups.setdefault(sent.chat_id, deque(maxlen=self.limits.group_per_minute)), sent.at, at)
         else:
             pace = max(sent.full_at, at) + self._interval
             self._private[sent.chat_id] = max(self._private.get(sent.chat_id, pace), pace)
+
+    def release(self, sent: Reservation) -> None:
+        """The recorded send was never made (another sender had the row, or the deployment's budget said wait): it
+        no longer counts. A private chat's bucket is given back only if no later send was recorded on top."""
+        self._flying -= 1
+        if sent.is_group:
+            with contextlib.suppress(ValueError):
+                self._groups.get(sent.chat_id, deque()).remove(sent.at)
+        elif self._private.get(sent.chat_id) == max(sent.full_at, sent.at) + self._interval:
+            self._private[sent.chat_id] = sent.full_at
 
     def prune(self) -> None:
         """Forget every send older than the longest window, and the chats left with nothing to remember."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import delete, exists, func, literal, or_, select, update
+from sqlalchemy import case, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -48,17 +49,29 @@ async def replies_waiting(session: AsyncSession, channel: str, chat_id: str) -> 
     return (await session.scalar(query.limit(1))) is not None
 
 
+class Due(NamedTuple):
+    """A message that may be tried now: what its pacing needs to know before it is claimed (the claim reads the rest,
+    as it is then)."""
+
+    id: int
+    kind: OutboxKind
+    channel: str
+    chat_id: str
+    is_group: bool
+
+
 async def list_sendable(
     session: AsyncSession, now: datetime, limit: int = 200, ids: Sequence[int] | None = None
-) -> Sequence[OutboxMessage]:
+) -> list[Due]:
     """Pending messages whose next attempt has come, oldest first (only `ids`, if given); a reply only once the
     replies before it in its chat have gone."""
-    query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING, ~_reply_waits())
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(list(ids)))
-    else:
-        query = query.where(OutboxMessage.next_attempt_at <= now)
-    return (await session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))).all()
+    m = OutboxMessage
+    query = select(m.id, m.kind, m.channel, m.chat_id, m.is_group).where(
+        m.status == OutboxStatus.PENDING, ~_reply_waits()
+    )
+    query = query.where(m.id.in_(list(ids)) if ids is not None else m.next_attempt_at <= now)
+    rows = await session.execute(query.order_by(m.next_attempt_at, m.id).limit(limit))
+    return [Due(*row) for row in rows]
 
 
 async def next_attempt_at(session: AsyncSession, after: datetime) -> datetime | None:
@@ -72,9 +85,10 @@ async def next_attempt_at(session: AsyncSession, after: datetime) -> datetime | 
 
 async def claim_message(
     session: AsyncSession, outbox_id: int, owner: str | None = None, lease_until: datetime | None = None
-) -> bool:
-    """Mark a pending message as being sent by `owner` until `lease_until`; of two senders exactly one wins."""
-    result = await session.execute(
+) -> OutboxMessage | None:
+    """Mark a pending message as being sent by `owner` until `lease_until`, and return it as it now is (its
+    `attempts` counting this one); of two senders exactly one gets it, the other None."""
+    claimed = (
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(
@@ -83,16 +97,17 @@ async def claim_message(
             claimed_by=owner,
             lease_until=lease_until,
         )
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return (await session.scalars(claimed)).first()
 
 
 async def finish_message(session: AsyncSession, outbox_id: int, status: OutboxStatus, **values: object) -> None:
     """Record the outcome of an attempt; a secret's text is blanked once it will not be sent again."""
-    finished = update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values)
-    await session.execute(finished)
     if status != OutboxStatus.PENDING:
-        await session.execute(finished.where(OutboxMessage.secret.is_(True)).values(text=""))
+        values["text"] = case((OutboxMessage.secret.is_(True), ""), else_=OutboxMessage.text)
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status=status, **values))
 
 
 async def expire_stale(session: AsyncSession, *, due_before: datetime) -> int:

@@ -39,6 +39,7 @@ from tests.support.private_postgres import private_postgres
 
 REPLICAS, CHATS, PER_CHAT = 3, 3, 20  # 60 meetings, PostgreSQL stopped after the 30th
 PEOPLE, FIRST_CHAT = 1000, 500_000  # one reminder each: one bundle per person and reminder time
+SLOTS = 30  # Telegram's sends a second, the deployment's budget the three senders share
 DUE = "2026-11-27T08:00"  # a Friday: every focal person is reminded of the year's report due Monday 30/11
 
 
@@ -215,7 +216,9 @@ def test_a_thousand_reminders_three_senders_one_killed_half_way_each_sent_exactl
     try:
         fake.wait_for(lambda m: True, timeout=90, since=PEOPLE // 2 - 1)  # half of them sent
         fake.hold("sendMessage")
-        fake.wait_held(REPLICAS, timeout=30)  # each process with a send in flight: the victim's is handed over
+        # Every slot of the deployment's 30 a second held at the platform: no process can claim another message,
+        # and each (the victim too, all but surely) has sends on their way, which the platform carries out.
+        fake.wait_held(SLOTS, timeout=30)
         senders[0].send_signal(9)
         senders[0].wait(timeout=10)
         fake.release("sendMessage")
@@ -232,7 +235,10 @@ def test_a_thousand_reminders_three_senders_one_killed_half_way_each_sent_exactl
     print(f"reminders: {len(fake.sent())} sent to {len(per_chat)} people, {len(twice)} twice, {len(missed)} missed")
     assert (len(fake.sent()), twice, missed) == (PEOPLE, [], set())
     assert all("Báo cáo năm 2026" in m["text"] for m in fake.sent())
-    # The victim's last send went out but was never marked sent: it stays claimed, and is never sent again.
+    # The victim's last sends went out but were never marked sent: they stay claimed, or once their lease ran out
+    # are taken over as "unknown", and are never sent again.
     statuses = asyncio.run(bundles_by_status(load_config(config_path).database.url))
-    assert statuses == Counter({OutboxStatus.SENT: PEOPLE - 1, OutboxStatus.SENDING: 1})
+    unmarked = statuses[OutboxStatus.SENDING] + statuses[OutboxStatus.UNKNOWN]
+    assert set(statuses) <= {OutboxStatus.SENT, OutboxStatus.SENDING, OutboxStatus.UNKNOWN}
+    assert statuses[OutboxStatus.SENT] + unmarked == PEOPLE and unmarked >= 1
     assert fake.errors == []

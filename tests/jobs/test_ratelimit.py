@@ -36,9 +36,9 @@ def limiter(clock: FakeClock) -> RateLimiter:
 
 
 def send(limiter: RateLimiter, chat_id: str, is_group: bool = False) -> None:
-    """Record a send, insisting it was allowed right now."""
+    """Record a send answered at once, insisting it was allowed right now."""
     assert limiter.delay(chat_id, is_group) == 0.0
-    limiter.record(chat_id, is_group)
+    limiter.settle(limiter.record(chat_id, is_group))
 
 
 def test_default_limits_are_telegrams():
@@ -144,6 +144,26 @@ def test_a_send_in_flight_counts_before_it_is_answered(limiter: RateLimiter, clo
     for sent in flying:
         limiter.settle(sent)
     assert limiter.delay("other", False) == pytest.approx(1.0)
+
+
+def test_a_send_still_in_flight_a_second_later_still_counts(limiter: RateLimiter, clock: FakeClock):
+    """Thirty sends slow to be answered: a 31st must not go when their starts leave the window, since the platform
+    may receive them as late as their answers."""
+    flying = [limiter.record(f"chat{i}", False) for i in range(30)]
+    clock.advance(1.5)
+    assert limiter.delay("other", False) > 0
+    limiter.settle(flying[0])
+    assert limiter.delay("other", False) == pytest.approx(1.0), "a second after the first answer"
+    clock.advance(1.0)
+    assert limiter.delay("other", False) == 0.0
+
+
+def test_a_send_never_made_is_released(limiter: RateLimiter):
+    flying = [limiter.record(f"chat{i}", False) for i in range(30)]
+    assert limiter.delay("other", False) > 0
+    limiter.release(flying[-1])
+    assert limiter.delay("other", False) == 0.0
+    assert limiter.delay("chat29", False) == 0.0, "its chat's bucket given back"
 
 
 def test_settling_a_private_send_delays_its_chat_by_the_time_it_took(clock: FakeClock):
@@ -262,8 +282,8 @@ def test_delay_is_the_longest_of_pause_and_windows(limiter: RateLimiter, clock: 
 
 def test_forgets_chats_with_no_recent_sends(limiter: RateLimiter, clock: FakeClock):
     for i in range(50):
-        limiter.record(f"chat{i}", False)
-    limiter.record("group", True)
+        limiter.settle(limiter.record(f"chat{i}", False))
+    limiter.settle(limiter.record("group", True))
     assert len(limiter.tracked_chats) == 51
     clock.advance(0.5)
     limiter.prune()
@@ -279,7 +299,7 @@ def test_forgets_chats_with_no_recent_sends(limiter: RateLimiter, clock: FakeClo
 
 def test_record_sweeps_stale_chats(limiter: RateLimiter, clock: FakeClock):
     for i in range(50):
-        limiter.record(f"chat{i}", False)
+        limiter.settle(limiter.record(f"chat{i}", False))
     clock.advance(3600.0)
     send(limiter, "fresh")
     assert limiter.tracked_chats == frozenset({"fresh"})
@@ -287,8 +307,8 @@ def test_record_sweeps_stale_chats(limiter: RateLimiter, clock: FakeClock):
 
 def test_memory_per_chat_is_bounded(limiter: RateLimiter, clock: FakeClock):
     for _ in range(1000):
-        limiter.record("group", True)
-        limiter.record("alice", False)
+        limiter.settle(limiter.record("group", True))
+        limiter.settle(limiter.record("alice", False))
         clock.advance(0.001)
     assert all(len(sends) <= 17 for sends in limiter._groups.values())
     assert len(limiter._global) <= 30

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,8 +10,9 @@ import pytest
 from bot.core.permissions import Role
 from bot.core.texts import text
 from bot.ports import ChatMoved, MaybeSent, NotSent, Rejected, RetryLater, Unreachable
+from jobs.delivery import CONFIRM_UNREACHABLE
 from jobs.outcomes import REFUSED_REPLY
-from jobs.sender import CONFIRM_UNREACHABLE, OutboxSender
+from jobs.sender import OutboxSender
 from storage import chats, outbox, sending
 from storage.models.messaging import OutboxKind
 from tests.support.clock import Ticks
@@ -38,11 +40,11 @@ def sender(service, transport, clock, ticks) -> OutboxSender:
     return OutboxSender(service.db, {"test": transport}, clock, tz, timedelta(hours=24), monotonic=ticks)
 
 
-async def put(service, *chat_ids: str, subject: str = "s") -> None:
+async def put(service, *chat_ids: str, subject: str = "s", body: str = "Nhắc") -> None:
     async with inspecting(service.db) as session:
         recipients = [chats.Recipient("test", chat, chat.startswith("-")) for chat in chat_ids]
         key = outbox.OutboxKey(OutboxKind.TASK, subject, "st", NOW.date())
-        await outbox.enqueue(session, key, recipients, "Nhắc", due_at=NOW, now=NOW)
+        await outbox.enqueue(session, key, recipients, body, due_at=NOW, now=NOW)
         await session.commit()
 
 
@@ -75,7 +77,7 @@ async def test_a_blocked_recipient_does_not_stop_the_others_and_admins_are_told(
     transport.failures["1"] = [Unreachable("Forbidden: bot was blocked by the user")] * 2
     await put(service, "1", "2", "3")
     await sender.drain()
-    assert (await statuses(service))["1"] == "pending" and sent(transport) == [("2", "Nhắc"), ("3", "Nhắc")]
+    assert (await statuses(service))["1"] == "pending" and sorted(sent(transport)) == [("2", "Nhắc"), ("3", "Nhắc")]
     clock.now, ticks.now = clock.now + CONFIRM_UNREACHABLE, ticks.now + CONFIRM_UNREACHABLE.total_seconds()
     await sender.drain()  # refused again a minute later: blocked
     states = await statuses(service)
@@ -124,9 +126,10 @@ async def test_a_refused_reply_is_said_once_in_a_plain_message(service, sender, 
 
 async def test_retry_after_pauses_everything_then_resends(service, sender, transport, clock, ticks):
     transport.failures["1"] = [RetryLater(30)]
-    await put(service, "1", "2")
+    await put(service, "1")
     assert await sender.step() == 30
     assert transport.sent == [] and sender.limiters["test"].paused_for() == 30
+    await put(service, "2", subject="after")  # chats are sent side by side: one queued once the 429 was known
     assert await sender.step() == 30 and transport.sent == [], "nothing goes out during the pause"
     clock.now, ticks.now = NOW.replace(minute=1), ticks.now + 30
     await sender.drain()
@@ -141,20 +144,64 @@ async def test_a_pause_on_one_channel_holds_only_that_channel(service, clock, ti
     sender = OutboxSender(
         service.db, both, clock, service.config.communes[0].commune.tz, timedelta(hours=24), monotonic=ticks
     )
-    async with inspecting(service.db) as session:
-        recipients = [chats.Recipient("zalo", "z1", False), chats.Recipient("zalo", "z2", False)]
-        recipients += [chats.Recipient("telegram", "t1", False)]
-        await outbox.enqueue(
-            session, outbox.OutboxKey(OutboxKind.TASK, "s", "st", NOW.date()), recipients, "Nhắc", due_at=NOW, now=NOW
-        )
-        await session.commit()
+
+    async def queue(subject: str, *recipients: chats.Recipient) -> None:
+        async with inspecting(service.db) as session:
+            key = outbox.OutboxKey(OutboxKind.TASK, subject, "st", NOW.date())
+            await outbox.enqueue(session, key, list(recipients), "Nhắc", due_at=NOW, now=NOW)
+            await session.commit()
+
+    await queue("s", chats.Recipient("zalo", "z1", False))
+    await queue("s2", chats.Recipient("zalo", "z1", False))  # behind the first in its chat: held by the 429 too
+    await sender.step()
+    assert zalo.sent == [] and sender.limiters["zalo"].paused_for() == 60
+    await queue("t", chats.Recipient("zalo", "z2", False), chats.Recipient("telegram", "t1", False))
     await sender.step()
     assert telegram.texts("t1") == ["Nhắc"], "Zalo's 429 does not hold Telegram"
-    assert zalo.sent == [] and sender.limiters["zalo"].paused_for() == 60
+    assert zalo.sent == [], "but holds every Zalo chat"
     ticks.now += 60
     clock.now = NOW + timedelta(minutes=1)
     await sender.drain()
-    assert sorted(s.chat_id for s in zalo.sent) == ["z1", "z2"] and len(telegram.sent) == 1
+    assert sorted(s.chat_id for s in zalo.sent) == ["z1", "z1", "z2"] and len(telegram.sent) == 1
+
+
+async def test_chats_are_sent_side_by_side_each_in_its_order(service, sender, transport):
+    """A send waits on the platform's answer, not on the sends to other chats before it; a chat's own messages
+    still go one after another, in the order they were queued."""
+    transport.hold = asyncio.Event()
+    for subject in "AB":
+        await put(service, "1", "2", "3", subject=subject, body=f"Nhắc {subject}")
+    step = asyncio.create_task(sender.step())
+    async with asyncio.timeout(10):  # a guard: one send at a time would leave two chats waiting forever
+        await transport.waiting_for(3)
+    assert sorted(transport.in_flight) == ["1", "2", "3"], "one send per chat at a time, all three chats at once"
+    transport.hold.set()
+    assert await step == 0.0
+    assert [transport.texts(chat) for chat in "123"] == [["Nhắc A", "Nhắc B"]] * 3
+
+
+async def test_running_a_slow_answer_holds_up_no_other_chat(service, sender, transport):
+    """`run` does not wait for one pass's sends before the next: while one chat's answer is slow in coming, the
+    others are sent, and so is a message queued meanwhile."""
+    transport.hold, transport.holding = asyncio.Event(), lambda chat_id: chat_id == "1"
+    await put(service, "1", "2", "3")
+    running = asyncio.create_task(sender.run())
+    async with asyncio.timeout(10):  # a guard: the test waits on events, never on time
+        await transport.waiting_for(1)
+        while len(transport.sent) < 2:
+            await transport.next_send()
+        await put(service, "4", subject="later")
+        sender.wake()
+        while "4" not in {s.chat_id for s in transport.sent}:
+            await transport.next_send()
+    assert transport.in_flight == ["1"], "chat 1's send still waiting on the platform all along"
+    transport.hold.set()
+    async with asyncio.timeout(10):
+        while len(transport.sent) < 4:
+            await transport.next_send()
+    sender.stop()
+    await running
+    assert await statuses(service) == dict.fromkeys("1234", "sent")
 
 
 async def test_timeouts_connect_retried_read_marked_unknown(service, sender, transport, clock, ticks):

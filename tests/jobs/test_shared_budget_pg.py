@@ -4,6 +4,7 @@ one replica's 429 holds the other."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -92,16 +93,19 @@ async def test_two_replicas_together_stay_within_the_budget(replicas):
 async def test_a_slot_is_timed_from_the_answer_not_the_start(replicas):
     a, b, clock = replicas
     await queue(a.db, 4)
-    slow = a.transport.send
+    slow, answered = a.transport.send, asyncio.Event()
 
-    async def answered_late(*args, **kwargs):
-        later(clock, 0.4)  # the platform took 0.4 s to answer
-        return await slow(*args, **kwargs)
+    async def answered_late(chat_id, *args, **kwargs):
+        if chat_id == "0":  # three sends going out together, their answers 0.4 s in coming
+            later(clock, 0.4)
+            answered.set()
+        await answered.wait()
+        return await slow(chat_id, *args, **kwargs)
 
     a.transport.send = answered_late
     await a.sender.step()
     assert len(a.transport.sent) == 3
-    later(clock, 0.1, b)  # 1.3 s after the first send started, 0.9 s after it was answered
+    later(clock, 0.9, b)  # 1.3 s after the sends started, 0.9 s after they were answered
     assert await b.sender.step() == pytest.approx(0.1) and b.transport.sent == []
     later(clock, 0.1, b)
     await b.sender.step()
@@ -110,9 +114,11 @@ async def test_a_slot_is_timed_from_the_answer_not_the_start(replicas):
 
 async def test_a_429_at_one_replica_holds_the_other(replicas):
     a, b, clock = replicas
-    await queue(a.db, 3)
+    await queue(a.db, 1)
     a.transport.failures["0"] = [RetryLater(30)]
     await a.sender.step()
+    await queue_to(a.db, "1", 1)  # queued once the 429 was known (what was on its way with it is not recalled)
+    await queue_to(a.db, "2", 1)
     later(clock, 2.0, a, b)
     assert await b.sender.step() == pytest.approx(28.0) and b.transport.sent == []
     later(clock, 28.0, a, b)

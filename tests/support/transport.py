@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.messages import ChannelProfile, Outgoing
@@ -29,15 +30,35 @@ class FakeTransport:
         self.sent: list[Sent] = []
         self.failures: dict[str, list[Exception]] = {}
         self.arrived = asyncio.Event()
+        self.hold: asyncio.Event | None = None  # when set to an event, each send waits for it (a slow platform)
+        self.holding: Callable[[str], bool] = lambda chat_id: True  # which chats' sends wait on `hold`
+        self.in_flight: list[str] = []  # the chats of the sends waiting on `hold`
+        self._moved = asyncio.Condition()
 
     async def send(
         self, chat_id: str, message: Outgoing, *, reply_to: str | None = None, edit: str | None = None
     ) -> str:
+        if self.hold is not None and self.holding(chat_id):
+            async with self._moved:
+                self.in_flight.append(chat_id)
+                self._moved.notify_all()
+            await self.hold.wait()
+            self.in_flight.remove(chat_id)
         if self.failures.get(chat_id):
             raise self.failures[chat_id].pop(0)
         self.sent.append(Sent(chat_id, message.text, message.buttons, reply_to, edit, message.link_preview))
         self.arrived.set()
         return str(len(self.sent))
+
+    async def next_send(self) -> None:
+        """Until the next message is sent."""
+        self.arrived.clear()
+        await self.arrived.wait()
+
+    async def waiting_for(self, count: int) -> None:
+        """Until `count` sends wait on `hold` at once."""
+        async with self._moved:
+            await self._moved.wait_for(lambda: len(self.in_flight) >= count)
 
     def texts(self, chat_id: str | None = None) -> list[str]:
         """What was sent (to one chat), in order."""
