@@ -137,9 +137,11 @@ class Service:
         now = self.clock()
         incoming, unreadable = cleaned(incoming)  # at the door: nothing stored can break a file
         async with self.db.unit_of_work() as session:
-            version = None  # marked handled first: with its effects or not at all, and it reads the identity version
+            handling = None  # marked handled first, with its effects or not at all, reading what the handling asks
             if incoming.inbox_id is not None:
-                version = await inbox.mark_handled(session, incoming.inbox_id, now)
+                message = conversations.Source(incoming.channel, incoming.chat_id, incoming.message_id)
+                handling = await inbox.begin_handling(session, incoming.inbox_id, now, message)
+            version = handling.version if handling else None
             account = await self.identities.identify(session, incoming.channel, incoming.sender_id, version)
             actor = account.actor if account else None
             commune = self.communes.get(actor.commune_id) if actor else None
@@ -157,7 +159,7 @@ class Service:
             if unreadable:
                 reply, jobs = Reply(text("input.unreadable")), []
             else:
-                reply, jobs = await self._answer(ctx, incoming)
+                reply, jobs = await self._answer(ctx, incoming, handling)
             if reply is None or isinstance(reply, Answer):
                 await session.commit()
                 return reply
@@ -177,16 +179,19 @@ class Service:
         commune = self.communes.get(actor.commune_id)
         return access.commands_for(self.registry, actor, commune.consolidating if commune else None)
 
-    async def _answer(self, ctx: Context, incoming: Incoming) -> tuple[Reply | Answer | None, list]:
+    async def _answer(
+        self, ctx: Context, incoming: Incoming, handling: inbox.Handling | None
+    ) -> tuple[Reply | Answer | None, list]:
         jobs: list = []
-        picked = await choices.answer_of(ctx.session, ctx.source, incoming.text, ctx.actor, ctx.now)
+        question_open = handling is None or handling.question_open
+        picked = await choices.answer_of(ctx.session, ctx.source, incoming.text, ctx.actor, ctx.now, question_open)
         if isinstance(picked, Say):
             if incoming.edit_message_id is not None:  # a tapped button: tell the tapper, keep the question
                 return Answer(Reply(render(picked)), alert=True), jobs
             return Reply(render(picked)), jobs
         if picked is None:
             key = conversations.Source(incoming.channel, incoming.chat_id, incoming.message_id)
-            return await self._command(ctx, incoming.text, key, jobs), jobs
+            return await self._command(ctx, incoming.text, key, jobs, handling), jobs
         key = conversations.Source(incoming.channel, incoming.chat_id, f"choice:{picked.choice_id}")
         if picked.option is None:  # answered before
             return Reply(await conversations.get_handled_reply(ctx.session, key) or text("choice.used")), jobs
@@ -204,14 +209,16 @@ class Service:
             return ParseContext(ctx.today, (), reports, self.communes.codes)
         return ParseContext(ctx.today, ())
 
-    async def _command(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
+    async def _command(
+        self, ctx: Context, typed: str, key: conversations.Source, jobs: list, handling: inbox.Handling | None = None
+    ) -> Reply | None:
         actor, source = ctx.actor, ctx.source
         raw = self.registry.split(typed)
         if raw is None:
             if source.is_group:
                 return None
             awaited = actor is not None and ctx.commune is not None
-            if awaited and (answer := await self._awaited(ctx, typed, key, jobs)) is not None:
+            if awaited and (answer := await self._awaited(ctx, typed, key, jobs, handling)) is not None:
                 return answer
             return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
         ctx.raw = raw
@@ -241,14 +248,16 @@ class Service:
             return Reply(text("access.unregistered"))
         if isinstance(parsed, Missing):
             return await self._ask(ctx, parsed)
-        if command.writes and (previous := await conversations.get_handled_reply(ctx.session, key)):
+        if command.writes and (previous := await _replied_before(ctx, key, handling)):
             return Reply(previous)
         outcome = await command.handle(ctx, parsed)
         return await self._reply(ctx, command, key, outcome, jobs)
 
-    async def _awaited(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
+    async def _awaited(
+        self, ctx: Context, typed: str, key: conversations.Source, jobs: list, handling: inbox.Handling | None
+    ) -> Reply | None:
         """Words that answer a question asked for free text: handed to the feature that asked, answered once."""
-        if previous := await conversations.get_handled_reply(ctx.session, key):
+        if previous := await _replied_before(ctx, key, handling):
             return Reply(previous)
         source = ctx.source
         awaited = await awaiting.open_awaited(
@@ -310,3 +319,10 @@ class Service:
             reply_to=incoming.message_id if incoming.is_group and not incoming.edit_message_id else None,
             edit_message_id=incoming.edit_message_id if parse_choice_token(incoming.text) else None,
         )  # a tapped command (a reminder's "Nhắc lại sau") answers below it: the reminder stays
+
+
+async def _replied_before(ctx: Context, key: conversations.Source, handling: inbox.Handling | None) -> str | None:
+    """The reply the message (or the pick) behind `key` got before: read as its handling began, if it was."""
+    if handling is not None and handling.message == key:
+        return handling.reply
+    return await conversations.get_handled_reply(ctx.session, key)
