@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,10 +17,15 @@ from storage.models.entries import Entry, EntryDay
 from storage.models.people import Commune, Department
 
 
-async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, department: str) -> Entry:
-    """Store an entry for one of the commune's departments; its number is the #N users see."""
-    entry.commune_id = commune_id
-    entry.number = await communes.next_number(session, commune_id)
+async def add_entry(
+    session: AsyncSession, commune_id: int, entry: Entry, department: str, *, unless: Select | None = None
+) -> Entry | None:
+    """Store an entry for one of the commune's departments; its number is the #N users see. None, nothing stored,
+    when the query `unless` finds a row (a twin): checked in the statement that takes the number."""
+    number = await communes.next_number(session, commune_id, unless=unless)
+    if number is None:
+        return None
+    entry.commune_id, entry.number = commune_id, number
     entry.department_id = departments.id_of(commune_id, department)
     session.add(entry)
     await session.flush()
@@ -74,26 +79,26 @@ async def get_latest_entry(session: AsyncSession, commune_id: int, person_id: in
     return await session.scalar(_loaded(query.order_by(Entry.id.desc()).limit(1)))
 
 
-async def find_recent_meeting(
-    session: AsyncSession, commune_id: int, *, department: str, online: bool, day: date, summary: str, since: datetime
-) -> Entry | None:
-    """A live meeting of a department with this mode, day and summary, logged since an instant."""
-    return await session.scalar(
-        _loaded(
-            select(Entry)
-            .where(
-                Entry.commune_id == commune_id,
-                Entry.kind == "meeting",
-                Entry.department_id == departments.id_of(commune_id, department),
-                Entry.meeting_online.is_(online),
-                Entry.occurred_on == day,
-                Entry.summary == summary,
-                Entry.created_at >= since,
-                Entry.cancelled_at.is_(None),
-            )
-            .limit(1)
-        )
+def recent_meeting(
+    commune_id: int, *, department: str, online: bool, day: date, summary: str, since: datetime
+) -> Select[tuple[Entry]]:
+    """A live meeting of a department with this mode, day and summary, logged since an instant: the query, to run
+    (`find`) or to check in the statement that numbers a new entry (`add_entry`'s `unless`)."""
+    return select(Entry).where(
+        Entry.commune_id == commune_id,
+        Entry.kind == "meeting",
+        Entry.department_id == departments.id_of(commune_id, department),
+        Entry.meeting_online.is_(online),
+        Entry.occurred_on == day,
+        Entry.summary == summary,
+        Entry.created_at >= since,
+        Entry.cancelled_at.is_(None),
     )
+
+
+async def find(session: AsyncSession, query: Select[tuple[Entry]]) -> Entry | None:
+    """The first entry a query finds, with its department."""
+    return await session.scalar(_loaded(query.limit(1)))
 
 
 async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: datetime) -> None:
