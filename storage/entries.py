@@ -1,5 +1,5 @@
 """Entries (meetings, documents, dossier tallies, report submissions) of one commune, and their tallies in SQL
-(read from the per-day summary each write keeps, `storage/entry_days.py`)."""
+(read from the per-day summary the database keeps, `storage/entry_days.py`)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,7 @@ async def add_entry(
     entry.commune_id, entry.number = commune_id, number
     entry.department_id = departments.id_of(commune_id, department)
     session.add(entry)
-    await session.flush()
-    await entry_days.entries_added(session, commune_id, entry.number, entry.number)
+    await session.flush()  # its day in the summary follows, by the database's triggers
     return entry
 
 
@@ -48,7 +47,6 @@ async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tup
         entry.commune_id, entry.number, entry.department_id = commune_id, number, ids[code]
     session.add_all([entry for entry, _ in rows])
     await session.flush()
-    await entry_days.entries_added(session, commune_id, last - len(rows) + 1, last)
 
 
 def _loaded(query):
@@ -106,7 +104,6 @@ async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: 
     entry.cancelled_at = now
     entry.cancelled_by_id = by_id
     await session.flush()
-    await entry_days.entry_cancelled(session, entry)
 
 
 def count_where(*conditions) -> object:
