@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ScalarSelect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.people import Commune
@@ -41,17 +41,19 @@ async def started_on(session: AsyncSession, commune_id: int) -> date:
     return await session.scalar(select(Commune.started_on).where(Commune.id == commune_id))
 
 
-async def next_number(
-    session: AsyncSession, commune_id: int, *, task: bool = False, count: int = 1, unless: Select | None = None
-) -> int | None:
+async def next_number(session: AsyncSession, commune_id: int, *, task: bool = False, count: int = 1) -> int:
     """The next #N of an entry (or V N of a task) in this commune, the last of `count` taken together; the counter
-    row is locked until commit, so two writers never take one number. None, no number taken, when the query
-    `unless` finds a row: a check that must pass for the number to be used, read in the same statement."""
+    row is locked until commit, so two writers never take one number."""
     column = Commune.last_task_number if task else Commune.last_entry_number
-    taken = update(Commune).where(Commune.id == commune_id)
-    if unless is not None:
-        taken = taken.where(~unless.exists())
-    return await session.scalar(taken.values({column: column + count}).returning(column))
+    return await session.scalar(
+        update(Commune).where(Commune.id == commune_id).values({column: column + count}).returning(column)
+    )
+
+
+def next_number_of(commune_id: int) -> ScalarSelect[int]:
+    """The next #N of an entry, as a subquery for the statement that stores it: the counter row is locked (FOR
+    UPDATE, where the database can; SQLite writes one at a time) and a trigger moves it past the number stored."""
+    return select(Commune.last_entry_number + 1).where(Commune.id == commune_id).with_for_update().scalar_subquery()
 
 
 def sharing_periods(periods: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:

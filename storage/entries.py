@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from bot.core.targets import Counts
 from storage import communes, departments, entry_days
@@ -20,16 +20,36 @@ from storage.models.people import Commune, Department
 async def add_entry(
     session: AsyncSession, commune_id: int, entry: Entry, department: str, *, unless: Select | None = None
 ) -> Entry | None:
-    """Store an entry for one of the commune's departments; its number is the #N users see. None, nothing stored,
-    when the query `unless` finds a row (a twin): checked in the statement that takes the number."""
-    number = await communes.next_number(session, commune_id, unless=unless)
-    if number is None:
+    """Store an entry for one of the commune's departments, in one statement: numbered the commune's next (the #N
+    users see; its counter row locked until commit, so two writers never take one number, and moved by a
+    trigger), unless the query `unless` finds a row (a twin), read in that statement too: then None, nothing
+    stored. The entry's day in the summary follows by the database's triggers too."""
+    table = Entry.__table__
+    entry.commune_id = commune_id
+    given = {c.name: _value(entry, c.name) for c in table.columns if c.name not in ("id", "number", "department_id")}
+    row = select(
+        *(literal(value, table.c[name].type) for name, value in given.items()),
+        communes.next_number_of(commune_id),
+        departments.id_of(commune_id, department),
+    )
+    if unless is not None:
+        row = row.where(~unless.exists())
+    stored = insert(table).from_select([*given, "number", "department_id"], row)
+    returned = (await session.execute(stored.returning(table.c.id, table.c.number, table.c.department_id))).first()
+    if returned is None:
         return None
-    entry.commune_id, entry.number = commune_id, number
-    entry.department_id = departments.id_of(commune_id, department)
+    for name, value in [*given.items(), *zip(("id", "number", "department_id"), returned, strict=True)]:
+        setattr(entry, name, value)
+    make_transient_to_detached(entry)  # as though it were loaded with these values: stored, no second insert
     session.add(entry)
-    await session.flush()  # its day in the summary follows, by the database's triggers
     return entry
+
+
+def _value(entry: Entry, name: str) -> object:
+    """A column's value on an entry not yet stored: what was set, else the column's own default."""
+    value = getattr(entry, name)
+    default = Entry.__table__.c[name].default
+    return default.arg if value is None and default is not None and default.is_scalar else value
 
 
 async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tuple[Entry, str]]) -> None:

@@ -127,10 +127,11 @@ async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim
     # pass's last claim that finds nothing waiting.
     assert (len(claim.statements), claim.commits) == (2, 2), claim
     # Handling, in one transaction: marked handled (reading the identity version, the reply the message got before
-    # and whether its chat has a question open: it has none, so none is withdrawn), the entry's number taken unless
-    # a twin was logged, the entry (its day in the per-day summary follows by a trigger), its audit line, the
-    # reply kept for a redelivery, the receipt in the outbox. No account query: the account came from memory.
-    assert len(handle.statements) == 6 and handle.commits == 1, handle.statements
+    # and whether its chat has a question open: it has none, so none is withdrawn), the entry stored unless a twin
+    # was logged, numbered the commune's next (the counter and the per-day summary follow by triggers), its audit
+    # line, the reply kept for a redelivery, the receipt in the outbox. No account query: the account came from
+    # memory.
+    assert len(handle.statements) == 5 and handle.commits == 1, handle.statements
     assert not any("pending_choices SET" in s for s in handle.statements), "no question to withdraw"
     async with inspecting(app.db) as session:
         counted = await session.scalar(text("SELECT sum(entries) FROM entry_days"))

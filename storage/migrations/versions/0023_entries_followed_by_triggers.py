@@ -1,7 +1,9 @@
-"""The per-day summary of entries (`entry_days`) kept by the database: triggers on `entries` add a live entry's
-counters to its day when it is stored, take them away when it is cancelled or deleted, and move them when a fix
-changes its day, department or numbers. The entry's own statement does it, so a /hop runs one statement fewer and
-no writer (the bot, an import, the CLI, a hand-made fix) can forget it.
+"""What follows an entry, kept by the database: triggers on `entries` move the commune's entry counter past the
+number an entry is stored with (the statement that stores it takes the next, its counter row locked), and keep the
+per-day summary (`entry_days`): a live entry's counters are added to its day when it is stored, taken away when it
+is cancelled or deleted, and moved when a fix changes its day, department or numbers. The entry's own statement
+does it all, so a /hop runs two statements fewer and no writer (the bot, an import, the CLI, a hand-made fix) can
+forget either.
 
 Revision ID: 0023
 Revises: 0022
@@ -64,9 +66,16 @@ EMPTIED = (
 TAKEN = f"{_add('OLD', '-')}; {EMPTIED}"
 
 
+# The counter moves past what was stored (an import stores numbers it took together: then it is there already).
+COUNTER = (
+    "UPDATE communes SET last_entry_number = NEW.number WHERE id = NEW.commune_id AND last_entry_number < NEW.number"
+)
+
+
 def _sqlite_triggers() -> dict[str, str]:
     """name → the trigger: SQLite has no trigger function, so each event its own body."""
     return {
+        "entries_number": f"AFTER INSERT ON entries BEGIN {COUNTER}; END",
         "entry_days_insert": f"AFTER INSERT ON entries BEGIN {_add('NEW', '')}; END",
         "entry_days_update": f"AFTER UPDATE OF {COUNTED} ON entries BEGIN {TAKEN}; {_add('NEW', '')}; END",
         "entry_days_delete": f"AFTER DELETE ON entries BEGIN {TAKEN}; END",
@@ -78,6 +87,10 @@ def upgrade() -> None:
         for name, body in _sqlite_triggers().items():
             op.execute(f"CREATE TRIGGER {name} {body}")
         return
+    op.execute(
+        f"CREATE FUNCTION entries_number() RETURNS trigger AS $$ BEGIN {COUNTER}; RETURN NULL; END $$ LANGUAGE plpgsql"
+    )
+    op.execute("CREATE TRIGGER entries_number AFTER INSERT ON entries FOR EACH ROW EXECUTE FUNCTION entries_number()")
     op.execute(
         "CREATE FUNCTION entry_days_follow() RETURNS trigger AS $$ BEGIN "
         f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {TAKEN}; END IF; "
@@ -95,5 +108,6 @@ def downgrade() -> None:
         for name in _sqlite_triggers():
             op.execute(f"DROP TRIGGER {name}")
         return
-    op.execute("DROP TRIGGER entry_days_follow ON entries")
-    op.execute("DROP FUNCTION entry_days_follow()")
+    for name in ("entries_number", "entry_days_follow"):
+        op.execute(f"DROP TRIGGER {name} ON entries")
+        op.execute(f"DROP FUNCTION {name}()")
