@@ -153,13 +153,13 @@ class Service:
                 group = None  # a group of another commune names no department of this person's
             today = local_date(incoming.sent_at or now, tz)
             ctx = Context(session, self.deployment, Source.of(incoming), actor, commune, now, today, group,
-                          self.registry)  # fmt: skip
+                          self.registry, handling=handling)  # fmt: skip
             if account is not None and account.unreachable and not incoming.is_group:
                 await chats.clear_account_unreachable(session, incoming.channel, incoming.sender_id)
             if unreadable:
                 reply, jobs = Reply(text("input.unreadable")), []
             else:
-                reply, jobs = await self._answer(ctx, incoming, handling)
+                reply, jobs = await self._answer(ctx, incoming)
             if reply is None or isinstance(reply, Answer):
                 await session.commit()
                 return reply
@@ -179,11 +179,9 @@ class Service:
         commune = self.communes.get(actor.commune_id)
         return access.commands_for(self.registry, actor, commune.consolidating if commune else None)
 
-    async def _answer(
-        self, ctx: Context, incoming: Incoming, handling: inbox.Handling | None
-    ) -> tuple[Reply | Answer | None, list]:
+    async def _answer(self, ctx: Context, incoming: Incoming) -> tuple[Reply | Answer | None, list]:
         jobs: list = []
-        question_open = handling is None or handling.question_open
+        question_open = ctx.handling is None or ctx.handling.question_open
         picked = await choices.answer_of(ctx.session, ctx.source, incoming.text, ctx.actor, ctx.now, question_open)
         if isinstance(picked, Say):
             if incoming.edit_message_id is not None:  # a tapped button: tell the tapper, keep the question
@@ -191,7 +189,7 @@ class Service:
             return Reply(render(picked)), jobs
         if picked is None:
             key = conversations.Source(incoming.channel, incoming.chat_id, incoming.message_id)
-            return await self._command(ctx, incoming.text, key, jobs, handling), jobs
+            return await self._command(ctx, incoming.text, key, jobs), jobs
         key = conversations.Source(incoming.channel, incoming.chat_id, f"choice:{picked.choice_id}")
         if picked.option is None:  # answered before
             return Reply(await conversations.get_handled_reply(ctx.session, key) or text("choice.used")), jobs
@@ -209,16 +207,14 @@ class Service:
             return ParseContext(ctx.today, (), reports, self.communes.codes)
         return ParseContext(ctx.today, ())
 
-    async def _command(
-        self, ctx: Context, typed: str, key: conversations.Source, jobs: list, handling: inbox.Handling | None = None
-    ) -> Reply | None:
+    async def _command(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
         actor, source = ctx.actor, ctx.source
         raw = self.registry.split(typed)
         if raw is None:
             if source.is_group:
                 return None
             awaited = actor is not None and ctx.commune is not None
-            if awaited and (answer := await self._awaited(ctx, typed, key, jobs, handling)) is not None:
+            if awaited and (answer := await self._awaited(ctx, typed, key, jobs)) is not None:
                 return answer
             return Reply(text("access.unregistered" if actor is None else "access.not_a_command"))
         ctx.raw = raw
@@ -248,16 +244,14 @@ class Service:
             return Reply(text("access.unregistered"))
         if isinstance(parsed, Missing):
             return await self._ask(ctx, parsed)
-        if command.writes and (previous := await _replied_before(ctx, key, handling)):
+        if command.writes and (previous := await ctx.replied_before(key)):
             return Reply(previous)
         outcome = await command.handle(ctx, parsed)
         return await self._reply(ctx, command, key, outcome, jobs)
 
-    async def _awaited(
-        self, ctx: Context, typed: str, key: conversations.Source, jobs: list, handling: inbox.Handling | None
-    ) -> Reply | None:
+    async def _awaited(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
         """Words that answer a question asked for free text: handed to the feature that asked, answered once."""
-        if previous := await _replied_before(ctx, key, handling):
+        if previous := await ctx.replied_before(key):
             return Reply(previous)
         source = ctx.source
         awaited = await awaiting.open_awaited(
@@ -319,10 +313,3 @@ class Service:
             reply_to=incoming.message_id if incoming.is_group and not incoming.edit_message_id else None,
             edit_message_id=incoming.edit_message_id if parse_choice_token(incoming.text) else None,
         )  # a tapped command (a reminder's "Nhắc lại sau") answers below it: the reminder stays
-
-
-async def _replied_before(ctx: Context, key: conversations.Source, handling: inbox.Handling | None) -> str | None:
-    """The reply the message (or the pick) behind `key` got before: read as its handling began, if it was."""
-    if handling is not None and handling.message == key:
-        return handling.reply
-    return await conversations.get_handled_reply(ctx.session, key)
