@@ -114,7 +114,7 @@ def watched(app: App, ledger: Ledger) -> None:
     app.inbox.accept, app.service.answer, app.sender.deliver_now = accepting, answering, delivering
 
 
-async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim_and_handle(app):
+async def test_a_hop_costs_six_statements_and_two_write_transactions_to_claim_and_handle(app):
     await registered(app, "101")
     await send(app, "101", "/hop tructuyen Giao ban")  # the first after registering reads the account
     ledger = Ledger(app.db)
