@@ -214,7 +214,7 @@ async def _bot_figures(database_url: str, backend: str) -> list[Figure]:
     scale = f"{MESSAGES} messages, {backend}"
     return [
         Figure("SQL statements to claim and handle a /hop", statements, "statements", 4,
-               note="inbox claim 1 + handling 9; receiving 1, sending 4 more"),
+               note="inbox claim 1 + handling 5; receiving 1, sending 4 more"),
         Figure("write transactions to claim and handle a /hop", commits, "", 2,
                note="claim, handling; +1 to receive, +2 to send (claim, outcome)"),
         Figure("CPU per /hop, whole way, × the PTB echo", ours / echo, "×", 3,

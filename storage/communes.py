@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import ScalarSelect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.people import Commune
@@ -48,6 +48,12 @@ async def next_number(session: AsyncSession, commune_id: int, *, task: bool = Fa
     return await session.scalar(
         update(Commune).where(Commune.id == commune_id).values({column: column + count}).returning(column)
     )
+
+
+def next_number_of(commune_id: int) -> ScalarSelect[int]:
+    """The next #N of an entry, as a subquery for the statement that stores it: the counter row is locked (FOR
+    UPDATE, where the database can; SQLite writes one at a time) and a trigger moves it past the number stored."""
+    return select(Commune.last_entry_number + 1).where(Commune.id == commune_id).with_for_update().scalar_subquery()
 
 
 def sharing_periods(periods: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:

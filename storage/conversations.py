@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.messaging import HandledMessage, PendingChoice
@@ -20,14 +20,32 @@ class Source:
     message_id: str
 
 
-async def get_handled_reply(session: AsyncSession, source: Source) -> str | None:
-    """The reply a message already got, if it changed something before."""
-    return await session.scalar(
-        select(HandledMessage.reply).where(
+def handled_reply(source: Source):
+    """The reply a message already got, if it changed something before, as a scalar subquery (NULL if none)."""
+    return (
+        select(HandledMessage.reply)
+        .where(
             HandledMessage.channel == source.channel,
             HandledMessage.chat_id == source.chat_id,
             HandledMessage.message_id == source.message_id,
         )
+        .scalar_subquery()
+    )
+
+
+async def get_handled_reply(session: AsyncSession, source: Source) -> str | None:
+    """The reply a message already got, if it changed something before."""
+    return await session.scalar(select(handled_reply(source)))
+
+
+def open_question(channel: str, chat_id: str, now: datetime):
+    """Whether a question asked of anyone in this chat is still open, as SQL: when not, a new command there has
+    none to withdraw (`withdraw_choices` needs not run)."""
+    return exists().where(
+        PendingChoice.channel == channel,
+        PendingChoice.chat_id == chat_id,
+        PendingChoice.consumed_at.is_(None),
+        PendingChoice.expires_at > now,
     )
 
 

@@ -24,6 +24,7 @@ from storage.models import TENANT_TABLES, Base
 CHUNK = 500  # rows per statement, and keys per IN (…), well under SQLite's limit on bound parameters
 MERGED = {"communes": ("code",), "departments": ("commune_id", "code")}  # made at start from the configuration
 KEPT = {"identity_version"}  # the target's own counter: its triggers bump it as the copy writes people
+MADE = {"entry_days"}  # made in the target by its triggers as the entries are written: checked, not written
 Progress = Callable[[str, int, int], None]  # (table, rows copied, rows to copy)
 
 
@@ -133,6 +134,8 @@ class _Copy:
     async def copy(self, table: Table, rows: list[dict], progress: Progress | None) -> list[dict]:
         """Write the rows (references mapped); what the target should now hold of them."""
         rows = [self.mapped(table, row) for row in rows]
+        if table.name in MADE:
+            return rows
         if table.name in MERGED:
             return await self._merge(table, rows)
         if [c.name for c in table.primary_key.columns] == ["id"]:
@@ -236,7 +239,7 @@ async def copy_commune(
     and verify each table; a mismatch raises and the caller rolls back."""
     copy = _Copy(source, target, code, whole_file=(await commune_codes(source)) == [code])
     done = []
-    for table in Base.metadata.sorted_tables:
+    for table in sorted(Base.metadata.sorted_tables, key=lambda t: t.name in MADE):  # what triggers make: last
         if table.name == "communes":
             commune = (await source.execute(select(table).where(table.c.code == code))).mappings().one()
             copy.ids["communes"] = {commune["id"]: commune["id"]}  # the source's id, until merged below

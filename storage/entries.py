@@ -1,5 +1,5 @@
 """Entries (meetings, documents, dossier tallies, report submissions) of one commune, and their tallies in SQL
-(read from the per-day summary each write keeps, `storage/entry_days.py`)."""
+(read from the per-day summary the database keeps, `storage/entry_days.py`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from bot.core.targets import Counts
 from storage import communes, departments, entry_days
@@ -17,15 +17,39 @@ from storage.models.entries import Entry, EntryDay
 from storage.models.people import Commune, Department
 
 
-async def add_entry(session: AsyncSession, commune_id: int, entry: Entry, department: str) -> Entry:
-    """Store an entry for one of the commune's departments; its number is the #N users see."""
+async def add_entry(
+    session: AsyncSession, commune_id: int, entry: Entry, department: str, *, unless: Select | None = None
+) -> Entry | None:
+    """Store an entry for one of the commune's departments, in one statement: numbered the commune's next (the #N
+    users see; its counter row locked until commit, so two writers never take one number, and moved by a
+    trigger), unless the query `unless` finds a row (a twin), read in that statement too: then None, nothing
+    stored. The entry's day in the summary follows by the database's triggers too."""
+    table = Entry.__table__
     entry.commune_id = commune_id
-    entry.number = await communes.next_number(session, commune_id)
-    entry.department_id = departments.id_of(commune_id, department)
+    given = {c.name: _value(entry, c.name) for c in table.columns if c.name not in ("id", "number", "department_id")}
+    row = select(
+        *(literal(value, table.c[name].type) for name, value in given.items()),
+        communes.next_number_of(commune_id),
+        departments.id_of(commune_id, department),
+    )
+    if unless is not None:
+        row = row.where(~unless.exists())
+    stored = insert(table).from_select([*given, "number", "department_id"], row)
+    returned = (await session.execute(stored.returning(table.c.id, table.c.number, table.c.department_id))).first()
+    if returned is None:
+        return None
+    for name, value in [*given.items(), *zip(("id", "number", "department_id"), returned, strict=True)]:
+        setattr(entry, name, value)
+    make_transient_to_detached(entry)  # as though it were loaded with these values: stored, no second insert
     session.add(entry)
-    await session.flush()
-    await entry_days.entries_added(session, commune_id, entry.number, entry.number)
     return entry
+
+
+def _value(entry: Entry, name: str) -> object:
+    """A column's value on an entry not yet stored: what was set, else the column's own default."""
+    value = getattr(entry, name)
+    default = Entry.__table__.c[name].default
+    return default.arg if value is None and default is not None and default.is_scalar else value
 
 
 async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tuple[Entry, str]]) -> None:
@@ -43,7 +67,6 @@ async def add_entries(session: AsyncSession, commune_id: int, rows: Sequence[tup
         entry.commune_id, entry.number, entry.department_id = commune_id, number, ids[code]
     session.add_all([entry for entry, _ in rows])
     await session.flush()
-    await entry_days.entries_added(session, commune_id, last - len(rows) + 1, last)
 
 
 def _loaded(query):
@@ -74,26 +97,26 @@ async def get_latest_entry(session: AsyncSession, commune_id: int, person_id: in
     return await session.scalar(_loaded(query.order_by(Entry.id.desc()).limit(1)))
 
 
-async def find_recent_meeting(
-    session: AsyncSession, commune_id: int, *, department: str, online: bool, day: date, summary: str, since: datetime
-) -> Entry | None:
-    """A live meeting of a department with this mode, day and summary, logged since an instant."""
-    return await session.scalar(
-        _loaded(
-            select(Entry)
-            .where(
-                Entry.commune_id == commune_id,
-                Entry.kind == "meeting",
-                Entry.department_id == departments.id_of(commune_id, department),
-                Entry.meeting_online.is_(online),
-                Entry.occurred_on == day,
-                Entry.summary == summary,
-                Entry.created_at >= since,
-                Entry.cancelled_at.is_(None),
-            )
-            .limit(1)
-        )
+def recent_meeting(
+    commune_id: int, *, department: str, online: bool, day: date, summary: str, since: datetime
+) -> Select[tuple[Entry]]:
+    """A live meeting of a department with this mode, day and summary, logged since an instant: the query, to run
+    (`find`) or to check in the statement that numbers a new entry (`add_entry`'s `unless`)."""
+    return select(Entry).where(
+        Entry.commune_id == commune_id,
+        Entry.kind == "meeting",
+        Entry.department_id == departments.id_of(commune_id, department),
+        Entry.meeting_online.is_(online),
+        Entry.occurred_on == day,
+        Entry.summary == summary,
+        Entry.created_at >= since,
+        Entry.cancelled_at.is_(None),
     )
+
+
+async def find(session: AsyncSession, query: Select[tuple[Entry]]) -> Entry | None:
+    """The first entry a query finds, with its department."""
+    return await session.scalar(_loaded(query.limit(1)))
 
 
 async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: datetime) -> None:
@@ -101,7 +124,6 @@ async def cancel_entry(session: AsyncSession, entry: Entry, *, by_id: int, now: 
     entry.cancelled_at = now
     entry.cancelled_by_id = by_id
     await session.flush()
-    await entry_days.entry_cancelled(session, entry)
 
 
 def count_where(*conditions) -> object:

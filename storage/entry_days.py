@@ -1,16 +1,14 @@
 """The per-day summary of a commune's entries (`entry_days`): one row a department a day holding what its live
 entries add up to, so a period's tallies read a row a department a day instead of every entry.
 
-Every write to `entries` goes through here in its own transaction: a stored entry adds its counters, a cancelled
-one takes them away (a row left with no entry is deleted), and `rebuild` makes a commune's rows again from the
-entries. Each change is one upsert (INSERT … SELECT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL) whose
-counters are computed in SQL from the entry rows themselves: one definition for a change and for a rebuild."""
+The database keeps it: triggers on `entries` (migration 0023) add a stored entry's counters to its day, take a
+cancelled or deleted one's away (a row left with no entry is deleted) and move them when a fix changes an entry,
+in the entry's own statement, so no writer can forget it. `rebuild` makes a commune's rows again from the entries,
+with the counters defined here in SQL over the entry rows (the triggers' are the same, frozen in the migration)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Integer, and_, case, delete, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, Integer, and_, case, delete, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import departments
@@ -54,48 +52,19 @@ def _counters() -> dict[str, ColumnElement[int]]:
 COUNTERS = tuple(_counters())
 
 
-def _summed(sign: int, *conditions):
+def _summed(*conditions):
     """The entries matching `conditions` (reports aside: no tally counts a submission) summed a department a
-    day, times `sign`: the rows to add to the summary."""
-    sums = [(func.sum(value) * sign).label(name) for name, value in _counters().items()]
+    day: the summary's rows."""
+    sums = [func.sum(value).label(name) for name, value in _counters().items()]
     key = (Entry.commune_id, Entry.occurred_on, Entry.department_id)
     return select(*key, *sums).where(Entry.kind != "report", *conditions).group_by(*key).order_by(*key)
-
-
-async def _add(session: AsyncSession, sign: int, *conditions) -> None:
-    """One upsert: each (department, day) the matching entries touch gets their counters added."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(EntryDay).from_select([*KEY, *COUNTERS], _summed(sign, *conditions))
-    table = EntryDay.__table__
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(KEY), set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS}
-        )
-    )
-
-
-async def entries_added(session: AsyncSession, commune_id: int, first: int, last: int) -> None:
-    """Count the entries just stored, numbered first…last (flushed), in the transaction that stores them."""
-    await _add(session, 1, Entry.commune_id == commune_id, Entry.number.between(first, last))
-
-
-async def entry_cancelled(session: AsyncSession, entry: Entry) -> None:
-    """Take a cancelled entry out of its day, in the transaction that cancels it; a day left empty goes."""
-    await _add(session, -1, Entry.commune_id == entry.commune_id, Entry.id == entry.id)
-    await session.execute(
-        delete(EntryDay).where(
-            EntryDay.commune_id == entry.commune_id,
-            EntryDay.department_id == select(Entry.department_id).where(Entry.id == entry.id).scalar_subquery(),
-            EntryDay.day == entry.occurred_on,
-            EntryDay.entries == 0,
-        )
-    )
 
 
 async def rebuild(session: AsyncSession, commune_id: int) -> int:
     """Make the commune's summary again from its live entries; the number of rows it now holds."""
     await session.execute(delete(EntryDay).where(EntryDay.commune_id == commune_id))
-    await _add(session, 1, Entry.commune_id == commune_id, Entry.cancelled_at.is_(None))
+    live = _summed(Entry.commune_id == commune_id, Entry.cancelled_at.is_(None))
+    await session.execute(insert(EntryDay).from_select([*KEY, *COUNTERS], live))
     held = select(func.count()).select_from(EntryDay).where(EntryDay.commune_id == commune_id)
     return await session.scalar(held) or 0
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import conversations
 from storage.models.messaging import InboxUpdate
 from storage.people import version_now
 
@@ -169,15 +170,42 @@ async def depth(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(InboxUpdate).where(_waiting())) or 0
 
 
-async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> int | None:
-    """Done with an update (in the transaction of its effects, or given up on with `error`); the identity version,
-    read in the same statement so the handling needs no other to know whether the identities it keeps still hold
-    (None if the update was handled already)."""
-    return await session.scalar(
+@dataclass(frozen=True)
+class Handling:
+    """What the handling of a message needs to know first, read in the statement that marks its update handled."""
+
+    message: conversations.Source
+    version: int  # the identity version: whether the identities kept in memory still hold
+    reply: str | None  # the reply the message got, if it changed something before (a redelivery)
+    question_open: bool  # whether a question asked in its chat is still open (a new command withdraws it)
+
+
+async def begin_handling(
+    session: AsyncSession, inbox_id: int, now: datetime, message: conversations.Source
+) -> Handling | None:
+    """Mark an update handled, in the transaction of its effects, and read in the same statement what its
+    handling asks of the database before anything else (None if the update was handled already)."""
+    row = (
+        await session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.id == inbox_id, InboxUpdate.handled_at.is_(None))
+            .values(handled_at=now, error=None)
+            .returning(
+                version_now(),
+                conversations.handled_reply(message),
+                conversations.open_question(message.channel, message.chat_id, now),
+            )
+        )
+    ).first()
+    return None if row is None else Handling(message, row[0], row[1], bool(row[2]))
+
+
+async def mark_handled(session: AsyncSession, inbox_id: int, now: datetime, error: str | None = None) -> None:
+    """Done with an update that was not a message to handle, or given up on with `error`."""
+    await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.id == inbox_id, InboxUpdate.handled_at.is_(None))
         .values(handled_at=now, error=error)
-        .returning(version_now())
     )
 
 

@@ -76,12 +76,13 @@ async def _stale(session: AsyncSession, source: Source, actor: Actor, now: datet
 
 
 async def answer_of(
-    session: AsyncSession, source: Source, typed: str, actor: Actor | None, now: datetime
+    session: AsyncSession, source: Source, typed: str, actor: Actor | None, now: datetime, question_open: bool = True
 ) -> Picked | Say | None:
     """If the message answers a question (a tapped button, or a bare number), the option picked.
 
     Say when the answer cannot count (expired, someone else's, already answered); None when the message is not
-    an answer at all."""
+    an answer at all. `question_open` False: the chat is known to have no open question (a command withdraws none).
+    """
     typed = typed.strip()
     token = parse_choice_token(typed)
     if token is not None:
@@ -93,7 +94,7 @@ async def answer_of(
             return await _stale(session, source, actor, now)
         number = int(typed)
     else:
-        if typed.startswith("/") and actor is not None:  # a new command: an earlier question no longer holds
+        if typed.startswith("/") and actor is not None and question_open:  # an earlier question no longer holds
             await conversations.withdraw_choices(session, source.channel, source.chat_id, actor.person_id, now)
         return None
     if choice is None or choice.channel != source.channel or choice.chat_id != source.chat_id:

@@ -16,7 +16,7 @@ from bot.core.messages import Incoming
 from bot.core.outcomes import Refused
 from bot.core.permissions import Actor, may_act_for, resolve_department
 from bot.core.registry import RawCommand, Registry
-from storage import audit, outbox
+from storage import audit, conversations, inbox, outbox
 from storage.chats import Group
 
 
@@ -85,6 +85,14 @@ class Context:
     raw: RawCommand | None = None
     confirmed: bool = False  # an answer to "are you sure?"
     told_others: bool = False  # messages for other chats were queued (`tell`): the sender is woken for them
+    handling: inbox.Handling | None = None  # what marking a chat message's update handled read first
+
+    async def replied_before(self, key: conversations.Source) -> str | None:
+        """The reply the message (or the pick) behind `key` got before, if it changed something: read as its
+        handling began, when it was."""
+        if self.handling is not None and self.handling.message == key:
+            return self.handling.reply
+        return await conversations.get_handled_reply(self.session, key)
 
     async def tell(self, key: outbox.OutboxKey, recipients, text: str, *, body: dict | None = None) -> None:
         """Queue a message for other chats (a department told of its task, a nudge), sent after this answer."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import Select
+
 from bot.core.commune import Commune
 from bot.core.features.cancel import Cancel, CancelTask, EntryCancelled, parse_cancel
 from bot.core.features.entries import (
@@ -88,16 +90,18 @@ async def log(
             return ask_document_kind(code)
         case LogMeeting():
             online = command.mode is MeetingMode.ONLINE
-            if not ctx.confirmed and (twin := await _same_meeting(ctx, code, online, command)):
-                return _confirm_twin(ctx, twin)
-            entry: Entry = new_entry(ctx, Meeting, command.day, summary=command.summary, meeting_online=online)
+            meeting = new_entry(ctx, Meeting, command.day, summary=command.summary, meeting_online=online)
+            twin = None if ctx.confirmed else _same_meeting(ctx, code, online, command)
+            if (logged := await record_entry(ctx, meeting, code, unless=twin)) is None:
+                return _confirm_twin(ctx, await entries.find(session, twin))
+            return EntryLogged(logged)
         case LogDocument():
             key = document_number_key(command.number) if command.number else None
             if key and (existing := await entries.find_document_number(session, commune.id, command.day.year, key)):
                 return Refused.of(
                     "document.duplicate", number=command.number, year=command.day.year, id=existing.number
                 )
-            entry = new_entry(
+            entry: Entry = new_entry(
                 ctx,
                 Document,
                 command.day,
@@ -113,18 +117,19 @@ async def log(
     return EntryLogged(await record_entry(ctx, entry, code))
 
 
-async def record_entry(ctx: Context, entry: Entry, code: str) -> EntryView:
-    """Store a new entry of the department with its audit line (who, when, what was typed); as a receipt shows it."""
-    await entries.add_entry(ctx.session, ctx.here.id, entry, code)
+async def record_entry(ctx: Context, entry: Entry, code: str, *, unless: Select | None = None) -> EntryView | None:
+    """Store a new entry of the department with its audit line (who, when, what was typed); as a receipt shows it.
+    None, nothing stored, when the query `unless` finds an entry (checked as the entry is numbered)."""
+    if await entries.add_entry(ctx.session, ctx.here.id, entry, code, unless=unless) is None:
+        return None
     day = entry.occurred_on.isoformat()
     await ctx.audit("add", entry.kind, entry.number, department=code, day=day, text=ctx.typed[:400])
     return entry_view(entry, ctx.here, code)
 
 
-async def _same_meeting(ctx: Context, code: str, online: bool, command: LogMeeting) -> Entry | None:
-    """The same department's meeting of the same mode, day and summary, logged within the last minutes."""
-    return await entries.find_recent_meeting(
-        ctx.session,
+def _same_meeting(ctx: Context, code: str, online: bool, command: LogMeeting) -> Select:
+    """The same department's meeting of the same mode, day and summary, logged within the last minutes (a query)."""
+    return entries.recent_meeting(
         ctx.here.id,
         department=code,
         online=online,

@@ -137,9 +137,11 @@ class Service:
         now = self.clock()
         incoming, unreadable = cleaned(incoming)  # at the door: nothing stored can break a file
         async with self.db.unit_of_work() as session:
-            version = None  # marked handled first: with its effects or not at all, and it reads the identity version
+            handling = None  # marked handled first, with its effects or not at all, reading what the handling asks
             if incoming.inbox_id is not None:
-                version = await inbox.mark_handled(session, incoming.inbox_id, now)
+                message = conversations.Source(incoming.channel, incoming.chat_id, incoming.message_id)
+                handling = await inbox.begin_handling(session, incoming.inbox_id, now, message)
+            version = handling.version if handling else None
             account = await self.identities.identify(session, incoming.channel, incoming.sender_id, version)
             actor = account.actor if account else None
             commune = self.communes.get(actor.commune_id) if actor else None
@@ -151,7 +153,7 @@ class Service:
                 group = None  # a group of another commune names no department of this person's
             today = local_date(incoming.sent_at or now, tz)
             ctx = Context(session, self.deployment, Source.of(incoming), actor, commune, now, today, group,
-                          self.registry)  # fmt: skip
+                          self.registry, handling=handling)  # fmt: skip
             if account is not None and account.unreachable and not incoming.is_group:
                 await chats.clear_account_unreachable(session, incoming.channel, incoming.sender_id)
             if unreadable:
@@ -179,7 +181,8 @@ class Service:
 
     async def _answer(self, ctx: Context, incoming: Incoming) -> tuple[Reply | Answer | None, list]:
         jobs: list = []
-        picked = await choices.answer_of(ctx.session, ctx.source, incoming.text, ctx.actor, ctx.now)
+        question_open = ctx.handling is None or ctx.handling.question_open
+        picked = await choices.answer_of(ctx.session, ctx.source, incoming.text, ctx.actor, ctx.now, question_open)
         if isinstance(picked, Say):
             if incoming.edit_message_id is not None:  # a tapped button: tell the tapper, keep the question
                 return Answer(Reply(render(picked)), alert=True), jobs
@@ -241,14 +244,14 @@ class Service:
             return Reply(text("access.unregistered"))
         if isinstance(parsed, Missing):
             return await self._ask(ctx, parsed)
-        if command.writes and (previous := await conversations.get_handled_reply(ctx.session, key)):
+        if command.writes and (previous := await ctx.replied_before(key)):
             return Reply(previous)
         outcome = await command.handle(ctx, parsed)
         return await self._reply(ctx, command, key, outcome, jobs)
 
     async def _awaited(self, ctx: Context, typed: str, key: conversations.Source, jobs: list) -> Reply | None:
         """Words that answer a question asked for free text: handed to the feature that asked, answered once."""
-        if previous := await conversations.get_handled_reply(ctx.session, key):
+        if previous := await ctx.replied_before(key):
             return Reply(previous)
         source = ctx.source
         awaited = await awaiting.open_awaited(

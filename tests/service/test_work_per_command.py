@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from bot.app import App
 from bot.core.messages import Incoming
 from bot.core.permissions import Role
+from bot.core.texts import text as render_text
 from bot.ports import Delivery
 from bot.service import Service
 from storage.db import Database
@@ -30,7 +31,8 @@ class ChatChannel(FakeChannel):
 
     async def handle(self, payload: dict, dispatch) -> None:
         chat = payload["chat"]
-        await dispatch(Incoming("test", chat, payload["key"], chat, f"Người dùng {chat}", payload["text"]))
+        message = payload.get("message", payload["key"])  # a message delivered again comes in a new update
+        await dispatch(Incoming("test", chat, message, chat, f"Người dùng {chat}", payload["text"]))
 
 
 @dataclass
@@ -79,10 +81,11 @@ async def app(config, clock):
     await app.stop()
 
 
-async def send(app: App, chat: str, typed: str) -> None:
+async def send(app: App, chat: str, typed: str, message: str | None = None) -> None:
     """As a channel does: the update committed to the inbox, then the worker handles it and sends the answer."""
     key = str(next(_keys))
-    await app.inbox.accept("test", [Delivery(key, {"chat": chat, "text": typed, "key": key}, None, chat)])
+    payload = {"chat": chat, "text": typed, "key": key} | ({"message": message} if message else {})
+    await app.inbox.accept("test", [Delivery(key, payload, None, chat)])
     await app.inbox.drain()
 
 
@@ -111,7 +114,7 @@ def watched(app: App, ledger: Ledger) -> None:
     app.inbox.accept, app.service.answer, app.sender.deliver_now = accepting, answering, delivering
 
 
-async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim_and_handle(app):
+async def test_a_hop_costs_six_statements_and_two_write_transactions_to_claim_and_handle(app):
     await registered(app, "101")
     await send(app, "101", "/hop tructuyen Giao ban")  # the first after registering reads the account
     ledger = Ledger(app.db)
@@ -123,17 +126,53 @@ async def test_a_hop_costs_twelve_statements_and_two_write_transactions_to_claim
     # Claiming: the update claimed in one statement, committed before the handling (a crash counts), and the
     # pass's last claim that finds nothing waiting.
     assert (len(claim.statements), claim.commits) == (2, 2), claim
-    # Handling, in one transaction: marked handled (reading the identity version), earlier questions withdrawn,
-    # the redelivery check, the twin check, the entry's number, the entry, its day in the per-day summary, its audit
-    # line, the reply kept for a redelivery, the receipt in the outbox. No account query: the account came from memory.
-    assert len(handle.statements) == 10 and handle.commits == 1, handle.statements
-    assert any("entry_days" in s for s in handle.statements), "the summary kept in the entry's own transaction"
+    # Handling, in one transaction: marked handled (reading the identity version, the reply the message got before
+    # and whether its chat has a question open: it has none, so none is withdrawn), the entry stored unless a twin
+    # was logged, numbered the commune's next (the counter and the per-day summary follow by triggers), its audit
+    # line, the reply kept for a redelivery, the receipt in the outbox. No account query: the account came from
+    # memory.
+    assert len(handle.statements) == 5 and handle.commits == 1, handle.statements
+    assert not any("pending_choices SET" in s for s in handle.statements), "no question to withdraw"
+    async with inspecting(app.db) as session:
+        counted = await session.scalar(text("SELECT sum(entries) FROM entry_days"))
+        assert counted == await session.scalar(text("SELECT count(*) FROM entries")) == 2, "the summary kept"
     assert not any("chat_accounts" in s for s in handle.statements), "the account is read from memory"
     # Sending: what may go now, the claim, the outcome, whether another reply waits; where replicas share the
     # deployment's send budget (PostgreSQL), a slot of it taken before the send and freed after.
     shared_budget = app.db.engine.dialect.name == "postgresql"
     assert sent.commits == (4 if shared_budget else 2), sent
     assert receipt(2) in app.channels[0].transport.texts("101")[-1]
+
+
+async def test_a_message_delivered_again_in_a_new_update_gets_its_first_reply_and_is_logged_once(app):
+    await registered(app, "105")
+    answers, answer = [], app.service.answer
+
+    async def answering(incoming):
+        answers.append(await answer(incoming))
+        return answers[-1]
+
+    app.service.answer = answering
+    for _ in range(2):
+        await send(app, "105", "/hop tructuyen Giao ban", message="m-7")
+    first, again = (a.text for a in answers)
+    assert receipt(1) in first and again == first, "the reply read as the handling began, not made again"
+    assert sum(receipt() in t for t in app.channels[0].transport.texts("105")) == 1, "and sent once"
+    async with inspecting(app.db) as session:
+        assert await session.scalar(text("SELECT count(*) FROM entries")) == 1
+        assert await session.scalar(text("SELECT count(*) FROM entry_days")) == 1
+        assert await session.scalar(text("SELECT sum(entries) FROM entry_days")) == 1
+
+
+async def test_a_new_command_through_the_inbox_withdraws_the_question_asked_before(app):
+    await registered(app, "106")
+    for _ in range(2):  # the second asks: the same meeting again?
+        await send(app, "106", "/hop tructuyen Giao ban")
+    await send(app, "106", "/hop tructiep Tiếp dân")
+    await send(app, "106", "1")
+    assert app.channels[0].transport.texts("106")[-1] == render_text("choice.stale")
+    async with inspecting(app.db) as session:
+        assert await session.scalar(text("SELECT count(*) FROM entries")) == 2, "the stale answer logged nothing"
 
 
 async def test_a_revocation_made_by_another_process_is_seen_by_the_next_message(app, config):

@@ -1,7 +1,7 @@
 """The per-day summary of entries always equals what the entries themselves add up to: after any sequence of
-entries logged, imported, undone, cancelled by number or abandoned with their transaction, in two communes that
-share their department codes; after the migration fills it from an older database; and after `db rebuild-summary`
-makes it again."""
+entries logged, imported, undone, cancelled by number, abandoned with their transaction, or changed or deleted by
+hand in SQL (the database keeps it, by triggers), in two communes that share their department codes; after the
+migration fills it from an older database; and after `db rebuild-summary` makes it again."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from bot.core.permissions import Role
 from bot.core.targets import Counts
 from bot.service import Service
-from storage import entries, entry_days, more_entries
+from storage import departments, entries, entry_days, more_entries
 from storage.db import Database
 from storage.models.entries import (
     Document,
@@ -145,6 +145,8 @@ STEP = st.tuples(
         st.tuples(st.just("abandon"), ENTRY),
         st.tuples(st.just("undo"), st.none()),
         st.tuples(st.just("cancel"), st.integers(1, 12)),
+        st.tuples(st.just("fix"), st.tuples(st.integers(1, 12), st.integers(0, 4), st.sampled_from(CODES))),
+        st.tuples(st.just("delete"), st.integers(1, 12)),
     ),
 )
 
@@ -167,6 +169,20 @@ async def step(db: Database, commune_id: int, person_id: int, action: str, arg) 
                 entry = await entries.get_entry(session, commune_id, arg)
                 if entry is not None and entry.cancelled_at is None:
                     await entries.cancel_entry(session, entry, by_id=person_id, now=NOW)
+            case "fix":  # by hand, in SQL: an entry moved to another day and department, its numbers changed
+                number, day, code = arg
+                await session.execute(
+                    update(Entry)
+                    .where(Entry.commune_id == commune_id, Entry.number == number)
+                    .values(
+                        occurred_on=FIRST + timedelta(days=day),
+                        department_id=departments.id_of(commune_id, code),
+                        dossiers_online=Entry.dossiers_online + day,
+                        resolved_late=day,
+                    )
+                )
+            case "delete":  # by hand, in SQL
+                await session.execute(delete(Entry).where(Entry.commune_id == commune_id, Entry.number == arg))
         if action != "abandon":
             await session.commit()
 
