@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import os
 import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
+from bot.__main__ import main
 from tests.e2e.conftest import PATIENCE, environment
 from tests.fakes.bot_api_server import FakeBotApi
 from tests.support.texts import receipt
@@ -28,7 +34,17 @@ def cli(config_path: Path, fake: FakeBotApi, *args: str) -> str:
 
 
 def invite(config_path: Path, fake: FakeBotApi, *args: str) -> str:
-    output = cli(config_path, fake, "invite", *args).strip().splitlines()
+    """A code made by `python -m bot invite`, run in this process (its own tests run it as printed, as a process:
+    here a second's start each of sixteen invites is spared)."""
+    argv = ["invite", *args, "--config", str(config_path)]
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # the CLI sets up logging as a process of its own would
+    with mock.patch.dict(os.environ, environment(fake)), contextlib.redirect_stdout(io.StringIO()) as printed:
+        try:
+            assert main(argv) == 0, f"{argv} failed"
+        finally:
+            root.handlers[:], root.level = handlers, level
+    output = printed.getvalue().strip().splitlines()
     assert re.fullmatch(rf"https://t\.me/{fake.bot_user['username']}\?start={re.escape(output[-1])}", output[-2])
     return output[-1]
 
