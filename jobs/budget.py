@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.ports import Limits, Transport
@@ -84,11 +84,14 @@ class SharedBudget:
             return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
         return slot
 
-    async def settle(self, slot: Slot, chat_id: str, is_group: bool, *, used: bool = True) -> None:
-        """The send was answered (or, not `used`, never made): the slot's next use, and the chat's pace, timed from
-        now. (A send not made keeps its chat's pace spent: slower for a moment, never faster.)"""
+    async def settle(
+        self, slot: Slot, chat_id: str, is_group: bool, *, used: bool = True, answered: datetime | None = None
+    ) -> None:
+        """The send was answered (at `answered`, else now), or, not `used`, never made: the slot's next use, and the
+        chat's pace, timed from then. (A send not made keeps its chat's pace spent: slower for a moment, never
+        faster.)"""
         async with self.db.unit_of_work() as session:
-            now = self.clock()
+            now = answered or self.clock()
             await sending.settle_slot(session, slot, now, used=used)
             if used:
                 await sending.settle_pace(session, self.channel, chat_id, self._pace(is_group), now)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.core.bundle import Bundle, render_bundle
 from bot.core.clock import Clock, local_date
+from bot.core.messages import Outgoing
 from bot.ports import ChatMoved, MaybeSent, NotSent, Observer, RetryLater, Transport, Unreachable
 from jobs import outcomes
 from jobs.budget import SharedBudget
@@ -75,8 +76,10 @@ class Delivery:
         notices = notices_of(item.body for item in items if item.body is not None)
         return render_bundle(Bundle(today, notices, snoozed_from(row.body)), today)
 
-    async def attempt(self, row: OutboxMessage) -> float | None:
-        """One attempt; returns a pause in seconds when the channel asked for one."""
+    async def attempt(self, row: OutboxMessage, answered: Callable[[], None]) -> float | None:
+        """One attempt; returns a pause in seconds when the channel asked for one. `answered` is called the moment
+        the platform answered (or failed to), before the outcome is recorded: the rate limits count the send from
+        then, not from when a disk write ended."""
         transport = self.transports[row.channel]
         now = self.clock()
         text = None
@@ -88,11 +91,7 @@ class Delivery:
             await self._finish(row, OutboxStatus.EXPIRED, error="no longer true when it could go")
             return None
         try:
-            message_id = None
-            for n, part in enumerate(parts):
-                edit = row.edit_message_id if n == 0 else None
-                sent = await transport.send(row.chat_id, part, reply_to=row.reply_to, edit=edit)
-                message_id = message_id or sent
+            message_id = await self._send_parts(transport, row, parts, answered)
         except RetryLater as err:
             self.observer.sent(row.channel, err)
             self.limiters[row.channel].pause(err.seconds)
@@ -132,6 +131,21 @@ class Delivery:
             self.observer.sent(row.channel)
             await self._sent(row, message_id)
         return None
+
+    @staticmethod
+    async def _send_parts(
+        transport: Transport, row: OutboxMessage, parts: list[Outgoing], answered: Callable[[], None]
+    ) -> str | None:
+        """Each part in turn (the first edits a message when the row says so); the first part's message id."""
+        message_id = None
+        try:
+            for n, part in enumerate(parts):
+                edit = row.edit_message_id if n == 0 else None
+                sent = await transport.send(row.chat_id, part, reply_to=row.reply_to, edit=edit)
+                message_id = message_id or sent
+        finally:
+            answered()
+        return message_id
 
     async def _sent(self, row: OutboxMessage, message_id: str | None) -> None:
         """Record a send that was made, however long the database is away: left 'sending', the row would be taken

@@ -49,6 +49,20 @@ def _soonest(waits) -> float | None:
     return min((wait for wait in waits if wait is not None), default=None)
 
 
+class _Answer:
+    """Called when the platform answered a send: the limiter counts it from then, once; `at` is when, for the
+    deployment's budget."""
+
+    def __init__(self, limiter: RateLimiter, started: Reservation, clock: Clock) -> None:
+        self.limiter, self.started, self.clock = limiter, started, clock
+        self.at: datetime | None = None
+
+    def __call__(self) -> None:
+        if self.at is None:
+            self.at = self.clock()
+            self.limiter.settle(self.started)
+
+
 class OutboxSender:
     """Sends what the outbox holds; one instance per process, any number of processes."""
 
@@ -285,12 +299,13 @@ class OutboxSender:
             if slot is not None:
                 await budget.settle(slot, row.chat_id, row.is_group, used=False)
             return Outcome(attempted=False)
+        answer = _Answer(limiter, started, self.clock)
         try:
-            pause = await self.delivery.attempt(claimed)
+            pause = await self.delivery.attempt(claimed, answer)
         finally:
-            limiter.settle(started)
+            answer()  # the attempt ended without reaching the platform (a bundle no longer true, a crash)
             if slot is not None:
-                await budget.settle(slot, row.chat_id, row.is_group)
+                await budget.settle(slot, row.chat_id, row.is_group, answered=answer.at)
         return Outcome(attempted=True, wait=pause)
 
     async def _claim(self, row: Due, session) -> OutboxMessage | None:

@@ -204,6 +204,28 @@ async def test_running_a_slow_answer_holds_up_no_other_chat(service, sender, tra
     assert await statuses(service) == dict.fromkeys("1234", "sent")
 
 
+async def test_a_send_counts_in_the_limits_from_its_answer_not_from_its_record(service, sender, transport, monkeypatch):
+    """The window and the chat's pace start when the platform answered: timed from when the outcome was written,
+    every send would hold its slot a disk write longer, and the platform's rate would go partly unused."""
+    events: list[str] = []
+    limiter, finish = sender.limiters["test"], sending.finish_message
+    settle = limiter.settle
+
+    def settling(reservation):
+        events.append("counted")
+        settle(reservation)
+
+    async def finishing(*args, **kwargs):
+        events.append("recorded")
+        return await finish(*args, **kwargs)
+
+    monkeypatch.setattr(limiter, "settle", settling)
+    monkeypatch.setattr(sending, "finish_message", finishing)
+    await put(service, "1")
+    await sender.drain()
+    assert events == ["counted", "recorded"] and sent(transport) == [("1", "Nhắc")]
+
+
 async def test_timeouts_connect_retried_read_marked_unknown(service, sender, transport, clock, ticks):
     transport.failures["1"] = [NotSent("connect timeout")]
     transport.failures["2"] = [MaybeSent("read timeout")]
