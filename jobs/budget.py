@@ -64,24 +64,31 @@ class SharedBudget:
 
     async def take(self, chat_id: str, is_group: bool) -> Slot | Busy:
         """A slot to send to `chat_id` with now, its chat's pace counted; or how long until one may go."""
+        if not self._ready:  # once, committed on its own: an ask that finds no slot rolls back
+            async with self.db.unit_of_work() as session:
+                await sending.add_slots(session, self.channel, self.per_second)
+                await session.commit()
+            self._ready = True
         async with self.db.unit_of_work() as session:
             now = self.clock()
-            if not self._ready:
-                await sending.add_slots(session, self.channel, self.per_second)
+            # The slot first: it never waits (another replica's is skipped), and a replica that finds none has
+            # locked no chat's pace that another, with a slot, is about to count.
+            slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
+            if slot is None:
+                free_at = await sending.next_slot_at(session, self.channel, self.per_second)
+                await session.rollback()
+                # Free already, yet skipped: another replica is taking it. Look again when the next may come free
+                # at the full rate, not at once (replicas asking in a loop slow the one sending).
+                wait = (free_at - now).total_seconds()
+                return Busy(wait if wait > 0 else 1 / self.per_second, channel=True)
+            chat_free_at = await sending.take_pace(session, self.channel, chat_id, self._pace(is_group), now)
+            if chat_free_at is not None:
+                await session.rollback()  # the slot is not spent on a send that waits
+                return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
             if self._prune_at is None or now >= self._prune_at:
                 await sending.prune_paces(session, now)
-            slot = None
-            chat_free_at = await sending.take_pace(session, self.channel, chat_id, self._pace(is_group), now)
-            if chat_free_at is None:
-                slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
-                if slot is None:  # another replica took the last one
-                    free_at = await sending.next_slot_at(session, self.channel, self.per_second)
-                    await session.rollback()  # the chat's pace is not spent on a send that waits
-                    return Busy(max((free_at - now).total_seconds(), 0.001), channel=True)
+                self._prune_at = now + PRUNE_EVERY
             await session.commit()
-            self._ready, self._prune_at = True, now + PRUNE_EVERY
-        if slot is None:
-            return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
         return slot
 
     async def settle(

@@ -10,12 +10,15 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event, select, update
 
 from bot.ports import Limits, RetryLater
+from jobs.budget import Busy
 from jobs.sender import OutboxSender
 from storage import chats, outbox
 from storage.db import Database
-from storage.models.messaging import OutboxKind
+from storage.models.messaging import OutboxKind, SendSlot
+from storage.sending import Slot
 from tests.support.clock import MutableClock, Ticks, instant
 from tests.support.postgres import own_database
 from tests.support.transport import FakeTransport
@@ -110,6 +113,27 @@ async def test_a_slot_is_timed_from_the_answer_not_the_start(replicas):
     later(clock, 0.1, b)
     await b.sender.step()
     assert b.transport.texts() == ["Nhắc"]
+
+
+async def test_a_replica_without_a_slot_locks_no_chat_and_asks_again_at_the_full_rate(replicas):
+    """Every slot taken: the other replica's ask touches no chat's pace (a lock on it would hold up the replica
+    that has a slot and is about to count that chat), and, the slot being taken right now, it asks again when the
+    next may come free at the full rate, not in a loop."""
+    a, b, clock = replicas
+    budget_a, budget_b = a.sender.budgets["test"], b.sender.budgets["test"]
+    taken = [await budget_a.take(str(n), False) for n in range(3)]
+    assert all(isinstance(slot, Slot) for slot in taken)
+    statements: list[str] = []
+    event.listen(b.db.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    busy = await budget_b.take("0", False)
+    assert busy == Busy(30.0, channel=True), "the slots' lease: none was answered yet"
+    assert statements and not any(s.startswith("INSERT INTO chat_paces") for s in statements), statements
+    async with a.db.unit_of_work() as session:
+        await session.execute(update(SendSlot).values(free_at=NOW))
+        await session.commit()
+    async with a.db.unit_of_work() as session:  # every slot free already, yet each being taken by a: b skips them
+        await session.execute(select(SendSlot).with_for_update())
+        assert await budget_b.take("0", False) == Busy(pytest.approx(1 / 3), channel=True)
 
 
 async def test_a_429_at_one_replica_holds_the_other(replicas):
