@@ -58,6 +58,7 @@ class SharedBudget:
         self.private, self.group = paces(limits)
         self._ready = False
         self._prune_at = None
+        self._spent_until: datetime | None = None  # no slot before then, as the last ask found: not asked again
 
     def _pace(self, is_group: bool) -> Pace:
         return self.group if is_group else self.private
@@ -69,8 +70,10 @@ class SharedBudget:
                 await sending.add_slots(session, self.channel, self.per_second)
                 await session.commit()
             self._ready = True
+        now = self.clock()
+        if self._spent_until is not None and now < self._spent_until:  # every waiting send of this process asks
+            return Busy((self._spent_until - now).total_seconds(), channel=True)
         async with self.db.unit_of_work() as session:
-            now = self.clock()
             # The slot first: it never waits (another replica's is skipped), and a replica that finds none has
             # locked no chat's pace that another, with a slot, is about to count.
             slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
@@ -80,7 +83,9 @@ class SharedBudget:
                 # Free already, yet skipped: another replica is taking it. Look again when the next may come free
                 # at the full rate, not at once (replicas asking in a loop slow the one sending).
                 wait = (free_at - now).total_seconds()
-                return Busy(wait if wait > 0 else 1 / self.per_second, channel=True)
+                wait = wait if wait > 0 else 1 / self.per_second
+                self._spent_until = now + timedelta(seconds=wait)
+                return Busy(wait, channel=True)
             chat_free_at = await sending.take_pace(session, self.channel, chat_id, self._pace(is_group), now)
             if chat_free_at is not None:
                 await session.rollback()  # the slot is not spent on a send that waits
