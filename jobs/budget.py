@@ -90,10 +90,12 @@ class SharedBudget:
             if chat_free_at is not None:
                 await session.rollback()  # the slot is not spent on a send that waits
                 return Busy(max((chat_free_at - now).total_seconds(), 0.001), channel=False)
-            if self._prune_at is None or now >= self._prune_at:
-                await sending.prune_paces(session, now)
-                self._prune_at = now + PRUNE_EVERY
             await session.commit()
+        if self._prune_at is None or now >= self._prune_at:  # by one send of this process, holding no other lock
+            self._prune_at = now + PRUNE_EVERY
+            async with self.db.unit_of_work() as session:
+                await sending.prune_paces(session, now)
+                await session.commit()
         return slot
 
     async def settle(

@@ -15,9 +15,9 @@ from sqlalchemy import event, select, update
 from bot.ports import Limits, RetryLater
 from jobs.budget import Busy
 from jobs.sender import OutboxSender
-from storage import chats, outbox
+from storage import chats, outbox, sending
 from storage.db import Database
-from storage.models.messaging import OutboxKind, SendSlot
+from storage.models.messaging import ChatPace, OutboxKind, SendSlot
 from storage.sending import Slot
 from tests.support.clock import MutableClock, Ticks, instant
 from tests.support.postgres import own_database
@@ -138,6 +138,24 @@ async def test_a_replica_without_a_slot_locks_no_chat_and_asks_again_at_the_full
     async with a.db.unit_of_work() as session:  # every slot free already, yet each being taken by a: b skips them
         await session.execute(select(SendSlot).with_for_update())
         assert await budget_b.take("0", False) == Busy(pytest.approx(1 / 3), channel=True)
+
+
+async def test_forgetting_full_chats_skips_one_a_send_is_counting_and_never_waits_for_it(replicas):
+    """Two replicas pruning at once, or a prune beside a send counting a chat, must not deadlock (one did, in the
+    PostgreSQL pass: a prune in a send's transaction waited on a row another send held, which waited on it)."""
+    a, b, clock = replicas
+    budget_a = a.sender.budgets["test"]
+    taken = [await budget_a.take(str(n), False) for n in range(3)]
+    for slot, n in zip(taken, range(3), strict=True):
+        await budget_a.settle(slot, str(n), False)
+    later(clock, 60.0)
+    async with a.db.unit_of_work() as holding:  # a send counting chat 0 right now
+        await holding.execute(select(ChatPace).where(ChatPace.chat_id == "0").with_for_update())
+        async with b.db.unit_of_work() as session, asyncio.timeout(10):  # a guard: waiting on chat 0 would hang
+            assert await sending.prune_paces(session, clock()) == 2
+            await session.commit()
+    async with a.db.reading() as session:
+        assert (await session.scalars(select(ChatPace.chat_id))).all() == ["0"]
 
 
 async def test_a_429_at_one_replica_holds_the_other(replicas):
