@@ -78,7 +78,7 @@ class SharedBudget:
             # locked no chat's pace that another, with a slot, is about to count.
             slot = await sending.take_slot(session, self.channel, self.per_second, self.holder, now, SLOT_LEASE)
             if slot is None:
-                free_at = await sending.next_slot_at(session, self.channel, self.per_second)
+                free_at = await sending.next_slot_at(session, self.channel, self.per_second, now)
                 await session.rollback()
                 # Free already, yet skipped: another replica is taking it. Look again when the next may come free
                 # at the full rate, not at once (replicas asking in a loop slow the one sending).

@@ -203,8 +203,10 @@ async def take_slot(
     return Slot(channel, free.slot, holder, free.free_at)
 
 
-async def next_slot_at(session: AsyncSession, channel: str, count: int) -> datetime:
-    """When a slot of the channel may next be free: the earliest, or the end of a pause if later."""
+async def next_slot_at(session: AsyncSession, channel: str, count: int, now: datetime) -> datetime:
+    """When a slot of the channel may next be free: the earliest, or the end of a pause if later. A slot free only
+    further than a window from now is on its way (its lease is what it says): it frees a window after its answer,
+    which may come any moment, so the answer is at most a window from now."""
     row = (
         await session.execute(
             select(func.min(SendSlot.free_at), func.max(SendSlot.paused_until)).where(
@@ -212,7 +214,7 @@ async def next_slot_at(session: AsyncSession, channel: str, count: int) -> datet
             )
         )
     ).one()
-    return max(row[0] or NEVER, row[1] or NEVER)
+    return max(min(row[0] or NEVER, now + SLOT_WINDOW), row[1] or NEVER)
 
 
 async def settle_slot(session: AsyncSession, slot: Slot, now: datetime, *, used: bool = True) -> None:
